@@ -1,0 +1,50 @@
+# tf2onnx (Go). `make demo` converts the bundled CTPN model; `make test` runs
+# every test (Go unit tests and the Python parity suite against TensorFlow and
+# onnxruntime). Python tools live in .venv, made from requirements.txt.
+
+GO      ?= go
+PYTHON  ?= python3
+VENV    := .venv
+VPY     := $(VENV)/bin/python
+BIN     := bin/tf2onnx
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+
+.PHONY: all build test gotest parity vet bench demo generate venv clean
+
+all: build
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o $(BIN) ./cmd/tf2onnx
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --upgrade pip
+	$(VPY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+vet:
+	$(GO) vet ./...
+
+gotest:
+	$(GO) test ./...
+
+parity: build venv
+	$(VPY) tests/parity/run.py
+
+test: vet gotest parity
+
+demo: build
+	mkdir -p build
+	$(BIN) --graphdef testdata/ctpn/ctpn.pb --inputs Placeholder:0 \
+	       --outputs Reshape_2:0,rpn_bbox_pred/Reshape_1:0 --output build/ctpn.onnx --cost --shape Placeholder:0=1x600x600x3
+
+generate:
+	cd internal/pb && PATH="$$PATH:$$($(GO) env GOPATH)/bin" $(GO) generate .
+
+bench: build venv
+	$(VPY) bench/run.py
+
+clean:
+	rm -rf bin build

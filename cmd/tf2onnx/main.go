@@ -1,0 +1,218 @@
+// Command tf2onnx converts a frozen TensorFlow GraphDef to ONNX and reports
+// what a model costs to run. Its flags follow the Python converter's
+// (python -m tf2onnx.convert), underscore spellings included, so scripts
+// switch by renaming the program. This file only turns flags into options
+// and errors into exit codes; the work is in package convert.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/tf2onnx-go/tf2onnx/convert"
+	"github.com/tf2onnx-go/tf2onnx/frozen"
+	"github.com/tf2onnx-go/tf2onnx/onnxio"
+	"github.com/tf2onnx-go/tf2onnx/opmap"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+// Exit codes, documented in the README.
+const (
+	exitOK       = 0
+	exitConvert  = 1 // the model cannot be read or converted
+	exitUsage    = 2 // bad flags, tensor specs or opset
+	exitWrite    = 3 // the output cannot be written
+	exitInternal = 4 // a bug: please report
+)
+
+// usageError marks errors that come from the command line itself.
+type usageError struct{ error }
+
+func main() {
+	os.Exit(run(os.Args, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "tf2onnx: internal error: %v (please report this with the model)\n", r)
+			code = exitInternal
+		}
+	}()
+	app := newApp(stdout, stderr)
+	err := app.Run(args)
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintln(stderr, "tf2onnx: "+oneLine(err.Error()))
+	return exitCode(err)
+}
+
+func exitCode(err error) int {
+	var ue usageError
+	var se *frozen.SpecError
+	var oe *convert.OpsetError
+	var we writeError
+	switch {
+	case errors.As(err, &ue), errors.As(err, &se), errors.As(err, &oe):
+		return exitUsage
+	case errors.As(err, &we):
+		return exitWrite
+	}
+	return exitConvert
+}
+
+type writeError struct{ error }
+
+func (e writeError) Unwrap() error { return e.error }
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}
+
+func newApp(stdout, stderr io.Writer) *cli.App {
+	app := &cli.App{
+		Name:      "tf2onnx",
+		Usage:     "convert a frozen TensorFlow GraphDef to ONNX, and report what a model costs to run",
+		UsageText: "tf2onnx --graphdef model.pb --inputs X:0 --outputs Y:0 --output model.onnx [--opset 17] [--cost]\n   tf2onnx cost model.onnx [--shape NAME=1x3x224x224]",
+		Version:   version,
+		Writer:    stdout,
+		ErrWriter: stderr,
+		Flags:     convertFlags(),
+		Action:    convertAction,
+		Commands:  []*cli.Command{costCommand()},
+		OnUsageError: func(c *cli.Context, err error, isSub bool) error {
+			return usageError{err}
+		},
+		ExitErrHandler:  func(*cli.Context, error) {},
+		HideHelpCommand: true,
+	}
+	app.Suggest = true
+	return app
+}
+
+func convertFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "graphdef", Aliases: []string{"input"}, Usage: "frozen GraphDef to convert (.pb, or .pbtxt as text)"},
+		&cli.StringFlag{Name: "output", Usage: "ONNX file to write"},
+		&cli.StringFlag{Name: "inputs", Usage: "graph inputs, comma separated: `name:0[1,28,28,3]` (the shape is optional; -1 or ? for unknown dims)"},
+		&cli.StringFlag{Name: "outputs", Usage: "graph outputs, comma separated: name:0"},
+		&cli.IntFlag{Name: "opset", Value: convert.DefaultOpset, Usage: fmt.Sprintf("ONNX opset to target (%d to %d)", opmap.MinOpset, opmap.MaxOpset)},
+		&cli.StringFlag{Name: "inputs-as-nchw", Aliases: []string{"inputs_as_nchw"}, Usage: "NHWC inputs the ONNX model should take as NCHW, comma separated"},
+		&cli.StringFlag{Name: "outputs-as-nchw", Aliases: []string{"outputs_as_nchw"}, Usage: "NHWC outputs the ONNX model should give as NCHW, comma separated"},
+		&cli.StringFlag{Name: "rename-inputs", Aliases: []string{"rename_inputs"}, Usage: "new names for the inputs, in --inputs order"},
+		&cli.StringFlag{Name: "rename-outputs", Aliases: []string{"rename_outputs"}, Usage: "new names for the outputs, in --outputs order"},
+		&cli.BoolFlag{Name: "continue-on-error", Aliases: []string{"continue_on_error"}, Usage: "keep unsupported ops as nodes in domain org.tensorflow and warn, instead of failing"},
+		&cli.BoolFlag{Name: "verbose", Usage: "print each stage and the op counts"},
+		&cli.BoolFlag{Name: "debug", Usage: "verify the graph after every pass and name the pass that broke it"},
+		&cli.BoolFlag{Name: "cost", Usage: "print the cost report of the converted model"},
+		&cli.StringFlag{Name: "cost-out", Aliases: []string{"cost_out"}, Usage: "write the cost report to this file"},
+		&cli.StringFlag{Name: "format", Value: "text", Usage: "cost report format: text, json, csv or markdown"},
+		&cli.StringSliceFlag{Name: "shape", Usage: "fix an input's dims for the cost report: NAME=1x600x600x3 (repeatable)"},
+		&cli.BoolFlag{Name: "count-all", Aliases: []string{"count_all"}, Usage: "cost: add elementwise, activation, pooling and normalization FLOPs to the totals"},
+	}
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func convertAction(c *cli.Context) error {
+	if c.Args().Len() > 0 {
+		return usageError{fmt.Errorf("unexpected argument %q (did you mean --graphdef %s?)", c.Args().First(), c.Args().First())}
+	}
+	path := c.String("graphdef")
+	if path == "" {
+		return usageError{errors.New("--graphdef is required (the frozen .pb to convert); see --help")}
+	}
+	out := c.String("output")
+	if out == "" {
+		return usageError{errors.New("--output is required (the .onnx file to write)")}
+	}
+	if c.String("outputs") == "" {
+		return usageError{errors.New("--outputs is required (e.g. --outputs Softmax:0)")}
+	}
+	inputs, err := frozen.ParseSpecs(c.String("inputs"))
+	if err != nil && c.String("inputs") != "" {
+		return fmt.Errorf("--inputs: %w", err)
+	}
+	outputs, err := frozen.ParseSpecs(c.String("outputs"))
+	if err != nil {
+		return fmt.Errorf("--outputs: %w", err)
+	}
+	opts := convert.Options{
+		Inputs: inputs, Outputs: outputs, Opset: c.Int("opset"),
+		InputsAsNCHW: splitList(c.String("inputs-as-nchw")), OutputsAsNCHW: splitList(c.String("outputs-as-nchw")),
+		RenameInputs: splitList(c.String("rename-inputs")), RenameOutputs: splitList(c.String("rename-outputs")),
+		ContinueOnError: c.Bool("continue-on-error"), Debug: c.Bool("debug"),
+	}
+	if opts.Opset < opmap.MinOpset || opts.Opset > opmap.MaxOpset {
+		return &convert.OpsetError{Opset: opts.Opset}
+	}
+	verbose := c.Bool("verbose")
+	logf := func(format string, args ...any) {
+		if verbose {
+			fmt.Fprintf(c.App.ErrWriter, format+"\n", args...)
+		}
+	}
+	start := time.Now()
+	gd, err := frozen.Load(path)
+	if err != nil {
+		return err
+	}
+	logf("read %s: %d nodes", path, len(gd.Node))
+	model, diag, err := convert.GraphDef(context.Background(), gd, opts)
+	for _, w := range diag.Warnings {
+		fmt.Fprintln(c.App.ErrWriter, "tf2onnx: warning: "+w)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	mp, err := onnxio.ToProto(model.Graph, onnxio.ModelInfo{Producer: "tf2onnx-go", Version: version, Opset: model.Opset, ExtraDomains: model.ExtraDomains})
+	if err != nil {
+		return err
+	}
+	size, err := onnxio.Write(out, mp)
+	if err != nil {
+		return writeError{err}
+	}
+	if verbose {
+		for op, n := range model.Graph.OpCounts() {
+			logf("  %-24s %d", op, n)
+		}
+	}
+	fmt.Fprintf(c.App.Writer, "converted %s → %s: %d TF nodes → %d ONNX nodes, opset %d, %.2f s, %s\n",
+		filepath.Base(path), out, diag.TFNodes, diag.OutNodes, model.Opset, time.Since(start).Seconds(), humanBytes(size))
+	if c.Bool("cost") || c.String("cost-out") != "" {
+		return reportCost(c, model.Graph, model.Opset)
+	}
+	return nil
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.2f GB (%d bytes)", float64(n)/1e9, n)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB (%d bytes)", float64(n)/1e6, n)
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f kB (%d bytes)", float64(n)/1e3, n)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

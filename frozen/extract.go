@@ -1,0 +1,387 @@
+package frozen
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/tf2onnx-go/tf2onnx/graph"
+	"github.com/tf2onnx-go/tf2onnx/internal/pb/tfpb"
+)
+
+// UnknownNameError is an --inputs or --outputs name that is not a node of
+// the graph; Near lists the closest node names.
+type UnknownNameError struct {
+	Flag, Name string
+	Near       []string
+}
+
+func (e *UnknownNameError) Error() string {
+	msg := fmt.Sprintf("%s: no node named %q in the graph", e.Flag, e.Name)
+	if len(e.Near) > 0 {
+		msg += "; did you mean " + strings.Join(quoteAll(e.Near), ", ") + "?"
+	}
+	return msg
+}
+
+// MissingInputError is a Placeholder that the outputs need but that is not
+// among --inputs.
+type MissingInputError struct{ Placeholder string }
+
+func (e *MissingInputError) Error() string {
+	return fmt.Sprintf("--inputs: the outputs depend on Placeholder %q, which is not listed; add %s:0 to --inputs", e.Placeholder, e.Placeholder)
+}
+
+// Extract builds the subgraph that computes outputs from inputs: nodes the
+// outputs do not need are dropped, the graph is cut at the inputs, a listed
+// input's shape in the spec overrides the Placeholder's, and an unlisted
+// PlaceholderWithDefault becomes its default value.
+func Extract(gd *tfpb.GraphDef, inputs, outputs []Spec) (*graph.Graph, error) {
+	byName := make(map[string]*tfpb.NodeDef, len(gd.Node))
+	for _, n := range gd.Node {
+		if _, dup := byName[n.Name]; dup {
+			return nil, fmt.Errorf("node %q is defined twice: %w", n.Name, ErrBadFile)
+		}
+		byName[n.Name] = n
+	}
+	if len(outputs) == 0 {
+		return nil, fmt.Errorf("--outputs: no outputs given")
+	}
+	for _, s := range outputs {
+		if byName[s.Node] == nil {
+			return nil, &UnknownNameError{Flag: "--outputs", Name: s.Node, Near: nearest(s.Node, gd)}
+		}
+	}
+	cut := map[string]Spec{}
+	for _, s := range inputs {
+		if byName[s.Node] == nil {
+			return nil, &UnknownNameError{Flag: "--inputs", Name: s.Node, Near: nearest(s.Node, gd)}
+		}
+		cut[s.Tensor()] = s
+	}
+
+	// Walk back from the outputs along data edges, stopping at inputs.
+	need := map[string]bool{}
+	maxPort := map[string]int{}
+	use := func(ref string) {
+		node, port, _ := SplitTensorName(ref)
+		if port > maxPort[node] {
+			maxPort[node] = port
+		}
+	}
+	var work []string
+	for _, s := range outputs {
+		use(s.Tensor())
+		if _, isIn := cut[s.Tensor()]; !isIn {
+			work = append(work, s.Node)
+		}
+	}
+	for len(work) > 0 {
+		name := work[len(work)-1]
+		work = work[:len(work)-1]
+		if need[name] {
+			continue
+		}
+		need[name] = true
+		n := byName[name]
+		if n == nil {
+			continue
+		}
+		if n.Op == "Placeholder" {
+			return nil, &MissingInputError{Placeholder: name}
+		}
+		for _, ref := range n.Input {
+			node, port, control := SplitTensorName(ref)
+			if control {
+				continue
+			}
+			if byName[node] == nil {
+				return nil, fmt.Errorf("node %q reads %q, which is not in the graph: %w", name, ref, ErrBadFile)
+			}
+			use(ref)
+			if _, isIn := cut[node+":"+strconv.Itoa(port)]; isIn {
+				continue
+			}
+			work = append(work, node)
+		}
+	}
+
+	g := graph.New("tf2onnx")
+	for _, s := range inputs {
+		tensor := s.Tensor()
+		n := byName[s.Node]
+		dt, shape, err := inputType(n, s)
+		if err != nil {
+			return nil, err
+		}
+		g.Inputs = append(g.Inputs, tensor)
+		g.SetValue(tensor, dt, nameUnknownDims(shape, s.Node))
+		g.Reserve(tensor)
+	}
+	for _, nd := range gd.Node {
+		if !need[nd.Name] {
+			continue
+		}
+		if err := addNode(g, nd, maxPort[nd.Name]); err != nil {
+			return nil, err
+		}
+	}
+	for _, s := range outputs {
+		g.Outputs = append(g.Outputs, s.Tensor())
+	}
+	if err := checkAcyclic(g); err != nil {
+		return nil, fmt.Errorf("%v: %w", err, ErrBadFile)
+	}
+	return g, nil
+}
+
+func inputType(n *tfpb.NodeDef, s Spec) (graph.DType, graph.Shape, error) {
+	var dt graph.DType
+	shape := graph.UnknownShape()
+	for _, key := range []string{"dtype", "T"} {
+		if a, ok := n.Attr[key]; ok {
+			if t, ok := a.Value.(*tfpb.AttrValue_Type); ok {
+				dt, _ = DType(t.Type)
+				break
+			}
+		}
+	}
+	if a, ok := n.Attr["shape"]; ok {
+		if sp, ok := a.Value.(*tfpb.AttrValue_Shape); ok {
+			shape = ShapeFromProto(sp.Shape)
+		}
+	}
+	if s.Shape != nil {
+		if shape.Known && len(shape.Dims) != len(s.Shape.Dims) {
+			return 0, shape, &SpecError{Spec: s.String(), Why: fmt.Sprintf("rank %d given, but %s has shape %v", len(s.Shape.Dims), n.Name, shape)}
+		}
+		for i, d := range s.Shape.Dims {
+			if shape.Known && shape.Dims[i].Known() && d.Known() && shape.Dims[i].Size != d.Size {
+				return 0, shape, &SpecError{Spec: s.String(), Why: fmt.Sprintf("dim %d is %d in the graph", i, shape.Dims[i].Size)}
+			}
+		}
+		shape = s.Shape.Clone()
+	}
+	if dt == graph.Undefined {
+		return 0, shape, fmt.Errorf("--inputs: cannot tell the dtype of %s (op %s)", s.Tensor(), n.Op)
+	}
+	return dt, shape, nil
+}
+
+// nameUnknownDims gives each unknown input dim a symbolic name (dim_param),
+// so that outputs can say how their dims relate to the inputs'.
+func nameUnknownDims(s graph.Shape, node string) graph.Shape {
+	s = s.Clone()
+	base := sanitize(node)
+	for i, d := range s.Dims {
+		if !d.Known() && d.Name == "" {
+			s.Dims[i] = graph.Sym(base + "_dim" + strconv.Itoa(i))
+		}
+	}
+	return s
+}
+
+func sanitize(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '/' || r == ':' || r == ' ' {
+			return '_'
+		}
+		return r
+	}, s)
+}
+
+func addNode(g *graph.Graph, nd *tfpb.NodeDef, maxPort int) error {
+	if nd.Op == "Const" {
+		a := nd.Attr["value"]
+		tp, ok := a.GetValue().(*tfpb.AttrValue_Tensor)
+		if !ok {
+			return fmt.Errorf("node %q: Const without a value: %w", nd.Name, ErrBadFile)
+		}
+		t, err := DecodeTensor(tp.Tensor)
+		if err != nil {
+			return fmt.Errorf("node %q: %v: %w", nd.Name, err, ErrBadFile)
+		}
+		g.SetConst(nd.Name+":0", t)
+		return nil
+	}
+	attrs, err := ConvertAttrs(nd.Attr)
+	if err != nil {
+		return fmt.Errorf("node %q: %v: %w", nd.Name, err, ErrBadFile)
+	}
+	n := &graph.Node{Name: nd.Name, Op: nd.Op, Domain: graph.DomainTF, Attrs: attrs}
+	for _, ref := range nd.Input {
+		node, port, control := SplitTensorName(ref)
+		if control {
+			continue
+		}
+		n.Inputs = append(n.Inputs, node+":"+strconv.Itoa(port))
+	}
+	for p := 0; p <= maxPort; p++ {
+		n.Outputs = append(n.Outputs, nd.Name+":"+strconv.Itoa(p))
+	}
+	g.AddNode(n)
+	return nil
+}
+
+// ConvertAttrs turns TF attribute values into the graph's plain Go values.
+func ConvertAttrs(in map[string]*tfpb.AttrValue) (map[string]any, error) {
+	out := make(map[string]any, len(in))
+	for k, v := range in {
+		a, err := convertAttr(v)
+		if err != nil {
+			return nil, fmt.Errorf("attribute %s: %v", k, err)
+		}
+		if a != nil {
+			out[k] = a
+		}
+	}
+	return out, nil
+}
+
+func convertAttr(v *tfpb.AttrValue) (any, error) {
+	switch x := v.GetValue().(type) {
+	case *tfpb.AttrValue_S:
+		return string(x.S), nil
+	case *tfpb.AttrValue_I:
+		return x.I, nil
+	case *tfpb.AttrValue_F:
+		return x.F, nil
+	case *tfpb.AttrValue_B:
+		return x.B, nil
+	case *tfpb.AttrValue_Type:
+		dt, _ := DType(x.Type)
+		return dt, nil
+	case *tfpb.AttrValue_Shape:
+		return ShapeFromProto(x.Shape), nil
+	case *tfpb.AttrValue_Tensor:
+		return DecodeTensor(x.Tensor)
+	case *tfpb.AttrValue_Func:
+		attrs, err := ConvertAttrs(x.Func.Attr)
+		return &graph.Func{Name: x.Func.Name, Attrs: attrs}, err
+	case *tfpb.AttrValue_List:
+		l := x.List
+		switch {
+		case len(l.S) > 0:
+			s := make([]string, len(l.S))
+			for i, b := range l.S {
+				s[i] = string(b)
+			}
+			return s, nil
+		case len(l.I) > 0:
+			return append([]int64{}, l.I...), nil
+		case len(l.F) > 0:
+			return append([]float32{}, l.F...), nil
+		case len(l.B) > 0:
+			return append([]bool{}, l.B...), nil
+		case len(l.Type) > 0:
+			ts := make([]graph.DType, len(l.Type))
+			for i, t := range l.Type {
+				ts[i], _ = DType(t)
+			}
+			return ts, nil
+		case len(l.Shape) > 0:
+			ss := make([]graph.Shape, len(l.Shape))
+			for i, s := range l.Shape {
+				ss[i] = ShapeFromProto(s)
+			}
+			return ss, nil
+		case len(l.Func) > 0:
+			fs := make([]*graph.Func, len(l.Func))
+			for i, f := range l.Func {
+				attrs, err := ConvertAttrs(f.Attr)
+				if err != nil {
+					return nil, err
+				}
+				fs[i] = &graph.Func{Name: f.Name, Attrs: attrs}
+			}
+			return fs, nil
+		}
+		return []int64{}, nil
+	}
+	return nil, nil
+}
+
+// checkAcyclic rejects cycles other than the back edges of TF1 while loops
+// (NextIteration → Merge), which the control-flow rewrite turns into Loop.
+func checkAcyclic(g *graph.Graph) error {
+	prod := g.Producers()
+	state := map[*graph.Node]int{}
+	var visit func(n *graph.Node) error
+	visit = func(n *graph.Node) error {
+		state[n] = 1
+		for _, in := range n.Inputs {
+			p := prod[in]
+			if p == nil || (n.Op == "Merge" && p.Op == "NextIteration") {
+				continue
+			}
+			switch state[p] {
+			case 1:
+				return fmt.Errorf("the graph has a cycle through node %q", p.Name)
+			case 0:
+				if err := visit(p); err != nil {
+					return err
+				}
+			}
+		}
+		state[n] = 2
+		return nil
+	}
+	for _, n := range g.Nodes {
+		if state[n] == 0 {
+			if err := visit(n); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func quoteAll(s []string) []string {
+	out := make([]string, len(s))
+	for i, x := range s {
+		out[i] = strconv.Quote(x)
+	}
+	return out
+}
+
+// nearest returns up to three node names closest to name by edit distance.
+func nearest(name string, gd *tfpb.GraphDef) []string {
+	type cand struct {
+		name string
+		d    int
+	}
+	var cs []cand
+	limit := len(name)/2 + 2
+	for _, n := range gd.Node {
+		if d := editDistance(strings.ToLower(name), strings.ToLower(n.Name)); d <= limit {
+			cs = append(cs, cand{n.Name, d})
+		}
+	}
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].d < cs[j].d })
+	var out []string
+	for i := 0; i < len(cs) && i < 3; i++ {
+		out = append(out, cs[i].name)
+	}
+	return out
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,175 @@
+package frozen
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+
+	"github.com/tf2onnx-go/tf2onnx/graph"
+	"github.com/tf2onnx-go/tf2onnx/internal/pb/tfpb"
+)
+
+// DType translates a TensorFlow DataType (reference types included) to the
+// graph's; ok is false for types ONNX has no tensor for (resource, variant,
+// quantized).
+func DType(t tfpb.DataType) (graph.DType, bool) {
+	if t > 100 {
+		t -= 100 // DT_*_REF
+	}
+	switch t {
+	case tfpb.DataType_DT_FLOAT:
+		return graph.Float, true
+	case tfpb.DataType_DT_DOUBLE:
+		return graph.Double, true
+	case tfpb.DataType_DT_INT32:
+		return graph.Int32, true
+	case tfpb.DataType_DT_UINT8:
+		return graph.Uint8, true
+	case tfpb.DataType_DT_INT16:
+		return graph.Int16, true
+	case tfpb.DataType_DT_INT8:
+		return graph.Int8, true
+	case tfpb.DataType_DT_STRING:
+		return graph.String, true
+	case tfpb.DataType_DT_COMPLEX64:
+		return graph.Complex64, true
+	case tfpb.DataType_DT_INT64:
+		return graph.Int64, true
+	case tfpb.DataType_DT_BOOL:
+		return graph.Bool, true
+	case tfpb.DataType_DT_BFLOAT16:
+		return graph.BFloat16, true
+	case tfpb.DataType_DT_UINT16:
+		return graph.Uint16, true
+	case tfpb.DataType_DT_COMPLEX128:
+		return graph.Complex128, true
+	case tfpb.DataType_DT_HALF:
+		return graph.Float16, true
+	case tfpb.DataType_DT_UINT32:
+		return graph.Uint32, true
+	case tfpb.DataType_DT_UINT64:
+		return graph.Uint64, true
+	}
+	return graph.Undefined, false
+}
+
+// ShapeFromProto converts a TensorShapeProto (size -1 is unknown).
+func ShapeFromProto(p *tfpb.TensorShapeProto) graph.Shape {
+	if p == nil || p.UnknownRank {
+		return graph.UnknownShape()
+	}
+	s := graph.Shape{Known: true, Dims: make([]graph.Dim, len(p.Dim))}
+	for i, d := range p.Dim {
+		if d.Size < 0 {
+			s.Dims[i] = graph.Unk()
+		} else {
+			s.Dims[i] = graph.D(d.Size)
+		}
+	}
+	return s
+}
+
+// DecodeTensor turns a TF TensorProto into a graph.Tensor. It accepts every
+// encoding TensorFlow writes: raw tensor_content; the typed *_val fields,
+// where fewer values than elements repeat the last one (a single value
+// fills the tensor); half and bfloat16 as 16-bit patterns in half_val.
+func DecodeTensor(p *tfpb.TensorProto) (*graph.Tensor, error) {
+	dt, ok := DType(p.Dtype)
+	if !ok {
+		return nil, fmt.Errorf("constant of type %v has no ONNX equivalent", p.Dtype)
+	}
+	shape := ShapeFromProto(p.TensorShape)
+	if !shape.Static() {
+		return nil, fmt.Errorf("constant has a non-static shape %v", shape)
+	}
+	t := &graph.Tensor{DType: dt, Dims: shape.Sizes()}
+	n := t.NumElements()
+	if dt == graph.String {
+		if int64(len(p.StringVal)) > n {
+			return nil, fmt.Errorf("string constant declares %d elements but holds %d", n, len(p.StringVal))
+		}
+		t.Strings = make([][]byte, n)
+		for i := int64(0); i < n; i++ {
+			switch {
+			case i < int64(len(p.StringVal)):
+				t.Strings[i] = p.StringVal[i]
+			case len(p.StringVal) > 0:
+				t.Strings[i] = p.StringVal[len(p.StringVal)-1]
+			default:
+				t.Strings[i] = []byte{}
+			}
+		}
+		return t, nil
+	}
+	size := int64(dt.Size())
+	if len(p.TensorContent) > 0 {
+		if int64(len(p.TensorContent)) != n*size {
+			return nil, fmt.Errorf("constant of type %v and shape %v needs %d bytes but tensor_content holds %d", dt, shape, n*size, len(p.TensorContent))
+		}
+		t.Data = append([]byte(nil), p.TensorContent...)
+		return t, nil
+	}
+	vals, count, err := typedValues(p, dt)
+	if err != nil {
+		return nil, err
+	}
+	if int64(count) > n {
+		return nil, fmt.Errorf("constant of shape %v declares %d elements but holds %d values", shape, n, count)
+	}
+	t.Data = make([]byte, n*size)
+	if count == 0 {
+		return t, nil // all zeros, as TensorFlow reads it
+	}
+	for i := int64(0); i < n; i++ {
+		src := i
+		if src >= int64(count) {
+			src = int64(count) - 1
+		}
+		vals(t.Data[i*size:(i+1)*size], int(src))
+	}
+	return t, nil
+}
+
+// typedValues returns a writer that puts value i of the typed field into a
+// little-endian slot, and how many values the field holds.
+func typedValues(p *tfpb.TensorProto, dt graph.DType) (func([]byte, int), int, error) {
+	le := binary.LittleEndian
+	switch dt {
+	case graph.Float:
+		return func(b []byte, i int) { le.PutUint32(b, math.Float32bits(p.FloatVal[i])) }, len(p.FloatVal), nil
+	case graph.Double:
+		return func(b []byte, i int) { le.PutUint64(b, math.Float64bits(p.DoubleVal[i])) }, len(p.DoubleVal), nil
+	case graph.Float16, graph.BFloat16:
+		return func(b []byte, i int) { le.PutUint16(b, uint16(p.HalfVal[i])) }, len(p.HalfVal), nil
+	case graph.Int32:
+		return func(b []byte, i int) { le.PutUint32(b, uint32(p.IntVal[i])) }, len(p.IntVal), nil
+	case graph.Int16, graph.Uint16:
+		return func(b []byte, i int) { le.PutUint16(b, uint16(p.IntVal[i])) }, len(p.IntVal), nil
+	case graph.Int8, graph.Uint8:
+		return func(b []byte, i int) { b[0] = byte(p.IntVal[i]) }, len(p.IntVal), nil
+	case graph.Int64:
+		return func(b []byte, i int) { le.PutUint64(b, uint64(p.Int64Val[i])) }, len(p.Int64Val), nil
+	case graph.Bool:
+		return func(b []byte, i int) {
+			b[0] = 0
+			if p.BoolVal[i] {
+				b[0] = 1
+			}
+		}, len(p.BoolVal), nil
+	case graph.Uint32:
+		return func(b []byte, i int) { le.PutUint32(b, p.Uint32Val[i]) }, len(p.Uint32Val), nil
+	case graph.Uint64:
+		return func(b []byte, i int) { le.PutUint64(b, p.Uint64Val[i]) }, len(p.Uint64Val), nil
+	case graph.Complex64:
+		return func(b []byte, i int) {
+			le.PutUint32(b, math.Float32bits(p.ScomplexVal[2*i]))
+			le.PutUint32(b[4:], math.Float32bits(p.ScomplexVal[2*i+1]))
+		}, len(p.ScomplexVal) / 2, nil
+	case graph.Complex128:
+		return func(b []byte, i int) {
+			le.PutUint64(b, math.Float64bits(p.DcomplexVal[2*i]))
+			le.PutUint64(b[8:], math.Float64bits(p.DcomplexVal[2*i+1]))
+		}, len(p.DcomplexVal) / 2, nil
+	}
+	return nil, 0, fmt.Errorf("constants of type %v are not supported", dt)
+}

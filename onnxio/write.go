@@ -1,0 +1,248 @@
+// Package onnxio moves graphs in and out of ONNX files: it builds a
+// ModelProto from a graph.Graph, writes it atomically (a temp file beside
+// the target, then rename), and reads ONNX models back into a graph.Graph
+// (for the cost pass), without loading external weight data.
+package onnxio
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/tf2onnx-go/tf2onnx/graph"
+	"github.com/tf2onnx-go/tf2onnx/internal/pb/onnxpb"
+)
+
+// IRVersion is the ONNX IR version that goes with an opset (the newest IR
+// the onnx release that introduced the opset wrote).
+func IRVersion(opset int) int64 {
+	switch {
+	case opset <= 8:
+		return 3
+	case opset <= 11:
+		return int64(opset - 5) // 9→4, 10→5, 11→6
+	case opset <= 14:
+		return 7
+	case opset <= 18:
+		return 8
+	case opset <= 20:
+		return 9
+	}
+	return 10
+}
+
+// ModelInfo is what the model header says about its producer.
+type ModelInfo struct {
+	Producer, Version string
+	Opset             int
+	ExtraDomains      map[string]int // other opset imports, e.g. org.tensorflow
+	Doc               string
+}
+
+// ToProto builds the ModelProto of a fully mapped graph.
+func ToProto(g *graph.Graph, info ModelInfo) (*onnxpb.ModelProto, error) {
+	gp, err := graphProto(g, true)
+	if err != nil {
+		return nil, err
+	}
+	m := &onnxpb.ModelProto{
+		IrVersion:       IRVersion(info.Opset),
+		ProducerName:    info.Producer,
+		ProducerVersion: info.Version,
+		DocString:       info.Doc,
+		Graph:           gp,
+		OpsetImport:     []*onnxpb.OperatorSetIdProto{{Domain: "", Version: int64(info.Opset)}},
+	}
+	doms := make([]string, 0, len(info.ExtraDomains))
+	for d := range info.ExtraDomains {
+		doms = append(doms, d)
+	}
+	sort.Strings(doms)
+	for _, d := range doms {
+		m.OpsetImport = append(m.OpsetImport, &onnxpb.OperatorSetIdProto{Domain: d, Version: int64(info.ExtraDomains[d])})
+	}
+	return m, nil
+}
+
+func graphProto(g *graph.Graph, top bool) (*onnxpb.GraphProto, error) {
+	gp := &onnxpb.GraphProto{Name: g.Name}
+	for _, in := range g.Inputs {
+		gp.Input = append(gp.Input, valueInfo(g, in))
+	}
+	for _, out := range g.Outputs {
+		gp.Output = append(gp.Output, valueInfo(g, out))
+	}
+	names := make([]string, 0, len(g.Consts))
+	for c := range g.Consts {
+		names = append(names, c)
+	}
+	sort.Strings(names)
+	for _, c := range names {
+		gp.Initializer = append(gp.Initializer, TensorProto(c, g.Consts[c]))
+	}
+	for _, n := range g.Nodes {
+		np := &onnxpb.NodeProto{Name: n.Name, OpType: n.Op, Domain: n.Domain, Input: trimOptional(n.Inputs), Output: n.Outputs}
+		keys := make([]string, 0, len(n.Attrs))
+		for k := range n.Attrs {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			a, err := attrProto(k, n.Attrs[k], n.Domain != "")
+			if err != nil {
+				return nil, fmt.Errorf("node %q (%s): %w", n.Name, n.Op, err)
+			}
+			if a != nil {
+				np.Attribute = append(np.Attribute, a)
+			}
+		}
+		gp.Node = append(gp.Node, np)
+		if top {
+			continue
+		}
+	}
+	// Intermediate types help runtimes and readers; inputs, outputs and
+	// initializers already carry theirs.
+	skip := map[string]bool{}
+	for _, v := range append(append([]string{}, g.Inputs...), g.Outputs...) {
+		skip[v] = true
+	}
+	for _, n := range g.Nodes {
+		for _, o := range n.Outputs {
+			if o == "" || skip[o] {
+				continue
+			}
+			if v := g.Values[o]; v != nil && v.DType != graph.Undefined {
+				gp.ValueInfo = append(gp.ValueInfo, valueInfo(g, o))
+			}
+		}
+	}
+	return gp, nil
+}
+
+// trimOptional drops trailing omitted inputs; inner ones stay as "".
+func trimOptional(in []string) []string {
+	n := len(in)
+	for n > 0 && in[n-1] == "" {
+		n--
+	}
+	return in[:n]
+}
+
+func valueInfo(g *graph.Graph, name string) *onnxpb.ValueInfoProto {
+	vi := &onnxpb.ValueInfoProto{Name: name}
+	dt := g.DTypeOf(name)
+	s := g.ShapeOf(name)
+	tt := &onnxpb.TypeProto_Tensor{ElemType: int32(dt)}
+	if s.Known {
+		tt.Shape = &onnxpb.TensorShapeProto{}
+		for _, d := range s.Dims {
+			dim := &onnxpb.TensorShapeProto_Dimension{}
+			switch {
+			case d.Known():
+				dim.Value = &onnxpb.TensorShapeProto_Dimension_DimValue{DimValue: d.Size}
+			case d.Name != "":
+				dim.Value = &onnxpb.TensorShapeProto_Dimension_DimParam{DimParam: d.Name}
+			}
+			tt.Shape.Dim = append(tt.Shape.Dim, dim)
+		}
+	}
+	vi.Type = &onnxpb.TypeProto{Value: &onnxpb.TypeProto_TensorType{TensorType: tt}}
+	return vi
+}
+
+// TensorProto encodes a constant; numeric data goes to raw_data.
+func TensorProto(name string, t *graph.Tensor) *onnxpb.TensorProto {
+	tp := &onnxpb.TensorProto{Name: name, DataType: int32(t.DType), Dims: append([]int64{}, t.Dims...)}
+	if t.DType == graph.String {
+		tp.StringData = t.Strings
+	} else {
+		tp.RawData = t.Data
+	}
+	return tp
+}
+
+func attrProto(name string, v any, custom bool) (*onnxpb.AttributeProto, error) {
+	a := &onnxpb.AttributeProto{Name: name}
+	switch x := v.(type) {
+	case int64:
+		a.Type, a.I = onnxpb.AttributeProto_INT, x
+	case int:
+		a.Type, a.I = onnxpb.AttributeProto_INT, int64(x)
+	case float32:
+		a.Type, a.F = onnxpb.AttributeProto_FLOAT, x
+	case string:
+		a.Type, a.S = onnxpb.AttributeProto_STRING, []byte(x)
+	case []int64:
+		a.Type, a.Ints = onnxpb.AttributeProto_INTS, x
+	case []float32:
+		a.Type, a.Floats = onnxpb.AttributeProto_FLOATS, x
+	case []string:
+		a.Type = onnxpb.AttributeProto_STRINGS
+		for _, s := range x {
+			a.Strings = append(a.Strings, []byte(s))
+		}
+	case *graph.Tensor:
+		a.Type, a.T = onnxpb.AttributeProto_TENSOR, TensorProto("", x)
+	case *graph.Graph:
+		gp, err := graphProto(x, false)
+		if err != nil {
+			return nil, err
+		}
+		a.Type, a.G = onnxpb.AttributeProto_GRAPH, gp
+	case bool, graph.DType:
+		if !custom {
+			return nil, fmt.Errorf("attribute %s has TensorFlow-only kind %T", name, v)
+		}
+		i := int64(0)
+		if b, ok := x.(bool); ok && b {
+			i = 1
+		} else if d, ok := x.(graph.DType); ok {
+			i = int64(d)
+		}
+		a.Type, a.I = onnxpb.AttributeProto_INT, i
+	default:
+		if custom {
+			return nil, nil // TF-only attribute kinds are dropped from kept TF nodes
+		}
+		return nil, fmt.Errorf("attribute %s has unsupported kind %T", name, v)
+	}
+	return a, nil
+}
+
+// Write serializes the model to path atomically: nothing appears at path
+// unless the whole file was written.
+func Write(path string, m *onnxpb.ModelProto) (int64, error) {
+	data, err := proto.MarshalOptions{Deterministic: true}.Marshal(m)
+	if err != nil {
+		return 0, fmt.Errorf("encode ONNX model: %w", err)
+	}
+	return int64(len(data)), WriteFileAtomic(path, data)
+}
+
+// WriteFileAtomic writes data to a temp file in path's folder and renames
+// it over path.
+func WriteFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	_, werr := f.Write(data)
+	cerr := f.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(tmp, path)
+	}
+	if werr != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, werr)
+	}
+	return nil
+}

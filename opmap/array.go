@@ -1,0 +1,4 @@
+package opmap
+
+// arrayRules: shapes, slicing, joining, gathering, padding, tiling.
+var arrayRules = []Rule{}

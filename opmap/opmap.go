@@ -1,0 +1,232 @@
+// Package opmap maps TensorFlow ops to ONNX ops. One explicit table of rules
+// (rules.go) lists every TF op the converter knows, each with the lowest ONNX
+// opset its handler serves; handlers live in files by family (nn, math,
+// array, control, rnn). Apply replaces every TF node of a graph in place,
+// in topological order, so that each handler sees its inputs already mapped
+// and typed.
+package opmap
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/tf2onnx-go/tf2onnx/graph"
+	"github.com/tf2onnx-go/tf2onnx/infer"
+)
+
+// Handler replaces c.Node with ONNX nodes whose outputs are the node's TF
+// output names (c.Out(i)), or aliases those names to existing values.
+type Handler func(c *Ctx) error
+
+// Rule maps one TF op from an opset on.
+type Rule struct {
+	Op    string
+	Since int // lowest ONNX opset this handler serves
+	Map   Handler
+}
+
+// MinOpset and MaxOpset bound the opsets the converter targets.
+const (
+	MinOpset = 13
+	MaxOpset = 21
+)
+
+var table map[string][]Rule
+
+func lookup(op string, opset int) (Handler, bool) {
+	if table == nil {
+		table = map[string][]Rule{}
+		for _, r := range Rules() {
+			table[r.Op] = append(table[r.Op], r)
+		}
+	}
+	var best *Rule
+	for i, r := range table[op] {
+		if r.Since <= opset && (best == nil || r.Since > best.Since) {
+			best = &table[op][i]
+		}
+	}
+	if best == nil {
+		return nil, false
+	}
+	return best.Map, true
+}
+
+// Supported reports whether an op has a rule at the opset.
+func Supported(op string, opset int) bool {
+	_, ok := lookup(op, opset)
+	return ok
+}
+
+// Options steer the mapping.
+type Options struct {
+	Opset int
+	// ContinueOnError keeps TF nodes that cannot be mapped, in the
+	// org.tensorflow domain, instead of failing.
+	ContinueOnError bool
+}
+
+// UnsupportedError lists every TF op without a rule, with counts and one
+// node name each.
+type UnsupportedError struct {
+	Opset int
+	Ops   []OpUse
+}
+
+// OpUse is one unsupported op type, how many nodes use it, and an example.
+type OpUse struct {
+	Op, Example string
+	Count       int
+}
+
+func (e *UnsupportedError) Error() string {
+	parts := make([]string, len(e.Ops))
+	total := 0
+	for i, u := range e.Ops {
+		parts[i] = fmt.Sprintf("%s ×%d (e.g. %q)", u.Op, u.Count, u.Example)
+		total += u.Count
+	}
+	return fmt.Sprintf("%d node(s) with %d op type(s) unsupported at opset %d: %s", total, len(e.Ops), e.Opset, strings.Join(parts, ", "))
+}
+
+// NodeError is a handler's failure on one node.
+type NodeError struct {
+	Node, Op string
+	Err      error
+}
+
+func (e *NodeError) Error() string { return fmt.Sprintf("node %q (%s): %v", e.Node, e.Op, e.Err) }
+func (e *NodeError) Unwrap() error { return e.Err }
+
+// MapErrors gathers every handler failure of one run.
+type MapErrors []*NodeError
+
+func (m MapErrors) Error() string {
+	if len(m) == 1 {
+		return m[0].Error()
+	}
+	parts := make([]string, len(m))
+	for i, e := range m {
+		parts[i] = e.Error()
+	}
+	return fmt.Sprintf("%d nodes failed to convert: %s", len(m), strings.Join(parts, "; "))
+}
+
+// Unsupported lists the TF ops of g that have no rule at the opset.
+func Unsupported(g *graph.Graph, opset int) []OpUse {
+	uses := map[string]*OpUse{}
+	for _, n := range g.Nodes {
+		if n.Domain != graph.DomainTF || Supported(n.Op, opset) {
+			continue
+		}
+		u := uses[n.Op]
+		if u == nil {
+			u = &OpUse{Op: n.Op, Example: n.Name}
+			uses[n.Op] = u
+		}
+		u.Count++
+	}
+	out := make([]OpUse, 0, len(uses))
+	for _, u := range uses {
+		out = append(out, *u)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Op < out[j].Op
+	})
+	return out
+}
+
+// Apply maps every TF node of g (topologically sorted) to ONNX nodes. It
+// returns the warnings of kept nodes under ContinueOnError.
+func Apply(g *graph.Graph, opts Options) (warnings []string, err error) {
+	if un := Unsupported(g, opts.Opset); len(un) > 0 {
+		if !opts.ContinueOnError {
+			return nil, &UnsupportedError{Opset: opts.Opset, Ops: un}
+		}
+		for _, u := range un {
+			warnings = append(warnings, fmt.Sprintf("kept %d %s node(s) in domain %s (e.g. %q); onnxruntime cannot run them", u.Count, u.Op, graph.DomainTF, u.Example))
+		}
+	}
+	c := &Ctx{G: g, Opset: opts.Opset, aliases: map[string]string{}}
+	resolve := func(v string) string {
+		for {
+			a, ok := c.aliases[v]
+			if !ok {
+				return v
+			}
+			v = a
+		}
+	}
+	var errs MapErrors
+	nodes := g.Nodes
+	g.Nodes = nil
+	for _, n := range nodes {
+		for i, in := range n.Inputs {
+			n.Inputs[i] = resolve(in)
+		}
+		if n.Domain != graph.DomainTF {
+			c.out = append(c.out, n)
+			continue
+		}
+		h, ok := lookup(n.Op, opts.Opset)
+		if ok {
+			c.Node = n
+			mark := len(c.out)
+			if err := h(c); err != nil {
+				errs = append(errs, &NodeError{Node: n.Name, Op: n.Op, Err: err})
+				c.out = c.out[:mark]
+				ok = false
+			}
+		}
+		if !ok {
+			keepTF(g, n)
+			c.out = append(c.out, n)
+		}
+	}
+	g.Nodes = c.out
+	if len(errs) > 0 && !opts.ContinueOnError {
+		return warnings, errs
+	}
+	for _, e := range errs {
+		warnings = append(warnings, "kept as a TF node: "+e.Error())
+	}
+	for i, o := range g.Outputs {
+		r := resolve(o)
+		if r == o {
+			continue
+		}
+		// The graph output keeps its TF name: an Identity carries it when
+		// the handler aliased the output to another value.
+		id := &graph.Node{Name: g.UniqueName(strings.TrimSuffix(o, ":0") + "/output"), Op: "Identity", Inputs: []string{r}, Outputs: []string{o}}
+		g.AddNode(id)
+		if err := infer.Node(g, id, opts.Opset); err != nil {
+			return warnings, err
+		}
+		g.Outputs[i] = o
+	}
+	return warnings, nil
+}
+
+// keepTF leaves a TF node in place (--continue-on-error) with the output
+// type its attributes tell.
+func keepTF(g *graph.Graph, n *graph.Node) {
+	dt := graph.Undefined
+	for _, k := range []string{"T", "dtype", "out_type", "DstT"} {
+		if t := n.Type(k); t != graph.Undefined {
+			dt = t
+			break
+		}
+	}
+	shapes, _ := n.Attrs["_output_shapes"].([]graph.Shape)
+	for i, o := range n.Outputs {
+		s := graph.UnknownShape()
+		if i < len(shapes) {
+			s = shapes[i]
+		}
+		g.SetValue(o, dt, s)
+	}
+}

@@ -1,0 +1,81 @@
+package opmap
+
+// Rules is the one table of TF op → handler. Simple 1:1 mappings are data
+// (unaryOps, binaryOps); everything else is a handler in its family file.
+// A TF op may appear more than once with different Since opsets; the rule
+// with the highest Since not above the target opset wins.
+func Rules() []Rule {
+	var rs []Rule
+	for tf, onnx := range unaryOps {
+		rs = append(rs, Rule{tf, MinOpset, unary(onnx)})
+	}
+	for tf, onnx := range binaryOps {
+		rs = append(rs, Rule{tf, MinOpset, binary(onnx)})
+	}
+	rs = append(rs, identityRules...)
+	rs = append(rs, nnRules...)
+	rs = append(rs, mathRules...)
+	rs = append(rs, arrayRules...)
+	rs = append(rs, controlRules...)
+	rs = append(rs, rnnRules...)
+	return rs
+}
+
+// unaryOps are TF ops that are one ONNX op of the same input and output.
+var unaryOps = map[string]string{
+	"Relu": "Relu", "Elu": "Elu", "Selu": "Selu", "Sigmoid": "Sigmoid", "Tanh": "Tanh",
+	"Softplus": "Softplus", "Softsign": "Softsign", "Erf": "Erf", "Exp": "Exp", "Log": "Log",
+	"Neg": "Neg", "Abs": "Abs", "Sign": "Sign", "Reciprocal": "Reciprocal", "Inv": "Reciprocal",
+	"Floor": "Floor", "Ceil": "Ceil", "Round": "Round", "Sqrt": "Sqrt", "LogicalNot": "Not",
+	"Sin": "Sin", "Cos": "Cos", "Tan": "Tan", "Asin": "Asin", "Acos": "Acos", "Atan": "Atan",
+	"Sinh": "Sinh", "Cosh": "Cosh", "Asinh": "Asinh", "Acosh": "Acosh", "Atanh": "Atanh",
+	"IsNan": "IsNaN",
+}
+
+// binaryOps are TF ops with numpy broadcasting that ONNX has with the same
+// broadcasting and meaning for every dtype TF allows.
+var binaryOps = map[string]string{
+	"Add": "Add", "AddV2": "Add", "Sub": "Sub", "Mul": "Mul", "RealDiv": "Div",
+	"Maximum": "Max", "Minimum": "Min", "Pow": "Pow",
+	"Less": "Less", "LessEqual": "LessOrEqual", "Greater": "Greater", "GreaterEqual": "GreaterOrEqual",
+	"Equal": "Equal", "LogicalAnd": "And", "LogicalOr": "Or",
+}
+
+func unary(op string) Handler {
+	return func(c *Ctx) error {
+		c.OpTo(c.Out(0), op, nil, c.In(0))
+		return nil
+	}
+}
+
+func binary(op string) Handler {
+	return func(c *Ctx) error {
+		c.OpTo(c.Out(0), op, nil, c.In(0), c.In(1))
+		return nil
+	}
+}
+
+// identityRules are ops that pass their input through.
+var identityRules = []Rule{
+	{"Identity", MinOpset, passThrough},
+	{"StopGradient", MinOpset, passThrough},
+	{"Snapshot", MinOpset, passThrough},
+	{"PreventGradient", MinOpset, passThrough},
+	{"PlaceholderWithDefault", MinOpset, passThrough},
+	{"CheckNumerics", MinOpset, passThrough},
+	{"EnsureShape", MinOpset, passThrough},
+	{"IdentityN", MinOpset, identityN},
+	{"NoOp", MinOpset, func(c *Ctx) error { return nil }},
+}
+
+func passThrough(c *Ctx) error {
+	c.Alias(c.Out(0), c.In(0))
+	return nil
+}
+
+func identityN(c *Ctx) error {
+	for i := range c.Node.Inputs {
+		c.Alias(c.Out(i), c.In(i))
+	}
+	return nil
+}

@@ -1,0 +1,235 @@
+"""The parity harness: every case builds a TensorFlow graph, freezes it to a
+.pb, runs TensorFlow for the reference outputs, converts the .pb with the Go
+binary exactly as a user would (a subprocess with CLI flags), checks the ONNX
+model with onnx.checker (full_check=True), runs it in onnxruntime on the same
+inputs and compares dtype, shape and values.
+
+Cases are registered by the cases_*.py modules with @graph_case (a
+tf.compat.v1 graph with placeholders, run in a Session) or @function_case (a
+tf.function frozen with convert_variables_to_constants_v2).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import tempfile
+from typing import Callable
+
+import numpy as np
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import tensorflow as tf  # noqa: E402
+import onnx  # noqa: E402
+import onnxruntime as ort  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BINARY = os.environ.get("TF2ONNX_BIN", os.path.join(ROOT, "bin", "tf2onnx"))
+OPSETS = (13, 17, 21)
+
+
+@dataclasses.dataclass
+class Case:
+    name: str
+    build: Callable  # returns a Built
+    rtol: float = 1e-5
+    atol: float = 1e-5
+    why_tolerance: str = ""  # required when rtol/atol are looser than 1e-5
+    min_opset: int = 13
+    extra_flags: tuple = ()
+    check: Callable | None = None  # check(onnx.ModelProto, opset) raises on failure
+
+
+@dataclasses.dataclass
+class Built:
+    graph_def: tf.compat.v1.GraphDef
+    feeds: dict  # tensor name ("x:0") -> numpy array
+    outputs: list  # tensor names
+    input_specs: list | None = None  # --inputs entries (default: feed names)
+
+
+REGISTRY: list[Case] = []
+
+
+def _register(case: Case):
+    if any(c.name == case.name for c in REGISTRY):
+        raise ValueError(f"duplicate case name {case.name}")
+    if (case.rtol > 1e-5 or case.atol > 1e-5) and not case.why_tolerance:
+        raise ValueError(f"case {case.name}: a looser tolerance needs why_tolerance")
+    REGISTRY.append(case)
+
+
+def graph_case(name, inputs, *, shapes=None, control_flow_v2=True, **kw):
+    """Registers fn(*placeholders) -> tensor or tuple of tensors, built in a
+    tf.compat.v1 graph. inputs maps placeholder names to numpy arrays (the
+    feed); shapes optionally gives the placeholders' declared shapes (None
+    for unknown dims). Variables are initialized and frozen."""
+
+    def deco(fn):
+        def build():
+            if control_flow_v2:
+                tf.compat.v1.enable_control_flow_v2()
+            else:
+                tf.compat.v1.disable_control_flow_v2()
+            try:
+                g = tf.Graph()
+                with g.as_default():
+                    phs = []
+                    for pname, arr in inputs.items():
+                        shape = (shapes or {}).get(pname, arr.shape)
+                        phs.append(tf.compat.v1.placeholder(tf.as_dtype(arr.dtype), shape=shape, name=pname))
+                    outs = fn(*phs)
+                    if not isinstance(outs, (tuple, list)):
+                        outs = [outs]
+                    out_names = [t.name for t in outs]
+                    with tf.compat.v1.Session(graph=g) as sess:
+                        sess.run(tf.compat.v1.global_variables_initializer())
+                        gd = tf.compat.v1.graph_util.convert_variables_to_constants(
+                            sess, g.as_graph_def(), [n.split(":")[0] for n in out_names])
+            finally:
+                tf.compat.v1.enable_control_flow_v2()
+            feeds = {f"{k}:0": v for k, v in inputs.items()}
+            return Built(gd, feeds, out_names)
+
+        _register(Case(name=name, build=build, **kw))
+        return fn
+
+    return deco
+
+
+def function_case(name, inputs, *, signature=None, **kw):
+    """Registers a tf.function body fn(*tensors); inputs maps argument names
+    to numpy arrays; signature optionally gives TensorSpecs (None dims)."""
+
+    def deco(fn):
+        def build():
+            from tensorflow.python.framework.convert_to_constants import (
+                convert_variables_to_constants_v2,
+            )
+
+            specs = signature or [tf.TensorSpec(a.shape, tf.as_dtype(a.dtype), name=n) for n, a in inputs.items()]
+            concrete = tf.function(fn).get_concrete_function(*specs)
+            frozen = convert_variables_to_constants_v2(concrete)
+            gd = frozen.graph.as_graph_def()
+            in_names = [t.name for t in frozen.inputs if t.dtype != tf.resource]
+            feeds = dict(zip(in_names, inputs.values()))
+            return Built(gd, feeds, [t.name for t in frozen.outputs])
+
+        _register(Case(name=name, build=build, **kw))
+        return fn
+
+    return deco
+
+
+def tf_reference(built: Built):
+    g = tf.Graph()
+    with g.as_default():
+        tf.import_graph_def(built.graph_def, name="")
+        with tf.compat.v1.Session(graph=g) as sess:
+            return sess.run(built.outputs, feed_dict=built.feeds)
+
+
+class Failure(Exception):
+    pass
+
+
+def convert(pb_path, onnx_path, built: Built, opset, extra_flags=()):
+    ins = built.input_specs if built.input_specs is not None else list(built.feeds)
+    cmd = [BINARY, "--graphdef", pb_path, "--output", onnx_path, "--opset", str(opset),
+           "--outputs", ",".join(built.outputs)]
+    if ins:
+        cmd += ["--inputs", ",".join(ins)]
+    cmd += list(extra_flags)
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise Failure(f"tf2onnx exited {p.returncode}: {p.stderr.strip()}")
+
+
+def compare(name, want, got, rtol, atol):
+    want = np.asarray(want)
+    got = np.asarray(got)
+    if want.dtype != got.dtype:
+        raise Failure(f"{name}: dtype {got.dtype}, TensorFlow gives {want.dtype}")
+    if want.shape != got.shape:
+        raise Failure(f"{name}: shape {got.shape}, TensorFlow gives {want.shape}")
+    if want.dtype.kind in "biuO" or want.dtype == np.bool_:
+        if not np.array_equal(want, got):
+            bad = np.argwhere(want != got)[0]
+            raise Failure(f"{name}: differs at {tuple(bad)}: {got[tuple(bad)]} vs TensorFlow {want[tuple(bad)]}")
+        return 0.0
+    if not np.allclose(got, want, rtol=rtol, atol=atol, equal_nan=True):
+        err = np.abs(got.astype(np.float64) - want.astype(np.float64))
+        i = np.unravel_index(np.nanargmax(err), err.shape)
+        raise Failure(f"{name}: max abs error {err[i]:.3g} at {i} ({got[i]} vs TensorFlow {want[i]}), rtol {rtol} atol {atol}")
+    if want.size == 0:
+        return 0.0
+    return float(np.nanmax(np.abs(got.astype(np.float64) - want.astype(np.float64))))
+
+
+def run_onnx(onnx_path, built: Built, rename=None):
+    so = ort.SessionOptions()
+    so.log_severity_level = 3
+    sess = ort.InferenceSession(onnx_path, so, providers=["CPUExecutionProvider"])
+    feeds = dict(built.feeds)
+    names = [o.name for o in sess.get_outputs()]
+    return sess.run(names, feeds), names
+
+
+def run_case(case: Case, opsets=OPSETS, workdir=None):
+    """Runs one case at each opset; returns a list of (opset, error or None, max_err)."""
+    results = []
+    try:
+        built = case.build()
+        want = tf_reference(built)
+    except Exception as e:  # a broken case is a failure, never a skip
+        return [(o, f"building the TF case failed: {type(e).__name__}: {e}", None) for o in opsets]
+    with tempfile.TemporaryDirectory(dir=workdir) as d:
+        pb = os.path.join(d, case.name + ".pb")
+        with open(pb, "wb") as f:
+            f.write(built.graph_def.SerializeToString())
+        for opset in opsets:
+            if opset < case.min_opset:
+                continue
+            out = os.path.join(d, f"{case.name}_{opset}.onnx")
+            try:
+                convert(pb, out, built, opset, case.extra_flags)
+                model = onnx.load(out)
+                onnx.checker.check_model(model, full_check=True)
+                if case.check:
+                    case.check(model, opset)
+                got, names = run_onnx(out, built)
+                if names != list(built.outputs):
+                    raise Failure(f"output names {names}, want {built.outputs}")
+                worst = 0.0
+                for n, w, g_ in zip(names, want, got):
+                    worst = max(worst, compare(n, w, g_, case.rtol, case.atol))
+                results.append((opset, None, worst))
+            except Failure as e:
+                results.append((opset, str(e), None))
+            except Exception as e:
+                results.append((opset, f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}", None))
+    return results
+
+
+def op_counts(model):
+    counts = {}
+    for n in model.graph.node:
+        counts[n.op_type] = counts.get(n.op_type, 0) + 1
+    return counts
+
+
+def rng(seed=0):
+    return np.random.RandomState(seed)
+
+
+def f32(*shape, seed=0, lo=-1.0, hi=1.0):
+    return rng(seed).uniform(lo, hi, size=shape).astype(np.float32)
+
+
+def i32(*shape, seed=0, lo=-10, hi=10):
+    return rng(seed).randint(lo, hi, size=shape).astype(np.int32)
+
+
+def i64(*shape, seed=0, lo=-10, hi=10):
+    return rng(seed).randint(lo, hi, size=shape).astype(np.int64)

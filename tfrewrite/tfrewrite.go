@@ -1,0 +1,19 @@
+// Package tfrewrite holds the TensorFlow-side pattern rewrites that run
+// before op mapping: TF1 while loops to ONNX Loop, LSTM/GRU cell loops to
+// ONNX LSTM/GRU, TF1 cond to If, dilated convolutions. Each pass is a named
+// entry of one ordered table.
+package tfrewrite
+
+import "github.com/tf2onnx-go/tf2onnx/graph"
+
+// Pass is one rewrite; Run reports whether it changed the graph.
+type Pass struct {
+	Name string
+	Doc  string
+	Run  func(g *graph.Graph) (bool, error)
+}
+
+// Passes is the ordered list of TF-side rewrites.
+func Passes() []Pass {
+	return []Pass{}
+}
