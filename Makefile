@@ -43,8 +43,22 @@ demo: build
 generate:
 	cd internal/pb && PATH="$$PATH:$$($(GO) env GOPATH)/bin" $(GO) generate .
 
-bench: build venv
-	$(VPY) bench/run.py
+# Benchmark vs the Python tf2onnx (bench/README.md). It runs in its own venv,
+# .venv-tf2onnx, made from requirements-bench.txt; models go to build/bench/.
+BENCH_VENV := .venv-tf2onnx
+BENCH_ARGS ?=
+
+$(BENCH_VENV)/.installed: requirements-bench.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -r requirements-bench.txt
+	touch $@
+
+.PHONY: bench-venv
+bench-venv: $(BENCH_VENV)/.installed
+
+bench: build venv bench-venv
+	$(VPY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf bin build

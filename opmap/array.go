@@ -1,4 +1,584 @@
 package opmap
 
+import (
+	"slices"
+	"strconv"
+
+	"github.com/tf2onnx-go/tf2onnx/graph"
+)
+
 // arrayRules: shapes, slicing, joining, gathering, padding, tiling.
-var arrayRules = []Rule{}
+var arrayRules = []Rule{
+	{"Reshape", MinOpset, arrReshape},
+	{"Transpose", MinOpset, arrTranspose},
+	{"ConcatV2", MinOpset, arrConcatV2},
+	{"Concat", MinOpset, arrConcatV1},
+	{"Pack", MinOpset, arrPack},
+	{"Unpack", MinOpset, arrUnpack},
+	{"Split", MinOpset, arrSplit},
+	{"SplitV", MinOpset, arrSplitV},
+	{"Squeeze", MinOpset, arrSqueezeOp},
+	{"ExpandDims", MinOpset, arrExpandDims},
+	{"Shape", MinOpset, arrShape},
+	{"ShapeN", MinOpset, arrShapeN},
+	{"Size", MinOpset, arrSize},
+	{"Rank", MinOpset, arrRank},
+	{"StridedSlice", MinOpset, arrStridedSlice},
+	{"Slice", MinOpset, arrSliceOp},
+	{"GatherV2", MinOpset, arrGatherV2},
+	{"Gather", MinOpset, arrGatherV1},
+	{"GatherNd", MinOpset, arrGatherNd},
+	{"Pad", MinOpset, arrPad},
+	{"PadV2", MinOpset, arrPad},
+	{"MirrorPad", MinOpset, arrMirrorPad},
+	{"Tile", MinOpset, arrTile},
+	{"BroadcastTo", MinOpset, arrBroadcastTo},
+	{"ReverseV2", MinOpset, arrReverseV2},
+	{"Reverse", MinOpset, arrReverseV1},
+}
+
+// arrEmit emits a single-output node writing out, or a fresh value when out
+// is "", and returns the output name.
+func arrEmit(c *Ctx, out, op string, attrs Attrs, inputs ...string) string {
+	if out == "" {
+		return c.Op(op, attrs, inputs...)
+	}
+	c.OpTo(out, op, attrs, inputs...)
+	return out
+}
+
+// arrInt64 casts an integer tensor to int64 (ONNX shape-like inputs are
+// int64; TF's are often int32).
+func arrInt64(c *Ctx, v string) string {
+	if c.DType(v) == graph.Int64 {
+		return v
+	}
+	return c.Op("Cast", Attrs{"to": int64(graph.Int64)}, v)
+}
+
+// arrCastTo writes v cast to dt into out (an alias when it already is dt).
+func arrCastTo(c *Ctx, out, v string, dt graph.DType) {
+	if c.DType(v) == dt {
+		c.Alias(out, v)
+		return
+	}
+	c.OpTo(out, "Cast", Attrs{"to": int64(dt)}, v)
+}
+
+// arrConstAxis reads a constant scalar (or one-element) axis input.
+func arrConstAxis(c *Ctx, v string) (int64, error) {
+	a, ok := c.ConstInts(v)
+	if !ok || len(a) != 1 {
+		return 0, c.Errorf("the axis must be a constant scalar")
+	}
+	return a[0], nil
+}
+
+// arrSplitEqual splits x into len(outs) equal parts along axis (Split's
+// interface changed at opset 18: num_outputs instead of the output count).
+func arrSplitEqual(c *Ctx, x string, axis int64, outs []string) {
+	attrs := Attrs{"axis": axis}
+	if c.Opset >= 18 {
+		attrs["num_outputs"] = int64(len(outs))
+	}
+	c.OpOuts("Split", attrs, outs, x)
+}
+
+func arrReshape(c *Ctx) error {
+	x, shp := c.In(0), c.In(1)
+	if vals, ok := c.ConstInts(shp); ok {
+		if !slices.Contains(vals, 0) {
+			c.OpTo(c.Out(0), "Reshape", nil, x, c.Int64s(vals...))
+			return nil
+		}
+		// TF's 0 is a zero-size dim; ONNX's copies the input dim unless
+		// allowzero is set (opset 14 on).
+		if c.Opset >= 14 {
+			c.OpTo(c.Out(0), "Reshape", Attrs{"allowzero": int64(1)}, x, c.Int64s(vals...))
+			return nil
+		}
+		if slices.Contains(vals, -1) {
+			return c.Errorf("a target shape with both 0 and -1 is ambiguous")
+		}
+		// The result holds no element: make it rather than reshape.
+		dt := c.DType(x)
+		if dt == graph.String || dt.Size() == 0 {
+			return c.Errorf("a zero-size reshape of %v needs opset 14", dt)
+		}
+		zero := graph.NewIntTensor(dt, []int64{1}, []int64{0})
+		c.OpTo(c.Out(0), "ConstantOfShape", Attrs{"value": zero}, c.Int64s(vals...))
+		return nil
+	}
+	var attrs Attrs
+	if c.Opset >= 14 {
+		attrs = Attrs{"allowzero": int64(1)}
+	}
+	c.OpTo(c.Out(0), "Reshape", attrs, x, arrInt64(c, shp))
+	return nil
+}
+
+func arrTranspose(c *Ctx) error {
+	perm, ok := c.ConstInts(c.In(1))
+	if !ok {
+		return c.Errorf("perm must be a constant")
+	}
+	r := int64(len(perm))
+	for i, p := range perm {
+		if p < 0 {
+			perm[i] = p + r
+		}
+	}
+	c.OpTo(c.Out(0), "Transpose", Attrs{"perm": perm}, c.In(0))
+	return nil
+}
+
+func arrConcat(c *Ctx, values []string, axisIn string) error {
+	axis, err := arrConstAxis(c, axisIn)
+	if err != nil {
+		return err
+	}
+	if len(values) == 1 {
+		c.Alias(c.Out(0), values[0])
+		return nil
+	}
+	c.OpTo(c.Out(0), "Concat", Attrs{"axis": axis}, values...)
+	return nil
+}
+
+// ConcatV2(values..., axis)
+func arrConcatV2(c *Ctx) error {
+	n := c.NumIn()
+	return arrConcat(c, c.Node.Inputs[:n-1], c.In(n-1))
+}
+
+// Concat(axis, values...)
+func arrConcatV1(c *Ctx) error {
+	return arrConcat(c, c.Node.Inputs[1:c.NumIn()], c.In(0))
+}
+
+// Pack stacks along a new axis; TF's negative axis counts in the output's
+// rank, as Unsqueeze's and Concat's do here.
+func arrPack(c *Ctx) error {
+	axis := c.Node.Int("axis", 0)
+	ax := c.Int64s(axis)
+	if c.NumIn() == 1 {
+		c.OpTo(c.Out(0), "Unsqueeze", nil, c.In(0), ax)
+		return nil
+	}
+	parts := make([]string, c.NumIn())
+	for i := range parts {
+		parts[i] = c.Op("Unsqueeze", nil, c.In(i), ax)
+	}
+	c.OpTo(c.Out(0), "Concat", Attrs{"axis": axis}, parts...)
+	return nil
+}
+
+func arrUnpack(c *Ctx) error {
+	x := c.In(0)
+	axis := c.Node.Int("axis", 0)
+	num := c.Node.Int("num", -1)
+	if num < 0 {
+		sh := c.Shape(x)
+		a := axis
+		if a < 0 {
+			a += int64(sh.Rank())
+		}
+		if !sh.Known || a < 0 || a >= int64(sh.Rank()) || !sh.Dims[a].Known() {
+			return c.Errorf("the number of outputs is unknown")
+		}
+		num = sh.Dims[a].Size
+	}
+	ax := c.Int64s(axis)
+	if num == 1 {
+		c.OpTo(c.Out(0), "Squeeze", nil, x, ax)
+		return nil
+	}
+	parts := make([]string, num)
+	for i := range parts {
+		parts[i] = c.G.UniqueName(c.Node.Name + "/Split:" + strconv.Itoa(i))
+	}
+	arrSplitEqual(c, x, axis, parts)
+	for i, p := range parts {
+		c.OpTo(c.Out(i), "Squeeze", nil, p, ax)
+	}
+	return nil
+}
+
+// Split(axis, value) into num_split equal parts.
+func arrSplit(c *Ctx) error {
+	axis, err := arrConstAxis(c, c.In(0))
+	if err != nil {
+		return err
+	}
+	n := c.Node.Int("num_split", 1)
+	if n == 1 {
+		c.Alias(c.Out(0), c.In(1))
+		return nil
+	}
+	outs := make([]string, n)
+	for i := range outs {
+		outs[i] = c.Out(i)
+	}
+	arrSplitEqual(c, c.In(1), axis, outs)
+	return nil
+}
+
+// SplitV(value, size_splits, axis); one size may be -1 (the rest).
+func arrSplitV(c *Ctx) error {
+	x := c.In(0)
+	sizes, ok := c.ConstInts(c.In(1))
+	if !ok {
+		return c.Errorf("size_splits must be a constant")
+	}
+	axis, err := arrConstAxis(c, c.In(2))
+	if err != nil {
+		return err
+	}
+	if len(sizes) == 1 {
+		c.Alias(c.Out(0), x)
+		return nil
+	}
+	outs := make([]string, len(sizes))
+	for i := range outs {
+		outs[i] = c.Out(i)
+	}
+	rest := slices.Index(sizes, -1)
+	if rest < 0 {
+		c.OpOuts("Split", Attrs{"axis": axis}, outs, x, c.Int64s(sizes...))
+		return nil
+	}
+	known := int64(0)
+	for i, s := range sizes {
+		if i != rest {
+			if s < 0 {
+				return c.Errorf("size_splits %v has more than one -1", sizes)
+			}
+			known += s
+		}
+	}
+	sh := c.Shape(x)
+	a := axis
+	if a < 0 && sh.Known {
+		a += int64(sh.Rank())
+	}
+	if sh.Known && a >= 0 && a < int64(sh.Rank()) && sh.Dims[a].Known() {
+		sizes = slices.Clone(sizes)
+		sizes[rest] = sh.Dims[a].Size - known
+		if sizes[rest] < 0 {
+			return c.Errorf("size_splits %v exceed the dim %d", sizes, sh.Dims[a].Size)
+		}
+		c.OpOuts("Split", Attrs{"axis": axis}, outs, x, c.Int64s(sizes...))
+		return nil
+	}
+	// The dim is only known at run time: the rest is dim - sum(known).
+	dim := arrDim(c, x, axis)
+	restV := c.Op("Sub", nil, dim, c.Int64s(known))
+	var parts []string
+	if rest > 0 {
+		parts = append(parts, c.Int64s(sizes[:rest]...))
+	}
+	parts = append(parts, restV)
+	if rest < len(sizes)-1 {
+		parts = append(parts, c.Int64s(sizes[rest+1:]...))
+	}
+	split := c.Op("Concat", Attrs{"axis": int64(0)}, parts...)
+	c.OpOuts("Split", Attrs{"axis": axis}, outs, x, split)
+	return nil
+}
+
+// arrDim is x's dim at axis as a run-time 1-element int64 tensor.
+func arrDim(c *Ctx, x string, axis int64) string {
+	shape := c.Op("Shape", nil, x)
+	end := axis + 1
+	if end == 0 {
+		end = arrInt64Max
+	}
+	return c.Op("Slice", nil, shape, c.Int64s(axis), c.Int64s(end), c.Int64s(0))
+}
+
+func arrSqueezeOp(c *Ctx) error {
+	x := c.In(0)
+	dims := c.Node.Ints("squeeze_dims")
+	if len(dims) == 0 {
+		dims = c.Node.Ints("axis")
+	}
+	if len(dims) > 0 {
+		c.OpTo(c.Out(0), "Squeeze", nil, x, c.Int64s(dims...))
+		return nil
+	}
+	// Squeezing every 1-dim needs to know which dims are 1. ONNX Squeeze
+	// without axes would do it at run time, but leave the rank unknown, and
+	// an ONNX graph output must have a rank.
+	sh := c.Shape(x)
+	if !sh.Known {
+		return c.Errorf("squeezing every 1-dim needs the input rank and dims; give squeeze_dims or the input shape (--inputs name:0[dims])")
+	}
+	var axes []int64
+	for i, d := range sh.Dims {
+		if !d.Known() {
+			return c.Errorf("squeezing every 1-dim needs known dims, and dim %d of %v is unknown; give squeeze_dims or the input shape (--inputs name:0[dims])", i, sh)
+		}
+		if d.Size == 1 {
+			axes = append(axes, int64(i))
+		}
+	}
+	if len(axes) == 0 {
+		c.Alias(c.Out(0), x)
+		return nil
+	}
+	c.OpTo(c.Out(0), "Squeeze", nil, x, c.Int64s(axes...))
+	return nil
+}
+
+// ExpandDims(input, axis): a negative axis counts in the output's rank, as
+// Unsqueeze's does.
+func arrExpandDims(c *Ctx) error {
+	axis, err := arrConstAxis(c, c.In(1))
+	if err != nil {
+		return err
+	}
+	c.OpTo(c.Out(0), "Unsqueeze", nil, c.In(0), c.Int64s(axis))
+	return nil
+}
+
+func arrShape(c *Ctx) error {
+	dt := c.Node.Type("out_type")
+	if dt == graph.Undefined {
+		dt = graph.Int32
+	}
+	s := c.Op("Shape", nil, c.In(0))
+	arrCastTo(c, c.Out(0), s, dt)
+	return nil
+}
+
+func arrShapeN(c *Ctx) error {
+	dt := c.Node.Type("out_type")
+	if dt == graph.Undefined {
+		dt = graph.Int32
+	}
+	for i, in := range c.Node.Inputs[:c.NumIn()] {
+		arrCastTo(c, c.Out(i), c.Op("Shape", nil, in), dt)
+	}
+	return nil
+}
+
+func arrSize(c *Ctx) error {
+	dt := c.Node.Type("out_type")
+	if dt == graph.Undefined {
+		dt = graph.Int32
+	}
+	x := c.In(0)
+	if n := c.Shape(x).NumElements(); n >= 0 {
+		c.Alias(c.Out(0), c.AddConst(graph.NewIntTensor(dt, nil, []int64{n})))
+		return nil
+	}
+	arrCastTo(c, c.Out(0), c.Op("Size", nil, x), dt)
+	return nil
+}
+
+func arrRank(c *Ctx) error {
+	x := c.In(0)
+	if r := c.Rank(x); r >= 0 {
+		c.Alias(c.Out(0), c.AddConst(graph.NewIntTensor(graph.Int32, nil, []int64{int64(r)})))
+		return nil
+	}
+	n := c.Op("Size", nil, c.Op("Shape", nil, x))
+	arrCastTo(c, c.Out(0), n, graph.Int32)
+	return nil
+}
+
+// Slice(input, begin, size): size -1 runs to the end.
+func arrSliceOp(c *Ctx) error {
+	x, begin, size := c.In(0), c.In(1), c.In(2)
+	b, okB := c.ConstInts(begin)
+	s, okS := c.ConstInts(size)
+	if okB && okS {
+		if len(b) != len(s) {
+			return c.Errorf("begin and size differ in length")
+		}
+		var starts, ends, axes []int64
+		for i := range b {
+			if b[i] == 0 && s[i] == -1 {
+				continue
+			}
+			e := b[i] + s[i]
+			if s[i] == -1 {
+				e = arrInt64Max
+			}
+			starts, ends, axes = append(starts, b[i]), append(ends, e), append(axes, int64(i))
+		}
+		if len(axes) == 0 {
+			c.Alias(c.Out(0), x)
+			return nil
+		}
+		c.OpTo(c.Out(0), "Slice", nil, x, c.Int64s(starts...), c.Int64s(ends...), c.Int64s(axes...))
+		return nil
+	}
+	// Bounds known at run time; Slice's axes default to 0..len(starts)-1.
+	bs := arrInt64(c, begin)
+	ss := arrInt64(c, size)
+	sum := c.Op("Add", nil, bs, ss)
+	toEnd := c.Op("Equal", nil, ss, c.AddConst(graph.ScalarInt64(-1)))
+	ends := c.Op("Where", nil, toEnd, c.AddConst(graph.ScalarInt64(arrInt64Max)), sum)
+	c.OpTo(c.Out(0), "Slice", nil, x, bs, ends)
+	return nil
+}
+
+// GatherV2(params, indices, axis). Indices out of range are an error in TF,
+// so ONNX's reading of negative ones never changes a valid graph.
+func arrGatherV2(c *Ctx) error {
+	axis, err := arrConstAxis(c, c.In(2))
+	if err != nil {
+		return err
+	}
+	if bd := c.Node.Int("batch_dims", 0); bd != 0 {
+		return c.Errorf("batch_dims %d is not supported", bd)
+	}
+	c.OpTo(c.Out(0), "Gather", Attrs{"axis": axis}, c.In(0), c.In(1))
+	return nil
+}
+
+func arrGatherV1(c *Ctx) error {
+	c.OpTo(c.Out(0), "Gather", Attrs{"axis": int64(0)}, c.In(0), c.In(1))
+	return nil
+}
+
+func arrGatherNd(c *Ctx) error {
+	if bd := c.Node.Int("batch_dims", 0); bd != 0 {
+		return c.Errorf("batch_dims %d is not supported", bd)
+	}
+	c.OpTo(c.Out(0), "GatherND", nil, c.In(0), arrInt64(c, c.In(1)))
+	return nil
+}
+
+// arrPads turns TF paddings [rank, 2] into ONNX pads [begins..., ends...].
+func arrPads(c *Ctx, paddings string) string {
+	if p, ok := c.ConstInts(paddings); ok {
+		r := len(p) / 2
+		pads := make([]int64, 2*r)
+		for i := range r {
+			pads[i], pads[r+i] = p[2*i], p[2*i+1]
+		}
+		return c.Int64s(pads...)
+	}
+	t := c.Op("Transpose", Attrs{"perm": []int64{1, 0}}, paddings)
+	return arrInt64(c, c.Op("Reshape", nil, t, c.Int64s(-1)))
+}
+
+// Pad(input, paddings) and PadV2(input, paddings, constant_values).
+func arrPad(c *Ctx) error {
+	in := []string{c.In(0), arrPads(c, c.In(1))}
+	if c.NumIn() > 2 {
+		in = append(in, c.In(2))
+	}
+	c.OpTo(c.Out(0), "Pad", Attrs{"mode": "constant"}, in...)
+	return nil
+}
+
+// MirrorPad: REFLECT is ONNX's reflect; SYMMETRIC (the edge repeated) has
+// no ONNX mode and is built per axis from reversed slices and Concat.
+func arrMirrorPad(c *Ctx) error {
+	x := c.In(0)
+	switch mode := c.Node.Str("mode", "REFLECT"); mode {
+	case "REFLECT":
+		c.OpTo(c.Out(0), "Pad", Attrs{"mode": "reflect"}, x, arrPads(c, c.In(1)))
+		return nil
+	case "SYMMETRIC":
+	default:
+		return c.Errorf("mode %q is not supported", mode)
+	}
+	p, ok := c.ConstInts(c.In(1))
+	if !ok {
+		return c.Errorf("SYMMETRIC paddings must be a constant")
+	}
+	type step struct{ axis, before, after int64 }
+	var steps []step
+	for i := 0; i+1 < len(p); i += 2 {
+		if p[i] != 0 || p[i+1] != 0 {
+			steps = append(steps, step{int64(i / 2), p[i], p[i+1]})
+		}
+	}
+	if len(steps) == 0 {
+		c.Alias(c.Out(0), x)
+		return nil
+	}
+	v := x
+	for k, s := range steps {
+		ax := c.Int64s(s.axis)
+		neg := c.Int64s(-1)
+		var parts []string
+		if s.before > 0 {
+			// x[before-1::-1] along the axis
+			parts = append(parts, c.Op("Slice", nil, v, c.Int64s(s.before-1), c.Int64s(arrInt64Min), ax, neg))
+		}
+		parts = append(parts, v)
+		if s.after > 0 {
+			// x[-1:-1-after:-1] along the axis
+			parts = append(parts, c.Op("Slice", nil, v, c.Int64s(-1), c.Int64s(-1-s.after), ax, neg))
+		}
+		out := ""
+		if k == len(steps)-1 {
+			out = c.Out(0)
+		}
+		v = arrEmit(c, out, "Concat", Attrs{"axis": s.axis}, parts...)
+	}
+	return nil
+}
+
+func arrTile(c *Ctx) error {
+	c.OpTo(c.Out(0), "Tile", nil, c.In(0), arrInt64(c, c.In(1)))
+	return nil
+}
+
+// BroadcastTo is Expand: ONNX's broadcast goes both ways, but on shapes TF
+// accepts it gives TF's result.
+func arrBroadcastTo(c *Ctx) error {
+	c.OpTo(c.Out(0), "Expand", nil, c.In(0), arrInt64(c, c.In(1)))
+	return nil
+}
+
+// arrReverse reverses x along axes with Slice steps of -1.
+func arrReverse(c *Ctx, x string, axes []int64) {
+	if len(axes) == 0 {
+		c.Alias(c.Out(0), x)
+		return
+	}
+	n := len(axes)
+	starts, ends, steps := make([]int64, n), make([]int64, n), make([]int64, n)
+	for i := range axes {
+		starts[i], ends[i], steps[i] = arrInt64Max, arrInt64Min, -1
+	}
+	c.OpTo(c.Out(0), "Slice", nil, x, c.Int64s(starts...), c.Int64s(ends...), c.Int64s(axes...), c.Int64s(steps...))
+}
+
+func arrReverseV2(c *Ctx) error {
+	axes, ok := c.ConstInts(c.In(1))
+	if !ok {
+		return c.Errorf("the axes must be a constant")
+	}
+	if r := c.Rank(c.In(0)); r >= 0 {
+		for i, a := range axes {
+			if a < 0 {
+				axes[i] = a + int64(r)
+			}
+		}
+	}
+	arrReverse(c, c.In(0), axes)
+	return nil
+}
+
+// Reverse(tensor, dims) takes one bool per dim.
+func arrReverseV1(c *Ctx) error {
+	dims, ok := c.ConstInts(c.In(1))
+	if !ok {
+		return c.Errorf("dims must be a constant")
+	}
+	var axes []int64
+	for i, d := range dims {
+		if d != 0 {
+			axes = append(axes, int64(i))
+		}
+	}
+	arrReverse(c, c.In(0), axes)
+	return nil
+}

@@ -29,7 +29,7 @@ var unaryOps = map[string]string{
 	"Floor": "Floor", "Ceil": "Ceil", "Round": "Round", "Sqrt": "Sqrt", "LogicalNot": "Not",
 	"Sin": "Sin", "Cos": "Cos", "Tan": "Tan", "Asin": "Asin", "Acos": "Acos", "Atan": "Atan",
 	"Sinh": "Sinh", "Cosh": "Cosh", "Asinh": "Asinh", "Acosh": "Acosh", "Atanh": "Atanh",
-	"IsNan": "IsNaN",
+	"IsNan": "IsNaN", "IsInf": "IsInf",
 }
 
 // binaryOps are TF ops with numpy broadcasting that ONNX has with the same

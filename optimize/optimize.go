@@ -1,7 +1,11 @@
 // Package optimize holds the ONNX-side passes that run after op mapping:
 // each is a named, documented entry of one ordered table, run until none
 // changes the graph. Every pass keeps the graph's outputs, their names and
-// their values.
+// their values, and the graph inputs' names.
+//
+// Passes build their def-use maps once (index.go) and keep them current
+// through their own edits, so that one pass costs O(nodes): a ResNet-50
+// sized graph optimizes in milliseconds.
 package optimize
 
 import (
@@ -21,6 +25,13 @@ type Pass struct {
 func Passes() []Pass {
 	return []Pass{
 		{"remove-identity", "drop Identity nodes, reading their input instead (graph outputs keep their names)", removeIdentity},
+		{"fold-constants", "evaluate nodes whose inputs are all constants, and Shape/Size of values of static shape", foldConstants},
+		{"transpose", "cancel inverse Transpose pairs, merge consecutive and duplicate Transposes, drop identity ones, " +
+			"and push Transposes down through layout-free ops (elementwise, Concat, Softmax, ReduceX, ArgMax, Pad, Slice) " +
+			"when that adds none", transposePass},
+		{"simplify-shapes", "collapse Reshape chains, drop Reshapes and Casts that change nothing, cancel Unsqueeze/Squeeze pairs", simplifyShapes},
+		{"fuse-conv", "fold a per-channel Add/Sub/Mul and an inference BatchNormalization after a Conv or ConvTranspose into its weights and bias", fuseConv},
+		{"fuse-gemm", "turn MatMul of a rank-2 input by a constant matrix, plus a constant bias, into Gemm", fuseGemm},
 		{"dead-nodes", "drop nodes and constants that no graph output needs", deadNodes},
 	}
 }
@@ -51,30 +62,4 @@ func Run(g *graph.Graph, opset int, passes []Pass, after Hook) error {
 		}
 	}
 	return nil
-}
-
-func removeIdentity(g *graph.Graph, opset int) (bool, error) {
-	changed := false
-	kept := g.Nodes[:0]
-	for _, n := range g.Nodes {
-		if n.Op == "Identity" && n.Domain == "" && len(n.Inputs) == 1 {
-			in, out := n.Inputs[0], n.Outputs[0]
-			// An Identity that names a graph output stays unless its input
-			// is a plain intermediate value we can rename.
-			if !g.IsOutput(out) {
-				g.ReplaceUses(out, in)
-				changed = true
-				continue
-			}
-		}
-		kept = append(kept, n)
-	}
-	g.Nodes = kept
-	return changed, nil
-}
-
-func deadNodes(g *graph.Graph, opset int) (bool, error) {
-	before := len(g.Consts)
-	removed := g.RemoveUnused()
-	return removed > 0 || len(g.Consts) != before, nil
 }

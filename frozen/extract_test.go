@@ -1,0 +1,134 @@
+package frozen
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/tf2onnx-go/tf2onnx/graph"
+	"github.com/tf2onnx-go/tf2onnx/internal/pb/tfpb"
+)
+
+// A small graph in text form: x (placeholder) and w (const) feed a MatMul;
+// d is a PlaceholderWithDefault; u is a Placeholder only `unused` needs.
+const smallPbtxt = `
+node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } }
+       attr { key: "shape" value { shape { dim { size: -1 } dim { size: 2 } } } } }
+node { name: "w" op: "Const" attr { key: "dtype" value { type: DT_FLOAT } }
+       attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { dim { size: 2 } dim { size: 2 } } float_val: 1 } } } }
+node { name: "m" op: "MatMul" input: "x" input: "w" attr { key: "T" value { type: DT_FLOAT } } }
+node { name: "dflt" op: "Const" attr { key: "dtype" value { type: DT_FLOAT } }
+       attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { } float_val: 3 } } } }
+node { name: "d" op: "PlaceholderWithDefault" input: "dflt" attr { key: "dtype" value { type: DT_FLOAT } } }
+node { name: "out" op: "Mul" input: "m" input: "d" input: "^w" attr { key: "T" value { type: DT_FLOAT } } }
+node { name: "u" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } }
+node { name: "unused" op: "Neg" input: "u" }
+`
+
+func small(t *testing.T) *tfpb.GraphDef {
+	gd, err := Parse("small.pbtxt", []byte(smallPbtxt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return gd
+}
+
+func specs(t *testing.T, s string) []Spec {
+	sp, err := ParseSpecs(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sp
+}
+
+func TestExtract(t *testing.T) {
+	g, err := Extract(small(t), specs(t, "x:0"), specs(t, "out:0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ops []string
+	for _, n := range g.Nodes {
+		ops = append(ops, n.Name+"="+n.Op)
+	}
+	if got := strings.Join(ops, " "); got != "m=MatMul d=PlaceholderWithDefault out=Mul" {
+		t.Errorf("nodes: %s", got)
+	}
+	if g.Consts["w:0"] == nil || g.Consts["dflt:0"] == nil {
+		t.Errorf("constants not extracted: %v", g.Consts)
+	}
+	if in := g.Nodes[2].Inputs; len(in) != 2 {
+		t.Errorf("control input kept: %v", in)
+	}
+	if s := g.ShapeOf("x:0"); s.String() != "[x_dim0,2]" {
+		t.Errorf("input shape %v", s)
+	}
+	if g.DTypeOf("x:0") != graph.Float {
+		t.Errorf("input dtype %v", g.DTypeOf("x:0"))
+	}
+}
+
+func TestExtractShapeOverride(t *testing.T) {
+	g, err := Extract(small(t), specs(t, "x:0[5,2]"), specs(t, "out:0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := g.ShapeOf("x:0"); s.String() != "[5,2]" {
+		t.Errorf("input shape %v", s)
+	}
+	_, err = Extract(small(t), specs(t, "x:0[5,3]"), specs(t, "out:0"))
+	var se *SpecError
+	if !errors.As(err, &se) {
+		t.Errorf("conflicting dim: %v", err)
+	}
+}
+
+func TestExtractErrors(t *testing.T) {
+	tests := []struct{ in, out, want string }{
+		{"x:0", "outt:0", `--outputs: no node named "outt" in the graph; did you mean "out"`},
+		{"xx:0", "out:0", `--inputs: no node named "xx"`},
+		{"", "out:0", `depend on Placeholder "x", which is not listed`},
+		{"x:0", "unused:0", `depend on Placeholder "u"`},
+	}
+	for _, tc := range tests {
+		var ins []Spec
+		if tc.in != "" {
+			ins = specs(t, tc.in)
+		}
+		_, err := Extract(small(t), ins, specs(t, tc.out))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("in=%q out=%q: error %v, want %q", tc.in, tc.out, err, tc.want)
+		}
+	}
+}
+
+func TestExtractCycle(t *testing.T) {
+	gd, err := Parse("c.pbtxt", []byte(`
+node { name: "a" op: "Neg" input: "b" }
+node { name: "b" op: "Neg" input: "a" }`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Extract(gd, nil, specs(t, "a:0"))
+	if err == nil || !strings.Contains(err.Error(), "cycle") || !errors.Is(err, ErrBadFile) {
+		t.Errorf("cycle: %v", err)
+	}
+}
+
+func TestParseBadFiles(t *testing.T) {
+	tests := []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"empty.pb", nil, "the file is empty"},
+		{"saved_model.pb", []byte{0x08, 0x01, 0x12, 0x00}, "SavedModel"},
+		{"junk.pb", []byte("this is not a protobuf at all\xff\xff\xff"), "cannot parse as a binary GraphDef"},
+		{"bad.pbtxt", []byte("node { name: "), "cannot parse as a text GraphDef"},
+	}
+	for _, tc := range tests {
+		_, err := Parse(tc.name, tc.data)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !errors.Is(err, ErrBadFile) {
+			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
+		}
+	}
+}

@@ -1,0 +1,79 @@
+package opmap
+
+import (
+	"fmt"
+
+	"github.com/tf2onnx-go/tf2onnx/graph"
+)
+
+// nnResizeModes picks ONNX Resize's mode, coordinate_transformation_mode
+// and nearest_mode for TF's ResizeBilinear/ResizeNearestNeighbor flags.
+//
+// TF nearest computes the source index as round-half-away(out·s) under
+// align_corners (so ties go up: round_prefer_ceil, not ONNX's default
+// round_prefer_floor), floor((out+0.5)·s) under half_pixel_centers, and
+// floor(out·s) otherwise. ONNX dropped tf_half_pixel_for_nn at opset 13;
+// floor((x+0.5)·s) is round_prefer_ceil((x+0.5)·s − 0.5), i.e. half_pixel
+// with round_prefer_ceil.
+func nnResizeModes(nearest, alignCorners, halfPixel bool) (mode, ctm, nearestMode string, err error) {
+	if alignCorners && halfPixel {
+		return "", "", "", fmt.Errorf("align_corners and half_pixel_centers cannot both be true")
+	}
+	if nearest {
+		switch {
+		case alignCorners:
+			return "nearest", "align_corners", "round_prefer_ceil", nil
+		case halfPixel:
+			return "nearest", "half_pixel", "round_prefer_ceil", nil
+		default:
+			return "nearest", "asymmetric", "floor", nil
+		}
+	}
+	switch {
+	case alignCorners:
+		return "linear", "align_corners", "", nil
+	case halfPixel:
+		return "linear", "half_pixel", "", nil
+	default:
+		return "linear", "asymmetric", "", nil
+	}
+}
+
+// nnResize maps ResizeBilinear / ResizeNearestNeighbor (NHWC images, a
+// 2-element size that may be computed) to Resize on NCHW data.
+func nnResize(nearest bool) Handler {
+	return func(c *Ctx) error {
+		x, size := c.In(0), c.In(1)
+		if r := c.Rank(x); r >= 0 && r != 4 {
+			return fmt.Errorf("images have rank %d; resizing takes rank-4 NHWC images", r)
+		}
+		mode, ctm, nm, err := nnResizeModes(nearest, c.Node.Bool("align_corners", false), c.Node.Bool("half_pixel_centers", false))
+		if err != nil {
+			return err
+		}
+		attrs := Attrs{"mode": mode, "coordinate_transformation_mode": ctm}
+		if nm != "" {
+			attrs["nearest_mode"] = nm
+		}
+		if !nearest {
+			// TF's bilinear resize always yields float32.
+			x = nnCastTo(c, x, graph.Float)
+		}
+		xt := nnToCF(c, x, 4)
+		hw := nnCastTo(c, size, graph.Int64)
+		// Full 4-D sizes at every opset: with Resize-18's axes attribute,
+		// onnxruntime's own transpose optimizer (1.31) rewrites the node
+		// into one that reads 4 sizes from the 2 given and fails to load.
+		n, ch := nnDimOf(c, x, 0), nnDimOf(c, x, 3)
+		var nc string
+		if n.V == "" && ch.V == "" {
+			nc = c.Int64s(n.N, ch.N)
+		} else {
+			nc = c.Op("Slice", nil, c.Op("Shape", nil, xt), c.Int64s(0), c.Int64s(2), c.Int64s(0))
+		}
+		sizes := c.Op("Concat", Attrs{"axis": int64(0)}, nc, hw)
+		y := c.Op("Resize", attrs, xt, "", "", sizes)
+		nnFinish(c, 0, y, 4, false)
+		return nil
+	}
+}

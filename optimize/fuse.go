@@ -1,0 +1,252 @@
+package optimize
+
+import (
+	"math"
+
+	"github.com/tf2onnx-go/tf2onnx/graph"
+)
+
+// Fusions of an op with the per-channel arithmetic that follows it. Each
+// folds constants into new constants (the old ones stay for other readers
+// and go with dead-nodes when none is left) and makes the fused node
+// produce the follower's output, so that its name survives.
+
+// convInfo describes the output channels of a Conv or ConvTranspose with
+// constant weights: channels is their number, channelOf maps a weight
+// element's flat index to its output channel.
+type convInfo struct {
+	w         *graph.Tensor
+	b         *graph.Tensor // nil when the node has no bias
+	channels  int64
+	channelOf func(e int64) int64
+}
+
+func (ix *index) convInfo(c *graph.Node) *convInfo {
+	if !(isOp(c, "Conv") || isOp(c, "ConvTranspose")) || len(c.Inputs) < 2 || len(c.Outputs) != 1 {
+		return nil
+	}
+	w := ix.constOf(c.Inputs[1])
+	if w == nil || len(w.Dims) < 3 || !isFloat(w.DType) || elemSize(w) == 0 {
+		return nil
+	}
+	info := &convInfo{w: w}
+	if len(c.Inputs) > 2 && c.Inputs[2] != "" {
+		info.b = ix.constOf(c.Inputs[2])
+		if info.b == nil || info.b.DType != w.DType {
+			return nil
+		}
+	}
+	inner := int64(1) // elements per (dim0, dim1) pair
+	for _, d := range w.Dims[2:] {
+		inner *= d
+	}
+	if c.Op == "Conv" {
+		info.channels = w.Dims[0]
+		per := w.Dims[1] * inner
+		info.channelOf = func(e int64) int64 { return e / per }
+	} else {
+		group := c.Int("group", 1)
+		if group <= 0 || w.Dims[0]%group != 0 {
+			return nil
+		}
+		outPer := w.Dims[1] // output channels per group
+		inPer := w.Dims[0] / group
+		info.channels = outPer * group
+		info.channelOf = func(e int64) int64 {
+			ci := e / (outPer * inner)
+			k := (e / inner) % outPer
+			return (ci/inPer)*outPer + k
+		}
+	}
+	if info.b != nil && (len(info.b.Dims) != 1 || info.b.Dims[0] != info.channels) {
+		return nil
+	}
+	return info
+}
+
+// perChannel reads a constant that broadcasts against an output of rank r
+// only along the channel axis (1), as [C,1,1], [1,C,1,1], [1] or a scalar;
+// it returns one value per channel.
+func perChannel(k *graph.Tensor, r int, channels int64) ([]float64, bool) {
+	if k == nil || !isFloat(k.DType) || elemSize(k) == 0 {
+		return nil, false
+	}
+	full, ok := alignRank(k.Dims, r)
+	if !ok {
+		return nil, false
+	}
+	for i, d := range full {
+		if i != 1 && d != 1 {
+			return nil, false
+		}
+	}
+	if full[1] != 1 && full[1] != channels {
+		return nil, false
+	}
+	v := k.Float64s()
+	out := make([]float64, channels)
+	for i := range out {
+		if len(v) == 1 {
+			out[i] = v[0]
+		} else {
+			out[i] = v[i]
+		}
+	}
+	return out, true
+}
+
+// fuseConv folds what follows a Conv (ConvTranspose) into its weights and
+// bias: Add/Sub of a per-channel constant into the bias, Mul by one into
+// the weights and bias, and an inference BatchNormalization with constant
+// parameters into both.
+func fuseConv(g *graph.Graph, opset int) (bool, error) {
+	ix := newIndex(g)
+	for _, c := range g.Nodes {
+		if ix.removed[c] {
+			continue
+		}
+		for ix.fuseConvOnce(c) {
+		}
+	}
+	return ix.finish()
+}
+
+func (ix *index) fuseConvOnce(c *graph.Node) bool {
+	info := ix.convInfo(c)
+	if info == nil {
+		return false
+	}
+	y := c.Outputs[0]
+	f := ix.soleConsumer(y)
+	if f == nil || len(f.Outputs) < 1 || len(f.Subgraphs()) > 0 {
+		return false
+	}
+	r := len(info.w.Dims)
+	dt := info.w.DType
+	bias := make([]float64, info.channels)
+	if info.b != nil {
+		bias = info.b.Float64s()
+	}
+	scale := []float64(nil) // nil: the weights stay
+	switch {
+	case (isOp(f, "Add") || isOp(f, "Sub")) && len(f.Inputs) == 2 && len(f.Outputs) == 1:
+		other, sign := f.Inputs[1], 1.0
+		if f.Inputs[1] == y {
+			if f.Op == "Sub" {
+				return false // k - conv negates the weights too; leave it
+			}
+			other = f.Inputs[0]
+		}
+		if f.Op == "Sub" {
+			sign = -1
+		}
+		k := ix.constOf(other)
+		if k == nil || k.DType != dt {
+			return false
+		}
+		v, ok := perChannel(k, r, info.channels)
+		if !ok {
+			return false
+		}
+		for i := range bias {
+			bias[i] += sign * v[i]
+		}
+	case isOp(f, "Mul") && len(f.Inputs) == 2 && len(f.Outputs) == 1:
+		other := f.Inputs[1]
+		if other == y {
+			other = f.Inputs[0]
+		}
+		k := ix.constOf(other)
+		if k == nil || k.DType != dt {
+			return false
+		}
+		v, ok := perChannel(k, r, info.channels)
+		if !ok {
+			return false
+		}
+		scale = v
+		for i := range bias {
+			bias[i] *= v[i]
+		}
+	case isOp(f, "BatchNormalization") && len(f.Inputs) == 5 && f.Inputs[0] == y:
+		if f.Int("training_mode", 0) != 0 {
+			return false
+		}
+		for _, o := range f.Outputs[1:] {
+			if o != "" && ix.uses(o) > 0 {
+				return false
+			}
+		}
+		var p [4][]float64
+		for i := range p {
+			k := ix.constOf(f.Inputs[1+i])
+			if k == nil || k.DType != dt || len(k.Dims) != 1 || k.Dims[0] != info.channels {
+				return false
+			}
+			p[i] = k.Float64s()
+		}
+		eps := float64(f.Float("epsilon", 1e-5))
+		scale = make([]float64, info.channels)
+		for i := range scale {
+			scale[i] = p[0][i] / math.Sqrt(p[3][i]+eps)
+			bias[i] = (bias[i]-p[2][i])*scale[i] + p[1][i]
+		}
+	default:
+		return false
+	}
+	hint := c.Name
+	if scale != nil {
+		w := info.w.Float64s()
+		for e := range w {
+			w[e] *= scale[info.channelOf(int64(e))]
+		}
+		ix.setInput(c, 1, ix.addConst(hint+"/W", graph.NewTensor(dt, info.w.Dims, w)))
+	}
+	b := ix.addConst(hint+"/B", graph.NewTensor(dt, []int64{info.channels}, bias))
+	for len(c.Inputs) < 3 {
+		c.Inputs = append(c.Inputs, "")
+	}
+	ix.setInput(c, 2, b)
+	out := f.Outputs[0]
+	ix.remove(f)
+	ix.setOutput(c, 0, out)
+	return true
+}
+
+// fuseGemm turns MatMul(A, B) + C, with A of rank 2 and B and C constant,
+// into Gemm(A, B, C).
+func fuseGemm(g *graph.Graph, opset int) (bool, error) {
+	ix := newIndex(g)
+	for _, m := range g.Nodes {
+		if ix.removed[m] || !isOp(m, "MatMul") || len(m.Inputs) != 2 || len(m.Outputs) != 1 {
+			continue
+		}
+		a, bv := m.Inputs[0], m.Inputs[1]
+		b := ix.constOf(bv)
+		if b == nil || len(b.Dims) != 2 || !isFloat(b.DType) || g.ShapeOf(a).Rank() != 2 {
+			continue
+		}
+		f := ix.soleConsumer(m.Outputs[0])
+		if f == nil || !isOp(f, "Add") || len(f.Inputs) != 2 || len(f.Outputs) != 1 {
+			continue
+		}
+		other := f.Inputs[1]
+		if other == m.Outputs[0] {
+			other = f.Inputs[0]
+		}
+		k := ix.constOf(other)
+		if k == nil || k.DType != b.DType || len(k.Dims) > 2 {
+			continue
+		}
+		// C must broadcast to [M, N] one way: [N], [1,N], [1], [1,1] or [].
+		full, _ := alignRank(k.Dims, 2)
+		if full[0] != 1 || (full[1] != 1 && full[1] != b.Dims[1]) {
+			continue
+		}
+		gemm := &graph.Node{Name: m.Name, Op: "Gemm", Inputs: []string{a, bv, other}, Outputs: []string{f.Outputs[0]}, Attrs: map[string]any{}}
+		ix.remove(m)
+		ix.remove(f)
+		ix.add(gemm)
+	}
+	return ix.finish()
+}

@@ -1,0 +1,552 @@
+package optimize
+
+import (
+	"flag"
+	"fmt"
+	"time"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tf2onnx-go/tf2onnx/graph"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden dumps under testdata/")
+
+// builder makes small float32 graphs by hand; value shapes come from
+// running the graph once on random inputs.
+type builder struct {
+	g    *graph.Graph
+	seed int64
+}
+
+func newBuilder(name string) *builder { return &builder{g: graph.New(name), seed: 1} }
+
+func (b *builder) input(name string, dims ...int64) string {
+	b.g.Inputs = append(b.g.Inputs, name)
+	b.g.SetValue(name, graph.Float, graph.ShapeOf(dims...))
+	b.g.Reserve(name)
+	return name
+}
+
+// weights adds a random float32 constant.
+func (b *builder) weights(name string, dims ...int64) string {
+	r := rand.New(rand.NewSource(b.seed))
+	b.seed++
+	v := make([]float32, numel(dims))
+	for i := range v {
+		v[i] = float32(r.Float64()*2 - 1)
+	}
+	b.g.SetConst(name, graph.Float32Tensor(dims, v))
+	return name
+}
+
+// positive adds a random float32 constant in [0.5, 1.5) (variances).
+func (b *builder) positive(name string, dims ...int64) string {
+	r := rand.New(rand.NewSource(b.seed))
+	b.seed++
+	v := make([]float32, numel(dims))
+	for i := range v {
+		v[i] = float32(r.Float64() + 0.5)
+	}
+	b.g.SetConst(name, graph.Float32Tensor(dims, v))
+	return name
+}
+
+func (b *builder) ints(name string, vals ...int64) string {
+	b.g.SetConst(name, graph.Int64Tensor(vals...))
+	return name
+}
+
+func (b *builder) scalar(name string, v float64) string {
+	b.g.SetConst(name, graph.ScalarOf(graph.Float, v))
+	return name
+}
+
+// op adds a node named name whose one output is also named name.
+func (b *builder) op(name, op string, attrs map[string]any, inputs ...string) string {
+	b.g.AddNode(&graph.Node{Name: name, Op: op, Inputs: inputs, Outputs: []string{name}, Attrs: attrs})
+	return name
+}
+
+func (b *builder) tr(name, in string, perm ...int64) string {
+	return b.op(name, "Transpose", map[string]any{"perm": perm}, in)
+}
+
+func (b *builder) output(vs ...string) *graph.Graph {
+	b.g.Outputs = append(b.g.Outputs, vs...)
+	return b.g
+}
+
+// annotate records every value's shape by running the graph.
+func annotate(t *testing.T, g *graph.Graph) {
+	t.Helper()
+	_, env, err := evalEnv(g, randomFeeds(t, g, 7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range g.Nodes {
+		for _, o := range n.Outputs {
+			if a, ok := env[o]; ok {
+				dt := graph.Float
+				if v := g.Values[o]; v != nil && v.DType != graph.Undefined {
+					dt = v.DType
+				}
+				g.SetValue(o, dt, graph.ShapeOf(a.dims...))
+			}
+		}
+	}
+}
+
+// optimizeAndCheck runs the passes on g with the verifier after each one,
+// checks that the outputs keep their names and values, and compares the
+// dump with testdata/<name>.golden.
+func optimizeAndCheck(t *testing.T, name string, g *graph.Graph, passes []Pass) *graph.Graph {
+	t.Helper()
+	if err := g.Verify(graph.VerifyOptions{}); err != nil {
+		t.Fatalf("test graph: %v", err)
+	}
+	feeds := randomFeeds(t, g, 3)
+	want, err := evalGraph(g, feeds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ins := append([]string{}, g.Inputs...)
+	outs := append([]string{}, g.Outputs...)
+	before := Dump(g)
+	err = Run(g, 17, passes, func(pass string, g *graph.Graph) error {
+		return g.Verify(graph.VerifyOptions{NeedDTypes: true})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(g.Inputs, ",") != strings.Join(ins, ",") || strings.Join(g.Outputs, ",") != strings.Join(outs, ",") {
+		t.Fatalf("inputs/outputs %v/%v, want %v/%v", g.Inputs, g.Outputs, ins, outs)
+	}
+	got, err := evalGraph(g, feeds)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, Dump(g))
+	}
+	sameValues(t, want, got)
+	text := "# before\n" + before + "\n# after\n" + Dump(g)
+	golden(t, name, text)
+	return g
+}
+
+func golden(t *testing.T, name, text string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	wantText, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./optimize -update)", err)
+	}
+	if string(wantText) != text {
+		t.Errorf("dump differs from %s (run go test ./optimize -update to accept):\n%s", path, text)
+	}
+}
+
+func counts(g *graph.Graph) map[string]int { return g.OpCounts() }
+
+func wantCounts(t *testing.T, g *graph.Graph, want map[string]int) {
+	t.Helper()
+	got := counts(g)
+	for op, n := range want {
+		if got[op] != n {
+			t.Errorf("%d %s nodes, want %d\n%s", got[op], op, n, Dump(g))
+		}
+	}
+}
+
+func only(name string) []Pass {
+	for _, p := range Passes() {
+		if p.Name == name {
+			return []Pass{p}
+		}
+	}
+	panic("no pass " + name)
+}
+
+func nodeByOp(g *graph.Graph, op string) *graph.Node {
+	for _, n := range g.Nodes {
+		if n.Op == op {
+			return n
+		}
+	}
+	return nil
+}
+
+var (
+	toNCHW = []int64{0, 3, 1, 2}
+	toNHWC = []int64{0, 2, 3, 1}
+)
+
+// nhwcConv is what the op handlers emit for an NHWC Conv2D (+ BiasAdd):
+// Transpose to NCHW, Conv, Transpose back, then Add of a 1-D bias.
+func (b *builder) nhwcConv(name, x string, cin, cout int64, bias bool) string {
+	w := b.weights(name+"/W", cout, cin, 3, 3)
+	y := b.tr(name+"/in", x, toNCHW...)
+	y = b.op(name, "Conv", map[string]any{"kernel_shape": []int64{3, 3}}, y, w)
+	y = b.tr(name+"/out", y, toNHWC...)
+	if bias {
+		y = b.op(name+"/bias", "Add", nil, y, b.weights(name+"/b", cout))
+	}
+	return y
+}
+
+func TestTransposeCancelsPair(t *testing.T) {
+	b := newBuilder("cancel")
+	x := b.input("x", 1, 4, 5, 3)
+	y := b.tr("t1", x, toNCHW...)
+	y = b.tr("t2", y, toNHWC...)
+	g := b.output(b.op("out", "Relu", nil, y))
+	annotate(t, g)
+	optimizeAndCheck(t, "cancel_pair", g, Passes())
+	wantCounts(t, g, map[string]int{"Transpose": 0, "Relu": 1})
+}
+
+func TestTransposeCancelWithOtherReaders(t *testing.T) {
+	// t1 feeds its inverse and a Sigmoid: the inverse goes, then t1 has
+	// one reader left and moves below the Sigmoid.
+	b := newBuilder("cancel_multi")
+	x := b.input("x", 1, 4, 5, 3)
+	y := b.tr("t1", x, toNCHW...)
+	r := b.op("r", "Relu", nil, b.tr("t2", y, toNHWC...))
+	s := b.op("s", "Sigmoid", nil, y)
+	g := b.output(r, s)
+	annotate(t, g)
+	optimizeAndCheck(t, "cancel_multi", g, Passes())
+	wantCounts(t, g, map[string]int{"Transpose": 1})
+	if n := nodeByOp(g, "Transpose"); n.Outputs[0] != "s" {
+		t.Errorf("the Transpose should produce the output s:\n%s", Dump(g))
+	}
+}
+
+func TestTransposePushThroughUnary(t *testing.T) {
+	b := newBuilder("unary")
+	x := b.input("x", 1, 3, 4, 5)
+	y := b.tr("t", x, toNHWC...)
+	y = b.op("relu", "Relu", nil, y)
+	y = b.op("clip", "Clip", nil, y, b.scalar("lo", 0), b.scalar("hi", 0.5))
+	y = b.op("leaky", "LeakyRelu", map[string]any{"alpha": float32(0.2)}, y)
+	y = b.op("neg", "Neg", nil, y)
+	y = b.tr("back", y, toNCHW...)
+	g := b.output(b.op("out", "Tanh", nil, y))
+	annotate(t, g)
+	optimizeAndCheck(t, "push_unary", g, Passes())
+	wantCounts(t, g, map[string]int{"Transpose": 0})
+}
+
+func TestTransposeToOutputKeepsName(t *testing.T) {
+	b := newBuilder("to_output")
+	x := b.input("x", 1, 3, 4, 5)
+	y := b.tr("t", x, toNHWC...)
+	g := b.output(b.op("out", "Sigmoid", nil, y))
+	annotate(t, g)
+	optimizeAndCheck(t, "to_output", g, Passes())
+	n := nodeByOp(g, "Transpose")
+	if n == nil || n.Outputs[0] != "out" {
+		t.Errorf("want the Transpose to produce out:\n%s", Dump(g))
+	}
+}
+
+func TestTransposeNotPushedWhenShared(t *testing.T) {
+	// Pushing t below both readers would execute two Transposes.
+	b := newBuilder("shared")
+	x := b.input("x", 1, 3, 4, 5)
+	y := b.tr("t", x, toNHWC...)
+	g := b.output(b.op("a", "Relu", nil, y), b.op("b", "Sigmoid", nil, y))
+	annotate(t, g)
+	optimizeAndCheck(t, "shared", g, Passes())
+	wantCounts(t, g, map[string]int{"Transpose": 1})
+	if n := nodeByOp(g, "Transpose"); n.Inputs[0] != "x" {
+		t.Errorf("the Transpose should not move:\n%s", Dump(g))
+	}
+}
+
+func TestTransposeMergeConsecutive(t *testing.T) {
+	b := newBuilder("merge")
+	x := b.input("x", 2, 3, 4, 5)
+	y := b.tr("t1", x, 1, 0, 2, 3)
+	y = b.tr("t2", y, 0, 2, 1, 3)
+	g := b.output(b.op("out", "Relu", nil, b.op("e", "Exp", nil, y)))
+	annotate(t, g)
+	optimizeAndCheck(t, "merge", g, Passes())
+	wantCounts(t, g, map[string]int{"Transpose": 1})
+	n := nodeByOp(g, "Transpose")
+	if p := n.Ints("perm"); !equalInts(p, []int64{1, 2, 0, 3}) {
+		t.Errorf("perm %v, want [1 2 0 3]", p)
+	}
+}
+
+func TestTransposeIdentityAndDefaultPerm(t *testing.T) {
+	b := newBuilder("identity_perm")
+	x := b.input("x", 2, 3, 4)
+	y := b.tr("id", x, 0, 1, 2)
+	y = b.op("rev", "Transpose", nil, y) // no perm: reverse
+	y = b.tr("rev2", y, 2, 1, 0)
+	g := b.output(b.op("out", "Relu", nil, y))
+	annotate(t, g)
+	optimizeAndCheck(t, "identity_perm", g, Passes())
+	wantCounts(t, g, map[string]int{"Transpose": 0})
+}
+
+func TestTransposeDuplicates(t *testing.T) {
+	b := newBuilder("duplicates")
+	x := b.input("x", 1, 6, 6, 2)
+	a := b.op("a", "Conv", nil, b.tr("ta", x, toNCHW...), b.weights("wa", 3, 2, 3, 3))
+	c := b.op("c", "Conv", nil, b.tr("tc", x, toNCHW...), b.weights("wc", 3, 2, 3, 3))
+	g := b.output(b.op("out", "Add", nil, a, c))
+	annotate(t, g)
+	optimizeAndCheck(t, "duplicates", g, Passes())
+	wantCounts(t, g, map[string]int{"Transpose": 1})
+}
+
+func TestTransposeBiasBecomesNCHW(t *testing.T) {
+	// conv → bias → relu → conv, NHWC: one Transpose at each end, biases
+	// fused into the Convs.
+	b := newBuilder("bias")
+	x := b.input("x", 1, 7, 7, 2)
+	y := b.nhwcConv("c1", x, 2, 4, true)
+	y = b.op("r1", "Relu", nil, y)
+	y = b.nhwcConv("c2", y, 4, 3, true)
+	g := b.output(b.op("out", "Relu", nil, y))
+	annotate(t, g)
+	optimizeAndCheck(t, "conv_bias_relu", g, Passes())
+	wantCounts(t, g, map[string]int{"Transpose": 2, "Add": 0, "Conv": 2})
+	for _, n := range g.Nodes {
+		if n.Op == "Conv" && (len(n.Inputs) != 3 || g.Consts[n.Inputs[2]] == nil) {
+			t.Errorf("conv %s has no constant bias", n.Name)
+		}
+	}
+}
+
+func TestTransposeBinaryBothTransposed(t *testing.T) {
+	b := newBuilder("binary")
+	x := b.input("x", 1, 3, 4, 5)
+	z := b.input("z", 1, 3, 4, 5)
+	s := b.op("sum", "Add", nil, b.tr("tx", x, toNHWC...), b.tr("tz", z, toNHWC...))
+	m := b.op("mul", "Mul", nil, s, b.scalar("two", 2))
+	k := b.op("mulc", "Mul", nil, m, b.weights("k", 5, 1)) // broadcast over W and C
+	g := b.output(b.tr("out", k, toNCHW...))
+	annotate(t, g)
+	optimizeAndCheck(t, "binary", g, Passes())
+	wantCounts(t, g, map[string]int{"Transpose": 0})
+}
+
+func TestTransposeConcat(t *testing.T) {
+	b := newBuilder("concat")
+	x := b.input("x", 1, 3, 4, 5)
+	z := b.input("z", 1, 2, 4, 5)
+	c := b.op("cat", "Concat", map[string]any{"axis": int64(-1)}, b.tr("tx", x, toNHWC...), b.tr("tz", z, toNHWC...), b.weights("k", 1, 4, 5, 1))
+	g := b.output(b.op("out", "Relu", nil, c))
+	annotate(t, g)
+	optimizeAndCheck(t, "concat", g, Passes())
+	wantCounts(t, g, map[string]int{"Transpose": 1})
+	if a := nodeByOp(g, "Concat").Int("axis", -9); a != 1 {
+		t.Errorf("concat axis %d, want 1", a)
+	}
+}
+
+func TestTransposeReduce(t *testing.T) {
+	// Global average pooling written as ReduceMean over H, W of NHWC.
+	b := newBuilder("reduce")
+	x := b.input("x", 2, 3, 4, 5)
+	y := b.tr("t", x, toNHWC...)
+	m := b.op("mean", "ReduceMean", map[string]any{"axes": []int64{1, 2}, "keepdims": int64(0)}, y)
+	k := b.op("sum", "ReduceSum", map[string]any{"keepdims": int64(1)}, b.tr("t2", x, toNHWC...), b.ints("axes", -1))
+	g := b.output(b.op("out", "Relu", nil, m), b.op("out2", "Relu", nil, k))
+	annotate(t, g)
+	optimizeAndCheck(t, "reduce", g, Passes())
+	wantCounts(t, g, map[string]int{"Transpose": 1})
+	if n := nodeByOp(g, "Transpose"); n.Outputs[0] != "out2" {
+		t.Errorf("only the keepdims branch needs a Transpose, at its end:\n%s", Dump(g))
+	}
+}
+
+func TestTransposeSoftmaxPadSlice(t *testing.T) {
+	b := newBuilder("axis_ops")
+	x := b.input("x", 1, 3, 4, 5)
+	y := b.tr("t", x, toNHWC...)
+	y = b.op("pad", "Pad", nil, y, b.ints("pads", 0, 1, 0, 0, 0, 0, 2, 0))
+	y = b.op("slice", "Slice", nil, y, b.ints("starts", 1, 0), b.ints("ends", 4, 2), b.ints("sl_axes", 1, -1))
+	y = b.op("sm", "Softmax", map[string]any{"axis": int64(-1)}, y)
+	g := b.output(b.tr("out", y, toNCHW...))
+	annotate(t, g)
+	optimizeAndCheck(t, "axis_ops", g, Passes())
+	wantCounts(t, g, map[string]int{"Transpose": 0})
+}
+
+func TestFuseConvBatchNorm(t *testing.T) {
+	b := newBuilder("conv_bn")
+	x := b.input("x", 1, 2, 6, 6)
+	y := b.op("conv", "Conv", map[string]any{"group": int64(2)}, x, b.weights("w", 4, 1, 3, 3), b.weights("b0", 4))
+	y = b.op("bn", "BatchNormalization", map[string]any{"epsilon": float32(1e-3)}, y,
+		b.weights("scale", 4), b.weights("shift", 4), b.weights("mean", 4), b.positive("var", 4))
+	y = b.op("mul", "Mul", nil, y, b.weights("s", 4, 1, 1))
+	y = b.op("sub", "Sub", nil, y, b.weights("k", 1, 4, 1, 1))
+	g := b.output(b.op("out", "Relu", nil, y))
+	annotate(t, g)
+	optimizeAndCheck(t, "conv_bn", g, Passes())
+	wantCounts(t, g, map[string]int{"BatchNormalization": 0, "Mul": 0, "Sub": 0, "Conv": 1})
+}
+
+func TestFuseConvTranspose(t *testing.T) {
+	b := newBuilder("convtranspose")
+	x := b.input("x", 1, 4, 3, 3)
+	y := b.op("deconv", "ConvTranspose", map[string]any{"group": int64(2)}, x, b.weights("w", 4, 3, 2, 2))
+	y = b.op("mul", "Mul", nil, b.weights("s", 6, 1, 1), y)
+	g := b.output(b.op("out", "Add", nil, y, b.weights("bias", 6, 1, 1)))
+	annotate(t, g)
+	optimizeAndCheck(t, "convtranspose", g, Passes())
+	wantCounts(t, g, map[string]int{"Mul": 0, "Add": 0, "ConvTranspose": 1})
+	if nodeByOp(g, "ConvTranspose").Outputs[0] != "out" {
+		t.Errorf("the fused node should produce out")
+	}
+}
+
+func TestFuseConvNotWhenShared(t *testing.T) {
+	b := newBuilder("conv_shared")
+	x := b.input("x", 1, 2, 5, 5)
+	y := b.op("conv", "Conv", nil, x, b.weights("w", 3, 2, 3, 3))
+	a := b.op("add", "Add", nil, y, b.weights("bias", 3, 1, 1))
+	g := b.output(a, b.op("r", "Relu", nil, y))
+	annotate(t, g)
+	optimizeAndCheck(t, "conv_shared", g, Passes())
+	wantCounts(t, g, map[string]int{"Add": 1})
+}
+
+func TestFuseGemm(t *testing.T) {
+	b := newBuilder("gemm")
+	x := b.input("x", 2, 3)
+	y := b.op("mm", "MatMul", nil, x, b.weights("w", 3, 4))
+	y = b.op("add", "Add", nil, b.weights("bias", 4), y)
+	y = b.op("r", "Relu", nil, y)
+	z := b.input("z", 2, 2, 3) // rank 3: stays MatMul
+	z = b.op("mm3", "MatMul", nil, z, b.weights("w3", 3, 4))
+	z = b.op("add3", "Add", nil, z, b.weights("bias3", 4))
+	g := b.output(y, z)
+	annotate(t, g)
+	optimizeAndCheck(t, "gemm", g, Passes())
+	wantCounts(t, g, map[string]int{"Gemm": 1, "MatMul": 1, "Add": 1})
+}
+
+func TestSimplifyShapes(t *testing.T) {
+	b := newBuilder("shapes")
+	x := b.input("x", 2, 3, 4)
+	y := b.op("r1", "Reshape", nil, x, b.ints("s1", 6, 4))
+	y = b.op("r2", "Reshape", nil, y, b.ints("s2", 4, -1))
+	y = b.op("r3", "Reshape", nil, y, b.ints("s3", 4, 6))
+	y = b.op("cast", "Cast", map[string]any{"to": graph.Float}, y)
+	y = b.op("unsq", "Unsqueeze", nil, y, b.ints("ax", -1))
+	y = b.op("sq", "Squeeze", nil, y, b.ints("ax2", 2))
+	g := b.output(b.op("out", "Relu", nil, y))
+	annotate(t, g)
+	optimizeAndCheck(t, "shapes", g, Passes())
+	wantCounts(t, g, map[string]int{"Reshape": 1, "Cast": 0, "Squeeze": 0, "Unsqueeze": 0})
+}
+
+func TestFoldShape(t *testing.T) {
+	b := newBuilder("fold_shape")
+	x := b.input("x", 2, 3, 4)
+	z := b.input("z", 24)
+	s := b.op("shape", "Shape", nil, x)
+	g := b.output(b.op("out", "Reshape", nil, z, s))
+	annotate(t, g)
+	optimizeAndCheck(t, "fold_shape", g, Passes())
+	wantCounts(t, g, map[string]int{"Shape": 0, "Reshape": 1})
+}
+
+func TestIdentityBeforeOutput(t *testing.T) {
+	b := newBuilder("identity")
+	x := b.input("x", 2, 3)
+	r := b.op("r", "Relu", nil, x)
+	id := b.op("out", "Identity", nil, r)
+	passthrough := b.op("out2", "Identity", nil, x) // a graph input: stays
+	g := b.output(id, passthrough)
+	annotate(t, g)
+	optimizeAndCheck(t, "identity", g, Passes())
+	wantCounts(t, g, map[string]int{"Identity": 1, "Relu": 1})
+	if nodeByOp(g, "Relu").Outputs[0] != "out" {
+		t.Errorf("Relu should produce out now:\n%s", Dump(g))
+	}
+}
+
+// TestCNN is the shape of a converted NHWC network: convs with biases,
+// batch norms, relus, a residual add, a max pool and a concat. It must end
+// with one Transpose after the input and one before the output.
+func TestCNN(t *testing.T) {
+	b := newBuilder("cnn")
+	x := b.input("x", 1, 9, 9, 2)
+	a := b.nhwcConv("c1", x, 2, 4, true)
+	// FusedBatchNorm as the handlers emit it: NCHW BatchNormalization
+	// between Transposes.
+	a = b.tr("bn1/in", a, toNCHW...)
+	a = b.op("bn1", "BatchNormalization", nil, a, b.weights("bn1/s", 4), b.weights("bn1/b", 4), b.weights("bn1/m", 4), b.positive("bn1/v", 4))
+	a = b.tr("bn1/out", a, toNHWC...)
+	a = b.op("relu1", "Relu", nil, a)
+	p := b.tr("pool/in", a, toNCHW...)
+	p = b.op("pool", "Relu", nil, p) // stands for a pool: a layout-bound op
+	p = b.tr("pool/out", p, toNHWC...)
+	c := b.nhwcConv("c2", p, 4, 4, true)
+	c = b.op("mulbn", "Mul", nil, c, b.weights("bn2/s", 4))
+	c = b.op("addbn", "Add", nil, c, b.weights("bn2/b", 4))
+	c = b.op("relu2", "Clip", nil, c, b.scalar("zero", 0), b.scalar("six", 6))
+	res := b.op("res", "Add", nil, c, b.op("crop", "Slice", nil, p, b.ints("st", 1, 1), b.ints("en", 6, 6), b.ints("axes", 1, 2)))
+	cat := b.op("cat", "Concat", map[string]any{"axis": int64(3)}, res, c)
+	g := b.output(b.op("out", "Relu", nil, cat))
+	annotate(t, g)
+	optimizeAndCheck(t, "cnn", g, Passes())
+	wantCounts(t, g, map[string]int{"Transpose": 2, "BatchNormalization": 0, "Mul": 0})
+}
+
+// TestLargeGraphIsFast guards against passes that rescan the graph for
+// every rewrite: a ResNet-50 has about 50 conv blocks; this has 3000.
+func TestLargeGraphIsFast(t *testing.T) {
+	b := newBuilder("large")
+	x := b.input("x", 1, 8, 8, 4)
+	y := x
+	for i := 0; i < 3000; i++ {
+		name := fmt.Sprintf("b%d", i)
+		c := b.tr(name+"/in", y, toNCHW...)
+		c = b.op(name+"/conv", "Conv", map[string]any{"pads": []int64{1, 1, 1, 1}}, c, b.weights(name+"/W", 4, 4, 3, 3))
+		c = b.tr(name+"/out", c, toNHWC...)
+		c = b.op(name+"/bias", "Add", nil, c, b.weights(name+"/b", 4))
+		c = b.tr(name+"/bn_in", c, toNCHW...)
+		c = b.op(name+"/bn", "BatchNormalization", nil, c, b.weights(name+"/s", 4), b.weights(name+"/o", 4), b.weights(name+"/m", 4), b.positive(name+"/v", 4))
+		c = b.tr(name+"/bn_out", c, toNHWC...)
+		c = b.op(name+"/relu", "Relu", nil, c)
+		y = b.op(name+"/res", "Add", nil, c, y)
+	}
+	g := b.output(b.op("out", "Relu", nil, y))
+	for _, n := range g.Nodes { // shapes without running 3000 convs
+		g.SetValue(n.Outputs[0], graph.Float, graph.ShapeOf(1, 8, 8, 4))
+		if n.Op == "Transpose" && equalInts(n.Ints("perm"), toNCHW) || n.Op == "Conv" || n.Op == "BatchNormalization" {
+			g.SetValue(n.Outputs[0], graph.Float, graph.ShapeOf(1, 4, 8, 8))
+		}
+	}
+	nodes := len(g.Nodes)
+	start := time.Now()
+	if err := Run(g, 17, Passes(), nil); err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
+	if err := g.Verify(graph.VerifyOptions{NeedDTypes: true}); err != nil {
+		t.Fatal(err)
+	}
+	wantCounts(t, g, map[string]int{"Transpose": 2, "BatchNormalization": 0, "Conv": 3000})
+	t.Logf("%d nodes → %d in %v", nodes, len(g.Nodes), took)
+	if took > 3*time.Second {
+		t.Errorf("optimizing %d nodes took %v", nodes, took)
+	}
+}

@@ -1,0 +1,565 @@
+package optimize
+
+import (
+	"sort"
+
+	"github.com/tf2onnx-go/tf2onnx/graph"
+)
+
+// The transpose optimizer. Op handlers wrap every NHWC op in a pair of
+// Transposes (to NCHW and back); this pass moves each Transpose down the
+// graph through ops that do not care about layout, until it meets its
+// inverse and both vanish, or reaches an op that needs the layout (a Conv,
+// a Reshape, a graph output). A Transpose only moves when that does not add
+// Transposes to what the model executes.
+
+// unaryLayoutFree are ops that act on each element of input 0 alone; their
+// other inputs, if any, are scalars (Clip's bounds).
+var unaryLayoutFree = setOf(
+	"Relu", "Sigmoid", "Tanh", "Exp", "Log", "Sqrt", "Neg", "Abs", "Sign",
+	"Reciprocal", "Floor", "Ceil", "Round", "Erf", "Softplus", "Softsign",
+	"Elu", "Selu", "LeakyRelu", "HardSigmoid", "HardSwish", "ThresholdedRelu",
+	"Celu", "Gelu", "Mish", "Shrink", "Not", "Identity", "Sin", "Cos", "Tan",
+	"Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh",
+	"IsNaN", "IsInf", "Cast", "Clip", "BitwiseNot",
+)
+
+// broadcastLayoutFree are elementwise ops with numpy broadcasting over
+// all their inputs.
+var broadcastLayoutFree = setOf(
+	"Add", "Sub", "Mul", "Div", "Pow", "Mod", "Max", "Min", "Sum", "Mean",
+	"Equal", "Less", "LessOrEqual", "Greater", "GreaterOrEqual",
+	"And", "Or", "Xor", "Where", "PRelu", "BitShift",
+	"BitwiseAnd", "BitwiseOr", "BitwiseXor",
+)
+
+var reduceOps = setOf(
+	"ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd",
+	"ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare",
+)
+
+func setOf(names ...string) map[string]bool {
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
+
+func isOp(n *graph.Node, op string) bool {
+	return n != nil && n.Op == op && (n.Domain == "" || n.Domain == "ai.onnx")
+}
+
+type transposer struct {
+	*index
+	opset  int
+	work   []*graph.Node
+	queued map[*graph.Node]bool
+}
+
+// transposePass cancels, merges and pushes down Transposes.
+func transposePass(g *graph.Graph, opset int) (bool, error) {
+	t := &transposer{index: newIndex(g), opset: opset, queued: map[*graph.Node]bool{}}
+	for _, n := range g.Nodes {
+		if isOp(n, "Transpose") {
+			t.enqueue(n)
+		}
+	}
+	for len(t.work) > 0 {
+		n := t.work[0]
+		t.work = t.work[1:]
+		delete(t.queued, n)
+		if !t.removed[n] {
+			t.visit(n)
+		}
+		if len(t.work) == 0 {
+			t.mergeDuplicates()
+		}
+	}
+	return t.finish()
+}
+
+// mergeDuplicates makes Transposes of the same value with the same perm
+// one. It runs once pushing is done: a Transpose with several readers
+// stays where it is, while each duplicate might have moved on alone.
+func (t *transposer) mergeDuplicates() {
+	for _, n := range t.g.Nodes {
+		if !isOp(n, "Transpose") || t.removed[n] {
+			continue
+		}
+		p := t.perm(n)
+		if p == nil {
+			continue
+		}
+		for _, s := range t.consumers(n.Inputs[0]) {
+			if s == n || !isOp(s, "Transpose") || t.removed[s] || t.isOutput(s.Outputs[0]) || s.Inputs[0] != n.Inputs[0] {
+				continue
+			}
+			if sp := t.perm(s); sp != nil && equalInts(sp, p) {
+				t.remove(s)
+				t.replaceUses(s.Outputs[0], n.Outputs[0])
+				t.enqueue(n)
+			}
+		}
+	}
+}
+
+func (t *transposer) enqueue(n *graph.Node) {
+	if n != nil && isOp(n, "Transpose") && !t.queued[n] && !t.removed[n] {
+		t.queued[n] = true
+		t.work = append(t.work, n)
+	}
+}
+
+// perm returns n's permutation, spelling out the default (reversed dims)
+// when the input's rank is known; nil when it is not usable.
+func (t *transposer) perm(n *graph.Node) []int64 {
+	if len(n.Inputs) != 1 || len(n.Outputs) != 1 || n.Inputs[0] == "" {
+		return nil
+	}
+	if p, ok := n.Attrs["perm"].([]int64); ok {
+		if !isPerm(p) {
+			return nil
+		}
+		return p
+	}
+	r := t.g.ShapeOf(n.Inputs[0]).Rank()
+	if r < 0 {
+		return nil
+	}
+	p := make([]int64, r)
+	for i := range p {
+		p[i] = int64(r - 1 - i)
+	}
+	n.Attrs["perm"] = p
+	return p
+}
+
+// drop removes Transpose n, its readers reading its input instead, and
+// requeues the Transpose that made that input (it has new readers).
+func (t *transposer) drop(n *graph.Node) {
+	in, out := n.Inputs[0], n.Outputs[0]
+	t.remove(n)
+	t.replaceUses(out, in)
+	t.enqueue(t.producer(in))
+	for _, c := range t.cons[in] {
+		t.enqueue(c)
+	}
+}
+
+func (t *transposer) visit(n *graph.Node) {
+	p := t.perm(n)
+	if p == nil {
+		return
+	}
+	x, y := n.Inputs[0], n.Outputs[0]
+	if identityPerm(p) {
+		t.drop(n)
+		return
+	}
+	// Readers that are Transposes themselves read x with the composed
+	// perm (the pair cancels when that is the identity).
+	for _, c := range t.consumers(y) {
+		if !isOp(c, "Transpose") || t.removed[c] || c.Inputs[0] != y {
+			continue
+		}
+		q := t.perm(c)
+		if q == nil {
+			continue
+		}
+		r := composePerm(p, q)
+		t.setInput(c, 0, x)
+		c.Attrs["perm"] = r
+		t.enqueue(c)
+	}
+	if t.uses(y) == 0 {
+		t.remove(n)
+		return
+	}
+	c := t.soleConsumer(y)
+	if c == nil || len(c.Subgraphs()) > 0 || (c.Domain != "" && c.Domain != "ai.onnx") {
+		return
+	}
+	switch {
+	case unaryLayoutFree[c.Op]:
+		t.pushUnary(n, c, p)
+	case broadcastLayoutFree[c.Op]:
+		t.pushElementwise(n, c, p, nil)
+	case c.Op == "Concat":
+		t.pushElementwise(n, c, p, func(c *graph.Node) bool {
+			a, ok := c.Attrs["axis"].(int64)
+			if !ok {
+				return false
+			}
+			if a < 0 {
+				a += int64(len(p))
+			}
+			if a < 0 || a >= int64(len(p)) {
+				return false
+			}
+			c.Attrs["axis"] = p[a]
+			return true
+		})
+	case c.Op == "Softmax" || c.Op == "LogSoftmax" || c.Op == "Hardmax":
+		if t.opset >= 13 {
+			t.pushAxis(n, c, p)
+		}
+	case reduceOps[c.Op]:
+		t.pushReduce(n, c, p)
+	case c.Op == "ArgMax" || c.Op == "ArgMin":
+		t.pushArg(n, c, p)
+	case c.Op == "Pad":
+		t.pushPad(n, c, p)
+	case c.Op == "Slice":
+		t.pushSlice(n, c, p)
+	}
+}
+
+// moveAfter puts Transpose n (now perm p) after node c, which already
+// reads n's input in place of n's output: c's first output gets a fresh
+// name (of shape newShape) and n turns it into c's old output.
+func (t *transposer) moveAfter(n, c *graph.Node, p []int64, newShape graph.Shape) {
+	old := c.Outputs[0]
+	fresh := t.g.UniqueName(old + "__tr")
+	t.g.SetValue(fresh, t.g.DTypeOf(old), newShape)
+	t.setOutput(c, 0, fresh)
+	t.setInput(n, 0, fresh)
+	t.setOutput(n, 0, old)
+	n.Attrs["perm"] = append([]int64{}, p...)
+	t.enqueue(n)
+}
+
+// pushUnary moves n below an elementwise op of one data input.
+func (t *transposer) pushUnary(n, c *graph.Node, p []int64) {
+	x, y := n.Inputs[0], n.Outputs[0]
+	if len(c.Outputs) != 1 || len(c.Inputs) == 0 || c.Inputs[0] != y {
+		return
+	}
+	for _, in := range c.Inputs[1:] {
+		if in == y {
+			return
+		}
+	}
+	shape := t.g.ShapeOf(x)
+	t.setInput(c, 0, x)
+	t.moveAfter(n, c, p, shape)
+}
+
+// pushElementwise moves n below c, an op whose output has its inputs'
+// layout. Each input of c must be a Transpose with perm p (c reads its
+// input instead), a constant (transposed to match), or another value of
+// rank len(p), which gets the inverse Transpose: an existing one when the
+// value has it already, else a new one. adjust, when set, fixes c's
+// attributes and reports whether it could.
+func (t *transposer) pushElementwise(n, c *graph.Node, p []int64, adjust func(*graph.Node) bool) {
+	if len(c.Outputs) != 1 {
+		return
+	}
+	r := len(p)
+	inv := invertPerm(p)
+	const (
+		viaTranspose = iota
+		viaConst
+		viaInverse
+	)
+	type change struct {
+		i    int
+		kind int
+		v    string // the value c reads after the push, when known
+	}
+	var changes []change
+	var trs []*graph.Node // distinct Transposes feeding c
+	fresh := map[string]bool{}
+	for i, in := range c.Inputs {
+		if in == "" {
+			continue
+		}
+		if pr := t.producer(in); isOp(pr, "Transpose") {
+			if q := t.perm(pr); q != nil && equalInts(q, p) {
+				changes = append(changes, change{i, viaTranspose, pr.Inputs[0]})
+				if !containsNode(trs, pr) {
+					trs = append(trs, pr)
+				}
+				continue
+			}
+		}
+		if k := t.constOf(in); k != nil {
+			if adjust != nil && len(k.Dims) != r { // Concat needs full rank
+				return
+			}
+			if len(k.Dims) == 0 || allOnes(k.Dims) {
+				continue // a scalar broadcasts the same in any layout
+			}
+			if _, ok := alignRank(k.Dims, r); !ok || elemSize(k) == 0 {
+				return
+			}
+			changes = append(changes, change{i, viaConst, ""})
+			continue
+		}
+		if t.g.ShapeOf(in).Rank() != r {
+			return
+		}
+		v := ""
+		for _, s := range t.cons[in] {
+			if isOp(s, "Transpose") && s.Inputs[0] == in {
+				if q := t.perm(s); q != nil && equalInts(q, inv) {
+					v = s.Outputs[0]
+					break
+				}
+			}
+		}
+		if v == "" {
+			fresh[in] = true
+		}
+		changes = append(changes, change{i, viaInverse, v})
+	}
+	// Count the Transposes executed after the push: one below c, the new
+	// inverse ones, and those feeding c that others still read.
+	after := 1 + len(fresh)
+	for _, tr := range trs {
+		if t.uses(tr.Outputs[0]) > 1 {
+			after++
+		}
+	}
+	if after > len(trs) {
+		return
+	}
+	if adjust != nil && !adjust(c) {
+		return
+	}
+	made := map[string]string{}
+	for _, ch := range changes {
+		in := c.Inputs[ch.i]
+		v := ch.v
+		switch {
+		case ch.kind == viaConst:
+			k := t.constOf(in)
+			full, _ := alignRank(k.Dims, r)
+			v = t.addConst(in+"__tr", transposeTensor(withDims(k, full), inv))
+		case ch.kind == viaInverse && v == "":
+			if v = made[in]; v == "" {
+				v = t.g.UniqueName(in + "__tr")
+				t.g.SetValue(v, t.g.DTypeOf(in), permuteShape(t.g.ShapeOf(in), inv))
+				m := &graph.Node{Name: t.g.UniqueName(in + "/transpose"), Op: "Transpose", Inputs: []string{in}, Outputs: []string{v}, Attrs: map[string]any{"perm": inv}}
+				t.add(m)
+				t.enqueue(m)
+				made[in] = v
+			}
+		}
+		t.setInput(c, ch.i, v)
+	}
+	shape := permuteShape(t.g.ShapeOf(c.Outputs[0]), inv)
+	for _, tr := range trs {
+		if tr != n && t.uses(tr.Outputs[0]) == 0 {
+			t.remove(tr)
+		}
+	}
+	t.moveAfter(n, c, p, shape)
+}
+
+func containsNode(list []*graph.Node, n *graph.Node) bool {
+	for _, m := range list {
+		if m == n {
+			return true
+		}
+	}
+	return false
+}
+
+// pushAxis moves n below an op that works along one axis attribute
+// (Softmax and friends) and keeps the rank.
+func (t *transposer) pushAxis(n, c *graph.Node, p []int64) {
+	if len(c.Outputs) != 1 || len(c.Inputs) != 1 {
+		return
+	}
+	r := int64(len(p))
+	a := c.Int("axis", -1)
+	if a < 0 {
+		a += r
+	}
+	if a < 0 || a >= r {
+		return
+	}
+	c.Attrs["axis"] = p[a]
+	shape := t.g.ShapeOf(n.Inputs[0])
+	t.setInput(c, 0, n.Inputs[0])
+	t.moveAfter(n, c, p, shape)
+}
+
+// reducedPerm is the perm that follows a reduction over axes (of the
+// transposed tensor) with keepdims=0: kept dims keep their relative order
+// in the untransposed input.
+func reducedPerm(p []int64, axes map[int64]bool) []int64 {
+	var inKept []int64 // axes of the input that survive, ascending
+	for j := int64(0); j < int64(len(p)); j++ {
+		red := false
+		for a := range axes {
+			if p[a] == j {
+				red = true
+			}
+		}
+		if !red {
+			inKept = append(inKept, j)
+		}
+	}
+	pos := map[int64]int64{}
+	for k, j := range inKept {
+		pos[j] = int64(k)
+	}
+	var q []int64
+	for i := int64(0); i < int64(len(p)); i++ {
+		if !axes[i] {
+			q = append(q, pos[p[i]])
+		}
+	}
+	return q
+}
+
+// pushReduce moves n below a ReduceX, mapping its axes.
+func (t *transposer) pushReduce(n, c *graph.Node, p []int64) {
+	if len(c.Outputs) != 1 || c.Inputs[0] != n.Outputs[0] || c.Int("noop_with_empty_axes", 0) != 0 {
+		return
+	}
+	r := int64(len(p))
+	var axes []int64
+	axesInput := len(c.Inputs) > 1 && c.Inputs[1] != ""
+	if axesInput {
+		k := t.constOf(c.Inputs[1])
+		if k == nil {
+			return
+		}
+		axes = k.Int64s()
+	} else if a, ok := c.Attrs["axes"].([]int64); ok {
+		axes = a
+	}
+	if len(axes) == 0 { // all axes
+		axes = make([]int64, r)
+		for i := range axes {
+			axes[i] = int64(i)
+		}
+	}
+	set := map[int64]bool{}
+	newAxes := make([]int64, len(axes))
+	for i, a := range axes {
+		if a < 0 {
+			a += r
+		}
+		if a < 0 || a >= r {
+			return
+		}
+		set[a] = true
+		newAxes[i] = p[a]
+	}
+	sort.Slice(newAxes, func(i, j int) bool { return newAxes[i] < newAxes[j] })
+	keep := c.Int("keepdims", 1) != 0
+	q := p
+	switch {
+	case int64(len(set)) == r:
+		q = nil // every dim is reduced (to 1 or away): no layout is left
+	case !keep:
+		q = reducedPerm(p, set)
+	}
+	if axesInput {
+		t.setInput(c, 1, t.addConst(c.Name+"/axes", graph.Int64Tensor(newAxes...)))
+	} else if _, ok := c.Attrs["axes"]; ok {
+		c.Attrs["axes"] = newAxes
+	}
+	t.finishPush(n, c, p, q)
+}
+
+// finishPush makes c read n's input and puts a Transpose with perm q after
+// c (none when q is the identity).
+func (t *transposer) finishPush(n, c *graph.Node, p, q []int64) {
+	old := c.Outputs[0]
+	shape := permuteShape(t.g.ShapeOf(old), invertPerm(q))
+	t.setInput(c, 0, n.Inputs[0])
+	if identityPerm(q) {
+		t.remove(n)
+		return
+	}
+	t.moveAfter(n, c, q, shape)
+}
+
+// pushArg moves n below an ArgMax/ArgMin.
+func (t *transposer) pushArg(n, c *graph.Node, p []int64) {
+	if len(c.Outputs) != 1 || len(c.Inputs) != 1 {
+		return
+	}
+	r := int64(len(p))
+	a := c.Int("axis", 0)
+	if a < 0 {
+		a += r
+	}
+	if a < 0 || a >= r {
+		return
+	}
+	q := p
+	if c.Int("keepdims", 1) == 0 {
+		q = reducedPerm(p, map[int64]bool{a: true})
+	}
+	c.Attrs["axis"] = p[a]
+	t.finishPush(n, c, p, q)
+}
+
+// pushPad moves n below a Pad with constant pads (and no axes input).
+func (t *transposer) pushPad(n, c *graph.Node, p []int64) {
+	if len(c.Outputs) != 1 || c.Inputs[0] != n.Outputs[0] || len(c.Inputs) < 2 {
+		return
+	}
+	if len(c.Inputs) > 3 && c.Inputs[3] != "" {
+		return
+	}
+	k := t.constOf(c.Inputs[1])
+	r := len(p)
+	if k == nil || len(k.Dims) != 1 || k.Dims[0] != int64(2*r) {
+		return
+	}
+	pads := k.Int64s()
+	np := make([]int64, 2*r)
+	for i, v := range p {
+		np[v] = pads[i]
+		np[int64(r)+v] = pads[r+i]
+	}
+	t.setInput(c, 1, t.addConst(c.Name+"/pads", graph.Int64Tensor(np...)))
+	t.finishPush(n, c, p, p)
+}
+
+// pushSlice moves n below a Slice with constant axes (or none).
+func (t *transposer) pushSlice(n, c *graph.Node, p []int64) {
+	if len(c.Outputs) != 1 || c.Inputs[0] != n.Outputs[0] || len(c.Inputs) < 3 {
+		return
+	}
+	r := int64(len(p))
+	starts := t.constOf(c.Inputs[1])
+	if starts == nil || len(starts.Dims) != 1 {
+		return
+	}
+	var axes []int64
+	if len(c.Inputs) > 3 && c.Inputs[3] != "" {
+		k := t.constOf(c.Inputs[3])
+		if k == nil {
+			return
+		}
+		axes = k.Int64s()
+	} else {
+		axes = make([]int64, starts.Dims[0])
+		for i := range axes {
+			axes[i] = int64(i)
+		}
+	}
+	na := make([]int64, len(axes))
+	for i, a := range axes {
+		if a < 0 {
+			a += r
+		}
+		if a < 0 || a >= r {
+			return
+		}
+		na[i] = p[a]
+	}
+	for len(c.Inputs) < 4 {
+		c.Inputs = append(c.Inputs, "")
+	}
+	t.setInput(c, 3, t.addConst(c.Name+"/axes", graph.Int64Tensor(na...)))
+	t.finishPush(n, c, p, p)
+}
