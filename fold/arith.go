@@ -20,7 +20,7 @@ func (c *call) numArgs(want func(graph.DType) bool) ([]*num, bool) {
 	}
 	var xs []*num
 	for _, t := range c.in {
-		if t == nil || t.DType != c.in[0].DType || !want(t.DType) {
+		if t == nil || t.DType != c.in[0].DType || !want(t.DType) || tooBig(t.Dims) {
 			return nil, false
 		}
 		xs = append(xs, decode(t))
@@ -142,7 +142,7 @@ func floorMod(a, b int64, u bool) (int64, bool) {
 // evalPow: the result has the base's type; the exponent may have another.
 func evalPow(c *call) ([]*graph.Tensor, bool, error) {
 	a, b := c.arg(0), c.arg(1)
-	if a == nil || b == nil || !numeric(a.DType) || !numeric(b.DType) {
+	if a == nil || b == nil || !numeric(a.DType) || !numeric(b.DType) || tooBig(a.Dims) || tooBig(b.Dims) {
 		return no()
 	}
 	x, y := decode(a), decode(b)
@@ -249,7 +249,7 @@ func less(a, b int64, u bool) bool {
 
 func evalUnary(c *call) ([]*graph.Tensor, bool, error) {
 	x := c.arg(0)
-	if x == nil || !numeric(x.DType) {
+	if x == nil || !numeric(x.DType) || tooBig(x.Dims) {
 		return no()
 	}
 	in := decode(x)
@@ -333,7 +333,7 @@ var floatUnary = map[string]func(float64) float64{
 // attributes before.
 func evalClip(c *call) ([]*graph.Tensor, bool, error) {
 	x := c.arg(0)
-	if x == nil || !numeric(x.DType) {
+	if x == nil || !numeric(x.DType) || tooBig(x.Dims) {
 		return no()
 	}
 	in := decode(x)

@@ -83,6 +83,13 @@ func Eval(n *graph.Node, in []*graph.Tensor, opset int) (out []*graph.Tensor, ok
 	if err != nil || !ok {
 		return nil, false, err
 	}
+	// Ops that grow their input check before allocating; this catches the
+	// ones that merely pass a big tensor along (Identity, Cast, Reshape).
+	for _, t := range out {
+		if tooBig(t.Dims) {
+			return nil, false, nil
+		}
+	}
 	return out, true, nil
 }
 

@@ -162,7 +162,7 @@ func intRange(dt graph.DType) (lo, hi float64) {
 func evalCast(c *call) ([]*graph.Tensor, bool, error) {
 	x := c.arg(0)
 	to, ok := dtypeAttr(c.n, "to")
-	if x == nil || !ok {
+	if x == nil || !ok || tooBig(x.Dims) {
 		return no()
 	}
 	from := x.DType

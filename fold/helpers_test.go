@@ -12,7 +12,9 @@ import (
 
 // F builds a float tensor of type dt; I an integer or bool one.
 func F(dt graph.DType, dims []int64, v ...float64) *graph.Tensor { return graph.NewTensor(dt, dims, v) }
-func I(dt graph.DType, dims []int64, v ...int64) *graph.Tensor  { return graph.NewIntTensor(dt, dims, v) }
+func I(dt graph.DType, dims []int64, v ...int64) *graph.Tensor {
+	return graph.NewIntTensor(dt, dims, v)
+}
 
 // f32 and i64 are 1-D shorthands.
 func f32(v ...float64) *graph.Tensor { return F(graph.Float, []int64{int64(len(v))}, v...) }

@@ -7,7 +7,7 @@ import "github.com/tf2onnx-go/tf2onnx/graph"
 
 func evalIdentity(c *call) ([]*graph.Tensor, bool, error) {
 	x := c.arg(0)
-	if x == nil {
+	if x == nil || tooBig(x.Dims) {
 		return no()
 	}
 	return one(withDims(x, x.Dims))
@@ -16,7 +16,7 @@ func evalIdentity(c *call) ([]*graph.Tensor, bool, error) {
 func evalReshape(c *call) ([]*graph.Tensor, bool, error) {
 	x := c.arg(0)
 	shape, ok := c.ints(1)
-	if x == nil || !ok {
+	if x == nil || !ok || tooBig(x.Dims) {
 		return no()
 	}
 	allowZero := c.opset >= 14 && c.n.Int("allowzero", 0) != 0
@@ -57,7 +57,7 @@ func evalReshape(c *call) ([]*graph.Tensor, bool, error) {
 
 func evalFlatten(c *call) ([]*graph.Tensor, bool, error) {
 	x := c.arg(0)
-	if x == nil {
+	if x == nil || tooBig(x.Dims) {
 		return no()
 	}
 	r := int64(len(x.Dims))
@@ -106,7 +106,7 @@ func (c *call) normAxes(axes []int64, rank int) ([]int, error) {
 
 func evalSqueeze(c *call) ([]*graph.Tensor, bool, error) {
 	x := c.arg(0)
-	if x == nil {
+	if x == nil || tooBig(x.Dims) {
 		return no()
 	}
 	axes, _ := c.axes(1, 13)
@@ -140,7 +140,7 @@ func evalSqueeze(c *call) ([]*graph.Tensor, bool, error) {
 func evalUnsqueeze(c *call) ([]*graph.Tensor, bool, error) {
 	x := c.arg(0)
 	axes, present := c.axes(1, 13)
-	if x == nil || !present {
+	if x == nil || !present || tooBig(x.Dims) {
 		return no()
 	}
 	r := len(x.Dims) + len(axes)
@@ -198,7 +198,7 @@ func Transpose(t *graph.Tensor, perm []int64) *graph.Tensor {
 
 func evalTranspose(c *call) ([]*graph.Tensor, bool, error) {
 	x := c.arg(0)
-	if x == nil {
+	if x == nil || tooBig(x.Dims) {
 		return no()
 	}
 	out := Transpose(x, c.n.Ints("perm"))

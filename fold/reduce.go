@@ -155,7 +155,7 @@ func evalReduce(c *call) ([]*graph.Tensor, bool, error) {
 // evalCumSum keeps the running sum in the element type, as runtimes do.
 func evalCumSum(c *call) ([]*graph.Tensor, bool, error) {
 	x, at := c.arg(0), c.arg(1)
-	if x == nil || at == nil || !numeric(x.DType) || at.NumElements() != 1 {
+	if x == nil || at == nil || !numeric(x.DType) || at.NumElements() != 1 || tooBig(x.Dims) {
 		return no()
 	}
 	ax, err := c.normAxes(at.Int64s(), len(x.Dims))

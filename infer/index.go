@@ -197,18 +197,22 @@ func inferSlice(c *ctx) error {
 		c.set(0, dt, unknownDims(r))
 		return nil
 	}
+	// n is the number of sliced axes, -1 when nothing tells.
 	n := len(starts)
-	if !okS {
+	switch {
+	case okS:
+	case okE:
 		n = len(ends)
-	}
-	if !okS && !okE {
-		if s := c.shape(1); s.Known && len(s.Dims) == 1 && s.Dims[0].Known() {
-			n = int(s.Dims[0].Size)
-		} else {
-			n = len(axes)
-		}
+	case axes != nil:
+		n = len(axes)
+	default:
+		n = c.rankFromShapeInput(1)
 	}
 	if axes == nil {
+		if n < 0 {
+			c.set(0, dt, unknownDims(r))
+			return nil
+		}
 		if n > r {
 			return c.errf("%d starts for %v", n, x)
 		}

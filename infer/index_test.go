@@ -52,6 +52,8 @@ func TestSlice(t *testing.T) {
 		{name: "reverse unknown keeps name", op: "Slice", in: []string{"N,T", "s", "e", "a", "p"}, consts: sl([]int64{-1}, []int64{-big}, []int64{-1}, []int64{-1}), want: []string{"[N,T]"}},
 		{name: "partial unknown", op: "Slice", in: []string{"N,T", "s", "e", "a"}, consts: sl([]int64{1}, []int64{big}, []int64{1}, nil), want: []string{"[N,?]"}},
 		{name: "non-constant starts", op: "Slice", in: []string{"N,4,5", "2", "e", "a"}, consts: map[int]*graph.Tensor{2: ints(3, 3), 3: ints(1, 2)}, want: []string{"[N,?,?]"}},
+		{name: "non-constant starts of unknown length", op: "Slice", in: []string{"N,4", "?", "?"}, want: []string{"[?,?]"}},
+		{name: "non-constant starts of known length", op: "Slice", in: []string{"N,4", "1", "1"}, want: []string{"[?,4]"}},
 		{name: "non-constant axes", op: "Slice", in: []string{"N,4", "s", "e", "1"}, consts: sl([]int64{0}, []int64{1}, nil, nil), want: []string{"[?,?]"}},
 		{name: "attrs opset 9", op: "Slice", in: []string{"6,7"}, attrs: attrs{"starts": []int64{1}, "ends": []int64{3}, "axes": []int64{1}}, opset: 9, want: []string{"[6,2]"}},
 		{name: "zero step", op: "Slice", in: []string{"10", "s", "e", "a", "p"}, consts: sl([]int64{0}, []int64{1}, []int64{0}, []int64{0}), err: "step 0"},

@@ -9,32 +9,43 @@ import (
 
 // arrayRules: shapes, slicing, joining, gathering, padding, tiling.
 var arrayRules = []Rule{
-	{"Reshape", MinOpset, arrReshape},
-	{"Transpose", MinOpset, arrTranspose},
-	{"ConcatV2", MinOpset, arrConcatV2},
-	{"Concat", MinOpset, arrConcatV1},
-	{"Pack", MinOpset, arrPack},
-	{"Unpack", MinOpset, arrUnpack},
-	{"Split", MinOpset, arrSplit},
-	{"SplitV", MinOpset, arrSplitV},
-	{"Squeeze", MinOpset, arrSqueezeOp},
-	{"ExpandDims", MinOpset, arrExpandDims},
-	{"Shape", MinOpset, arrShape},
-	{"ShapeN", MinOpset, arrShapeN},
-	{"Size", MinOpset, arrSize},
-	{"Rank", MinOpset, arrRank},
-	{"StridedSlice", MinOpset, arrStridedSlice},
-	{"Slice", MinOpset, arrSliceOp},
-	{"GatherV2", MinOpset, arrGatherV2},
-	{"Gather", MinOpset, arrGatherV1},
-	{"GatherNd", MinOpset, arrGatherNd},
-	{"Pad", MinOpset, arrPad},
-	{"PadV2", MinOpset, arrPad},
-	{"MirrorPad", MinOpset, arrMirrorPad},
-	{"Tile", MinOpset, arrTile},
-	{"BroadcastTo", MinOpset, arrBroadcastTo},
-	{"ReverseV2", MinOpset, arrReverseV2},
-	{"Reverse", MinOpset, arrReverseV1},
+	{"Reshape", MinOpset, arrNeeds(2, arrReshape)},
+	{"Transpose", MinOpset, arrNeeds(2, arrTranspose)},
+	{"ConcatV2", MinOpset, arrNeeds(2, arrConcatV2)},
+	{"Concat", MinOpset, arrNeeds(2, arrConcatV1)},
+	{"Pack", MinOpset, arrNeeds(1, arrPack)},
+	{"Unpack", MinOpset, arrNeeds(1, arrUnpack)},
+	{"Split", MinOpset, arrNeeds(2, arrSplit)},
+	{"SplitV", MinOpset, arrNeeds(3, arrSplitV)},
+	{"Squeeze", MinOpset, arrNeeds(1, arrSqueezeOp)},
+	{"ExpandDims", MinOpset, arrNeeds(2, arrExpandDims)},
+	{"Shape", MinOpset, arrNeeds(1, arrShape)},
+	{"ShapeN", MinOpset, arrNeeds(1, arrShapeN)},
+	{"Size", MinOpset, arrNeeds(1, arrSize)},
+	{"Rank", MinOpset, arrNeeds(1, arrRank)},
+	{"StridedSlice", MinOpset, arrNeeds(4, arrStridedSlice)},
+	{"Slice", MinOpset, arrNeeds(3, arrSliceOp)},
+	{"GatherV2", MinOpset, arrNeeds(3, arrGatherV2)},
+	{"Gather", MinOpset, arrNeeds(2, arrGatherV1)},
+	{"GatherNd", MinOpset, arrNeeds(2, arrGatherNd)},
+	{"Pad", MinOpset, arrNeeds(2, arrPad)},
+	{"PadV2", MinOpset, arrNeeds(3, arrPad)},
+	{"MirrorPad", MinOpset, arrNeeds(2, arrMirrorPad)},
+	{"Tile", MinOpset, arrNeeds(2, arrTile)},
+	{"BroadcastTo", MinOpset, arrNeeds(2, arrBroadcastTo)},
+	{"ReverseV2", MinOpset, arrNeeds(2, arrReverseV2)},
+	{"Reverse", MinOpset, arrNeeds(2, arrReverseV1)},
+}
+
+// arrNeeds guards a handler against a node with fewer inputs than its op
+// has (a malformed graph), so that no handler indexes past them.
+func arrNeeds(n int, h Handler) Handler {
+	return func(c *Ctx) error {
+		if c.NumIn() < n {
+			return c.Errorf("needs %d inputs, has %d", n, c.NumIn())
+		}
+		return h(c)
+	}
 }
 
 // arrEmit emits a single-output node writing out, or a fresh value when out
@@ -453,7 +464,7 @@ func arrGatherNd(c *Ctx) error {
 
 // arrPads turns TF paddings [rank, 2] into ONNX pads [begins..., ends...].
 func arrPads(c *Ctx, paddings string) string {
-	if p, ok := c.ConstInts(paddings); ok {
+	if p, ok := c.ConstInts(paddings); ok && len(p)%2 == 0 {
 		r := len(p) / 2
 		pads := make([]int64, 2*r)
 		for i := range r {

@@ -3,7 +3,10 @@ package opmap
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/tf2onnx-go/tf2onnx/graph"
 )
 
 // TestPlanStridedSlice pins the plans of the common TF subscripts.
@@ -64,6 +67,102 @@ func TestPlanStridedSlice(t *testing.T) {
 			}
 			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
 				t.Errorf("got  %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+// arrMapOne maps a graph of one TF node reading input x (of shape xs) and
+// the given constants (nil: a run-time int64 vector), and returns the mapped graph or the error.
+func arrMapOne(t *testing.T, opset int, op string, attrs map[string]any, xs graph.Shape, consts ...*graph.Tensor) (*graph.Graph, error) {
+	t.Helper()
+	g := graph.New("t")
+	g.Inputs = []string{"x:0"}
+	g.SetValue("x:0", graph.Float, xs)
+	ins := []string{"x:0"}
+	for i, c := range consts {
+		if c == nil { // a run-time int64 vector
+			name := fmt.Sprintf("r%d:0", i)
+			g.Inputs = append(g.Inputs, name)
+			g.SetValue(name, graph.Int64, graph.DimsOf(graph.Unk()))
+			ins = append(ins, name)
+			continue
+		}
+		name := fmt.Sprintf("c%d:0", i)
+		g.SetConst(name, c)
+		ins = append(ins, name)
+	}
+	if attrs == nil {
+		attrs = map[string]any{}
+	}
+	g.AddNode(&graph.Node{Name: "n", Op: op, Domain: graph.DomainTF, Inputs: ins, Outputs: []string{"n:0"}, Attrs: attrs})
+	g.Outputs = []string{"n:0"}
+	_, err := Apply(g, Options{Opset: opset})
+	return g, err
+}
+
+func arrOps(g *graph.Graph) string {
+	var ops []string
+	for _, n := range g.Nodes {
+		op := n.Op
+		if v, ok := n.Attrs["allowzero"]; ok {
+			op += fmt.Sprintf("(allowzero=%v)", v)
+		}
+		ops = append(ops, op)
+	}
+	return strings.Join(ops, ",")
+}
+
+// TestArrayHandlers pins the ONNX ops chosen where the choice matters, and
+// the errors for what cannot be served.
+func TestArrayHandlers(t *testing.T) {
+	unk := graph.DimsOf(graph.Sym("n"), graph.D(1), graph.D(3))
+	static := graph.ShapeOf(2, 1, 3)
+	i64 := func(v ...int64) *graph.Tensor { return graph.Int64Tensor(v...) }
+	i32 := func(v ...int64) *graph.Tensor { return graph.NewIntTensor(graph.Int32, []int64{int64(len(v))}, v) }
+	tests := []struct {
+		name    string
+		opset   int
+		op      string
+		attrs   map[string]any
+		xs      graph.Shape
+		consts  []*graph.Tensor
+		wantOps string // "" with wantErr
+		wantErr string
+	}{
+		{"reshape", 13, "Reshape", nil, unk, []*graph.Tensor{i32(-1, 3)}, "Reshape", ""},
+		{"reshape 0 at 14 sets allowzero", 14, "Reshape", nil, graph.ShapeOf(2, 0, 3), []*graph.Tensor{i64(0, 6)}, "Reshape(allowzero=1)", ""},
+		{"reshape 0 and -1", 13, "Reshape", nil, graph.ShapeOf(2, 0, 3), []*graph.Tensor{i64(0, -1)}, "", "both 0 and -1"},
+		{"squeeze all, static", 13, "Squeeze", nil, static, nil, "Squeeze", ""},
+		{"squeeze all, unknown dim", 13, "Squeeze", nil, unk, nil, "", "dim 0 of [n,1,3] is unknown"},
+		{"squeeze all, unknown rank", 13, "Squeeze", nil, graph.UnknownShape(), nil, "", "needs the input rank"},
+		{"squeeze dims, unknown dim", 13, "Squeeze", map[string]any{"squeeze_dims": []int64{-2}}, unk, nil, "Squeeze", ""},
+		{"split at 18 counts outputs", 18, "SplitV", map[string]any{"num_split": int64(2)}, unk, []*graph.Tensor{i64(1, -1), graph.ScalarInt64(2)}, "Split", ""},
+		{"strided slice, strides not constant", 13, "StridedSlice", nil, unk, []*graph.Tensor{i64(0), i64(1), nil}, "", "strides must be a constant"},
+		{"mirror pad symmetric, run-time paddings", 13, "MirrorPad", map[string]any{"mode": "SYMMETRIC"}, unk, []*graph.Tensor{nil}, "", "SYMMETRIC paddings must be a constant"},
+		{"transpose, run-time perm", 13, "Transpose", nil, unk, []*graph.Tensor{nil}, "", "perm must be a constant"},
+		{"x[1] at 13 is Slice and Squeeze", 13, "StridedSlice", map[string]any{"shrink_axis_mask": int64(1)}, unk, []*graph.Tensor{i64(1), i64(2), i64(1)}, "Slice,Squeeze", ""},
+		{"x[i] is a Gather", 13, "StridedSlice", map[string]any{"shrink_axis_mask": int64(1)}, unk, []*graph.Tensor{nil, nil, i64(1)}, "Gather,Gather", ""},
+		{"x[:, None, ::-1]", 13, "StridedSlice", map[string]any{"begin_mask": int64(7), "end_mask": int64(7), "new_axis_mask": int64(2)}, unk, []*graph.Tensor{i64(0, 0, 0), i64(0, 0, 0), i64(1, 1, -1)}, "Slice,Unsqueeze", ""},
+		{"x[...] is x", 13, "StridedSlice", map[string]any{"ellipsis_mask": int64(1)}, unk, []*graph.Tensor{i64(0), i64(0), i64(1)}, "Identity", ""},
+		{"gather batch_dims", 13, "GatherV2", map[string]any{"batch_dims": int64(1)}, unk, []*graph.Tensor{i64(0), graph.ScalarInt64(1)}, "", "batch_dims 1"},
+		{"mirror pad symmetric needs constant paddings", 13, "MirrorPad", map[string]any{"mode": "SYMMETRIC"}, unk, nil, "", "needs 2 inputs"},
+		{"concat without inputs", 13, "ConcatV2", nil, unk, nil, "", "needs 2 inputs"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g, err := arrMapOne(t, tt.opset, tt.op, tt.attrs, tt.xs, tt.consts...)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want one containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := arrOps(g); got != tt.wantOps {
+				t.Errorf("ops %s, want %s", got, tt.wantOps)
 			}
 		})
 	}

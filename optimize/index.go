@@ -27,10 +27,25 @@ func newIndex(g *graph.Graph) *index {
 	ix := &index{
 		g:       g,
 		prod:    g.Producers(),
-		cons:    g.Consumers(),
+		cons:    make(map[string][]*graph.Node, len(g.Nodes)),
 		outs:    make(map[string]int, len(g.Outputs)),
 		ins:     make(map[string]bool, len(g.Inputs)),
 		removed: map[*graph.Node]bool{},
+	}
+	// As graph.Consumers, without a map per node.
+	for _, n := range g.Nodes {
+		for i, in := range n.Inputs {
+			if in != "" && !contains(n.Inputs[:i], in) {
+				ix.cons[in] = append(ix.cons[in], n)
+			}
+		}
+		if len(n.Subgraphs()) > 0 {
+			for _, in := range n.OuterReads() {
+				if !contains(n.Inputs, in) {
+					ix.addCons(in, n)
+				}
+			}
+		}
 	}
 	for _, o := range g.Outputs {
 		ix.outs[o]++
@@ -337,4 +352,13 @@ func (ix *index) finish() (bool, error) {
 		}
 	}
 	return true, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

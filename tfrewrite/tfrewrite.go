@@ -15,5 +15,7 @@ type Pass struct {
 
 // Passes is the ordered list of TF-side rewrites.
 func Passes() []Pass {
-	return []Pass{}
+	return []Pass{
+		DilatedConv,
+	}
 }

@@ -388,3 +388,23 @@ def _(x):
 @graph_case("array_reverse_int32", {"x": i32(3, 4)})
 def _(x):
     return tf.reverse(x, [1])
+
+
+# ---------------------------------------------------------------- v1 spellings and corners
+
+
+@graph_case("array_v1_ops", {"x": f32(3, 4), "y": f32(2, 4, seed=1)}, shapes={"x": (None, 4)})
+def _(x, y):
+    return (tf.raw_ops.Concat(concat_dim=0, values=[x, y]),
+            tf.raw_ops.Reverse(tensor=x, dims=[True, True]),
+            tf.raw_ops.Gather(params=x, indices=[2, 0, 2]))
+
+
+@graph_case("array_reshape_to_scalar", {"x": i32(1, 1)})
+def _(x):
+    return tf.reshape(x, [])
+
+
+@graph_case("array_squeeze_nothing_to_squeeze", {"x": f32(2, 3)})
+def _(x):
+    return tf.squeeze(x)

@@ -502,3 +502,15 @@ def _(x):
 @graph_case("nn_depth_space_roundtrip", {"x": f32(1, 4, 6, 3)})
 def _(x):
     return tf.nn.depth_to_space(tf.nn.space_to_depth(x, 2) * 3.0, 2)
+
+
+# Downscale 9→6 and 10→4: out·(in/out) lands on exact integers in TF's float
+# arithmetic while onnxruntime divides by the float ratio out/in.
+@graph_case("nn_resize_nearest_asym_down_exact", {"x": f32(1, 9, 10, 2, seed=3)})
+def _(x):
+    return tf.compat.v1.image.resize_nearest_neighbor(x, (6, 4))
+
+
+@graph_case("nn_resize_bilinear_asym_down_exact", {"x": f32(1, 9, 10, 2, seed=3)})
+def _(x):
+    return tf.compat.v1.image.resize_bilinear(x, (6, 4))

@@ -1,0 +1,823 @@
+package tfrewrite
+
+import (
+	"fmt"
+
+	"github.com/tf2onnx-go/tf2onnx/graph"
+)
+
+// The RNN rewrite recognises the while loops that tf.compat.v1.nn.dynamic_rnn
+// builds around an LSTMCell, BasicLSTMCell or GRUCell, and replaces each
+// loop, with its TensorArray plumbing, by one ONNX LSTM or GRU node. A
+// forward and a backward loop over the same input (bidirectional_dynamic_rnn)
+// become one node with direction "bidirectional". Loops that do not match
+// exactly are left to the generic loop rewrite, which is slower but exact.
+
+// cell is one matched dynamic_rnn loop (one direction).
+type cell struct {
+	l      *loop
+	kind   string // "LSTM" or "GRU"
+	hidden int64
+	input  int64
+	dtype  graph.DType
+	w, r   []float64 // ONNX gate order, [gates·hidden, input] and [gates·hidden, hidden]
+	b      []float64 // [2·gates·hidden]: Wb then Rb
+
+	scatterVal string   // the time-major input the loop reads
+	gathers    []string // time-major outputs gathered after the loop
+	hExit      string   // final h (or GRU state), "" when unused
+	cExit      string   // final c, "" when unused
+	seqLen     string   // sequence_length read by the loop, "" without
+	h0, c0     string   // initial states
+	zeroInit   bool
+
+	// How the input was prepared: src is the batch-major (or time-major)
+	// tensor before the optional time reversal of the backward direction.
+	src        string
+	batchMajor bool
+	reversed   bool   // src reversed in time gives scatterVal (a usable reverse direction)
+	revSeq     bool   // reversed with ReverseSequence (with seqLen) rather than ReverseV2
+	used       bool
+}
+
+// rnnPass is the LSTM/GRU rewrite.
+func rnnPass(g *graph.Graph) (bool, error) {
+	loops, err := findLoops(g)
+	if err != nil || len(loops) == 0 {
+		return false, nil // the generic rewrite reports malformed loops
+	}
+	v := newView(g)
+	var cells []*cell
+	for _, l := range loops {
+		if c := matchCell(v, l); c != nil {
+			analyzeInput(v, c)
+			cells = append(cells, c)
+		}
+	}
+	if len(cells) == 0 {
+		return false, nil
+	}
+	// Pair each forward cell with a backward one over the same input.
+	for _, fw := range cells {
+		if fw.used || fw.reversed {
+			continue
+		}
+		var bw *cell
+		for _, c := range cells {
+			if !c.used && c.reversed && c != fw && samePair(v, fw, c) {
+				bw = c
+				break
+			}
+		}
+		fw.used = true
+		if bw != nil {
+			bw.used = true
+			emitRNN(v, []*cell{fw, bw})
+		} else {
+			emitRNN(v, []*cell{fw})
+		}
+	}
+	for _, c := range cells {
+		if !c.used {
+			c.used = true
+			emitRNN(v, []*cell{c})
+		}
+	}
+	g.RemoveUnused()
+	sortNodes(g)
+	return true, nil
+}
+
+func samePair(v *view, a, b *cell) bool {
+	return a.kind == b.kind && a.hidden == b.hidden && a.input == b.input && a.dtype == b.dtype &&
+		a.batchMajor == b.batchMajor && a.src == b.src &&
+		seqRoot(v, a.seqLen) == seqRoot(v, b.seqLen) && a.zeroInit == b.zeroInit
+}
+
+// seqRoot strips the Identity and Cast nodes dynamic_rnn puts on
+// sequence_length, so that both directions' lengths compare equal.
+func seqRoot(v *view, val string) string {
+	if val == "" {
+		return ""
+	}
+	for i := 0; i < 100; i++ {
+		val = v.skipEnter(val)
+		p := v.prod[val]
+		if !isOp(p, "Cast") {
+			return val
+		}
+		val = p.Inputs[0]
+	}
+	return val
+}
+
+// isCounter reports a variable that starts at 0 and grows by 1 each
+// iteration (the iteration counter and dynamic_rnn's time).
+func isCounter(v *view, lv *loopVar) bool {
+	if x, ok := v.scalarInt(lv.init()); !ok || x != 0 {
+		return false
+	}
+	p := v.prod[v.skip(lv.nextVal())]
+	if !isOp(p, "Add", "AddV2") || len(p.Inputs) != 2 {
+		return false
+	}
+	for i := 0; i < 2; i++ {
+		if v.skip(p.Inputs[i]) == lv.body() {
+			if one, ok := v.scalarInt(p.Inputs[1-i]); ok && one == 1 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// binary matches a commutative TF binary op: it returns the operands in
+// the order that makes first(a) true.
+func binary(v *view, val string, ops []string, first func(string) bool) (string, string, bool) {
+	p := v.prod[v.skip(val)]
+	if !isOp(p, ops...) || len(p.Inputs) != 2 {
+		return "", "", false
+	}
+	if first(p.Inputs[0]) {
+		return p.Inputs[0], p.Inputs[1], true
+	}
+	if first(p.Inputs[1]) {
+		return p.Inputs[1], p.Inputs[0], true
+	}
+	return "", "", false
+}
+
+var addOps = []string{"Add", "AddV2"}
+
+// unaryIn returns the input of a unary TF op, or "".
+func unaryIn(v *view, val, op string) string {
+	p := v.prod[v.skip(val)]
+	if !isOp(p, op) || len(p.Inputs) != 1 {
+		return ""
+	}
+	return p.Inputs[0]
+}
+
+// selectOf matches Select(cond, a, b) (dynamic_rnn's copy-through of
+// finished sequences).
+func selectOf(v *view, val string) (cond, a, b string, ok bool) {
+	p := v.prod[v.skip(val)]
+	if !isOp(p, "Select", "SelectV2") || len(p.Inputs) != 3 {
+		return "", "", "", false
+	}
+	return p.Inputs[0], p.Inputs[1], p.Inputs[2], true
+}
+
+// dense matches x·K + b where x = concat([a, b], axis 1), K and b are
+// constants; it returns the concat's two parts and the constants.
+func dense(v *view, val string) (x0, x1 string, k, bias *graph.Tensor, ok bool) {
+	p := v.prod[v.skip(val)]
+	if !isOp(p, "BiasAdd", "Add", "AddV2") || len(p.Inputs) != 2 {
+		return
+	}
+	if f := p.Str("data_format", "NHWC"); f != "NHWC" {
+		return
+	}
+	mm := v.prod[v.skip(p.Inputs[0])]
+	bias = v.constOf(p.Inputs[1])
+	if !isOp(mm, "MatMul") || bias == nil || len(bias.Dims) != 1 {
+		return
+	}
+	if mm.Bool("transpose_a", false) || mm.Bool("transpose_b", false) || len(mm.Inputs) != 2 {
+		return
+	}
+	k = v.constOf(mm.Inputs[1])
+	if k == nil || len(k.Dims) != 2 || !k.DType.IsFloat() || k.Dims[1] != bias.Dims[0] {
+		return
+	}
+	cc := v.prod[v.skip(mm.Inputs[0])]
+	if !isOp(cc, "ConcatV2") || len(cc.Inputs) != 3 {
+		return
+	}
+	if ax, ok2 := v.scalarInt(cc.Inputs[2]); !ok2 || (ax != 1 && ax != -1) {
+		return
+	}
+	return cc.Inputs[0], cc.Inputs[1], k, bias, true
+}
+
+// splitOut matches output i of a Split of val into n parts along axis 1.
+func splitOut(v *view, val string, n int64) (*graph.Node, int) {
+	val = v.skip(val)
+	p := v.prod[val]
+	if !isOp(p, "Split") || len(p.Inputs) != 2 || p.Int("num_split", 0) != n {
+		return nil, 0
+	}
+	if ax, ok := v.scalarInt(p.Inputs[0]); !ok || (ax != 1 && ax != -1) {
+		return nil, 0
+	}
+	return p, port(val)
+}
+
+// matchCell recognises a dynamic_rnn loop; nil when the loop is anything
+// else.
+func matchCell(v *view, l *loop) *cell {
+	var counters, states []*loopVar
+	var flow *loopVar
+	for _, lv := range l.vars {
+		switch {
+		case isCounter(v, lv):
+			counters = append(counters, lv)
+		case isOp(v.prod[v.skip(lv.nextVal())], "TensorArrayWriteV3"):
+			if flow != nil {
+				return nil
+			}
+			flow = lv
+		default:
+			states = append(states, lv)
+		}
+	}
+	if flow == nil || len(counters) == 0 || len(counters) > 2 || len(states) == 0 || len(states) > 2 {
+		return nil
+	}
+	for _, c := range counters {
+		if c.exit != nil && len(v.cons[c.exitVal()]) > 0 {
+			return nil
+		}
+	}
+	write := v.prod[v.skip(flow.nextVal())]
+	if len(write.Inputs) != 4 || v.skip(write.Inputs[3]) != flow.body() {
+		return nil
+	}
+	var timeVar *loopVar
+	for _, c := range counters {
+		if v.skip(write.Inputs[1]) == c.body() {
+			timeVar = c
+		}
+	}
+	outTA := v.prod[v.skipEnter(write.Inputs[0])]
+	if timeVar == nil || !isOp(outTA, "TensorArrayV3") {
+		return nil
+	}
+	c := &cell{l: l}
+
+	// Output and, with sequence_length, the copy-through selects.
+	hNew := write.Inputs[2]
+	copyCond := ""
+	if cond, zero, nv, ok := selectOf(v, hNew); ok {
+		if !v.isZero(zero) {
+			return nil
+		}
+		copyCond, hNew = v.skip(cond), nv
+		ge := v.prod[copyCond]
+		if !isOp(ge, "GreaterEqual") || v.skip(ge.Inputs[0]) != timeVar.body() {
+			return nil
+		}
+		enter := v.prod[v.skip(ge.Inputs[1])]
+		if !isOp(enter, "Enter") {
+			return nil
+		}
+		c.seqLen = enter.Inputs[0]
+	}
+	newOf := map[*loopVar]string{}
+	for _, s := range states {
+		nv := s.nextVal()
+		if cond, prev, n2, ok := selectOf(v, nv); ok {
+			if copyCond == "" || v.skip(cond) != copyCond || v.skip(prev) != s.body() {
+				return nil
+			}
+			nv = n2
+		} else if copyCond != "" {
+			return nil
+		}
+		newOf[s] = v.skip(nv)
+	}
+	var hVar, cVar *loopVar
+	for _, s := range states {
+		if newOf[s] == v.skip(hNew) {
+			hVar = s
+		} else {
+			cVar = s
+		}
+	}
+	if hVar == nil {
+		return nil
+	}
+	var xt string
+	switch len(states) {
+	case 2:
+		if cVar == nil {
+			return nil
+		}
+		xt = matchLSTM(v, c, hNew, newOf[cVar], hVar.body(), cVar.body())
+	case 1:
+		xt = matchGRU(v, c, hNew, hVar.body())
+	}
+	if xt == "" {
+		return nil
+	}
+
+	// The input: a TensorArray scattered (unstacked) before the loop and
+	// read at time t.
+	read := v.prod[v.skip(xt)]
+	if !isOp(read, "TensorArrayReadV3") || len(read.Inputs) != 3 || v.skip(read.Inputs[1]) != timeVar.body() {
+		return nil
+	}
+	inTA := v.prod[v.skipEnter(read.Inputs[0])]
+	if !isOp(inTA, "TensorArrayV3") {
+		return nil
+	}
+	scatter := v.prod[v.skipEnter(read.Inputs[2])]
+	if !isOp(scatter, "TensorArrayScatterV3") || len(scatter.Inputs) != 4 || v.skip(scatter.Inputs[0]) != out(inTA, 0) ||
+		!isIdentityRange(v, scatter.Inputs[1]) {
+		return nil
+	}
+	c.scatterVal = scatter.Inputs[2]
+
+	// The output: gathered after the loop from the written TensorArray.
+	if flow.exit != nil {
+		for _, cn := range v.cons[flow.exitVal()] {
+			if !isOp(cn, "TensorArrayGatherV3") || len(cn.Inputs) != 3 || cn.Inputs[2] != flow.exitVal() ||
+				v.skip(cn.Inputs[0]) != out(outTA, 0) || !isIdentityRange(v, cn.Inputs[1]) {
+				return nil
+			}
+			c.gathers = append(c.gathers, out(cn, 0))
+		}
+	}
+	c.hExit = hVar.exitVal()
+	if c.hExit != "" && len(v.cons[c.hExit]) == 0 {
+		c.hExit = ""
+	}
+	c.h0 = hVar.init()
+	c.zeroInit = v.isZero(c.h0)
+	if cVar != nil {
+		c.cExit = cVar.exitVal()
+		if c.cExit != "" && len(v.cons[c.cExit]) == 0 {
+			c.cExit = ""
+		}
+		c.c0 = cVar.init()
+		c.zeroInit = c.zeroInit && v.isZero(c.c0)
+	}
+	return c
+}
+
+// isIdentityRange reports indices range(0, n, 1): element i goes to i.
+func isIdentityRange(v *view, val string) bool {
+	p := v.prod[v.skip(val)]
+	if !isOp(p, "Range") || len(p.Inputs) != 3 {
+		return false
+	}
+	s, ok1 := v.scalarInt(p.Inputs[0])
+	d, ok2 := v.scalarInt(p.Inputs[2])
+	return ok1 && ok2 && s == 0 && d == 1
+}
+
+// matchLSTM matches the LSTMCell/BasicLSTMCell body and fills the weights;
+// it returns the cell's input x_t, or "".
+//
+//	i, j, f, o = split(concat([x, h]) · K + b, 4, axis=1)
+//	c' = sigmoid(f + forget_bias)·c + sigmoid(i)·tanh(j)
+//	h' = sigmoid(o)·tanh(c')
+func matchLSTM(v *view, c *cell, hNew, cNew, hPrev, cPrev string) string {
+	var split *graph.Node
+	gate := func(val string, idx int) bool {
+		s, p := splitOut(v, val, 4)
+		if s == nil || p != idx || (split != nil && s != split) {
+			return false
+		}
+		split = s
+		return true
+	}
+	sigOf := func(idx int) func(string) bool {
+		return func(val string) bool { return gate(unaryIn(v, val, "Sigmoid"), idx) }
+	}
+	// h' = sigmoid(o) · tanh(c')
+	_, tc, ok := binary(v, hNew, []string{"Mul"}, sigOf(3))
+	if !ok || v.skip(unaryIn(v, tc, "Tanh")) != cNew {
+		return ""
+	}
+	// c' = A + B
+	isForget := func(val string) bool {
+		_, _, ok := binary(v, val, []string{"Mul"}, func(x string) bool { return v.skip(x) == cPrev })
+		return ok
+	}
+	fc, ij, ok := binary(v, cNew, addOps, isForget)
+	if !ok {
+		return ""
+	}
+	_, sf, _ := binary(v, fc, []string{"Mul"}, func(x string) bool { return v.skip(x) == cPrev })
+	fArg := unaryIn(v, sf, "Sigmoid")
+	forgetBias := 0.0
+	if !gate(fArg, 2) {
+		f, fb, ok := binary(v, fArg, addOps, func(x string) bool { return gate(x, 2) })
+		t := v.constOf(fb)
+		if !ok || f == "" || t == nil || t.NumElements() != 1 {
+			return ""
+		}
+		forgetBias = t.Float64s()[0]
+	}
+	_, tj, ok := binary(v, ij, []string{"Mul"}, sigOf(0))
+	if !ok || !gate(unaryIn(v, tj, "Tanh"), 1) {
+		return ""
+	}
+	x, h, k, bias, ok := dense(v, split.Inputs[1])
+	if !ok || v.skip(h) != hPrev || k.Dims[1]%4 != 0 {
+		return ""
+	}
+	H := k.Dims[1] / 4
+	I := k.Dims[0] - H
+	if I <= 0 {
+		return ""
+	}
+	c.kind, c.hidden, c.input, c.dtype = "LSTM", H, I, k.DType
+	kv, bv := k.Float64s(), bias.Float64s()
+	order := []int64{0, 3, 2, 1} // ONNX i, o, f, c from TF i, j, f, o
+	c.w, c.r = gateWeights(kv, I, H, 4, func(g int64) (int64, int64) { return order[g] * H, 4 * H })
+	c.b = make([]float64, 8*H)
+	for g := int64(0); g < 4; g++ {
+		for r := int64(0); r < H; r++ {
+			c.b[g*H+r] = bv[order[g]*H+r]
+			if g == 2 {
+				c.b[g*H+r] += forgetBias
+			}
+		}
+	}
+	return x
+}
+
+// gateWeights transposes the rows of a TF kernel [I+H, cols] into ONNX W
+// [gates·H, I] and R [gates·H, H]; col(g) gives gate g's first column in
+// the kernel and its column count.
+func gateWeights(k []float64, I, H, gates int64, col func(g int64) (int64, int64)) (w, r []float64) {
+	w = make([]float64, gates*H*I)
+	r = make([]float64, gates*H*H)
+	for g := int64(0); g < gates; g++ {
+		c0, cols := col(g)
+		for j := int64(0); j < H; j++ {
+			row := g*H + j
+			for i := int64(0); i < I; i++ {
+				w[row*I+i] = k[i*cols+c0+j]
+			}
+			for i := int64(0); i < H; i++ {
+				r[row*H+i] = k[(I+i)*cols+c0+j]
+			}
+		}
+	}
+	return w, r
+}
+
+// matchGRU matches the GRUCell body; it returns x_t, or "".
+//
+//	r, u = split(sigmoid(concat([x, h]) · Kg + bg), 2, axis=1)
+//	c = tanh(concat([x, r·h]) · Kc + bc)
+//	h' = u·h + (1 - u)·c
+func matchGRU(v *view, c *cell, hNew, hPrev string) string {
+	var split *graph.Node
+	gate := func(val string, idx int) bool {
+		s, p := splitOut(v, val, 2)
+		if s == nil || p != idx || (split != nil && s != split) {
+			return false
+		}
+		split = s
+		return true
+	}
+	isUH := func(val string) bool {
+		_, _, ok := binary(v, val, []string{"Mul"}, func(x string) bool { return gate(x, 1) })
+		if !ok {
+			return false
+		}
+		_, hh, _ := binary(v, val, []string{"Mul"}, func(x string) bool { return gate(x, 1) })
+		return v.skip(hh) == hPrev
+	}
+	uh, rest, ok := binary(v, hNew, addOps, isUH)
+	if !ok || uh == "" {
+		return ""
+	}
+	oneMinus := func(val string) bool {
+		p := v.prod[v.skip(val)]
+		if !isOp(p, "Sub") || len(p.Inputs) != 2 || !gate(p.Inputs[1], 1) {
+			return false
+		}
+		t := v.constOf(p.Inputs[0])
+		return t != nil && t.NumElements() == 1 && t.Float64s()[0] == 1
+	}
+	_, cand, ok := binary(v, rest, []string{"Mul"}, oneMinus)
+	if !ok {
+		return ""
+	}
+	cx, rh, ck, cb, ok := dense(v, unaryIn(v, cand, "Tanh"))
+	if !ok {
+		return ""
+	}
+	_, hh, ok := binary(v, rh, []string{"Mul"}, func(x string) bool { return gate(x, 0) })
+	if !ok || v.skip(hh) != hPrev {
+		return ""
+	}
+	x, h, gk, gb, ok := dense(v, unaryIn(v, split.Inputs[1], "Sigmoid"))
+	if !ok || v.skip(h) != hPrev || v.skip(x) != v.skip(cx) || gk.Dims[1]%2 != 0 {
+		return ""
+	}
+	H := gk.Dims[1] / 2
+	I := gk.Dims[0] - H
+	if I <= 0 || ck.Dims[0] != I+H || ck.Dims[1] != H || gk.DType != ck.DType {
+		return ""
+	}
+	c.kind, c.hidden, c.input, c.dtype = "GRU", H, I, gk.DType
+	gkv, ckv := gk.Float64s(), ck.Float64s()
+	// ONNX z, r from the gate kernel (TF r, u); h from the candidate kernel.
+	wz, rz := gateWeights(gkv, I, H, 1, func(int64) (int64, int64) { return H, 2 * H })
+	wr, rr := gateWeights(gkv, I, H, 1, func(int64) (int64, int64) { return 0, 2 * H })
+	wh, rh2 := gateWeights(ckv, I, H, 1, func(int64) (int64, int64) { return 0, H })
+	c.w = append(append(wz, wr...), wh...)
+	c.r = append(append(rz, rr...), rh2...)
+	gbv, cbv := gb.Float64s(), cb.Float64s()
+	c.b = make([]float64, 6*H)
+	copy(c.b[0:H], gbv[H:2*H])
+	copy(c.b[H:2*H], gbv[0:H])
+	copy(c.b[2*H:3*H], cbv)
+	return x
+}
+
+// analyzeInput finds how dynamic_rnn prepared the scattered input: a
+// batch-major → time-major transpose and, for the backward direction of
+// bidirectional_dynamic_rnn, a reversal in time.
+func analyzeInput(v *view, c *cell) {
+	val := c.scatterVal
+	if p := v.prod[val]; isOp(p, "Transpose") && len(p.Inputs) == 2 {
+		if perm, ok := v.ints(p.Inputs[1]); ok && equalInts(perm, []int64{1, 0, 2}) {
+			c.batchMajor = true
+			val = p.Inputs[0]
+		}
+	}
+	c.src = val
+	if axis, lens, ok := reversal(v, val, c.batchMajor); ok {
+		switch {
+		case lens == "" && c.seqLen == "":
+			c.reversed, c.src = true, v.prod[val].Inputs[0]
+		case lens != "" && c.seqLen != "" && seqRoot(v, lens) == seqRoot(v, c.seqLen):
+			c.reversed, c.revSeq, c.src = true, true, v.prod[val].Inputs[0]
+		}
+		_ = axis
+	}
+}
+
+// reversal matches a time reversal of a rank-3 tensor: ReverseV2 on the
+// time axis (lens "") or ReverseSequence along time with lengths lens.
+func reversal(v *view, val string, batchMajor bool) (axis int64, lens string, ok bool) {
+	tAxis, bAxis := int64(0), int64(1)
+	if batchMajor {
+		tAxis, bAxis = 1, 0
+	}
+	p := v.prod[val]
+	switch {
+	case isOp(p, "ReverseV2") && len(p.Inputs) == 2:
+		axes, ok := v.ints(p.Inputs[1])
+		if !ok || len(axes) != 1 {
+			return 0, "", false
+		}
+		a := axes[0]
+		if a < 0 {
+			a += 3
+		}
+		return a, "", a == tAxis
+	case isOp(p, "ReverseSequence") && len(p.Inputs) == 2:
+		sd, bd := p.Int("seq_dim", -1), p.Int("batch_dim", 0)
+		if sd < 0 {
+			sd += 3
+		}
+		if bd < 0 {
+			bd += 3
+		}
+		return sd, p.Inputs[1], sd == tAxis && bd == bAxis
+	}
+	return 0, "", false
+}
+
+func equalInts(a, b []int64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// tfDType is what the graph tells of a TF value's element type before
+// mapping (the producer's type attributes).
+func tfDType(v *view, val string) graph.DType {
+	if dt := v.g.DTypeOf(val); dt != graph.Undefined {
+		return dt
+	}
+	p := v.prod[val]
+	if p == nil {
+		return graph.Undefined
+	}
+	for _, k := range []string{"DstT", "T", "dtype", "out_type"} {
+		if dt := p.Type(k); dt != graph.Undefined {
+			return dt
+		}
+	}
+	return graph.Undefined
+}
+
+// emitRNN replaces one or two matched loops (forward first) by an ONNX
+// LSTM or GRU node.
+func emitRNN(v *view, dirs []*cell) {
+	g := v.g
+	c0 := dirs[0]
+	e := &emitter{g: g, base: fmt.Sprintf("%s/%s", baseName(c0.l.name), c0.kind)}
+	direction := "forward"
+	switch {
+	case len(dirs) == 2:
+		direction = "bidirectional"
+	case c0.reversed:
+		direction = "reverse"
+	}
+	// X, time-major; a lone cell over an input it does not own reads it as
+	// given.
+	x := c0.scatterVal
+	if direction != "forward" || c0.batchMajor {
+		x = c0.src
+		if c0.batchMajor {
+			x = e.transpose(x, 1, 0, 2)
+		}
+	}
+	H, I := c0.hidden, c0.input
+	gates := int64(4)
+	if c0.kind == "GRU" {
+		gates = 3
+	}
+	D := int64(len(dirs))
+	var w, r, b []float64
+	for _, c := range dirs {
+		w = append(w, c.w...)
+		r = append(r, c.r...)
+		b = append(b, c.b...)
+	}
+	inputs := []string{x,
+		e.tensor(graph.NewTensor(c0.dtype, []int64{D, gates * H, I}, w)),
+		e.tensor(graph.NewTensor(c0.dtype, []int64{D, gates * H, H}, r)),
+		e.tensor(graph.NewTensor(c0.dtype, []int64{D, 2 * gates * H}, b)),
+		"", "", "",
+	}
+	if c0.seqLen != "" {
+		seq := c0.seqLen
+		if tfDType(v, seq) != graph.Int32 {
+			seq = e.cast(seq, graph.Int32)
+		}
+		inputs[4] = seq
+	}
+	if !c0.zeroInit {
+		inputs[5] = initialState(e, dirs, func(c *cell) string { return c.h0 })
+		if c0.kind == "LSTM" {
+			inputs[6] = initialState(e, dirs, func(c *cell) string { return c.c0 })
+		}
+	}
+	for len(inputs) > 0 && inputs[len(inputs)-1] == "" {
+		inputs = inputs[:len(inputs)-1]
+	}
+	attrs := map[string]any{"hidden_size": H, "direction": direction}
+	if c0.kind == "GRU" {
+		attrs["linear_before_reset"] = int64(0)
+	}
+	nOut := 2
+	if c0.kind == "LSTM" {
+		nOut = 3
+	}
+	outs := e.opN(c0.kind, nOut, attrs, inputs...)
+	y, yh := outs[0], outs[1]
+	yc := ""
+	if nOut == 3 {
+		yc = outs[2]
+	}
+	needH, needC := false, false
+	for _, c := range dirs {
+		needH = needH || c.hExit != ""
+		needC = needC || c.cExit != ""
+	}
+	if !needH {
+		outs[1] = ""
+	}
+	if nOut == 3 && !needC {
+		outs[2] = ""
+	}
+	for len(outs) > 1 && outs[len(outs)-1] == "" {
+		outs = outs[:len(outs)-1]
+	}
+	g.Nodes[len(g.Nodes)-1].Outputs = outs
+
+	// Outputs of each direction, in the forms TF's consumers read.
+	var bm []string // batch-major outputs standing for TF's final values
+	for d, c := range dirs {
+		yd := y
+		if D == 1 {
+			yd = e.op("Squeeze", nil, y, e.ints(1))
+		} else {
+			yd = e.gather(y, int64(d), 1)
+		}
+		reversed := direction == "reverse" || (direction == "bidirectional" && d == 1)
+		lens := ""
+		if reversed && c.revSeq {
+			lens = c.seqLen
+		}
+		// Consumers that undo dynamic_rnn's transposes and reversal get the
+		// ONNX output directly.
+		type repl struct{ old, new string }
+		var later []repl
+		bmd := ""
+		for _, gv := range c.gathers {
+			for _, t1 := range v.cons[gv] {
+				if c.batchMajor && isOp(t1, "Transpose") && len(t1.Inputs) == 2 && t1.Inputs[0] == gv {
+					perm, ok := v.ints(t1.Inputs[1])
+					if !ok || !equalInts(perm, []int64{1, 0, 2}) {
+						continue
+					}
+					if !reversed {
+						if bmd == "" {
+							bmd = e.transpose(yd, 1, 0, 2)
+						}
+						later = append(later, repl{out(t1, 0), bmd})
+						continue
+					}
+					for _, rv := range v.cons[out(t1, 0)] {
+						if undoesReversal(v, rv, out(t1, 0), true, c) {
+							if bmd == "" {
+								bmd = e.transpose(yd, 1, 0, 2)
+							}
+							later = append(later, repl{out(rv, 0), bmd})
+						}
+					}
+				}
+				if !c.batchMajor && reversed && undoesReversal(v, t1, gv, false, c) {
+					later = append(later, repl{out(t1, 0), yd})
+				}
+			}
+		}
+		bm = append(bm, bmd)
+		gval := yd
+		if reversed {
+			gval = e.reverseTime(yd, lens)
+		}
+		for _, gv := range c.gathers {
+			g.ReplaceUses(gv, gval)
+		}
+		for _, rp := range later {
+			g.ReplaceUses(rp.old, rp.new)
+		}
+		if c.hExit != "" {
+			g.ReplaceUses(c.hExit, e.gather(yh, int64(d), 0))
+		}
+		if c.cExit != "" {
+			g.ReplaceUses(c.cExit, e.gather(yc, int64(d), 0))
+		}
+	}
+	// concat([fw, bw], -1) of the two batch-major outputs is Y with its
+	// direction axis moved next to hidden.
+	if D == 2 && bm[0] != "" && bm[1] != "" {
+		v2 := newView(g)
+		for _, cn := range v2.cons[bm[0]] {
+			if !isOp(cn, "ConcatV2") || len(cn.Inputs) != 3 || cn.Inputs[0] != bm[0] || cn.Inputs[1] != bm[1] {
+				continue
+			}
+			if ax, ok := v2.scalarInt(cn.Inputs[2]); !ok || (ax != -1 && ax != 2) {
+				continue
+			}
+			cat := e.op("Reshape", nil, e.transpose(y, 2, 0, 1, 3), e.ints(0, 0, -1))
+			g.ReplaceUses(out(cn, 0), cat)
+		}
+	}
+}
+
+// undoesReversal reports a consumer rv of val that reverses it in time
+// exactly as dynamic_rnn's input was reversed.
+func undoesReversal(v *view, rv *graph.Node, val string, batchMajor bool, c *cell) bool {
+	if rv == nil || len(rv.Inputs) == 0 || rv.Inputs[0] != val {
+		return false
+	}
+	_, lens, ok := reversal(v, out(rv, 0), batchMajor)
+	if !ok {
+		return false
+	}
+	if c.revSeq {
+		return lens != "" && seqRoot(v, lens) == seqRoot(v, c.seqLen)
+	}
+	return lens == ""
+}
+
+// initialState stacks the directions' initial states to [dirs, batch, hidden].
+func initialState(e *emitter, dirs []*cell, pick func(*cell) string) string {
+	var parts []string
+	for _, c := range dirs {
+		parts = append(parts, e.op("Unsqueeze", nil, pick(c), e.ints(0)))
+	}
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return e.op("Concat", map[string]any{"axis": int64(0)}, parts...)
+}
+
+// baseName is a loop frame's name without TF's "/while_context" suffix.
+func baseName(frame string) string {
+	const suf = "/while_context"
+	if len(frame) > len(suf) && frame[len(frame)-len(suf):] == suf {
+		return frame[:len(frame)-len(suf)]
+	}
+	return frame
+}
