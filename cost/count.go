@@ -221,11 +221,19 @@ type analysis struct {
 type nodeRun struct {
 	n       *graph.Node
 	c       count
-	params  []*graph.Tensor // first read here
+	params  []paramUse      // first read here
 	weights []*graph.Tensor // every parameter read (traffic)
 	ins     []string        // activations read
 	layer   string
 }
+
+// paramUse is a parameter tensor and how many of its elements count.
+type paramUse struct {
+	t     *graph.Tensor
+	elems int64
+}
+
+func (p paramUse) bytes() int64 { return p.elems * int64(p.t.DType.Size()) }
 
 // foldLimit bounds the inputs the pass evaluates itself (shape arithmetic).
 const foldLimit = 1 << 20
@@ -387,7 +395,11 @@ func (a *analysis) reads(s *scope, n *graph.Node, r *nodeRun, seen map[*graph.Te
 			case t != nil && !derived && isParam(n, i, t):
 				if !seen[t] {
 					seen[t] = true
-					r.params = append(r.params, t)
+					elems := t.NumElements()
+					if i == 3 && rnnGates[n.Op] > 0 && zeroRecurrentBias(s, v) {
+						elems -= elems / 2 // an all-zero Rb holds no parameters
+					}
+					r.params = append(r.params, paramUse{t, elems})
 				}
 				r.weights = append(r.weights, t)
 			case t == nil && (top || !s.definesLocally(v)) && !read[v]:
@@ -461,9 +473,9 @@ func (a *analysis) fill(rep *Report, s *scope, runs []*nodeRun) {
 
 	stats := func(r *nodeRun) Stats {
 		st := Stats{WeightBytes: ByDType{}, ActivationBytes: ByDType{}}
-		for _, t := range r.params {
-			st.Params += t.NumElements()
-			st.WeightBytes[t.DType.String()] += tensorBytes(t)
+		for _, p := range r.params {
+			st.Params += p.elems
+			st.WeightBytes[p.t.DType.String()] += p.bytes()
 		}
 		st.MACs, st.BiasMACs = r.c.macs, r.c.bias
 		st.OtherOps, st.NoRuleOps = r.c.other, r.c.noRule
@@ -526,6 +538,7 @@ func (a *analysis) fill(rep *Report, s *scope, runs []*nodeRun) {
 	index := map[string]int{}
 	layerWeights := map[string]map[*graph.Tensor]bool{}
 	layerIns := map[string]map[string]bool{}
+	layerAllOps := map[string][]string{}
 	for i, r := range runs {
 		st := rep.Nodes[i].Stats
 		k, ok := index[r.layer]
@@ -538,8 +551,11 @@ func (a *analysis) fill(rep *Report, s *scope, runs []*nodeRun) {
 		}
 		l := &rep.Layers[k]
 		l.Nodes++
-		if !contains(l.Ops, r.n.Op) {
+		if r.c.kind != KindFree && !contains(l.Ops, r.n.Op) {
 			l.Ops = append(l.Ops, r.n.Op)
+		}
+		if !contains(layerAllOps[r.layer], r.n.Op) {
+			layerAllOps[r.layer] = append(layerAllOps[r.layer], r.n.Op)
 		}
 		if len(rep.Nodes[i].OutputShapes) > 0 {
 			l.OutputShape = rep.Nodes[i].OutputShapes[0]
@@ -558,6 +574,10 @@ func (a *analysis) fill(rep *Report, s *scope, runs []*nodeRun) {
 	var memory int64
 	for i := range rep.Layers {
 		l := &rep.Layers[i]
+		if len(l.Ops) == 0 {
+			l.Ops = layerAllOps[l.Name]
+			l.DataOnly = true
+		}
 		var traffic int64
 		for t := range layerWeights[l.Name] {
 			traffic += tensorBytes(t)

@@ -9,7 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"text/tabwriter"
+	"unicode/utf8"
 )
 
 // Formats lists the report formats.
@@ -106,34 +106,33 @@ func writeText(w io.Writer, r *Report, fo FormatOptions) error {
 		}
 	}
 	p("\n")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	head := "Layer\tOps\tOutput\tParams\t%Params\tMACs\t%MACs\tFLOPs\tWeights\tActivations\tFLOP/B\t"
 	roof := r.Roofline != nil
+	head := []string{"Layer", "Ops", "Output", "Params", "%Params", "MACs", "%MACs", "FLOPs", "Weights", "Activations", "FLOP/B"}
 	if roof {
-		head += "Time\tBound\t"
+		head = append(head, "Time", "Bound")
 	}
-	fmt.Fprintln(tw, head)
-	for _, l := range r.Layers {
-		line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t",
-			l.Name, strings.Join(l.Ops, "+"), shapeString(l.OutputShape), commas(l.Params), pctString(l.ParamsPct),
+	rows := [][]string{head}
+	shown, rest := r.splitLayers()
+	if rest != nil {
+		shown = append(shown, *rest)
+	}
+	for _, l := range shown {
+		row := []string{l.Name, strings.Join(l.Ops, "+"), shapeString(l.OutputShape), commas(l.Params), pctString(l.ParamsPct),
 			commas(l.MACTotal), pctString(l.MACsPct), commas(l.FLOPs), humanBytes(l.WeightBytes.sum()),
-			humanBytes(l.ActivationBytes.sum()), intensity(l.Intensity))
+			humanBytes(l.ActivationBytes.sum()), intensity(l.Intensity)}
 		if roof && l.Roofline != nil {
-			line += fmt.Sprintf("%s\t%s\t", seconds(l.Roofline.TimeS), l.Roofline.Bound)
+			row = append(row, seconds(l.Roofline.TimeS), l.Roofline.Bound)
 		}
-		fmt.Fprintln(tw, line)
+		rows = append(rows, row)
 	}
 	t := r.Totals
-	line := fmt.Sprintf("Total\t\t\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t", commas(t.Params), pctString(t.ParamsPct),
-		commas(t.MACTotal), pctString(t.MACsPct), commas(t.FLOPs), humanBytes(t.WeightBytes.sum()),
-		humanBytes(t.ActivationBytes.sum()), intensity(t.Intensity))
+	row := []string{"Total", "", "", commas(t.Params), pctString(t.ParamsPct), commas(t.MACTotal), pctString(t.MACsPct),
+		commas(t.FLOPs), humanBytes(t.WeightBytes.sum()), humanBytes(t.ActivationBytes.sum()), intensity(t.Intensity)}
 	if roof {
-		line += fmt.Sprintf("%s\t%s\t", seconds(r.Roofline.TimeS), r.Roofline.Bound)
+		row = append(row, seconds(r.Roofline.TimeS), r.Roofline.Bound)
 	}
-	fmt.Fprintln(tw, line)
-	if err := tw.Flush(); err != nil {
-		return err
-	}
+	rows = append(rows, row)
+	table(w, rows, 3, "  ")
 
 	p("\nTotals\n")
 	p("  parameters       %s (%s)\n", commas(t.Params), human(float64(t.Params), "", "k"))
@@ -144,7 +143,7 @@ func writeText(w io.Writer, r *Report, fo FormatOptions) error {
 		p("  other ops        %s (not added: --count-all adds them)\n", commas(t.OtherOps))
 	}
 	if t.NoRuleOps > 0 {
-		p("  no rule in %s  %s (one per element; never added)\n", r.Convention.Name, commas(t.NoRuleOps))
+		p("  no rule          %s (ops %s has no rule for, one per element; never added)\n", commas(t.NoRuleOps), r.Convention.Name)
 	}
 	p("  MAC total        %s (%s)\n", commas(t.MACTotal), human(float64(t.MACTotal), "Mac", "K"))
 	p("  FLOPs            %s (%s)\n", commas(t.FLOPs), human(float64(t.FLOPs), "FLOP", "K"))
@@ -166,31 +165,25 @@ func writeText(w io.Writer, r *Report, fo FormatOptions) error {
 	}
 
 	p("\nBy op type\n")
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "Op\tNodes\tParams\tMACs\t%MACs\tOther ops\tFLOPs\t")
+	rows = [][]string{{"Op", "Nodes", "Params", "MACs", "%MACs", "Other ops", "FLOPs"}}
 	for _, o := range r.OpTypes {
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t\n", o.Op, o.Count, commas(o.Params), commas(o.MACTotal),
-			pctString(o.MACsPct), commas(o.OtherOps), commas(o.FLOPs))
+		rows = append(rows, []string{o.Op, strconv.Itoa(o.Count), commas(o.Params), commas(o.MACTotal),
+			pctString(o.MACsPct), commas(o.OtherOps), commas(o.FLOPs)})
 	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
+	table(w, rows, 1, "  ")
 
 	if fo.PerNode {
 		p("\nNodes\n")
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "Node\tOp\tLayer\tKind\tOutput\tParams\tMACs\tOther ops\tFLOPs\tNote")
+		rows = [][]string{{"Node", "Op", "Layer", "Kind", "Output", "Params", "MACs", "Other ops", "FLOPs", "Note"}}
 		for _, n := range r.Nodes {
 			out := "?"
 			if len(n.OutputShapes) > 0 {
 				out = shapeString(n.OutputShapes[0])
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", n.Name, n.Op, n.Layer, n.Kind, out,
-				commas(n.Params), commas(n.MACs), commas(n.OtherOps+n.NoRuleOps), commas(n.FLOPs), n.Note)
+			rows = append(rows, []string{n.Name, n.Op, n.Layer, n.Kind, out, commas(n.Params), commas(n.MACs),
+				commas(n.OtherOps + n.NoRuleOps), commas(n.FLOPs), n.Note})
 		}
-		if err := tw.Flush(); err != nil {
-			return err
-		}
+		table(w, rows, 5, "  ", 9)
 	}
 
 	if len(r.Uncounted) > 0 {
@@ -234,6 +227,47 @@ func writeText(w io.Writer, r *Report, fo FormatOptions) error {
 		}
 	}
 	return nil
+}
+
+// splitLayers separates the layers that only move data or compute shapes
+// (shown as one row by the text and markdown formats) from the others.
+func (r *Report) splitLayers() ([]Layer, *Layer) {
+	var shown []Layer
+	rest := Layer{Stats: Stats{WeightBytes: ByDType{}, ActivationBytes: ByDType{}}}
+	for _, l := range r.Layers {
+		if !l.DataOnly || l.Params > 0 || l.MACTotal > 0 || l.FLOPs > 0 {
+			shown = append(shown, l)
+			continue
+		}
+		rest.Nodes++
+		rest.add(l.Stats)
+		for _, op := range l.Ops {
+			if !contains(rest.Ops, op) {
+				rest.Ops = append(rest.Ops, op)
+			}
+		}
+		if l.Roofline != nil {
+			if rest.Roofline == nil {
+				rest.Roofline = &LayerRoofline{}
+			}
+			rest.Roofline.TimeS += l.Roofline.TimeS
+			rest.Roofline.Bound = "memory"
+		}
+	}
+	if rest.Nodes == 0 {
+		return shown, nil
+	}
+	// Nodes counts layers here.
+	rest.Name = fmt.Sprintf("(%d data-only layers)", rest.Nodes)
+	if rest.Nodes == 1 {
+		rest.Name = "(1 data-only layer)"
+	}
+	rest.Ops = nil
+	rest.ParamsPct, rest.MACsPct = 0, 0
+	if rest.MemoryBytes > 0 {
+		rest.Intensity = 0
+	}
+	return shown, &rest
 }
 
 // controlNotes are the notes of Loop, Scan and If nodes (trip counts).
@@ -292,7 +326,11 @@ func writeMarkdown(w io.Writer, r *Report, fo FormatOptions) error {
 		p("--:|---|")
 	}
 	p("\n")
-	for _, l := range r.Layers {
+	shown, rest := r.splitLayers()
+	if rest != nil {
+		shown = append(shown, *rest)
+	}
+	for _, l := range shown {
 		p("| `%s` | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |", esc(l.Name), strings.Join(l.Ops, "+"),
 			shapeString(l.OutputShape), commas(l.Params), pctString(l.ParamsPct), commas(l.MACTotal),
 			pctString(l.MACsPct), commas(l.FLOPs), humanBytes(l.WeightBytes.sum()), humanBytes(l.ActivationBytes.sum()),
@@ -440,4 +478,44 @@ func writeCSV(w io.Writer, r *Report) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// table writes rows in columns: the first `left` columns (and any listed
+// in alsoLeft) aligned left, the others right. Trailing spaces are cut.
+func table(w io.Writer, rows [][]string, left int, gap string, alsoLeft ...int) {
+	var width []int
+	for _, r := range rows {
+		for i, c := range r {
+			if i >= len(width) {
+				width = append(width, 0)
+			}
+			width[i] = max(width[i], utf8.RuneCountInString(c))
+		}
+	}
+	isLeft := func(i int) bool {
+		if i < left {
+			return true
+		}
+		for _, j := range alsoLeft {
+			if j == i {
+				return true
+			}
+		}
+		return false
+	}
+	for _, r := range rows {
+		var b strings.Builder
+		for i, c := range r {
+			if i > 0 {
+				b.WriteString(gap)
+			}
+			pad := strings.Repeat(" ", width[i]-utf8.RuneCountInString(c))
+			if isLeft(i) {
+				b.WriteString(c + pad)
+			} else {
+				b.WriteString(pad + c)
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
 }

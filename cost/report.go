@@ -66,10 +66,14 @@ type Node struct {
 
 // Layer is a group of nodes of one name scope.
 type Layer struct {
-	Name        string   `json:"name"`
-	Ops         []string `json:"ops"`
-	Nodes       int      `json:"nodes"`
-	OutputShape []int64  `json:"output_shape"`
+	Name string `json:"name"`
+	// Ops are the op types of the layer's nodes that do arithmetic (all of
+	// them when none does).
+	Ops []string `json:"ops"`
+	// DataOnly marks a layer that only moves data or computes shapes.
+	DataOnly    bool    `json:"data_only"`
+	Nodes       int     `json:"nodes"`
+	OutputShape []int64 `json:"output_shape"`
 	Stats
 	Roofline *LayerRoofline `json:"roofline,omitempty"`
 }
@@ -91,10 +95,10 @@ type Uncounted struct {
 
 // Input is a model input as costed.
 type Input struct {
-	Name       string  `json:"name"`
-	DType      string  `json:"dtype"`
-	Shape      []int64 `json:"shape"`
-	ModelShape string  `json:"model_shape"`
+	Name       string   `json:"name"`
+	DType      string   `json:"dtype"`
+	Shape      []int64  `json:"shape"`
+	ModelShape string   `json:"model_shape"`
 	Assumed    []string `json:"assumed,omitempty"`
 }
 

@@ -27,6 +27,11 @@ func addCompute(rep *Report, fps float64, dev *Device) {
 		ct := float64(l.FLOPs) / peak
 		mt := float64(l.MemoryBytes) / bw
 		lr := &LayerRoofline{TimeS: ct, Bound: "compute"}
+		if ct == 0 && mt == 0 {
+			lr.Bound = ""
+			l.Roofline = lr
+			continue
+		}
 		if mt > ct {
 			lr.TimeS, lr.Bound = mt, "memory"
 			rf.MemoryBoundLayers++

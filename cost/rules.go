@@ -9,13 +9,13 @@ import (
 
 // Kinds of node, as the report names them.
 const (
-	KindMAC       = "mac"        // Conv, ConvTranspose, Gemm, MatMul, Einsum, LSTM, GRU, RNN
-	KindBias      = "bias"       // the Add that adds a MAC op's bias
-	KindOther     = "other"      // elementwise, activation, pooling, normalization, softmax, ...
-	KindFree      = "free"       // data movement: no arithmetic
-	KindControl   = "control"    // Loop, Scan, If: their bodies' cost
-	KindNoRule    = "no_rule"    // the convention has no rule: listed, not added
-	KindUncounted = "uncounted"  // the pass cannot count it: listed by name
+	KindMAC       = "mac"       // Conv, ConvTranspose, Gemm, MatMul, Einsum, LSTM, GRU, RNN
+	KindBias      = "bias"      // the Add that adds a MAC op's bias
+	KindOther     = "other"     // elementwise, activation, pooling, normalization, softmax, ...
+	KindFree      = "free"      // data movement: no arithmetic
+	KindControl   = "control"   // Loop, Scan, If: their bodies' cost
+	KindNoRule    = "no_rule"   // the convention has no rule: listed, not added
+	KindUncounted = "uncounted" // the pass cannot count it: listed by name
 )
 
 // count is what one node costs.

@@ -56,6 +56,9 @@ func (g *Graph) Value(name string) *Value { return g.Values[name] }
 
 // SetValue records a value's dtype and shape.
 func (g *Graph) SetValue(name string, dt DType, s Shape) {
+	if g.Values == nil {
+		g.Values = map[string]*Value{}
+	}
 	g.Values[name] = &Value{DType: dt, Shape: s}
 }
 

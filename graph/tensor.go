@@ -145,7 +145,7 @@ func putValue(b []byte, dt DType, v float64) {
 	case Float16:
 		binary.LittleEndian.PutUint16(b, FloatToHalf(float32(v)))
 	case BFloat16:
-		binary.LittleEndian.PutUint16(b, uint16(math.Float32bits(float32(v))>>16))
+		binary.LittleEndian.PutUint16(b, FloatToBFloat16(float32(v)))
 	case Bool:
 		if v != 0 {
 			b[0] = 1
@@ -245,4 +245,14 @@ func FloatToHalf(f float32) uint16 {
 		half++
 	}
 	return sign | half
+}
+
+// FloatToBFloat16 rounds a float32 to bfloat16, to nearest even (NaN stays NaN).
+func FloatToBFloat16(f float32) uint16 {
+	b := math.Float32bits(f)
+	if b&0x7fffffff > 0x7f800000 {
+		return uint16(b>>16) | 0x40
+	}
+	b += 0x7fff + (b>>16)&1
+	return uint16(b >> 16)
 }

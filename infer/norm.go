@@ -36,7 +36,10 @@ func inferBatchNorm(c *ctx) error {
 func inferLayerNorm(c *ctx) error {
 	x := c.shape(0)
 	c.set(0, c.dtype(0), x)
-	stash := graph.DType(c.n.Int("stash_type", int64(graph.Float)))
+	stash, ok := dtypeAttr(c.n, "stash_type")
+	if !ok {
+		stash = graph.Float
+	}
 	if !x.Known {
 		c.set(1, stash, x)
 		c.set(2, stash, x)

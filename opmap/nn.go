@@ -215,9 +215,21 @@ func nnConvBackpropInput(spatial int) Handler {
 			}
 		}
 		in := nnSpatialDims(c.Shape(dy), rank, cf)
-		outSizes, sizesConst := c.ConstInts(sizes)
-		if sizesConst && len(outSizes) != rank {
+		// The spatial output sizes are often known even when the batch
+		// entry is computed (Keras builds stack([batch, h, w, c])).
+		outSizes, sizesKnown := nnKnownElems(c, sizes)
+		if sizesKnown && len(outSizes) != rank {
 			return fmt.Errorf("input_sizes has %d entries for rank-%d data", len(outSizes), rank)
+		}
+		var out []int64
+		sizesConst := sizesKnown
+		if sizesKnown {
+			out = nnSpatial(outSizes, rank, cf)
+			for _, o := range out {
+				if o < 0 {
+					sizesConst = false
+				}
+			}
 		}
 		dyt := dy
 		if !cf {
@@ -233,7 +245,6 @@ func nnConvBackpropInput(spatial int) Handler {
 			}
 		}
 		if static {
-			out := nnSpatial(outSizes, rank, cf)
 			begin, end, opad := make([]int64, spatial), make([]int64, spatial), make([]int64, spatial)
 			anyOpad := false
 			for i := 0; i < spatial; i++ {
@@ -264,7 +275,7 @@ func nnConvBackpropInput(spatial int) Handler {
 		fv := c.Op("Slice", nil, c.Op("Shape", nil, full), c.Int64s(2), c.Int64s(int64(rank)), c.Int64s(0))
 		var hv string
 		if sizesConst {
-			hv = c.Int64s(nnSpatial(outSizes, rank, cf)...)
+			hv = c.Int64s(out...)
 		} else {
 			idx := make([]int64, spatial)
 			for i := range idx {

@@ -98,14 +98,15 @@ func nnSpaceToBatch(c *Ctx) error {
 	if !zero {
 		padded = c.Op("Pad", nil, x, pads)
 	}
-	dims := []nnDim{nnDimOf(c, x, 0)}
+	xd, pd := nnDims(c, x), nnDims(c, padded)
+	dims := []nnDim{xd(0)}
 	prod := int64(1)
 	for i, b := range block {
-		dims = append(dims, nnDimDiv(c, nnDimOf(c, padded, 1+i), b), nnDim{N: b})
+		dims = append(dims, nnDimDiv(c, pd(1+i), b), nnDim{N: b})
 		prod *= b
 	}
 	for i := 0; i < rest; i++ {
-		dims = append(dims, nnDimOf(c, x, 1+m+i))
+		dims = append(dims, xd(1+m+i))
 	}
 	r := c.Op("Reshape", nil, padded, nnShapeValue(c, dims))
 	t := c.Op("Transpose", Attrs{"perm": nnS2BPerm(m, rest)}, r)
@@ -131,16 +132,17 @@ func nnBatchToSpace(c *Ctx) error {
 		dims = append(dims, nnDim{N: b})
 		prod *= b
 	}
-	n := nnDimDiv(c, nnDimOf(c, x, 0), prod)
+	xd := nnDims(c, x)
+	n := nnDimDiv(c, xd(0), prod)
 	dims = append(dims, n)
 	sp := make([]nnDim, m)
 	for i := range sp {
-		sp[i] = nnDimOf(c, x, 1+i)
+		sp[i] = xd(1 + i)
 		dims = append(dims, sp[i])
 	}
 	var restDims []nnDim
 	for i := 0; i < rest; i++ {
-		restDims = append(restDims, nnDimOf(c, x, 1+m+i))
+		restDims = append(restDims, xd(1+m+i))
 	}
 	dims = append(dims, restDims...)
 	r := c.Op("Reshape", nil, x, nnShapeValue(c, dims))

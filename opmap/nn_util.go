@@ -226,12 +226,86 @@ type nnDim struct {
 // nnDimOf returns dim i of v: static when inference knows it, else sliced
 // out of Shape(v).
 func nnDimOf(c *Ctx, v string, i int) nnDim {
-	s := c.Shape(v)
-	if i < s.Rank() && s.Dims[i].Known() {
-		return nnDim{N: s.Dims[i].Size}
+	return nnDims(c, v)(i)
+}
+
+// nnDims returns a dim getter for v that emits at most one Shape node.
+func nnDims(c *Ctx, v string) func(i int) nnDim {
+	var shape string
+	return func(i int) nnDim {
+		s := c.Shape(v)
+		if i < s.Rank() && s.Dims[i].Known() {
+			return nnDim{N: s.Dims[i].Size}
+		}
+		if shape == "" {
+			shape = c.Op("Shape", nil, v)
+		}
+		return nnDim{V: c.Op("Slice", nil, shape, c.Int64s(int64(i)), c.Int64s(int64(i+1)), c.Int64s(0))}
 	}
-	sh := c.Op("Shape", nil, v)
-	return nnDim{V: c.Op("Slice", nil, sh, c.Int64s(int64(i)), c.Int64s(int64(i+1)), c.Int64s(0))}
+}
+
+// nnKnownElems returns the elements of a 1-D integer value that are known
+// before run time, -1 for the others (shape vectors like
+// stack([tf.shape(x)[0], 8, 8, 2]), whose pieces are constants but for
+// the batch). ok is false when even the length is unknown.
+func nnKnownElems(c *Ctx, v string) ([]int64, bool) {
+	return nnKnownElemsDepth(c, v, 0)
+}
+
+func nnKnownElemsDepth(c *Ctx, v string, depth int) ([]int64, bool) {
+	if vals, ok := c.ConstInts(v); ok {
+		return vals, true
+	}
+	unknown := func() ([]int64, bool) {
+		s := c.Shape(v)
+		if s.Rank() == 0 {
+			return []int64{-1}, true
+		}
+		if s.Rank() == 1 && s.Dims[0].Known() {
+			return nnFill(int(s.Dims[0].Size), -1), true
+		}
+		return nil, false
+	}
+	if depth > 16 {
+		return unknown()
+	}
+	var p *graph.Node
+	for i := len(c.out) - 1; i >= 0 && p == nil; i-- {
+		for _, o := range c.out[i].Outputs {
+			if o == v {
+				p = c.out[i]
+				break
+			}
+		}
+	}
+	if p == nil || p.Domain != "" || len(p.Inputs) == 0 {
+		return unknown()
+	}
+	switch p.Op {
+	case "Cast", "Identity":
+		if c.DType(p.Inputs[0]).IsInt() {
+			return nnKnownElemsDepth(c, p.Inputs[0], depth+1)
+		}
+	case "Unsqueeze", "Reshape":
+		if c.Rank(p.Inputs[0]) == 0 || c.Rank(p.Inputs[0]) == 1 {
+			if e, ok := nnKnownElemsDepth(c, p.Inputs[0], depth+1); ok && len(e) == 1 {
+				return e, true
+			}
+		}
+	case "Concat":
+		if ax, _ := p.Attrs["axis"].(int64); ax == 0 {
+			var all []int64
+			for _, in := range p.Inputs {
+				e, ok := nnKnownElemsDepth(c, in, depth+1)
+				if !ok {
+					return unknown()
+				}
+				all = append(all, e...)
+			}
+			return all, true
+		}
+	}
+	return unknown()
 }
 
 func (d nnDim) value(c *Ctx) string {

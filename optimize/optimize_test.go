@@ -387,6 +387,43 @@ func TestTransposeSoftmaxPadSlice(t *testing.T) {
 	wantCounts(t, g, map[string]int{"Transpose": 0})
 }
 
+func TestTransposeResidual(t *testing.T) {
+	// y feeds a conv (through its NCHW Transpose) and the residual add:
+	// the add reuses that Transpose, so the one after the relu moves down.
+	b := newBuilder("residual")
+	x := b.input("x", 1, 6, 6, 3)
+	y := b.op("pre", "Relu", nil, x)
+	c := b.tr("c/in", y, toNCHW...)
+	c = b.op("c", "Conv", nil, c, b.weights("c/W", 3, 3, 1, 1))
+	c = b.tr("c/out", c, toNHWC...)
+	c = b.op("r", "Relu", nil, c)
+	c = b.op("res", "Add", nil, c, y)
+	g := b.output(b.op("out", "Sigmoid", nil, c))
+	annotate(t, g)
+	optimizeAndCheck(t, "residual", g, Passes())
+	wantCounts(t, g, map[string]int{"Transpose": 2})
+	for _, n := range g.Nodes {
+		if n.Op == "Transpose" && n.Outputs[0] != "out" && n.Inputs[0] != "pre" {
+			t.Errorf("Transposes should sit at the edges:\n%s", Dump(g))
+		}
+	}
+}
+
+// TestNCHWEdges is what --inputs-as-nchw and --outputs-as-nchw leave: a
+// Transpose to NHWC after the input and one to NCHW before the output,
+// which cancel against the convolution's own.
+func TestNCHWEdges(t *testing.T) {
+	b := newBuilder("nchw_edges")
+	x := b.input("x", 1, 2, 6, 6)
+	y := b.tr("x/to_nhwc", x, toNHWC...)
+	y = b.nhwcConv("c", y, 2, 3, true)
+	y = b.op("r", "Relu", nil, y)
+	g := b.output(b.tr("out", y, toNCHW...))
+	annotate(t, g)
+	optimizeAndCheck(t, "nchw_edges", g, Passes())
+	wantCounts(t, g, map[string]int{"Transpose": 0, "Conv": 1, "Relu": 1, "Add": 0})
+}
+
 func TestFuseConvBatchNorm(t *testing.T) {
 	b := newBuilder("conv_bn")
 	x := b.input("x", 1, 2, 6, 6)

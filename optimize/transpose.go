@@ -65,7 +65,11 @@ func transposePass(g *graph.Graph, opset int) (bool, error) {
 			t.enqueue(n)
 		}
 	}
-	for len(t.work) > 0 {
+	// Every move takes a Transpose down and never adds one, so the work
+	// ends; the budget only guards against a rule that would undo another.
+	budget := 20*len(g.Nodes) + 100
+	for len(t.work) > 0 && budget > 0 {
+		budget--
 		n := t.work[0]
 		t.work = t.work[1:]
 		delete(t.queued, n)

@@ -57,6 +57,7 @@ func rnnPass(g *graph.Graph) (bool, error) {
 	if len(cells) == 0 {
 		return false, nil
 	}
+	renames := map[string]string{}
 	// Pair each forward cell with a backward one over the same input.
 	for _, fw := range cells {
 		if fw.used || fw.reversed {
@@ -72,15 +73,15 @@ func rnnPass(g *graph.Graph) (bool, error) {
 		fw.used = true
 		if bw != nil {
 			bw.used = true
-			emitRNN(v, []*cell{fw, bw})
+			emitRNN(g, renames, []*cell{fw, bw})
 		} else {
-			emitRNN(v, []*cell{fw})
+			emitRNN(g, renames, []*cell{fw})
 		}
 	}
 	for _, c := range cells {
 		if !c.used {
 			c.used = true
-			emitRNN(v, []*cell{c})
+			emitRNN(g, renames, []*cell{c})
 		}
 	}
 	g.RemoveUnused()
@@ -618,9 +619,28 @@ func tfDType(v *view, val string) graph.DType {
 }
 
 // emitRNN replaces one or two matched loops (forward first) by an ONNX
-// LSTM or GRU node.
-func emitRNN(v *view, dirs []*cell) {
-	g := v.g
+// LSTM or GRU node. renames records the values replaced so far, so that a
+// layer reading an earlier layer's output finds its new name.
+func emitRNN(g *graph.Graph, renames map[string]string, dirs []*cell) {
+	v := newView(g)
+	res := func(val string) string {
+		for i := 0; i < 1000 && val != ""; i++ {
+			n, ok := renames[val]
+			if !ok {
+				break
+			}
+			val = n
+		}
+		return val
+	}
+	replace := func(old, new string) {
+		g.ReplaceUses(old, new)
+		renames[old] = new
+	}
+	for _, c := range dirs {
+		c.scatterVal, c.src, c.seqLen = res(c.scatterVal), res(c.src), res(c.seqLen)
+		c.h0, c.c0 = res(c.h0), res(c.c0)
+	}
 	c0 := dirs[0]
 	e := &emitter{g: g, base: fmt.Sprintf("%s/%s", baseName(c0.l.name), c0.kind)}
 	direction := "forward"
@@ -756,16 +776,16 @@ func emitRNN(v *view, dirs []*cell) {
 			gval = e.reverseTime(yd, lens)
 		}
 		for _, gv := range c.gathers {
-			g.ReplaceUses(gv, gval)
+			replace(gv, gval)
 		}
 		for _, rp := range later {
-			g.ReplaceUses(rp.old, rp.new)
+			replace(rp.old, rp.new)
 		}
 		if c.hExit != "" {
-			g.ReplaceUses(c.hExit, e.gather(yh, int64(d), 0))
+			replace(c.hExit, e.gather(yh, int64(d), 0))
 		}
 		if c.cExit != "" {
-			g.ReplaceUses(c.cExit, e.gather(yc, int64(d), 0))
+			replace(c.cExit, e.gather(yc, int64(d), 0))
 		}
 	}
 	// concat([fw, bw], -1) of the two batch-major outputs is Y with its
@@ -780,7 +800,7 @@ func emitRNN(v *view, dirs []*cell) {
 				continue
 			}
 			cat := e.op("Reshape", nil, e.transpose(y, 2, 0, 1, 3), e.ints(0, 0, -1))
-			g.ReplaceUses(out(cn, 0), cat)
+			replace(out(cn, 0), cat)
 		}
 	}
 }

@@ -17,5 +17,8 @@ type Pass struct {
 func Passes() []Pass {
 	return []Pass{
 		DilatedConv,
+		// Control flow: the LSTM/GRU rewrite must see the TF1 loops before
+		// the generic loop rewrite turns them into Loop.
+		{"rnn", "dynamic_rnn loops of LSTM/GRU cells → one ONNX LSTM/GRU (bidirectional pairs merged)", rnnPass},
 	}
 }

@@ -102,7 +102,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 }
 
 func convertFlags() []cli.Flag {
-	return []cli.Flag{
+	return append([]cli.Flag{
 		&cli.StringFlag{Name: "graphdef", Aliases: []string{"input"}, Usage: "frozen GraphDef to convert (.pb, or .pbtxt as text)"},
 		&cli.StringFlag{Name: "output", Usage: "ONNX file to write"},
 		&cli.StringFlag{Name: "inputs", Usage: "graph inputs, comma separated: `name:0[1,28,28,3]` (the shape is optional; -1 or ? for unknown dims)"},
@@ -116,11 +116,7 @@ func convertFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "verbose", Usage: "print each stage and the op counts"},
 		&cli.BoolFlag{Name: "debug", Usage: "verify the graph after every pass and name the pass that broke it"},
 		&cli.BoolFlag{Name: "cost", Usage: "print the cost report of the converted model"},
-		&cli.StringFlag{Name: "cost-out", Aliases: []string{"cost_out"}, Usage: "write the cost report to this file"},
-		&cli.StringFlag{Name: "format", Value: "text", Usage: "cost report format: text, json, csv or markdown"},
-		&cli.StringSliceFlag{Name: "shape", Usage: "fix an input's dims for the cost report: NAME=1x600x600x3 (repeatable)"},
-		&cli.BoolFlag{Name: "count-all", Aliases: []string{"count_all"}, Usage: "cost: add elementwise, activation, pooling and normalization FLOPs to the totals"},
-	}
+	}, costFlags()...)
 }
 
 func splitList(s string) []string {
