@@ -74,6 +74,9 @@ func GraphDef(ctx context.Context, gd *tfpb.GraphDef, opts Options) (*Model, Dia
 	if err != nil {
 		return nil, diag, err
 	}
+	if err := frozen.AttachFunctions(g, gd.GetLibrary()); err != nil {
+		return nil, diag, err
+	}
 	g.Opset = opts.Opset
 	diag.TFNodes = len(g.Nodes) + len(g.Consts)
 	step := func(name string, allowTF bool) error {

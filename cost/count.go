@@ -84,19 +84,30 @@ type inputPlan struct {
 // (the first dim only) assumed to be the batch size N. Any other unknown
 // dim stops the pass with a message naming it.
 func resolveInputs(g *graph.Graph, shapes map[string][]int64) ([]inputPlan, bool, error) {
-	used := map[string]bool{}
 	lookup := func(name string) ([]int64, bool) {
-		for _, k := range []string{name, strings.TrimSuffix(name, ":0")} {
+		for _, k := range []string{name, strings.TrimSuffix(name, ":0"), name + ":0"} {
 			if d, ok := shapes[k]; ok {
-				used[k] = true
 				return d, true
 			}
 		}
-		if d, ok := shapes[name+":0"]; ok {
-			used[name+":0"] = true
-			return d, true
-		}
 		return nil, false
+	}
+	var unused []string
+	for k := range shapes {
+		found := false
+		for _, in := range g.Inputs {
+			if k == in || k == strings.TrimSuffix(in, ":0") || k+":0" == in {
+				found = true
+			}
+		}
+		if !found {
+			unused = append(unused, k)
+		}
+	}
+	if len(unused) > 0 {
+		sort.Strings(unused)
+		return nil, false, &InputError{Input: unused[0], Dim: -1, Msg: fmt.Sprintf("--shape names %s, which is not an input of the model (inputs: %s)",
+			strings.Join(unused, ", "), strings.Join(g.Inputs, ", "))}
 	}
 	// Symbolic dims named alike are equal: a --shape of one input fixes
 	// them in the others.
@@ -168,17 +179,6 @@ func resolveInputs(g *graph.Graph, shapes map[string][]int64) ([]inputPlan, bool
 			}
 		}
 		plans = append(plans, p)
-	}
-	var unused []string
-	for k := range shapes {
-		if !used[k] {
-			unused = append(unused, k)
-		}
-	}
-	if len(unused) > 0 {
-		sort.Strings(unused)
-		return nil, false, &InputError{Input: unused[0], Dim: -1, Msg: fmt.Sprintf("--shape names %s, which is not an input of the model (inputs: %s)",
-			strings.Join(unused, ", "), strings.Join(g.Inputs, ", "))}
 	}
 	return plans, batched, nil
 }

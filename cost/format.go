@@ -117,7 +117,7 @@ func writeText(w io.Writer, r *Report, fo FormatOptions) error {
 		shown = append(shown, *rest)
 	}
 	for _, l := range shown {
-		row := []string{l.Name, strings.Join(l.Ops, "+"), shapeString(l.OutputShape), commas(l.Params), pctString(l.ParamsPct),
+		row := []string{l.Name, strings.Join(l.Ops, "+"), layerShape(l), commas(l.Params), pctString(l.ParamsPct),
 			commas(l.MACTotal), pctString(l.MACsPct), commas(l.FLOPs), humanBytes(l.WeightBytes.sum()),
 			humanBytes(l.ActivationBytes.sum()), intensity(l.Intensity)}
 		if roof && l.Roofline != nil {
@@ -263,11 +263,19 @@ func (r *Report) splitLayers() ([]Layer, *Layer) {
 		rest.Name = "(1 data-only layer)"
 	}
 	rest.Ops = nil
+	rest.DataOnly = true
 	rest.ParamsPct, rest.MACsPct = 0, 0
 	if rest.MemoryBytes > 0 {
 		rest.Intensity = 0
 	}
 	return shown, &rest
+}
+
+func layerShape(l Layer) string {
+	if l.OutputShape == nil && l.DataOnly {
+		return ""
+	}
+	return shapeString(l.OutputShape)
 }
 
 // controlNotes are the notes of Loop, Scan and If nodes (trip counts).
@@ -332,7 +340,7 @@ func writeMarkdown(w io.Writer, r *Report, fo FormatOptions) error {
 	}
 	for _, l := range shown {
 		p("| `%s` | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |", esc(l.Name), strings.Join(l.Ops, "+"),
-			shapeString(l.OutputShape), commas(l.Params), pctString(l.ParamsPct), commas(l.MACTotal),
+			layerShape(l), commas(l.Params), pctString(l.ParamsPct), commas(l.MACTotal),
 			pctString(l.MACsPct), commas(l.FLOPs), humanBytes(l.WeightBytes.sum()), humanBytes(l.ActivationBytes.sum()),
 			intensity(l.Intensity))
 		if r.Roofline != nil && l.Roofline != nil {

@@ -45,13 +45,28 @@ func nnPool(op string, spatial int, v2 bool) Handler {
 		if err != nil {
 			return err
 		}
+		// TF pooling ops have no dilations; the dilated-conv rewrite sets
+		// them when it folds SpaceToBatchND → MaxPool → BatchToSpaceND.
+		d, err := nnSpatialAttr(c.Node, "dilations", rank, cf)
+		if err != nil {
+			return err
+		}
 		in := nnSpatialDims(c.Shape(x), rank, cf)
-		attrs, err := nnPadAttrs(c.Node, in, k, s, nnFill(spatial, 1), rank, cf)
+		attrs, err := nnPadAttrs(c.Node, in, k, s, d, rank, cf)
 		if err != nil {
 			return err
 		}
 		attrs["kernel_shape"] = k
 		attrs["strides"] = s
+		for _, v := range d {
+			if v != 1 {
+				if op != "MaxPool" {
+					return fmt.Errorf("dilated %s is not supported", op)
+				}
+				attrs["dilations"] = d
+				break
+			}
+		}
 		if op == "AveragePool" {
 			// TF divides by the number of real (unpadded) cells.
 			attrs["count_include_pad"] = int64(0)

@@ -169,6 +169,9 @@ func Apply(g *graph.Graph, opts Options) (warnings []string, err error) {
 			n.Inputs[i] = resolve(in)
 		}
 		if n.Domain != graph.DomainTF {
+			// ONNX nodes left by the TF-side rewrites are typed here, where
+			// their inputs are, for the handlers downstream.
+			_ = infer.Node(g, n, opts.Opset)
 			c.out = append(c.out, n)
 			continue
 		}

@@ -3,12 +3,12 @@ package optimize
 import (
 	"flag"
 	"fmt"
-	"time"
 	"math/rand"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tf2onnx-go/tf2onnx/graph"
 )
@@ -124,6 +124,12 @@ func optimizeAndCheck(t *testing.T, name string, g *graph.Graph, passes []Pass) 
 	}
 	if strings.Join(g.Inputs, ",") != strings.Join(ins, ",") || strings.Join(g.Outputs, ",") != strings.Join(outs, ",") {
 		t.Fatalf("inputs/outputs %v/%v, want %v/%v", g.Inputs, g.Outputs, ins, outs)
+	}
+	// A fixed point: no pass finds more to do.
+	for _, p := range passes {
+		if c, err := p.Run(g, 17); err != nil || c {
+			t.Errorf("pass %s still changes the optimized graph (err %v):\n%s", p.Name, err, Dump(g))
+		}
 	}
 	got, err := evalGraph(g, feeds)
 	if err != nil {
@@ -424,6 +430,84 @@ func TestNCHWEdges(t *testing.T) {
 	wantCounts(t, g, map[string]int{"Transpose": 0, "Conv": 1, "Relu": 1, "Add": 0})
 }
 
+func TestTransposeFlattenIntoDense(t *testing.T) {
+	// conv → NHWC → flatten → dense: the dense weights' rows follow the
+	// NCHW order instead, and no Transpose is left after the conv.
+	for _, tc := range []struct {
+		name   string
+		target []int64
+		gemm   bool
+	}{
+		{"flatten_matmul", []int64{-1, 36}, false},
+		{"flatten_gemm", []int64{0, -1}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := newBuilder(tc.name)
+			x := b.input("x", 2, 3, 4, 4)
+			y := b.op("conv", "Conv", nil, x, b.weights("w", 4, 3, 2, 2)) // [2,4,3,3]
+			y = b.tr("t", y, toNHWC...)
+			y = b.op("flat", "Reshape", nil, y, b.ints("shape", tc.target...))
+			if tc.gemm {
+				y = b.op("dense", "Gemm", nil, y, b.weights("k", 36, 5), b.weights("bias", 5))
+			} else {
+				y = b.op("dense", "MatMul", nil, y, b.weights("k", 36, 5))
+			}
+			g := b.output(b.op("out", "Relu", nil, y))
+			annotate(t, g)
+			optimizeAndCheck(t, tc.name, g, Passes())
+			wantCounts(t, g, map[string]int{"Transpose": 0})
+		})
+	}
+}
+
+func TestTransposeFlattenDynamicTarget(t *testing.T) {
+	// Keras' Flatten with an unknown batch: the target is computed from
+	// the Shape of the NHWC value.
+	b := newBuilder("flatten_dynamic")
+	x := b.input("x", 2, 3, 4, 4)
+	y := b.op("conv", "Conv", nil, x, b.weights("w", 4, 3, 2, 2))
+	y = b.tr("t", y, toNHWC...)
+	s := b.op("shape", "Shape", nil, y)
+	s = b.op("batch", "Slice", nil, s, b.ints("st", 0), b.ints("en", 1), b.ints("ax", 0))
+	s = b.op("target", "Concat", map[string]any{"axis": int64(0)}, s, b.ints("minus1", -1))
+	y = b.op("flat", "Reshape", map[string]any{"allowzero": int64(1)}, y, s)
+	g := b.output(b.op("dense", "Gemm", nil, y, b.weights("k", 36, 5)))
+	annotate(t, g)
+	g.SetValue("x", graph.Float, graph.DimsOf(graph.Sym("N"), graph.D(3), graph.D(4), graph.D(4)))
+	for _, v := range []string{"conv", "t"} { // unknown batch, as inference leaves it
+		sh := g.ShapeOf(v)
+		sh.Dims[0] = graph.Sym("N")
+		g.SetValue(v, graph.Float, sh)
+	}
+	optimizeAndCheck(t, "flatten_dynamic", g, Passes())
+	wantCounts(t, g, map[string]int{"Transpose": 0, "Gather": 1})
+}
+
+func TestTransposeOfOnesBeforeReshape(t *testing.T) {
+	// Global pooling leaves [N,C,1,1]; back to NHWC and flattened, the
+	// Transpose moves only dims of size 1 and goes.
+	b := newBuilder("pool_flatten")
+	x := b.input("x", 2, 3, 4, 5)
+	y := b.op("gap", "ReduceMean", map[string]any{"axes": []int64{2, 3}}, x)
+	y = b.tr("t", y, toNHWC...)
+	a := b.op("flat", "Reshape", nil, y, b.ints("shape", 2, 3))
+	g := b.output(b.op("out", "Relu", nil, a))
+	annotate(t, g)
+	optimizeAndCheck(t, "pool_flatten", g, Passes())
+	wantCounts(t, g, map[string]int{"Transpose": 0})
+}
+
+func TestTransposeSqueeze(t *testing.T) {
+	b := newBuilder("squeeze")
+	x := b.input("x", 2, 3, 1, 1)
+	y := b.tr("t", x, toNHWC...)
+	y = b.op("sq", "Squeeze", nil, y, b.ints("axes", 1, 2))
+	g := b.output(b.op("out", "Relu", nil, y))
+	annotate(t, g)
+	optimizeAndCheck(t, "squeeze", g, Passes())
+	wantCounts(t, g, map[string]int{"Transpose": 0})
+}
+
 func TestFuseConvBatchNorm(t *testing.T) {
 	b := newBuilder("conv_bn")
 	x := b.input("x", 1, 2, 6, 6)
@@ -586,4 +670,101 @@ func TestLargeGraphIsFast(t *testing.T) {
 	if took > 3*time.Second {
 		t.Errorf("optimizing %d nodes took %v", nodes, took)
 	}
+}
+
+// TestPassesAlone runs single passes, so that each is seen to do its own
+// job without the others' help.
+func TestPassesAlone(t *testing.T) {
+	cases := []struct {
+		pass  string
+		build func(b *builder) *graph.Graph
+		want  map[string]int
+	}{
+		{"remove-identity", func(b *builder) *graph.Graph {
+			x := b.input("x", 2, 3)
+			return b.output(b.op("out", "Relu", nil, b.op("id", "Identity", nil, x)))
+		}, map[string]int{"Identity": 0}},
+		{"fold-constants", func(b *builder) *graph.Graph {
+			x := b.input("x", 2, 3)
+			s := b.op("shape", "Shape", nil, x)
+			return b.output(b.op("out", "Reshape", nil, b.op("r", "Relu", nil, x), s))
+		}, map[string]int{"Shape": 0}},
+		{"transpose", func(b *builder) *graph.Graph {
+			x := b.input("x", 1, 2, 3, 4)
+			y := b.op("r", "Relu", nil, b.tr("t1", x, toNHWC...))
+			return b.output(b.tr("out", y, toNCHW...))
+		}, map[string]int{"Transpose": 0}},
+		{"simplify-shapes", func(b *builder) *graph.Graph {
+			x := b.input("x", 2, 3)
+			y := b.op("r", "Reshape", nil, x, b.ints("s", 2, 3))
+			return b.output(b.op("out", "Relu", nil, y))
+		}, map[string]int{"Reshape": 0}},
+		{"fuse-conv", func(b *builder) *graph.Graph {
+			x := b.input("x", 1, 2, 4, 4)
+			y := b.op("conv", "Conv", nil, x, b.weights("w", 3, 2, 3, 3))
+			return b.output(b.op("out", "Add", nil, y, b.weights("b", 3, 1, 1)))
+		}, map[string]int{"Add": 0}},
+		{"fuse-gemm", func(b *builder) *graph.Graph {
+			x := b.input("x", 2, 3)
+			y := b.op("mm", "MatMul", nil, x, b.weights("w", 3, 4))
+			return b.output(b.op("out", "Add", nil, y, b.weights("b", 1, 4)))
+		}, map[string]int{"MatMul": 0, "Add": 0, "Gemm": 1}},
+		{"dead-nodes", func(b *builder) *graph.Graph {
+			x := b.input("x", 2, 3)
+			b.op("unused", "Relu", nil, b.op("unused0", "Exp", nil, x))
+			return b.output(b.op("out", "Neg", nil, x))
+		}, map[string]int{"Relu": 0, "Exp": 0}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.pass, func(t *testing.T) {
+			g := tc.build(newBuilder("alone_" + tc.pass))
+			annotate(t, g)
+			optimizeAndCheck(t, "alone_"+tc.pass, g, only(tc.pass))
+			wantCounts(t, g, tc.want)
+		})
+	}
+}
+
+func TestRunReportsPass(t *testing.T) {
+	b := newBuilder("hook")
+	x := b.input("x", 2, 3)
+	g := b.output(b.op("out", "Relu", nil, b.op("id", "Identity", nil, x)))
+	var seen []string
+	err := Run(g, 17, Passes(), func(pass string, g *graph.Graph) error {
+		seen = append(seen, pass)
+		return nil
+	})
+	if err != nil || strings.Join(seen, ",") != "remove-identity" {
+		t.Errorf("hook saw %v (err %v), want remove-identity once", seen, err)
+	}
+	broken := []Pass{{Name: "broken", Run: func(*graph.Graph, int) (bool, error) { return false, fmt.Errorf("boom") }}}
+	if err := Run(g, 17, broken, nil); err == nil || !strings.Contains(err.Error(), "pass broken: boom") {
+		t.Errorf("error %v should name the pass", err)
+	}
+}
+
+func TestPassesAreDocumented(t *testing.T) {
+	seen := map[string]bool{}
+	for _, p := range Passes() {
+		if p.Name == "" || p.Doc == "" || p.Run == nil || seen[p.Name] {
+			t.Errorf("pass %q: needs a unique name, a doc and a Run", p.Name)
+		}
+		seen[p.Name] = true
+	}
+	if ps := Passes(); ps[len(ps)-1].Name != "dead-nodes" {
+		t.Errorf("dead-nodes should run last")
+	}
+}
+
+func TestCancelToGraphInputKeepsOutputName(t *testing.T) {
+	// out = T⁻¹(T(x)) is x itself: an Identity keeps the output's name
+	// apart from the input's. mid is an output read by a node as well.
+	b := newBuilder("cancel_to_input")
+	x := b.input("x", 1, 2, 3, 4)
+	mid := b.tr("mid", x, toNHWC...)
+	out := b.tr("out", mid, toNCHW...)
+	g := b.output(out, mid, b.op("r", "Relu", nil, mid))
+	annotate(t, g)
+	optimizeAndCheck(t, "cancel_to_input", g, Passes())
+	wantCounts(t, g, map[string]int{"Identity": 1})
 }

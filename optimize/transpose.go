@@ -68,6 +68,7 @@ func transposePass(g *graph.Graph, opset int) (bool, error) {
 	// Every move takes a Transpose down and never adds one, so the work
 	// ends; the budget only guards against a rule that would undo another.
 	budget := 20*len(g.Nodes) + 100
+	merges := 0
 	for len(t.work) > 0 && budget > 0 {
 		budget--
 		n := t.work[0]
@@ -76,7 +77,10 @@ func transposePass(g *graph.Graph, opset int) (bool, error) {
 		if !t.removed[n] {
 			t.visit(n)
 		}
-		if len(t.work) == 0 {
+		// Each sweep costs O(nodes); the next round of passes does any
+		// merging a third sweep would have found.
+		if len(t.work) == 0 && merges < 3 {
+			merges++
 			t.mergeDuplicates()
 		}
 	}
@@ -87,7 +91,8 @@ func transposePass(g *graph.Graph, opset int) (bool, error) {
 // one. It runs once pushing is done: a Transpose with several readers
 // stays where it is, while each duplicate might have moved on alone.
 func (t *transposer) mergeDuplicates() {
-	for _, n := range t.g.Nodes {
+	nodes := append(append([]*graph.Node{}, t.g.Nodes...), t.added...)
+	for _, n := range nodes {
 		if !isOp(n, "Transpose") || t.removed[n] {
 			continue
 		}
@@ -176,6 +181,16 @@ func (t *transposer) visit(n *graph.Node) {
 		c.Attrs["perm"] = r
 		t.enqueue(c)
 	}
+	// A Reshape reading a Transpose that keeps the element order (it
+	// only moves dims of size 1) can read the Transpose's input.
+	if t.keepsOrder(x, p) {
+		for _, c := range t.consumers(y) {
+			if isOp(c, "Reshape") && len(c.Inputs) == 2 && c.Inputs[0] == y && c.Inputs[1] != y && t.plainReshape(c) {
+				t.setInput(c, 0, x)
+			}
+		}
+	}
+	t.shapeReadersAside(n, p)
 	if t.uses(y) == 0 {
 		t.remove(n)
 		return
@@ -216,7 +231,180 @@ func (t *transposer) visit(n *graph.Node) {
 		t.pushPad(n, c, p)
 	case c.Op == "Slice":
 		t.pushSlice(n, c, p)
+	case c.Op == "Squeeze":
+		t.pushSqueeze(n, c, p)
+	case c.Op == "Reshape":
+		t.flattenIntoMatMul(n, c, p)
 	}
+}
+
+// keepsOrder reports whether Transpose(x, p) leaves the elements in
+// memory order: the dims it moves past each other are all known to be 1.
+func (t *transposer) keepsOrder(x string, p []int64) bool {
+	s := t.g.ShapeOf(x)
+	if s.Rank() != len(p) {
+		return false
+	}
+	last := int64(-1)
+	for _, v := range p {
+		if d := s.Dims[v]; d.Known() && d.Size == 1 {
+			continue
+		}
+		if v < last {
+			return false
+		}
+		last = v
+	}
+	return true
+}
+
+// plainReshape reports a Reshape with a constant target whose zeros, if
+// any, mean zero (allowzero), so that its result does not depend on its
+// input's dims, only on the element order.
+func (t *transposer) plainReshape(c *graph.Node) bool {
+	k := t.constOf(c.Inputs[1])
+	return k != nil && (c.Int("allowzero", 0) != 0 || !hasZero(k.Int64s()))
+}
+
+// flattenIntoMatMul handles Transpose → flatten → MatMul/Gemm by a
+// constant matrix, the usual end of a converted NHWC CNN: the flatten
+// reads the untransposed value and the matrix's rows are permuted to
+// match, so no Transpose is left.
+func (t *transposer) flattenIntoMatMul(n, c *graph.Node, p []int64) {
+	m := t.flattenDense(n, c, p)
+	if m == nil {
+		return
+	}
+	x := n.Inputs[0]
+	s := t.g.ShapeOf(x)
+	r := len(p)
+	w := t.constOf(m.Inputs[1])
+	// Rows of w are indexed by the flattened transposed dims; reorder
+	// them to the untransposed ones.
+	dims := make([]int64, 0, r)
+	for _, v := range p[1:] {
+		dims = append(dims, s.Dims[v].Size)
+	}
+	dims = append(dims, w.Dims[1])
+	q := make([]int64, r-1)
+	for i, v := range p[1:] {
+		q[i] = v - 1
+	}
+	q = append(invertPerm(q), int64(r-1))
+	nw := transposeTensor(withDims(w, dims), q)
+	t.setInput(m, 1, t.addConst(m.Inputs[1]+"__rows", withDims(nw, w.Dims)))
+	t.setInput(c, 0, x)
+	t.remove(n)
+}
+
+// flattenDense checks the pattern of flattenIntoMatMul: n (perm p, which
+// keeps dim 0) feeds Reshape c, whose result is the 2-D left operand of a
+// MatMul or Gemm with a constant matrix of as many rows as each item of
+// n's input holds. A valid model then makes c a flatten to [N, inner],
+// whatever its target says (it may be computed at run time, as Keras'
+// Flatten does for an unknown batch). It returns the MatMul/Gemm, or nil.
+func (t *transposer) flattenDense(n, c *graph.Node, p []int64) *graph.Node {
+	x, y := n.Inputs[0], n.Outputs[0]
+	s := t.g.ShapeOf(x)
+	r := len(p)
+	if p[0] != 0 || r < 3 || s.Rank() != r || !isOp(c, "Reshape") || len(c.Inputs) != 2 || c.Inputs[0] != y || c.Inputs[1] == y || len(c.Outputs) != 1 {
+		return nil
+	}
+	inner := int64(1) // the flattened size
+	for _, d := range s.Dims[1:] {
+		if !d.Known() {
+			return nil
+		}
+		inner *= d.Size
+	}
+	m := t.soleConsumer(c.Outputs[0])
+	if m == nil || len(m.Outputs) != 1 || len(m.Inputs) < 2 || m.Inputs[0] != c.Outputs[0] || m.Inputs[1] == c.Outputs[0] {
+		return nil
+	}
+	switch {
+	case isOp(m, "MatMul"):
+		rank2 := t.g.ShapeOf(c.Outputs[0]).Rank() == 2
+		if k := t.constOf(c.Inputs[1]); k != nil && len(k.Dims) == 1 && k.Dims[0] == 2 {
+			rank2 = true
+		}
+		if !rank2 {
+			return nil
+		}
+	case isOp(m, "Gemm") && m.Int("transA", 0) == 0 && m.Int("transB", 0) == 0:
+	default:
+		return nil
+	}
+	w := t.constOf(m.Inputs[1])
+	if w == nil || len(w.Dims) != 2 || w.Dims[0] != inner || elemSize(w) == 0 {
+		return nil
+	}
+	return m
+}
+
+// shapeReadersAside handles a Transpose read by Shape nodes and one other
+// node c that would take the Transpose away (a flatten into a dense
+// layer): each Shape reads n's input and permutes the result by a Gather,
+// so that c becomes the only reader.
+func (t *transposer) shapeReadersAside(n *graph.Node, p []int64) {
+	x, y := n.Inputs[0], n.Outputs[0]
+	if t.isOutput(y) {
+		return
+	}
+	var shapes []*graph.Node
+	var other *graph.Node
+	for _, c := range t.cons[y] {
+		switch {
+		case isOp(c, "Shape") && len(c.Outputs) == 1 && c.Attrs["start"] == nil && c.Attrs["end"] == nil:
+			shapes = append(shapes, c)
+		case other == nil:
+			other = c
+		default:
+			return
+		}
+	}
+	if len(shapes) == 0 || other == nil {
+		return
+	}
+	if t.flattenDense(n, other, p) == nil {
+		return
+	}
+	for _, sh := range shapes {
+		old := sh.Outputs[0]
+		fresh := t.g.UniqueName(old + "__untr")
+		t.g.SetValue(fresh, graph.Int64, graph.ShapeOf(int64(len(p))))
+		t.setOutput(sh, 0, fresh)
+		t.setInput(sh, 0, x)
+		idx := t.addConst(sh.Name+"/perm", graph.Int64Tensor(p...))
+		t.add(&graph.Node{Name: t.g.UniqueName(sh.Name + "/permute"), Op: "Gather", Inputs: []string{fresh, idx}, Outputs: []string{old}, Attrs: map[string]any{"axis": int64(0)}})
+	}
+}
+
+// pushSqueeze moves n below a Squeeze with constant axes.
+func (t *transposer) pushSqueeze(n, c *graph.Node, p []int64) {
+	if len(c.Outputs) != 1 || c.Inputs[0] != n.Outputs[0] {
+		return
+	}
+	r := int64(len(p))
+	axes, ok := t.axesOf(c, int(r))
+	if !ok || len(axes) == 0 {
+		return
+	}
+	set := map[int64]bool{}
+	na := make([]int64, len(axes))
+	for i, a := range axes {
+		if a < 0 || a >= r {
+			return
+		}
+		set[a] = true
+		na[i] = p[a]
+	}
+	sort.Slice(na, func(i, j int) bool { return na[i] < na[j] })
+	if len(c.Inputs) > 1 && c.Inputs[1] != "" {
+		t.setInput(c, 1, t.addConst(c.Name+"/axes", graph.Int64Tensor(na...)))
+	} else {
+		c.Attrs["axes"] = na
+	}
+	t.finishPush(n, c, p, reducedPerm(p, set))
 }
 
 // moveAfter puts Transpose n (now perm p) after node c, which already

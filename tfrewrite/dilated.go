@@ -53,47 +53,87 @@ func dilatedConv(g *graph.Graph) (bool, error) {
 		if !dilIsTF(b2s, "BatchToSpaceND") || len(b2s.Inputs) != 3 {
 			continue
 		}
-		conv := prod[b2s.Inputs[0]]
-		if !dilIsTF(conv, "Conv2D", "DepthwiseConv2dNative", "Conv3D") || len(conv.Inputs) != 2 ||
-			len(conv.Outputs) != 1 || conv.Outputs[0] != b2s.Inputs[0] || !dilSoleUse(g, cons, conv.Outputs[0], b2s) {
+		// single reports the TF node producing v as its only output, read
+		// only by user.
+		single := func(v string, user *graph.Node, ops ...string) *graph.Node {
+			n := prod[v]
+			if !dilIsTF(n, ops...) || len(n.Outputs) != 1 || n.Outputs[0] != v || !dilSoleUse(g, cons, v, user) {
+				return nil
+			}
+			return n
+		}
+		// A 1-D conv is ExpandDims → Conv2D → Squeeze on the spatial axis.
+		var squeeze, expand *graph.Node
+		convOut := b2s.Inputs[0]
+		if squeeze = single(convOut, b2s, "Squeeze"); squeeze != nil {
+			convOut = squeeze.Inputs[0]
+		}
+		conv := single(convOut, dilOr(squeeze, b2s), "Conv2D", "DepthwiseConv2dNative", "Conv3D", "MaxPool", "MaxPool3D")
+		if conv == nil || len(conv.Inputs) < 1 {
 			continue
 		}
-		s2b := prod[conv.Inputs[0]]
-		if !dilIsTF(s2b, "SpaceToBatchND") || len(s2b.Inputs) != 3 || len(s2b.Outputs) != 1 ||
-			s2b.Outputs[0] != conv.Inputs[0] || !dilSoleUse(g, cons, s2b.Outputs[0], conv) {
+		convIn := conv.Inputs[0]
+		if squeeze != nil {
+			if expand = single(convIn, conv, "ExpandDims"); expand == nil || !dilIs1D(g, squeeze, expand) || conv.Op != "Conv2D" {
+				continue
+			}
+			convIn = expand.Inputs[0]
+		}
+		s2b := single(convIn, dilOr(expand, conv), "SpaceToBatchND")
+		if s2b == nil || len(s2b.Inputs) != 3 {
 			continue
 		}
 		m := 2
-		if conv.Op == "Conv3D" {
+		if conv.Op == "Conv3D" || conv.Op == "MaxPool3D" {
 			m = 3
 		}
-		pads, ok := dilPads(g, prod, s2b, conv, b2s, m)
+		blockDims := m
+		if squeeze != nil {
+			blockDims = 1
+		}
+		pads, ok := dilPads(g, prod, s2b, conv, b2s, blockDims)
 		if !ok {
 			continue
 		}
 		block := g.Consts[s2b.Inputs[1]].Int64s()
-		dil := append(append([]int64{1}, block...), 1)
-		conv.Inputs[0] = s2b.Inputs[0]
-		conv.Attrs["dilations"] = dil
-		delete(conv.Attrs, "_output_shapes")
-		explicit := []int64{0, 0}
-		zero := true
-		for i := 0; i < m; i++ {
-			explicit = append(explicit, pads[2*i], pads[2*i+1])
-			zero = zero && pads[2*i] == 0 && pads[2*i+1] == 0
+		if squeeze != nil { // the block and pads apply to W of [N, 1, W, C]
+			block = append([]int64{1}, block...)
+			pads = append([]int64{0, 0}, pads...)
 		}
-		explicit = append(explicit, 0, 0)
+		zero := true
+		for _, p := range pads {
+			zero = zero && p == 0
+		}
+		isPool := conv.Op == "MaxPool" || conv.Op == "MaxPool3D"
+		if isPool && !zero {
+			continue // pooling would see the zero padding as data
+		}
+		if expand != nil {
+			expand.Inputs[0] = s2b.Inputs[0]
+		} else {
+			conv.Inputs[0] = s2b.Inputs[0]
+		}
+		conv.Attrs["dilations"] = append(append([]int64{1}, block...), 1)
+		delete(conv.Attrs, "_output_shapes")
 		if zero {
 			conv.Attrs["padding"] = "VALID"
 			delete(conv.Attrs, "explicit_paddings")
 		} else {
+			explicit := []int64{0, 0}
+			for i := 0; i < m; i++ {
+				explicit = append(explicit, pads[2*i], pads[2*i+1])
+			}
 			conv.Attrs["padding"] = "EXPLICIT"
-			conv.Attrs["explicit_paddings"] = explicit
+			conv.Attrs["explicit_paddings"] = append(explicit, 0, 0)
+		}
+		if expand != nil {
+			delete(expand.Attrs, "_output_shapes")
+			delete(squeeze.Attrs, "_output_shapes")
 		}
 		// The BatchToSpaceND node stays as an Identity, so that its output
 		// keeps its name (it may be a graph output).
 		b2s.Op = "Identity"
-		b2s.Inputs = []string{conv.Outputs[0]}
+		b2s.Inputs = []string{b2s.Inputs[0]}
 		b2s.Attrs = map[string]any{"T": conv.Attrs["T"]}
 		changed = true
 	}
@@ -101,6 +141,30 @@ func dilatedConv(g *graph.Graph) (bool, error) {
 		g.RemoveUnused()
 	}
 	return changed, nil
+}
+
+func dilOr(a, b *graph.Node) *graph.Node {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// dilIs1D checks that ExpandDims adds and Squeeze removes axis 1 of the
+// rank-3 data (TF's conv1d on NWC data: [N, W, C] → [N, 1, W, C]).
+func dilIs1D(g *graph.Graph, squeeze, expand *graph.Node) bool {
+	if len(expand.Inputs) != 2 {
+		return false
+	}
+	ax := g.Consts[expand.Inputs[1]]
+	if ax == nil || ax.NumElements() != 1 {
+		return false
+	}
+	if a := ax.Int64s()[0]; a != 1 && a != -3 {
+		return false
+	}
+	dims := squeeze.Ints("squeeze_dims")
+	return len(dims) == 1 && (dims[0] == 1 || dims[0] == -3)
 }
 
 // dilPads checks the pattern's attributes and returns the folded conv's

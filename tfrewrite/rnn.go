@@ -35,8 +35,8 @@ type cell struct {
 	// tensor before the optional time reversal of the backward direction.
 	src        string
 	batchMajor bool
-	reversed   bool   // src reversed in time gives scatterVal (a usable reverse direction)
-	revSeq     bool   // reversed with ReverseSequence (with seqLen) rather than ReverseV2
+	reversed   bool // src reversed in time gives scatterVal (a usable reverse direction)
+	revSeq     bool // reversed with ReverseSequence (with seqLen) rather than ReverseV2
 	used       bool
 }
 

@@ -20,5 +20,7 @@ func Passes() []Pass {
 		// Control flow: the LSTM/GRU rewrite must see the TF1 loops before
 		// the generic loop rewrite turns them into Loop.
 		{"rnn", "dynamic_rnn loops of LSTM/GRU cells → one ONNX LSTM/GRU (bidirectional pairs merged)", rnnPass},
+		{"functional-control-flow", "TF2 While/StatelessWhile → Loop and If/StatelessIf → If (functions from the GraphDef's library)", functionalPass},
+		{"control-flow-v1", "TF1 cond (Switch/Merge) → If and TF1 while loops (Enter/Merge/Switch/NextIteration/Exit, TensorArrays) → Loop, innermost first", controlFlowV1},
 	}
 }

@@ -6,7 +6,7 @@ layers)."""
 import numpy as np
 import tensorflow as tf
 
-from harness import graph_case, f32, op_counts
+from harness import graph_case, function_case, f32, op_counts
 
 def var(name, shape, seed, scale=None):
     """A seeded variable (frozen into a constant by the harness)."""
@@ -90,7 +90,7 @@ def lenet(x):
     return tf.nn.log_softmax(tf.matmul(h, w4) + b4, name="logits")
 
 
-LENET_CHECK = structure(max_transposes=2, conv_bias=True, absent=("BatchNormalization",),
+LENET_CHECK = structure(max_transposes=1, conv_bias=True, absent=("BatchNormalization",),
                         present=("Conv", "MaxPool", "LogSoftmax"), any_of=("Gemm", "MatMul"))
 
 
@@ -145,3 +145,60 @@ def _(x):
     b2 = var("dil/bias", [4], seed=94, scale=0.1)
     h = tf.nn.conv2d(h, w2, strides=1, padding="VALID", dilations=2) + b2
     return tf.nn.relu(h, name="out")
+
+
+# ---- Global-average-pool classifier -----------------------------------------------
+
+@graph_case("net_gap_classifier", {"x": f32(3, 16, 16, 3)}, shapes={"x": (None, 16, 16, 3)},
+            check=structure(max_transposes=1, conv_bias=True, absent=("BatchNormalization",),
+                            any_of=("Gemm", "MatMul")))
+def _(x):
+    h = tf.nn.conv2d(x, var("g1/kernel", [3, 3, 3, 8], seed=101), strides=1, padding="SAME")
+    h = tf.nn.relu(bn(h, "g1/bn", 8, seed=110))
+    h = tf.nn.max_pool2d(h, ksize=3, strides=2, padding="SAME")                 # 8×8×8
+    h = tf.nn.conv2d(h, var("g2/kernel", [3, 3, 8, 16], seed=102), strides=2, padding="SAME")  # 4×4×16
+    h = tf.nn.relu(bn(h, "g2/bn", 16, seed=120))
+    h = tf.reduce_mean(h, axis=[1, 2])                                          # global average pool
+    w = var("head/kernel", [16, 5], seed=103)
+    b = var("head/bias", [5], seed=104, scale=0.1)
+    return tf.nn.softmax(tf.matmul(h, w) + b, name="probs")
+
+
+# ---- A Keras model in a tf.function (TF2 export path) -------------------------------
+
+_keras = {}
+
+
+def _keras_cnn():
+    if "m" not in _keras:
+        tf.keras.utils.set_random_seed(7)
+        L = tf.keras.layers
+        _keras["m"] = tf.keras.Sequential([
+            tf.keras.Input((12, 12, 3)),
+            L.Conv2D(8, 3, padding="same", use_bias=False),
+            L.BatchNormalization(epsilon=1e-3),
+            L.ReLU(),
+            L.SeparableConv2D(12, 3, padding="same"),
+            L.BatchNormalization(),
+            L.ReLU(max_value=6.0),
+            L.AveragePooling2D(2),
+            L.Flatten(),
+            L.Dense(10),
+        ])
+        # Non-trivial moving statistics, as a trained model has.
+        for layer in _keras["m"].layers:
+            if isinstance(layer, L.BatchNormalization):
+                n = layer.moving_mean.shape[0]
+                layer.moving_mean.assign(f32(n, seed=3, lo=-0.5, hi=0.5))
+                layer.moving_variance.assign(f32(n, seed=4, lo=0.5, hi=2.0))
+                layer.gamma.assign(f32(n, seed=5, lo=0.5, hi=1.5))
+                layer.beta.assign(f32(n, seed=6))
+    return _keras["m"]
+
+
+@function_case("net_keras_cnn", {"x": f32(2, 12, 12, 3)},
+               signature=[tf.TensorSpec((None, 12, 12, 3), tf.float32, name="x")],
+               check=structure(max_transposes=1, absent=("BatchNormalization",), present=("Gemm",)))
+def _(x):
+    # (The separable conv's depthwise half has no bias of its own.)
+    return _keras_cnn()(x, training=False)

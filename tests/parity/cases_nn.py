@@ -487,6 +487,38 @@ def _(x):
     return tf.nn.relu(tf.nn.bias_add(y, tf.constant(f32(4, seed=9))))
 
 
+# TF emits the pattern for dilated 1-D convs (around ExpandDims/Conv2D/
+# Squeeze), 3-D convs and max pooling too.
+@graph_case("nn_atrous_conv1d_same", {"x": f32(2, 21, 3)},
+            check=has_conv_dilations([1, 2], absent=DILATED_ABSENT))
+def _(x):
+    return tf.compat.v1.nn.convolution(x, W(3, 3, 4), padding="SAME", dilation_rate=[2])
+
+
+@graph_case("nn_atrous_conv1d_valid_unknown", {"x": f32(1, 20, 2)}, shapes={"x": (None, None, 2)},
+            check=has_conv_dilations([1, 3], absent=("SpaceToDepth", "DepthToSpace")))
+def _(x):
+    return tf.compat.v1.nn.convolution(x, W(2, 2, 3), padding="VALID", dilation_rate=[3])
+
+
+@graph_case("nn_atrous_conv3d_same", {"x": f32(1, 7, 8, 9, 2)},
+            check=has_conv_dilations([2, 2, 2], absent=DILATED_ABSENT))
+def _(x):
+    return tf.compat.v1.nn.convolution(x, W(2, 3, 2, 2, 3), padding="SAME", dilation_rate=[2, 2, 2])
+
+
+def _maxpool_dilated(model, opset):
+    no_ops(*DILATED_ABSENT)(model, opset)
+    pools = [n for n in model.graph.node if n.op_type == "MaxPool"]
+    if len(pools) != 1 or [list(a.ints) for a in pools[0].attribute if a.name == "dilations"] != [[2, 3]]:
+        raise AssertionError(f"want one MaxPool with dilations [2, 3]: {op_counts(model)}")
+
+
+@graph_case("nn_atrous_maxpool_valid", {"x": f32(1, 11, 13, 2)}, check=_maxpool_dilated)
+def _(x):
+    return tf.compat.v1.nn.pool(x, [2, 3], "MAX", padding="VALID", dilation_rate=[2, 3])
+
+
 # ---- DepthToSpace / SpaceToDepth -------------------------------------------
 
 @graph_case("nn_depth_to_space", {"x": f32(2, 3, 4, 12)}, shapes={"x": (None, None, None, 12)})
@@ -514,3 +546,46 @@ def _(x):
 @graph_case("nn_resize_bilinear_asym_down_exact", {"x": f32(1, 9, 10, 2, seed=3)})
 def _(x):
     return tf.compat.v1.image.resize_bilinear(x, (6, 4))
+
+
+# ---- More dtypes, 3-D transposed conv, Keras-built layers ------------------
+
+@graph_case("nn_conv3d_transpose_same", {"x": f32(1, 3, 4, 3, 2)})
+def _(x):
+    return tf.nn.conv3d_transpose(x, W(2, 3, 3, 3, 2), [1, 6, 7, 6, 3], strides=[1, 2, 2, 2, 1], padding="SAME")
+
+
+@graph_case("nn_fused_batch_norm_half", {"x": f32(2, 3, 4, 3).astype(np.float16)},
+            rtol=2e-3, atol=2e-3, why_tolerance="float16 data: TF computes in float32 and rounds once, "
+            "onnxruntime's half BatchNormalization rounds intermediate steps (1 ulp of half is ~1e-3)")
+def _(x):
+    s, o, m, v = _bn_params(3)
+    return tf.compat.v1.nn.fused_batch_norm(x, s, o, m, v, epsilon=0.001, is_training=False)[0]
+
+
+def _keras_convnet(x, upsample=True):
+    L = tf.keras.layers
+    tf.keras.utils.set_random_seed(7)
+    y = L.Conv2D(6, 3, padding="same", dilation_rate=2, activation="relu")(x)
+    y = L.BatchNormalization(epsilon=0.01)(y, training=False)
+    y = L.DepthwiseConv2D(3, strides=2, padding="same", depth_multiplier=2)(y)
+    y = L.ReLU(max_value=6.0)(y)
+    y = L.MaxPooling2D(2, padding="same")(y)
+    y = L.Conv2DTranspose(4, 3, strides=2, padding="same")(y)
+    y = L.LeakyReLU(negative_slope=0.1)(y)
+    if upsample:  # Keras cannot build UpSampling2D on unknown sizes in graph mode
+        y = L.UpSampling2D(2, interpolation="bilinear")(y)
+    y = L.AveragePooling2D(3, strides=2, padding="same")(y)
+    if upsample:
+        y = L.UpSampling2D(2)(y)
+    return L.Softmax()(L.Conv2D(3, 1)(y))
+
+
+@graph_case("nn_keras_convnet", {"x": f32(2, 13, 11, 3)})
+def _(x):
+    return _keras_convnet(x)
+
+
+@graph_case("nn_keras_convnet_unknown", {"x": f32(2, 13, 11, 3)}, shapes={"x": (None, None, None, 3)})
+def _(x):
+    return _keras_convnet(x, upsample=False)

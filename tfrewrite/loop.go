@@ -1,0 +1,384 @@
+package tfrewrite
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/tf2onnx-go/tf2onnx/graph"
+)
+
+// The generic TF1 loop rewrite turns each while-loop frame into one
+// _OnnxLoop node (see LoopOp) whose body holds the frame's TF ops:
+//
+//   - each Enter → Merge ← NextIteration variable is a loop-carried value:
+//     the body reads its Switch's port 1 and yields its NextIteration input;
+//   - loop-invariant Enter nodes disappear: the body reads the outer value;
+//   - the condition (the nodes between the Merge nodes and LoopCond) is
+//     computed twice: once outside on the initial values (the Loop's cond
+//     input) and once in the body on the next values (the body's cond out);
+//   - a TensorArray written once per iteration at the iteration index is a
+//     scan output, and its TensorArrayGatherV3 after the loop is that output;
+//   - a TensorArray scattered before the loop (unstack) and read inside at
+//     an index becomes a Gather from the scattered tensor;
+//   - TensorArraySizeV3 becomes the array's size.
+
+// convertLoop rewrites one loop; false (and no change) when the loop uses
+// something this rewrite does not understand.
+func convertLoop(g *graph.Graph, l *loop) (bool, error) {
+	v := newView(g)
+	inFrame := map[*graph.Node]bool{}
+	for _, n := range l.nodes {
+		inFrame[n] = true
+	}
+	isVarMerge := map[*graph.Node]*loopVar{}
+	isVarSwitch := map[*graph.Node]bool{}
+	for _, lv := range l.vars {
+		isVarMerge[lv.merge] = lv
+		isVarSwitch[lv.sw] = true
+	}
+	for _, n := range l.nodes {
+		switch {
+		case isOp(n, "Merge") && isVarMerge[n] == nil,
+			isOp(n, "Switch") && !isVarSwitch[n],
+			isOp(n, "Exit"):
+			return false, nil // an inner loop or a cond left unconverted
+		}
+	}
+	invar := map[string]string{} // Enter output → outer value
+	for _, e := range l.invars {
+		if len(e.Inputs) != 1 {
+			return false, nil
+		}
+		invar[out(e, 0)] = e.Inputs[0]
+	}
+	// skipInv follows Identity nodes and invariant Enter nodes.
+	skipInv := func(val string) string {
+		for i := 0; i < 100; i++ {
+			val = v.skip(val)
+			o, ok := invar[val]
+			if !ok {
+				return val
+			}
+			val = o
+		}
+		return val
+	}
+	taOf := func(handle string) *graph.Node {
+		p := v.prod[skipInv(handle)]
+		if !isOp(p, "TensorArrayV3") || inFrame[p] {
+			return nil
+		}
+		return p
+	}
+	sizeOf := func(ta *graph.Node) string {
+		if ta.Bool("dynamic_size", false) {
+			return ""
+		}
+		return ta.Inputs[0]
+	}
+
+	type write struct {
+		node    *graph.Node
+		flow    *loopVar
+		ta      *graph.Node
+		gathers []*graph.Node
+		sizes   []*graph.Node
+	}
+	var writes []*write
+	flowVar := map[*loopVar]*write{}
+	var reads []*graph.Node
+	readSrc := map[*graph.Node]string{}
+	sizes := map[*graph.Node]string{} // TensorArraySizeV3 in the frame → size
+	for _, n := range l.nodes {
+		if n.Domain != graph.DomainTF || len(n.Op) < 11 || n.Op[:11] != "TensorArray" {
+			continue
+		}
+		switch n.Op {
+		case "TensorArrayReadV3":
+			ta := taOf(n.Inputs[0])
+			if ta == nil || len(n.Inputs) != 3 {
+				return false, nil
+			}
+			sc := v.prod[skipInv(n.Inputs[2])]
+			if !isOp(sc, "TensorArrayScatterV3") || inFrame[sc] || v.skip(sc.Inputs[0]) != out(ta, 0) ||
+				!isIdentityRange(v, sc.Inputs[1]) {
+				return false, nil
+			}
+			reads = append(reads, n)
+			readSrc[n] = sc.Inputs[2]
+		case "TensorArrayWriteV3":
+			ta := taOf(n.Inputs[0])
+			if ta == nil || len(n.Inputs) != 4 {
+				return false, nil
+			}
+			var fv, idx *loopVar
+			for _, lv := range l.vars {
+				if v.skip(n.Inputs[3]) == lv.body() && v.skip(lv.nextVal()) == out(n, 0) {
+					fv = lv
+				}
+				if v.skip(n.Inputs[1]) == lv.body() && isCounter(v, lv) {
+					idx = lv
+				}
+			}
+			if fv == nil || idx == nil || flowVar[fv] != nil {
+				return false, nil
+			}
+			w := &write{node: n, flow: fv, ta: ta}
+			writes = append(writes, w)
+			flowVar[fv] = w
+		case "TensorArraySizeV3":
+			ta := taOf(n.Inputs[0])
+			if ta == nil || sizeOf(ta) == "" {
+				return false, nil
+			}
+			sizes[n] = sizeOf(ta)
+		default:
+			return false, nil
+		}
+	}
+	// A flow variable may feed only its write and size queries; after the
+	// loop only gathers of the whole array and size queries.
+	for _, w := range writes {
+		for _, val := range []string{out(w.flow.merge, 0), w.flow.body()} {
+			for _, c := range v.cons[val] {
+				if c != w.flow.sw && c != w.node && !isOp(c, "Identity") && sizes[c] == "" {
+					return false, nil
+				}
+			}
+		}
+		if w.flow.exit == nil {
+			continue
+		}
+		for _, c := range v.cons[w.flow.exitVal()] {
+			switch {
+			case isOp(c, "TensorArrayGatherV3") && len(c.Inputs) == 3 && v.skip(c.Inputs[0]) == out(w.ta, 0) &&
+				isIdentityRange(v, c.Inputs[1]):
+				w.gathers = append(w.gathers, c)
+			case isOp(c, "TensorArraySizeV3") && v.skip(c.Inputs[0]) == out(w.ta, 0):
+				w.sizes = append(w.sizes, c)
+			default:
+				return false, nil
+			}
+		}
+	}
+	var carried []*loopVar
+	for _, lv := range l.vars {
+		if flowVar[lv] == nil {
+			carried = append(carried, lv)
+		}
+	}
+	var condNodes []*graph.Node
+	isCond := map[*graph.Node]bool{}
+	for _, n := range l.condNodes(v) {
+		isCond[n] = true
+		if sizes[n] == "" {
+			condNodes = append(condNodes, n)
+		}
+	}
+	for _, lv := range l.vars {
+		for _, c := range v.cons[out(lv.merge, 0)] {
+			if c != lv.sw && !isCond[c] {
+				return false, nil
+			}
+			if flowVar[lv] != nil && isCond[c] && sizes[c] == "" {
+				return false, nil
+			}
+		}
+	}
+
+	// From here on the loop is converted.
+	base := baseName(l.name)
+	for o, in := range invar {
+		g.ReplaceUses(o, in)
+	}
+	for n, size := range sizes {
+		g.ReplaceUses(out(n, 0), size)
+	}
+	for _, r := range reads {
+		r.Op, r.Domain = "Gather", ""
+		r.Inputs = []string{readSrc[r], r.Inputs[1]}
+		r.Attrs = map[string]any{"axis": int64(0)}
+		r.Outputs = r.Outputs[:1]
+	}
+	var bodyNodes []*graph.Node
+	for _, n := range l.nodes {
+		if isOp(n, "Enter", "Merge", "Switch", "NextIteration", "LoopCond") || isCond[n] || sizes[n] != "" {
+			continue
+		}
+		if isOp(n, "TensorArrayWriteV3") {
+			continue
+		}
+		bodyNodes = append(bodyNodes, n)
+	}
+
+	// The condition on the initial values, outside.
+	initSub := map[string]string{}
+	nextSub := map[string]string{}
+	for _, lv := range carried {
+		initSub[out(lv.merge, 0)] = lv.init()
+		nextSub[out(lv.merge, 0)] = lv.nextVal()
+	}
+	pred := l.loopCond.Inputs[0]
+	initNodes, condInit := cloneNodes(g, condNodes, initSub, pred, "/init")
+	bodyCond, condOut := cloneNodes(g, condNodes, nextSub, pred, "/next")
+
+	body := graph.New(base + "/body")
+	iterName := g.UniqueName(base + "/iteration")
+	condIn := g.UniqueName(base + "/cond_in")
+	body.Inputs = []string{iterName, condIn}
+	body.Outputs = []string{condOut}
+	for _, lv := range carried {
+		body.Inputs = append(body.Inputs, lv.body())
+		body.Outputs = append(body.Outputs, lv.nextVal())
+	}
+	for _, w := range writes {
+		body.Outputs = append(body.Outputs, w.node.Inputs[2])
+	}
+	body.Nodes = append(bodyNodes, bodyCond...)
+	reserveAll(body)
+	body.RemoveUnused() // e.g. Identity nodes of the TensorArray flows
+	fixOutputs(g, body)
+
+	loopNode := &graph.Node{Name: g.UniqueName(base + "/Loop"), Op: LoopOp, Domain: graph.DomainTF,
+		Inputs: []string{"", condInit}, Attrs: map[string]any{"body": body}}
+	drop := map[*graph.Node]bool{}
+	for _, n := range l.nodes {
+		drop[n] = true
+	}
+	for i, lv := range carried {
+		loopNode.Inputs = append(loopNode.Inputs, lv.init())
+		if lv.exit != nil {
+			loopNode.Outputs = append(loopNode.Outputs, lv.exitVal())
+			drop[lv.exit] = true
+		} else {
+			loopNode.Outputs = append(loopNode.Outputs, g.UniqueName(base+"/Loop:"+strconv.Itoa(i)))
+		}
+	}
+	e := &emitter{g: g, base: base}
+	for i, w := range writes {
+		scan := g.UniqueName(base + "/Loop:scan" + strconv.Itoa(i))
+		loopNode.Outputs = append(loopNode.Outputs, scan)
+		if w.flow.exit != nil {
+			drop[w.flow.exit] = true
+		}
+		for _, gn := range w.gathers {
+			g.ReplaceUses(out(gn, 0), scan)
+		}
+		for _, sn := range w.sizes {
+			size := sizeOf(w.ta)
+			if size == "" {
+				size = e.cast(e.gather(e.op("Shape", nil, scan), 0, 0), graph.Int32)
+			}
+			g.ReplaceUses(out(sn, 0), size)
+		}
+	}
+	removeNodes(g, drop)
+	g.Nodes = append(g.Nodes, initNodes...)
+	g.AddNode(loopNode)
+	return true, nil
+}
+
+// cloneNodes copies nodes (in order) into new nodes of g with fresh names,
+// reading sub[x] for every x in sub; it returns the copies and the new
+// name of value result.
+func cloneNodes(g *graph.Graph, nodes []*graph.Node, sub map[string]string, result, suffix string) ([]*graph.Node, string) {
+	m := map[string]string{}
+	for k, x := range sub {
+		m[k] = x
+	}
+	var outs []*graph.Node
+	for _, n := range nodes {
+		c := cloneNode(n)
+		c.Name = g.UniqueName(n.Name + suffix)
+		for i, in := range c.Inputs {
+			if x, ok := m[in]; ok {
+				c.Inputs[i] = x
+			}
+		}
+		for _, sg := range c.Subgraphs() {
+			for k, x := range m {
+				sg.ReplaceUses(k, x)
+			}
+		}
+		for i, o := range c.Outputs {
+			no := g.UniqueName(c.Name + ":" + strconv.Itoa(i))
+			m[o] = no
+			c.Outputs[i] = no
+		}
+		g.Reserve(c.Name)
+		outs = append(outs, c)
+	}
+	if x, ok := m[result]; ok {
+		result = x
+	}
+	return outs, result
+}
+
+// fixOutputs makes every output of a subgraph a value its own nodes
+// produce, once: an output that is an input, an outer value, a constant
+// or a repeat gets an Identity (runtimes reject some of those as outputs).
+// outer gives the fresh names.
+func fixOutputs(outer, sg *graph.Graph) {
+	produced := map[string]bool{}
+	for _, n := range sg.Nodes {
+		for _, o := range n.Outputs {
+			produced[o] = true
+		}
+	}
+	seen := map[string]bool{}
+	for i, o := range sg.Outputs {
+		if produced[o] && !seen[o] {
+			seen[o] = true
+			continue
+		}
+		name := outer.UniqueName(o + "/out")
+		sg.Reserve(name)
+		sg.Nodes = append(sg.Nodes, &graph.Node{Name: name, Op: "Identity", Inputs: []string{o}, Outputs: []string{name},
+			Attrs: map[string]any{}})
+		sg.Outputs[i] = name
+		seen[name] = true
+	}
+}
+
+// loopOnce converts the innermost convertible loop; false when none is.
+func loopOnce(g *graph.Graph) (bool, error) {
+	loops, err := findLoops(g)
+	if err != nil {
+		return false, fmt.Errorf("TF1 while loop: %w", err)
+	}
+	for _, l := range loops {
+		ok, err := convertLoop(g, l)
+		if err != nil {
+			return false, err
+		}
+		if ok {
+			g.RemoveUnused()
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// controlFlowV1 converts TF1 conds and while loops, innermost first.
+func controlFlowV1(g *graph.Graph) (bool, error) {
+	changed := false
+	for i := 0; i < 100000; i++ {
+		c1, err := condOnce(g)
+		if err != nil {
+			return changed, err
+		}
+		c2, err := loopOnce(g)
+		if err != nil {
+			return changed, err
+		}
+		if !c1 && !c2 {
+			break
+		}
+		changed = true
+	}
+	if changed {
+		g.RemoveUnused()
+		sortNodes(g)
+	}
+	return changed, nil
+}
