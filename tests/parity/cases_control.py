@@ -1,0 +1,312 @@
+"""Control flow and recurrent networks: TF1 dynamic_rnn LSTM/GRU loops
+(rewritten to one ONNX LSTM/GRU), TF1 while loops and conds (v1 control
+flow: Enter/Merge/Switch/NextIteration/Exit, TensorArrays) and TF2 While/If
+(functional ops with the bodies in the GraphDef's function library)."""
+
+import numpy as np
+import tensorflow as tf
+
+from harness import f32, graph_case, op_counts, rng
+
+# tf.compat.v1.nn.rnn_cell.* raise under Keras 3 (TF 2.21); the same TF1
+# cells ship inside TensorFlow.
+from tensorflow.python.keras.layers.legacy_rnn import rnn_cell_impl
+
+LSTMCell = rnn_cell_impl.LSTMCell
+BasicLSTMCell = rnn_cell_impl.BasicLSTMCell
+GRUCell = rnn_cell_impl.GRUCell
+
+RNN_TOL = dict(rtol=1e-4, atol=1e-5,
+               why_tolerance="the recurrence accumulates float32 rounding over the time steps; "
+                             "TF's MatMul+BiasAdd and onnxruntime's fused LSTM/GRU kernel sum in different orders")
+
+
+def expect_ops(want, absent=("Loop", "If")):
+    """A check that the model has exactly the counted ops (op -> count, or
+    op -> (count, {attr: value})) and none of the absent ones."""
+
+    def check(model, opset):
+        counts = op_counts(model)
+        for op, spec in want.items():
+            n, attrs = (spec if isinstance(spec, tuple) else (spec, {}))
+            if counts.get(op, 0) != n:
+                raise AssertionError(f"{counts.get(op, 0)} {op} node(s), want {n}; ops {counts}")
+            for node in model.graph.node:
+                if node.op_type != op:
+                    continue
+                got = {a.name: (a.s.decode() if a.type == 3 else a.i) for a in node.attribute}
+                for k, v in attrs.items():
+                    if got.get(k) != v:
+                        raise AssertionError(f"{op} {k}={got.get(k)}, want {v}")
+        for op in absent:
+            if counts.get(op, 0):
+                raise AssertionError(f"{counts[op]} {op} node(s) left; ops {counts}")
+    return check
+
+
+def seeded(fn):
+    def wrapper(*args):
+        tf.compat.v1.set_random_seed(1234)
+        return fn(*args)
+    return wrapper
+
+
+# Inputs: batch 3, time 5, features 4. Sequence lengths include the full
+# length, a short one and 1.
+X = f32(3, 5, 4, seed=11)
+LENS = np.array([5, 2, 1], dtype=np.int32)
+XS = {"x": (None, None, 4)}
+
+
+def lstm(hidden=6, **kw):
+    return LSTMCell(hidden, **kw)
+
+
+# --- LSTM, one direction -------------------------------------------------
+
+@graph_case("rnn_lstm_forward", {"x": X}, shapes=XS, control_flow_v2=False,
+            check=expect_ops({"LSTM": (1, {"direction": "forward"})}, absent=("Loop", "If", "Scan")), **RNN_TOL)
+@seeded
+def _(x):
+    out, st = tf.compat.v1.nn.dynamic_rnn(lstm(), x, dtype=tf.float32)
+    return out, st.c, st.h
+
+
+@graph_case("rnn_lstm_forward_seqlen", {"x": X, "len": LENS}, shapes={"x": (None, None, 4), "len": (None,)},
+            control_flow_v2=False, check=expect_ops({"LSTM": 1}), **RNN_TOL)
+@seeded
+def _(x, n):
+    out, st = tf.compat.v1.nn.dynamic_rnn(lstm(), x, sequence_length=n, dtype=tf.float32)
+    return out, st.c, st.h
+
+
+@graph_case("rnn_basic_lstm_time_major", {"x": X}, shapes=XS, control_flow_v2=False,
+            check=expect_ops({"LSTM": 1}), **RNN_TOL)
+@seeded
+def _(x):
+    cell = BasicLSTMCell(5, forget_bias=0.5)
+    out, st = tf.compat.v1.nn.dynamic_rnn(cell, x, dtype=tf.float32, time_major=True)
+    return out, st.h
+
+
+@graph_case("rnn_lstm_initial_state", {"x": X, "c0": f32(3, 6, seed=2), "h0": f32(3, 6, seed=3)},
+            shapes={"x": (None, None, 4), "c0": (None, 6), "h0": (None, 6)}, control_flow_v2=False,
+            check=expect_ops({"LSTM": 1}), **RNN_TOL)
+@seeded
+def _(x, c0, h0):
+    init = rnn_cell_impl.LSTMStateTuple(c0, h0)
+    out, st = tf.compat.v1.nn.dynamic_rnn(lstm(), x, initial_state=init, dtype=tf.float32)
+    return out, st.c
+
+
+# --- LSTM, both directions -----------------------------------------------
+
+@graph_case("rnn_bilstm", {"x": X}, shapes=XS, control_flow_v2=False,
+            check=expect_ops({"LSTM": (1, {"direction": "bidirectional"})}), **RNN_TOL)
+@seeded
+def _(x):
+    (fw, bw), (sf, sb) = tf.compat.v1.nn.bidirectional_dynamic_rnn(lstm(), lstm(), x, dtype=tf.float32)
+    return tf.concat([fw, bw], -1), sf.h, sb.c
+
+
+@graph_case("rnn_bilstm_seqlen", {"x": X, "len": LENS}, shapes={"x": (None, None, 4), "len": (None,)},
+            control_flow_v2=False, check=expect_ops({"LSTM": (1, {"direction": "bidirectional"})}), **RNN_TOL)
+@seeded
+def _(x, n):
+    (fw, bw), (sf, sb) = tf.compat.v1.nn.bidirectional_dynamic_rnn(lstm(), lstm(), x, sequence_length=n,
+                                                                   dtype=tf.float32)
+    return tf.concat([fw, bw], -1), sf.h, sb.h
+
+
+@graph_case("rnn_bilstm_seqlen_int64", {"x": X, "len": LENS.astype(np.int64)},
+            shapes={"x": (None, None, 4), "len": (None,)},
+            control_flow_v2=False, check=expect_ops({"LSTM": (1, {"direction": "bidirectional"})}), **RNN_TOL)
+@seeded
+def _(x, n):
+    (fw, bw), _ = tf.compat.v1.nn.bidirectional_dynamic_rnn(lstm(), lstm(), x, sequence_length=n,
+                                                           dtype=tf.float32)
+    return fw, bw
+
+
+@graph_case("rnn_bilstm_time_major", {"x": X}, shapes=XS, control_flow_v2=False,
+            check=expect_ops({"LSTM": (1, {"direction": "bidirectional"})}), **RNN_TOL)
+@seeded
+def _(x):
+    (fw, bw), _ = tf.compat.v1.nn.bidirectional_dynamic_rnn(lstm(), lstm(), x, dtype=tf.float32, time_major=True)
+    return tf.concat([fw, bw], 2)
+
+
+@graph_case("rnn_lstm_stacked", {"x": X}, shapes=XS, control_flow_v2=False,
+            check=expect_ops({"LSTM": 3}), **RNN_TOL)
+@seeded
+def _(x):
+    with tf.compat.v1.variable_scope("l1"):
+        (fw, bw), _ = tf.compat.v1.nn.bidirectional_dynamic_rnn(lstm(), lstm(), x, dtype=tf.float32)
+    with tf.compat.v1.variable_scope("l2"):
+        out, _ = tf.compat.v1.nn.dynamic_rnn(lstm(3), tf.concat([fw, bw], -1), dtype=tf.float32)
+    return out
+
+
+# --- GRU -----------------------------------------------------------------
+
+@graph_case("rnn_gru", {"x": X}, shapes=XS, control_flow_v2=False,
+            check=expect_ops({"GRU": (1, {"direction": "forward", "linear_before_reset": 0})}), **RNN_TOL)
+@seeded
+def _(x):
+    out, st = tf.compat.v1.nn.dynamic_rnn(GRUCell(6), x, dtype=tf.float32)
+    return out, st
+
+
+@graph_case("rnn_bigru_seqlen", {"x": X, "len": LENS}, shapes={"x": (None, None, 4), "len": (None,)},
+            control_flow_v2=False, check=expect_ops({"GRU": (1, {"direction": "bidirectional"})}), **RNN_TOL)
+@seeded
+def _(x, n):
+    (fw, bw), (sf, sb) = tf.compat.v1.nn.bidirectional_dynamic_rnn(GRUCell(5), GRUCell(5), x, sequence_length=n,
+                                                                   dtype=tf.float32)
+    return tf.concat([fw, bw], -1), sf, sb
+
+
+# --- while loops ---------------------------------------------------------
+
+V = f32(6, seed=5, lo=0.5, hi=1.5)
+
+
+def running_product(x):
+    n = tf.shape(x)[0]
+
+    def body(i, p):
+        return i + 1, p * x[i]
+
+    _, p = tf.compat.v1.while_loop(lambda i, p: i < n, body, [tf.constant(0), tf.constant(1.0)])
+    return p
+
+
+@graph_case("loop_v1_running_product", {"x": V}, shapes={"x": (None,)}, control_flow_v2=False,
+            check=expect_ops({"Loop": 1}, absent=()))
+def _(x):
+    return running_product(x)
+
+
+@graph_case("loop_v2_running_product", {"x": V}, shapes={"x": (None,)}, control_flow_v2=True,
+            check=expect_ops({"Loop": 1}, absent=()))
+def _(x):
+    return running_product(x)
+
+
+def nested(x):
+    n = tf.shape(x)[0]
+
+    def outer(i, acc):
+        def inner(j, s):
+            return j + 1, s + x[j] * tf.cast(i + 1, tf.float32)
+
+        _, s = tf.compat.v1.while_loop(lambda j, s: j <= i, inner, [tf.constant(0), tf.constant(0.0)])
+        return i + 1, acc * 0.5 + s
+
+    i, acc = tf.compat.v1.while_loop(lambda i, acc: i < n, outer, [tf.constant(0), tf.constant(0.0)])
+    return i, acc
+
+
+@graph_case("loop_v1_nested", {"x": V}, shapes={"x": (None,)}, control_flow_v2=False,
+            check=expect_ops({"Loop": 1}, absent=()))
+def _(x):
+    return nested(x)
+
+
+@graph_case("loop_v2_nested", {"x": V}, shapes={"x": (None,)}, control_flow_v2=True,
+            check=expect_ops({"Loop": 1}, absent=()))
+def _(x):
+    return nested(x)
+
+
+def tensor_array_scan(x):
+    n = tf.shape(x)[0]
+    ta_in = tf.TensorArray(tf.float32, size=n).unstack(x)
+    ta_out = tf.TensorArray(tf.float32, size=n)
+
+    def body(i, acc, ta):
+        acc = acc * 0.9 + ta_in.read(i)
+        return i + 1, acc, ta.write(i, tf.tanh(acc))
+
+    _, acc, ta_out = tf.compat.v1.while_loop(lambda i, a, t: i < ta_in.size(), body,
+                                             [tf.constant(0), tf.zeros(tf.shape(x)[1:]), ta_out])
+    return ta_out.stack(), acc
+
+
+@graph_case("loop_v1_tensor_array", {"x": f32(5, 3, seed=8)}, shapes={"x": (None, 3)}, control_flow_v2=False,
+            check=expect_ops({"Loop": 1}, absent=()))
+def _(x):
+    return tensor_array_scan(x)
+
+
+@graph_case("loop_v1_max_iterations", {"x": V}, shapes={"x": (None,)}, control_flow_v2=False,
+            check=expect_ops({"Loop": 1}, absent=()))
+def _(x):
+    def body(i, s):
+        return i + 1, s + tf.reduce_sum(x) * tf.cast(i, tf.float32)
+
+    return tf.compat.v1.while_loop(lambda i, s: s < 1e9, body, [tf.constant(0), tf.constant(0.0)],
+                                   maximum_iterations=tf.shape(x)[0] - 2)
+
+
+@graph_case("loop_v1_shape_changes", {"x": f32(2, 3, seed=9)}, shapes={"x": (None, 3)}, control_flow_v2=False,
+            check=expect_ops({"Loop": 1}, absent=()))
+def _(x):
+    def body(i, acc):
+        return i + 1, tf.concat([acc, acc[-1:] * 0.5 + x[:1]], axis=0)
+
+    _, acc = tf.compat.v1.while_loop(lambda i, a: i < 4, body, [tf.constant(0), x],
+                                     shape_invariants=[tf.TensorShape([]), tf.TensorShape([None, 3])])
+    return acc
+
+
+# --- conds ---------------------------------------------------------------
+
+def cond_graph(x, y):
+    return tf.cond(tf.reduce_sum(x) > 0,
+                   lambda: (tf.nn.relu(x) * 2.0 + y, tf.reduce_max(x)),
+                   lambda: (x - y, tf.reduce_min(y)))
+
+
+for _v2 in (False, True):
+    for _sign, _seed in (("pos", 1), ("neg", 2)):
+        _x = np.abs(f32(2, 3, seed=_seed)) * (1 if _sign == "pos" else -1)
+
+        @graph_case(f"cond_{'v2' if _v2 else 'v1'}_{_sign}", {"x": _x, "y": f32(2, 3, seed=4)},
+                    shapes={"x": (None, 3), "y": (None, 3)}, control_flow_v2=_v2,
+                    check=expect_ops({"If": 1}, absent=("Loop",)))
+        def _(x, y):
+            return cond_graph(x, y)
+
+
+@graph_case("cond_v1_nested", {"x": f32(4, seed=3)}, shapes={"x": (None,)}, control_flow_v2=False,
+            check=expect_ops({"If": 1}, absent=("Loop",)))
+def _(x):
+    s = tf.reduce_sum(x)
+    return tf.cond(s > -10.0,
+                   lambda: tf.cond(s > 0.0, lambda: x * 3.0, lambda: x + 7.0),
+                   lambda: -x)
+
+
+@graph_case("cond_v1_in_loop", {"x": V}, shapes={"x": (None,)}, control_flow_v2=False,
+            check=expect_ops({"Loop": 1}, absent=()))
+def _(x):
+    n = tf.shape(x)[0]
+
+    def body(i, s):
+        v = x[i]
+        return i + 1, tf.cond(v > 1.0, lambda: s + v, lambda: s * v)
+
+    return tf.compat.v1.while_loop(lambda i, s: i < n, body, [tf.constant(0), tf.constant(1.0)])[1]
+
+
+@graph_case("cond_v2_in_loop", {"x": V}, shapes={"x": (None,)}, control_flow_v2=True,
+            check=expect_ops({"Loop": 1}, absent=()))
+def _(x):
+    n = tf.shape(x)[0]
+
+    def body(i, s):
+        v = x[i]
+        return i + 1, tf.cond(v > 1.0, lambda: s + v, lambda: s * v)
+
+    return tf.compat.v1.while_loop(lambda i, s: i < n, body, [tf.constant(0), tf.constant(1.0)])[1]
