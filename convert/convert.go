@@ -47,7 +47,7 @@ type Model struct {
 
 // Diagnostics are the warnings and counts of one conversion.
 type Diagnostics struct {
-	Warnings         []string
+	Warnings          []string
 	TFNodes, OutNodes int
 }
 

@@ -65,10 +65,11 @@ func Analyze(g *graph.Graph, opts Options) (*Report, error) {
 	return rep, nil
 }
 
-const paramNote = "parameters are the elements of the weight tensors the model holds (shared tensors once): " +
-	"a converter that folds a BatchNormalization into the convolution before it stores C bias elements " +
-	"where Keras' count_params() counts 4·C (gamma, beta, moving mean and variance), and a TensorFlow LSTM's " +
-	"single bias becomes ONNX's Wb with an all-zero Rb, which is not counted"
+const paramNote = "parameters are the elements of the weight tensors the model holds, shared tensors once " +
+	"(docs/cost.md): where a converter folded a BatchNormalization into the convolution before it, Keras' " +
+	"count_params() counts 4·C for it (gamma, beta, moving mean and variance) and the model holds none of them, " +
+	"only the C bias elements the fold adds to a convolution that had no bias; a TensorFlow LSTM's single bias " +
+	"becomes ONNX's Wb beside an all-zero Rb, which is not counted"
 
 // inputPlan says how one input's dims are set: dims, with -1 where the
 // batch size N goes.
@@ -138,6 +139,14 @@ func resolveInputs(g *graph.Graph, shapes map[string][]int64) ([]inputPlan, bool
 					in, xdims(d), len(d), in, p.model, len(p.model.Dims))}
 			}
 			for i, x := range d {
+				if x < 0 && i == 0 {
+					if p.model.Known && p.model.Dims[0].Known() {
+						return nil, false, &InputError{Input: in, Dim: 0, Msg: fmt.Sprintf("--shape %s: dim 0 of input %q is %d in the model, not N", in, in, p.model.Dims[0].Size)}
+					}
+					batched = true
+					p.assumed = append(p.assumed, "dim 0 is the batch size N (--shape): the report is for N = 1 and gives the totals as a formula in N")
+					continue
+				}
 				if x <= 0 {
 					return nil, false, &InputError{Input: in, Dim: i, Msg: fmt.Sprintf("--shape %s=%s: dim %d must be positive", in, xdims(d), i)}
 				}

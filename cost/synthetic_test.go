@@ -363,3 +363,50 @@ func TestLayerNames(t *testing.T) {
 		t.Errorf("depth 1: %q", got)
 	}
 }
+
+func TestIfAndScan(t *testing.T) {
+	branch := func(name string, k int64) *graph.Graph {
+		b := graph.New(name)
+		b.Consts[name+"_w"] = zeros(8, k)
+		b.AddNode(&graph.Node{Name: name + "/MatMul", Op: "MatMul", Inputs: []string{"x", name + "_w"}, Outputs: []string{name + "_y"}})
+		b.Outputs = []string{name + "_y"}
+		return b
+	}
+	g := graph.New("if")
+	g.Opset = 17
+	g.Inputs = []string{"x", "c"}
+	g.SetValue("x", graph.Float, graph.ShapeOf(1, 8))
+	g.SetValue("c", graph.Bool, graph.ShapeOf())
+	g.AddNode(&graph.Node{Name: "cond/If", Op: "If", Inputs: []string{"c"}, Outputs: []string{"y"},
+		Attrs: map[string]any{"then_branch": branch("then", 4), "else_branch": branch("else", 16)}})
+	g.Outputs = []string{"y"}
+	rep, err := Analyze(g, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := rep.Node("cond/If")
+	if n.MACs != 8*16 || !strings.Contains(n.Note, "costlier branch (else_branch)") || n.Params != 8*4+8*16 {
+		t.Errorf("If: %+v", n)
+	}
+
+	s := graph.New("scan")
+	s.Opset = 17
+	s.Inputs = []string{"seq"}
+	s.SetValue("seq", graph.Float, graph.ShapeOf(7, 1, 8))
+	s.Consts["w"] = zeros(8, 8)
+	body := graph.New("body")
+	body.Inputs = []string{"xt"}
+	body.SetValue("xt", graph.Float, graph.ShapeOf(1, 8))
+	body.AddNode(&graph.Node{Name: "step/MatMul", Op: "MatMul", Inputs: []string{"xt", "w"}, Outputs: []string{"yt"}})
+	body.Outputs = []string{"yt"}
+	s.AddNode(&graph.Node{Name: "scan/Scan", Op: "Scan", Inputs: []string{"seq"}, Outputs: []string{"ys"},
+		Attrs: map[string]any{"body": body, "num_scan_inputs": int64(1)}})
+	s.Outputs = []string{"ys"}
+	rep, err = Analyze(s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := rep.Node("scan/Scan"); n.MACs != 7*64 || !strings.Contains(n.Note, "× 7 iterations") {
+		t.Errorf("Scan: %+v", n)
+	}
+}

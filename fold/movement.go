@@ -1,6 +1,10 @@
 package fold
 
-import "github.com/tf2onnx-go/tf2onnx/graph"
+import (
+	"unsafe"
+
+	"github.com/tf2onnx-go/tf2onnx/graph"
+)
 
 // The ops here only move elements, so they work on raw bytes and serve
 // every numeric type (float16, bfloat16 and bool included) bit-exactly.
@@ -193,7 +197,61 @@ func Transpose(t *graph.Tensor, perm []int64) *graph.Tensor {
 		seen[p] = true
 		dims[i], strides[i] = t.Dims[p], st[p]
 	}
-	return pick(t, dims, offsets(dims, strides, 0), nil)
+	if t.DType == graph.String {
+		return pick(t, dims, offsets(dims, strides, 0), nil)
+	}
+	return transposeRaw(t, dims, strides)
+}
+
+// transposeRaw walks the output in order with an odometer over the input
+// strides, moving elements of 1, 2, 4 or 8 bytes without an offset table:
+// weight transposes (HWIO → OIHW) are most of a CNN's conversion time.
+func transposeRaw(t *graph.Tensor, dims, strides []int64) *graph.Tensor {
+	sz := t.DType.Size()
+	n := numElements(dims)
+	out := &graph.Tensor{DType: t.DType, Dims: append([]int64{}, dims...), Data: make([]byte, n*sz)}
+	if n == 0 {
+		return out
+	}
+	r := len(dims)
+	coord := make([]int64, r)
+	last := r - 1
+	var inner, innerStride int64 = 1, 0
+	if r > 0 {
+		inner, innerStride = dims[last], strides[last]
+	}
+	src, dst := t.Data, out.Data
+	off := int64(0)
+	for o := 0; o < n; o += int(inner) {
+		// Copy one innermost row.
+		switch sz {
+		case 4:
+			// Moving 4-byte units as uint32 keeps the bytes as they are on
+			// any host byte order.
+			s32 := unsafe.Slice((*uint32)(unsafe.Pointer(&src[0])), len(src)/4)
+			d32 := unsafe.Slice((*uint32)(unsafe.Pointer(&dst[0])), len(dst)/4)
+			row := d32[o : int64(o)+inner]
+			for j := range row {
+				row[j] = s32[off+int64(j)*innerStride]
+			}
+		default:
+			for j := int64(0); j < inner; j++ {
+				s := (off + j*innerStride) * int64(sz)
+				d := (int64(o) + j) * int64(sz)
+				copy(dst[d:d+int64(sz)], src[s:s+int64(sz)])
+			}
+		}
+		for k := last - 1; k >= 0; k-- {
+			coord[k]++
+			off += strides[k]
+			if coord[k] < dims[k] {
+				break
+			}
+			off -= strides[k] * dims[k]
+			coord[k] = 0
+		}
+	}
+	return out
 }
 
 func evalTranspose(c *call) ([]*graph.Tensor, bool, error) {

@@ -106,7 +106,9 @@ func DecodeTensor(p *tfpb.TensorProto) (*graph.Tensor, error) {
 		if int64(len(p.TensorContent)) != n*size {
 			return nil, fmt.Errorf("constant of type %v and shape %v needs %d bytes but tensor_content holds %d", dt, shape, n*size, len(p.TensorContent))
 		}
-		t.Data = append([]byte(nil), p.TensorContent...)
+		// Alias, not copy: the GraphDef is not used after extraction, and
+		// the weights are most of the bytes a conversion holds.
+		t.Data = p.TensorContent
 		return t, nil
 	}
 	vals, count, err := typedValues(p, dt)

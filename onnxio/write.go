@@ -5,11 +5,14 @@
 package onnxio
 
 import (
+	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
 
+	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/tf2onnx-go/tf2onnx/graph"
@@ -214,28 +217,106 @@ func attrProto(name string, v any, custom bool) (*onnxpb.AttributeProto, error) 
 }
 
 // Write serializes the model to path atomically: nothing appears at path
-// unless the whole file was written.
+// unless the whole file was written. Initializers are streamed one by one
+// from the tensors' own bytes, so writing never holds a second copy of the
+// weights (peak memory stays near the model's size). Returns the file size.
 func Write(path string, m *onnxpb.ModelProto) (int64, error) {
-	data, err := proto.MarshalOptions{Deterministic: true}.Marshal(m)
+	var size int64
+	err := writeAtomic(path, func(w io.Writer) error {
+		n, err := encodeModel(w, m)
+		size = n
+		return err
+	})
+	return size, err
+}
+
+// encodeModel writes m in protobuf wire format: the model's own fields, then
+// the graph (field 7) as its small fields followed by each initializer
+// (graph field 5), each initializer's raw_data (tensor field 9) last. Field
+// order is free in the wire format; readers take these bytes as the same
+// message proto.Marshal would give.
+func encodeModel(w io.Writer, m *onnxpb.ModelProto) (int64, error) {
+	det := proto.MarshalOptions{Deterministic: true}
+	g := m.Graph
+	inits := g.GetInitializer()
+	head := proto.Clone(m).(*onnxpb.ModelProto)
+	head.Graph = nil
+	headBytes, err := det.Marshal(head)
 	if err != nil {
-		return 0, fmt.Errorf("encode ONNX model: %w", err)
+		return 0, err
 	}
-	return int64(len(data)), WriteFileAtomic(path, data)
+	shell := proto.Clone(g).(*onnxpb.GraphProto)
+	shell.Initializer = nil
+	shellBytes, err := det.Marshal(shell)
+	if err != nil {
+		return 0, err
+	}
+	type part struct {
+		head []byte
+		raw  []byte
+	}
+	parts := make([]part, len(inits))
+	graphLen := int64(len(shellBytes))
+	for i, tp := range inits {
+		t := proto.Clone(tp).(*onnxpb.TensorProto)
+		t.RawData = nil
+		hb, err := det.Marshal(t)
+		if err != nil {
+			return 0, err
+		}
+		if len(tp.RawData) > 0 {
+			hb = protowire.AppendTag(hb, 9, protowire.BytesType)
+			hb = protowire.AppendVarint(hb, uint64(len(tp.RawData)))
+		}
+		parts[i] = part{hb, tp.RawData}
+		n := int64(len(hb) + len(tp.RawData))
+		graphLen += int64(protowire.SizeTag(5)+protowire.SizeVarint(uint64(n))) + n
+	}
+	bw := bufio.NewWriterSize(w, 1<<20)
+	total := int64(0)
+	put := func(b []byte) {
+		if err == nil {
+			_, err = bw.Write(b)
+			total += int64(len(b))
+		}
+	}
+	put(headBytes)
+	put(protowire.AppendVarint(protowire.AppendTag(nil, 7, protowire.BytesType), uint64(graphLen)))
+	put(shellBytes)
+	for _, p := range parts {
+		n := uint64(len(p.head) + len(p.raw))
+		put(protowire.AppendVarint(protowire.AppendTag(nil, 5, protowire.BytesType), n))
+		put(p.head)
+		put(p.raw)
+	}
+	if err == nil {
+		err = bw.Flush()
+	}
+	return total, err
 }
 
 // WriteFileAtomic writes data to a temp file in path's folder and renames
 // it over path.
 func WriteFileAtomic(path string, data []byte) error {
+	return writeAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+func writeAtomic(path string, fill func(io.Writer) error) error {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	tmp := f.Name()
-	_, werr := f.Write(data)
-	cerr := f.Close()
-	if werr == nil {
+	werr := fill(f)
+	if cerr := f.Close(); werr == nil {
 		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Chmod(tmp, 0o644)
 	}
 	if werr == nil {
 		werr = os.Rename(tmp, path)

@@ -21,6 +21,7 @@ type Ctx struct {
 
 	out     []*graph.Node     // the mapped graph's node list, in order
 	aliases map[string]string // TF output name → the value that stands for it
+	pruner  *pruner           // frees constants nobody will read (nil in subgraphs)
 }
 
 // In is the value name of the node's i-th input.
@@ -105,7 +106,10 @@ func (c *Ctx) OpOuts(op string, attrs Attrs, outs []string, inputs ...string) {
 
 // Alias makes the TF output out stand for an existing value v: consumers
 // of out will read v. No node is emitted.
-func (c *Ctx) Alias(out, v string) { c.aliases[out] = v }
+func (c *Ctx) Alias(out, v string) {
+	c.aliases[out] = v
+	c.pruner.alias(out, v)
+}
 
 func (c *Ctx) emit(op string, attrs Attrs, inputs, outs []string) []string {
 	if attrs == nil {

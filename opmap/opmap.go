@@ -164,21 +164,23 @@ func Apply(g *graph.Graph, opts Options) (warnings []string, err error) {
 	var errs MapErrors
 	nodes := g.Nodes
 	g.Nodes = nil
+	c.pruner = newPruner(g, nodes)
 	for _, n := range nodes {
 		for i, in := range n.Inputs {
 			n.Inputs[i] = resolve(in)
 		}
+		mark := len(c.out)
 		if n.Domain != graph.DomainTF {
 			// ONNX nodes left by the TF-side rewrites are typed here, where
 			// their inputs are, for the handlers downstream.
 			_ = infer.Node(g, n, opts.Opset)
 			c.out = append(c.out, n)
+			c.pruner.done(n, c.out[mark:])
 			continue
 		}
 		h, ok := lookup(n.Op, opts.Opset)
 		if ok {
 			c.Node = n
-			mark := len(c.out)
 			if err := h(c); err != nil {
 				errs = append(errs, &NodeError{Node: n.Name, Op: n.Op, Err: err})
 				c.out = c.out[:mark]
@@ -189,6 +191,7 @@ func Apply(g *graph.Graph, opts Options) (warnings []string, err error) {
 			keepTF(g, n)
 			c.out = append(c.out, n)
 		}
+		c.pruner.done(n, c.out[mark:])
 	}
 	g.Nodes = c.out
 	if len(errs) > 0 && !opts.ContinueOnError {
@@ -231,5 +234,59 @@ func keepTF(g *graph.Graph, n *graph.Node) {
 			s = shapes[i]
 		}
 		g.SetValue(o, dt, s)
+	}
+}
+
+// pruner drops a constant from the graph as soon as no node left to map
+// reads it and no mapped node does: a kernel that a Conv2D handler
+// transposed (the folded copy is what the Conv reads) is freed while the
+// mapping goes on, instead of doubling the weights held until dead-node
+// removal.
+type pruner struct {
+	g      *graph.Graph
+	uses   map[string]int  // reads by nodes not yet mapped
+	pinned map[string]bool // read by mapped nodes or graph outputs
+}
+
+func newPruner(g *graph.Graph, nodes []*graph.Node) *pruner {
+	p := &pruner{g: g, uses: map[string]int{}, pinned: map[string]bool{}}
+	for _, n := range nodes {
+		for _, v := range reads(n) {
+			p.uses[v]++
+		}
+	}
+	for _, o := range g.Outputs {
+		p.pinned[o] = true
+	}
+	return p
+}
+
+func reads(n *graph.Node) []string {
+	r := append([]string{}, n.Inputs...)
+	return append(r, n.OuterReads()...)
+}
+
+// alias moves the pending reads of out onto v, which now stands for it.
+func (p *pruner) alias(out, v string) {
+	if p != nil {
+		p.uses[v] += p.uses[out]
+	}
+}
+
+// done records that n was mapped into emitted.
+func (p *pruner) done(n *graph.Node, emitted []*graph.Node) {
+	for _, e := range emitted {
+		for _, v := range reads(e) {
+			p.pinned[v] = true
+		}
+	}
+	for _, v := range reads(n) {
+		p.uses[v]--
+		if p.uses[v] == 0 && !p.pinned[v] {
+			if _, ok := p.g.Consts[v]; ok {
+				delete(p.g.Consts, v)
+				delete(p.g.Values, v)
+			}
+		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand"
-	"sort"
 	"testing"
 
 	"github.com/tf2onnx-go/tf2onnx/graph"
@@ -613,13 +612,4 @@ func sameValues(t *testing.T, want, got []arr) {
 			}
 		}
 	}
-}
-
-func sortedKeys(m map[string]int) []string {
-	var ks []string
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }

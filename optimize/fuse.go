@@ -1,6 +1,7 @@
 package optimize
 
 import (
+	"encoding/binary"
 	"math"
 
 	"github.com/tf2onnx-go/tf2onnx/graph"
@@ -19,6 +20,7 @@ type convInfo struct {
 	b         *graph.Tensor // nil when the node has no bias
 	channels  int64
 	channelOf func(e int64) int64
+	run       int64 // consecutive weight elements share a channel in runs of this length
 }
 
 func (ix *index) convInfo(c *graph.Node) *convInfo {
@@ -44,6 +46,7 @@ func (ix *index) convInfo(c *graph.Node) *convInfo {
 		info.channels = w.Dims[0]
 		per := w.Dims[1] * inner
 		info.channelOf = func(e int64) int64 { return e / per }
+		info.run = per
 	} else {
 		group := c.Int("group", 1)
 		if group <= 0 || w.Dims[0]%group != 0 {
@@ -57,6 +60,7 @@ func (ix *index) convInfo(c *graph.Node) *convInfo {
 			k := (e / inner) % outPer
 			return (ci/inPer)*outPer + k
 		}
+		info.run = inner
 	}
 	if info.b != nil && (len(info.b.Dims) != 1 || info.b.Dims[0] != info.channels) {
 		return nil
@@ -196,11 +200,16 @@ func (ix *index) fuseConvOnce(c *graph.Node) bool {
 	}
 	hint := c.Name
 	if scale != nil {
-		w := info.w.Float64s()
-		for e := range w {
-			w[e] *= scale[info.channelOf(int64(e))]
+		if ix.ownsConst(c.Inputs[1], info.w) {
+			// Only this Conv reads the weights (the usual case: a fresh
+			// transposed copy), so they are scaled in place rather than
+			// holding a second copy of most of the model's bytes.
+			scaleWeights(info.w, info.w, scale, info.channelOf, info.run)
+		} else {
+			w := &graph.Tensor{DType: info.w.DType, Dims: append([]int64{}, info.w.Dims...), Data: make([]byte, len(info.w.Data))}
+			scaleWeights(w, info.w, scale, info.channelOf, info.run)
+			ix.setInput(c, 1, ix.addConst(hint+"/W", w))
 		}
-		ix.setInput(c, 1, ix.addConst(hint+"/W", graph.NewTensor(dt, info.w.Dims, w)))
 	}
 	b := ix.addConst(hint+"/B", graph.NewTensor(dt, []int64{info.channels}, bias))
 	for len(c.Inputs) < 3 {
@@ -249,4 +258,41 @@ func fuseGemm(g *graph.Graph, opset int) (bool, error) {
 		ix.add(gemm)
 	}
 	return ix.finish()
+}
+
+// scaleWeights writes src's weights, each multiplied by its output
+// channel's scale, into dst (which may be src). float32 weights, nearly
+// every model's, are done on the raw bytes without a float64 copy.
+func scaleWeights(dst, src *graph.Tensor, scale []float64, channelOf func(int64) int64, run int64) {
+	if src.DType != graph.Float || int64(len(src.Data)) != 4*src.NumElements() || run <= 0 {
+		v := src.Float64s()
+		for e := range v {
+			v[e] *= scale[channelOf(int64(e))]
+		}
+		dst.Data = graph.NewTensor(src.DType, src.Dims, v).Data
+		return
+	}
+	n := int64(len(src.Data)) / 4
+	for start := int64(0); start < n; start += run {
+		k := scale[channelOf(start)]
+		in, out := src.Data[4*start:4*(start+run)], dst.Data[4*start:4*(start+run)]
+		for i := 0; i+4 <= len(in); i += 4 {
+			x := math.Float32frombits(binary.LittleEndian.Uint32(in[i:]))
+			binary.LittleEndian.PutUint32(out[i:], math.Float32bits(float32(float64(x)*k)))
+		}
+	}
+}
+
+// ownsConst reports whether constant v (holding t) has exactly one reader
+// and shares its bytes with no other constant, so it may change in place.
+func (ix *index) ownsConst(v string, t *graph.Tensor) bool {
+	if ix.uses(v) != 1 || len(t.Data) == 0 {
+		return false
+	}
+	for name, o := range ix.g.Consts {
+		if name != v && len(o.Data) > 0 && &o.Data[0] == &t.Data[0] {
+			return false
+		}
+	}
+	return true
 }

@@ -189,6 +189,7 @@ func condOnce(g *graph.Graph) (bool, error) {
 				sg.ReplaceUses(out(s, side), s.Inputs[0])
 			}
 			fixOutputs(g, sg)
+			sortNodes(sg)
 			branches[side] = sg
 		}
 		ifNode := &graph.Node{Name: g.UniqueName(base + "/If"), Op: IfOp, Domain: graph.DomainTF,

@@ -71,10 +71,12 @@ func findLoops(g *graph.Graph) ([]*loop, error) {
 				return nil, fmt.Errorf("Enter node %q has no frame_name", n.Name)
 			}
 			frameOf[n] = f
-			if len(n.Inputs) > 0 {
+			// Constants and graph inputs carry no frame: an Enter of one
+			// says nothing about where the loop sits.
+			if len(n.Inputs) > 0 && v.prod[n.Inputs[0]] != nil {
 				p := frameOfVal(n.Inputs[0])
 				if old, ok := parent[f]; ok && old != p {
-					return nil, fmt.Errorf("loop %q is entered from two frames", f)
+					return nil, fmt.Errorf("loop %q is entered from two frames (%q and %q)", f, old, p)
 				}
 				parent[f] = p
 			}

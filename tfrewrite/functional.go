@@ -104,6 +104,7 @@ func convertWhile(g *graph.Graph, n *graph.Node) bool {
 	reserveAll(nb)
 	nb.RemoveUnused()
 	fixOutputs(g, nb)
+	sortNodes(nb)
 	for _, x := range nb.Nodes {
 		g.Reserve(x.Name)
 		g.Reserve(x.Outputs...)
@@ -136,6 +137,7 @@ func convertIf(g *graph.Graph, n *graph.Node) bool {
 		b.Inputs = nil
 		b.RemoveUnused()
 		fixOutputs(g, b)
+		sortNodes(b)
 		for _, x := range b.Nodes {
 			g.Reserve(x.Name)
 			g.Reserve(x.Outputs...)

@@ -192,7 +192,7 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 		g.ReplaceUses(o, in)
 	}
 	for n, size := range sizes {
-		g.ReplaceUses(out(n, 0), size)
+		replaceValue(g, out(n, 0), size)
 	}
 	for _, r := range reads {
 		r.Op, r.Domain = "Gather", ""
@@ -238,6 +238,7 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 	reserveAll(body)
 	body.RemoveUnused() // e.g. Identity nodes of the TensorArray flows
 	fixOutputs(g, body)
+	sortNodes(body)
 
 	loopNode := &graph.Node{Name: g.UniqueName(base + "/Loop"), Op: LoopOp, Domain: graph.DomainTF,
 		Inputs: []string{"", condInit}, Attrs: map[string]any{"body": body}}
@@ -262,14 +263,14 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 			drop[w.flow.exit] = true
 		}
 		for _, gn := range w.gathers {
-			g.ReplaceUses(out(gn, 0), scan)
+			replaceValue(g, out(gn, 0), scan)
 		}
 		for _, sn := range w.sizes {
 			size := sizeOf(w.ta)
 			if size == "" {
 				size = e.cast(e.gather(e.op("Shape", nil, scan), 0, 0), graph.Int32)
 			}
-			g.ReplaceUses(out(sn, 0), size)
+			replaceValue(g, out(sn, 0), size)
 		}
 	}
 	removeNodes(g, drop)

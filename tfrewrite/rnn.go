@@ -1,7 +1,7 @@
 package tfrewrite
 
 import (
-	"fmt"
+	"strings"
 
 	"github.com/tf2onnx-go/tf2onnx/graph"
 )
@@ -236,7 +236,7 @@ func matchCell(v *view, l *loop) *cell {
 		return nil
 	}
 	for _, c := range counters {
-		if c.exit != nil && len(v.cons[c.exitVal()]) > 0 {
+		if c.exit != nil && v.used(c.exitVal()) {
 			return nil
 		}
 	}
@@ -340,14 +340,14 @@ func matchCell(v *view, l *loop) *cell {
 		}
 	}
 	c.hExit = hVar.exitVal()
-	if c.hExit != "" && len(v.cons[c.hExit]) == 0 {
+	if !v.used(c.hExit) {
 		c.hExit = ""
 	}
 	c.h0 = hVar.init()
 	c.zeroInit = v.isZero(c.h0)
 	if cVar != nil {
 		c.cExit = cVar.exitVal()
-		if c.cExit != "" && len(v.cons[c.cExit]) == 0 {
+		if !v.used(c.cExit) {
 			c.cExit = ""
 		}
 		c.c0 = cVar.init()
@@ -634,7 +634,7 @@ func emitRNN(g *graph.Graph, renames map[string]string, dirs []*cell) {
 		return val
 	}
 	replace := func(old, new string) {
-		g.ReplaceUses(old, new)
+		replaceValue(g, old, new)
 		renames[old] = new
 	}
 	for _, c := range dirs {
@@ -642,7 +642,11 @@ func emitRNN(g *graph.Graph, renames map[string]string, dirs []*cell) {
 		c.h0, c.c0 = res(c.h0), res(c.c0)
 	}
 	c0 := dirs[0]
-	e := &emitter{g: g, base: fmt.Sprintf("%s/%s", baseName(c0.l.name), c0.kind)}
+	base := baseName(c0.l.name)
+	if len(dirs) == 2 {
+		base = commonScope(base, baseName(dirs[1].l.name))
+	}
+	e := &emitter{g: g, base: base}
 	direction := "forward"
 	switch {
 	case len(dirs) == 2:
@@ -840,4 +844,19 @@ func baseName(frame string) string {
 		return frame[:len(frame)-len(suf)]
 	}
 	return frame
+}
+
+// commonScope is the longest common prefix of two names, in whole
+// "/"-separated parts (bidirectional_rnn/fw/fw/while and
+// bidirectional_rnn/bw/bw/while share bidirectional_rnn).
+func commonScope(a, b string) string {
+	pa, pb := strings.Split(a, "/"), strings.Split(b, "/")
+	i := 0
+	for i < len(pa) && i < len(pb) && pa[i] == pb[i] {
+		i++
+	}
+	if i == 0 {
+		return a
+	}
+	return strings.Join(pa[:i], "/")
 }

@@ -377,3 +377,35 @@ func cloneNode(n *graph.Node) *graph.Node {
 	}
 	return m
 }
+
+// replaceValue makes every reader of old read new. A graph output keeps its
+// name: its old producer gives up the name, and an Identity from new takes
+// it.
+func replaceValue(g *graph.Graph, old, new string) {
+	if old == new {
+		return
+	}
+	if !g.IsOutput(old) {
+		g.ReplaceUses(old, new)
+		return
+	}
+	g.ReplaceUses(old, new)
+	for i, o := range g.Outputs {
+		if o == new {
+			g.Outputs[i] = old
+		}
+	}
+	for _, n := range g.Nodes {
+		for i, o := range n.Outputs {
+			if o == old {
+				n.Outputs[i] = g.UniqueName(old + "/replaced")
+			}
+		}
+	}
+	g.AddNode(&graph.Node{Name: g.UniqueName(old + "/Identity"), Op: "Identity", Inputs: []string{new}, Outputs: []string{old}})
+}
+
+// used reports a value that a node or the graph's outputs read.
+func (v *view) used(val string) bool {
+	return val != "" && (len(v.cons[val]) > 0 || v.g.IsOutput(val))
+}

@@ -167,7 +167,7 @@ func costOptions(c *cli.Context) (cost.Options, error) {
 }
 
 // parseShapes reads --shape NAME=1x600x600x3 (dims also comma separated,
-// or in brackets).
+// or in brackets); the first dim may be N, left to the batch formula.
 func parseShapes(specs []string) (map[string][]int64, error) {
 	out := map[string][]int64{}
 	for _, s := range specs {
@@ -180,9 +180,14 @@ func parseShapes(specs []string) (map[string][]int64, error) {
 		var d []int64
 		if dims != "" {
 			for _, f := range strings.FieldsFunc(dims, func(r rune) bool { return r == 'x' || r == 'X' || r == ',' }) {
-				v, err := strconv.ParseInt(strings.TrimSpace(f), 10, 64)
+				f = strings.TrimSpace(f)
+				if len(d) == 0 && (f == "N" || f == "n" || f == "?" || f == "-1") {
+					d = append(d, -1) // the batch size, left unknown: totals as a formula in N
+					continue
+				}
+				v, err := strconv.ParseInt(f, 10, 64)
 				if err != nil || v <= 0 {
-					return nil, fmt.Errorf("--shape %q: dim %q is not a positive integer", s, f)
+					return nil, fmt.Errorf("--shape %q: dim %q is not a positive integer (only the first dim may be N)", s, f)
 				}
 				d = append(d, v)
 			}

@@ -248,3 +248,36 @@ func TestCostUnknownDims(t *testing.T) {
 		t.Errorf("exit %d: %s", code, errs)
 	}
 }
+
+func TestCostBatchFormulaCLI(t *testing.T) {
+	dir := t.TempDir()
+	js := filepath.Join(dir, "narrow.json")
+	_, errs, code := costCLI(t, "--graphdef", "../../testdata/ctpn/ctpn_narrow.pb", "--inputs", "Placeholder:0",
+		"--outputs", "Reshape_2:0,rpn_bbox_pred/Reshape_1:0", "--output", filepath.Join(dir, "n.onnx"),
+		"--cost-out", js, "--format", "json", "--shape", "Placeholder:0=Nx64x96x3")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	rep := readReport(t, js)
+	if rep.Batch == nil || !rep.Batch.Linear || rep.Batch.MACs.Const != 0 || rep.Batch.MACs.PerN != rep.Totals.MACs {
+		t.Fatalf("batch formula %+v (MACs at N=1: %d)", rep.Batch, rep.Totals.MACs)
+	}
+	if rep.Totals.Params != 72224 {
+		t.Errorf("narrow CTPN params %d, want 72,224", rep.Totals.Params)
+	}
+}
+
+func TestParseShapes(t *testing.T) {
+	got, err := parseShapes([]string{"Placeholder:0=1x600x600x3", "b=[N,3]", "c=2,3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != "map[Placeholder:0:[1 600 600 3] b:[-1 3] c:[2 3]]" {
+		t.Errorf("%v", got)
+	}
+	for _, bad := range []string{"x", "=1x2", "a=1xNx3", "a=0x3", "a=1xfoo"} {
+		if _, err := parseShapes([]string{bad}); err == nil {
+			t.Errorf("%q must fail", bad)
+		}
+	}
+}

