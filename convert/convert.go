@@ -107,7 +107,7 @@ func GraphDef(ctx context.Context, gd *tfpb.GraphDef, opts Options) (*Model, Dia
 	if err := g.TopoSort(); err != nil {
 		return nil, diag, err
 	}
-	warns, err := opmap.Apply(g, opmap.Options{Opset: opts.Opset, ContinueOnError: opts.ContinueOnError})
+	warns, err := opmap.Apply(g, opmap.Options{Opset: opts.Opset, ContinueOnError: opts.ContinueOnError, Release: frozen.Release})
 	diag.Warnings = append(diag.Warnings, warns...)
 	if err != nil {
 		return nil, diag, err

@@ -8,7 +8,6 @@ package frozen
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -25,14 +24,15 @@ var ErrBadFile = errors.New("not a frozen GraphDef")
 
 // Load reads a binary (.pb) or text (.pbtxt) GraphDef.
 func Load(path string) (*tfpb.GraphDef, error) {
-	data, err := os.ReadFile(path)
+	data, err := mapFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	return Parse(path, data)
 }
 
-// Parse decodes GraphDef bytes; name is used in messages and to pick the
+// Parse decodes GraphDef bytes (binary ones are aliased by the result, and
+// their bytes rewritten in places: the caller hands data over); name is used in messages and to pick the
 // text format (.pbtxt, .pbtext, .txt).
 func Parse(name string, data []byte) (*tfpb.GraphDef, error) {
 	if len(data) == 0 {
@@ -48,9 +48,11 @@ func Parse(name string, data []byte) (*tfpb.GraphDef, error) {
 		if looksLikeSavedModel(data) {
 			return nil, fmt.Errorf("%s: this is a SavedModel (saved_model.pb), not a frozen GraphDef; freeze it first (e.g. convert_variables_to_constants_v2) and pass the frozen .pb: %w", name, ErrBadFile)
 		}
+		hidden := hideTensorContents(data)
 		if err := (proto.UnmarshalOptions{DiscardUnknown: true}).Unmarshal(data, gd); err != nil {
 			return nil, fmt.Errorf("%s: cannot parse as a binary GraphDef, the file is corrupt or truncated (%v): %w", name, firstLine(err), ErrBadFile)
 		}
+		restoreTensorContents(gd, hidden)
 	}
 	if len(gd.Node) == 0 {
 		return nil, fmt.Errorf("%s: the GraphDef has no nodes: %w", name, ErrBadFile)

@@ -239,15 +239,20 @@ func encodeModel(w io.Writer, m *onnxpb.ModelProto) (int64, error) {
 	det := proto.MarshalOptions{Deterministic: true}
 	g := m.Graph
 	inits := g.GetInitializer()
-	head := proto.Clone(m).(*onnxpb.ModelProto)
-	head.Graph = nil
-	headBytes, err := det.Marshal(head)
+	// Shallow copies without the big parts (proto.Clone would copy the
+	// weights only to drop them).
+	headBytes, err := det.Marshal(&onnxpb.ModelProto{
+		IrVersion: m.IrVersion, OpsetImport: m.OpsetImport, ProducerName: m.ProducerName,
+		ProducerVersion: m.ProducerVersion, Domain: m.Domain, ModelVersion: m.ModelVersion,
+		DocString: m.DocString, MetadataProps: m.MetadataProps, Functions: m.Functions,
+	})
 	if err != nil {
 		return 0, err
 	}
-	shell := proto.Clone(g).(*onnxpb.GraphProto)
-	shell.Initializer = nil
-	shellBytes, err := det.Marshal(shell)
+	shellBytes, err := det.Marshal(&onnxpb.GraphProto{
+		Node: g.Node, Name: g.Name, SparseInitializer: g.SparseInitializer, DocString: g.DocString,
+		Input: g.Input, Output: g.Output, ValueInfo: g.ValueInfo, MetadataProps: g.MetadataProps,
+	})
 	if err != nil {
 		return 0, err
 	}
@@ -258,9 +263,12 @@ func encodeModel(w io.Writer, m *onnxpb.ModelProto) (int64, error) {
 	parts := make([]part, len(inits))
 	graphLen := int64(len(shellBytes))
 	for i, tp := range inits {
-		t := proto.Clone(tp).(*onnxpb.TensorProto)
-		t.RawData = nil
-		hb, err := det.Marshal(t)
+		hb, err := det.Marshal(&onnxpb.TensorProto{
+			Dims: tp.Dims, DataType: tp.DataType, Segment: tp.Segment, FloatData: tp.FloatData,
+			Int32Data: tp.Int32Data, StringData: tp.StringData, Int64Data: tp.Int64Data, Name: tp.Name,
+			DocString: tp.DocString, ExternalData: tp.ExternalData, DataLocation: tp.DataLocation,
+			DoubleData: tp.DoubleData, Uint64Data: tp.Uint64Data, MetadataProps: tp.MetadataProps,
+		})
 		if err != nil {
 			return 0, err
 		}

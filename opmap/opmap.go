@@ -65,6 +65,9 @@ type Options struct {
 	// ContinueOnError keeps TF nodes that cannot be mapped, in the
 	// org.tensorflow domain, instead of failing.
 	ContinueOnError bool
+	// Release, when set, is told the bytes of each constant the mapping
+	// drops, so a reader that mapped them from a file can let them go.
+	Release func(data []byte)
 }
 
 // UnsupportedError lists every TF op without a rule, with counts and one
@@ -164,7 +167,7 @@ func Apply(g *graph.Graph, opts Options) (warnings []string, err error) {
 	var errs MapErrors
 	nodes := g.Nodes
 	g.Nodes = nil
-	c.pruner = newPruner(g, nodes)
+	c.pruner = newPruner(g, nodes, opts.Release)
 	for _, n := range nodes {
 		for i, in := range n.Inputs {
 			n.Inputs[i] = resolve(in)
@@ -243,13 +246,14 @@ func keepTF(g *graph.Graph, n *graph.Node) {
 // mapping goes on, instead of doubling the weights held until dead-node
 // removal.
 type pruner struct {
-	g      *graph.Graph
-	uses   map[string]int  // reads by nodes not yet mapped
-	pinned map[string]bool // read by mapped nodes or graph outputs
+	g       *graph.Graph
+	release func([]byte)
+	uses    map[string]int  // reads by nodes not yet mapped
+	pinned  map[string]bool // read by mapped nodes or graph outputs
 }
 
-func newPruner(g *graph.Graph, nodes []*graph.Node) *pruner {
-	p := &pruner{g: g, uses: map[string]int{}, pinned: map[string]bool{}}
+func newPruner(g *graph.Graph, nodes []*graph.Node, release func([]byte)) *pruner {
+	p := &pruner{g: g, release: release, uses: map[string]int{}, pinned: map[string]bool{}}
 	for _, n := range nodes {
 		for _, v := range reads(n) {
 			p.uses[v]++
@@ -283,10 +287,26 @@ func (p *pruner) done(n *graph.Node, emitted []*graph.Node) {
 	for _, v := range reads(n) {
 		p.uses[v]--
 		if p.uses[v] == 0 && !p.pinned[v] {
-			if _, ok := p.g.Consts[v]; ok {
+			if t, ok := p.g.Consts[v]; ok {
 				delete(p.g.Consts, v)
 				delete(p.g.Values, v)
+				if p.release != nil && !p.shared(t) {
+					p.release(t.Data)
+				}
 			}
 		}
 	}
+}
+
+// shared reports whether another constant still holds t's bytes.
+func (p *pruner) shared(t *graph.Tensor) bool {
+	if len(t.Data) == 0 {
+		return true
+	}
+	for _, o := range p.g.Consts {
+		if len(o.Data) > 0 && &o.Data[0] == &t.Data[0] {
+			return true
+		}
+	}
+	return false
 }

@@ -162,6 +162,25 @@ def _(x, n):
     return tf.concat([fw, bw], -1), sf, sb
 
 
+# --- cells the LSTM rewrite does not take: the generic Loop runs them ----
+
+@graph_case("rnn_lstm_peephole_generic_loop", {"x": X, "len": LENS}, shapes={"x": (None, None, 4), "len": (None,)},
+            control_flow_v2=False, check=expect_ops({"Loop": 1, "LSTM": 0}, absent=()))
+@seeded
+def _(x, n):
+    cell = lstm(use_peepholes=True, cell_clip=0.8)
+    out, st = tf.compat.v1.nn.dynamic_rnn(cell, x, sequence_length=n, dtype=tf.float32)
+    return out, st.c
+
+
+@graph_case("rnn_bilstm_proj_generic_loop", {"x": X}, shapes=XS, control_flow_v2=False,
+            check=expect_ops({"Loop": 2, "LSTM": 0}, absent=()))
+@seeded
+def _(x):
+    (fw, bw), _ = tf.compat.v1.nn.bidirectional_dynamic_rnn(lstm(num_proj=3), lstm(num_proj=3), x, dtype=tf.float32)
+    return tf.concat([fw, bw], -1)
+
+
 # --- while loops ---------------------------------------------------------
 
 V = f32(6, seed=5, lo=0.5, hi=1.5)
@@ -233,6 +252,20 @@ def tensor_array_scan(x):
             check=expect_ops({"Loop": 1}, absent=()))
 def _(x):
     return tensor_array_scan(x)
+
+
+@graph_case("loop_v2_tensor_list", {"x": f32(5, 3, seed=8)}, shapes={"x": (None, 3)}, control_flow_v2=True,
+            check=expect_ops({"Loop": 1}, absent=()))
+def _(x):
+    return tensor_array_scan(x)
+
+
+@graph_case("rnn_v2_gru_generic_loop", {"x": X}, shapes=XS, control_flow_v2=True,
+            check=expect_ops({"Loop": 1}, absent=()))
+@seeded
+def _(x):
+    out, st = tf.compat.v1.nn.dynamic_rnn(GRUCell(6), x, dtype=tf.float32)
+    return out, st
 
 
 @graph_case("loop_v1_max_iterations", {"x": V}, shapes={"x": (None,)}, control_flow_v2=False,
