@@ -12,7 +12,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -40,13 +39,6 @@ const (
 type usageError struct{ error }
 
 func main() {
-	if os.Getenv("GOGC") == "" {
-		// A conversion holds the weights about once (frozen maps the file
-		// and releases pages as weights are transposed); collecting more
-		// often than Go's default keeps transient copies from piling up, at
-		// no measurable cost in time since weight buffers hold no pointers.
-		debug.SetGCPercent(25)
-	}
 	os.Exit(run(os.Args, os.Stdout, os.Stderr))
 }
 
