@@ -9,7 +9,7 @@ VPY     := $(VENV)/bin/python
 BIN     := bin/tf2onnx
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all build test gotest parity vet bench demo generate venv clean
+.PHONY: all build test gotest parity costcheck vet bench demo generate venv clean
 
 all: build
 
@@ -33,7 +33,11 @@ gotest:
 parity: build venv
 	$(VPY) tests/parity/run.py
 
-test: vet gotest parity
+# The cost pass against TensorFlow's profiler on three Keras applications.
+costcheck: build venv
+	$(VPY) -m pytest tests/cost -q
+
+test: vet gotest parity costcheck
 
 demo: build
 	mkdir -p build

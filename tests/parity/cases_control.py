@@ -6,7 +6,7 @@ flow: Enter/Merge/Switch/NextIteration/Exit, TensorArrays) and TF2 While/If
 import numpy as np
 import tensorflow as tf
 
-from harness import f32, graph_case, op_counts, rng
+from harness import f32, function_case, graph_case, op_counts
 
 # tf.compat.v1.nn.rnn_cell.* raise under Keras 3 (TF 2.21); the same TF1
 # cells ship inside TensorFlow.
@@ -339,3 +339,16 @@ def _(x):
         return i + 1, tf.cond(v > 1.0, lambda: s + v, lambda: s * v)
 
     return tf.compat.v1.while_loop(lambda i, s: i < n, body, [tf.constant(0), tf.constant(1.0)])[1]
+
+
+# --- tf.function (frozen with convert_variables_to_constants_v2) ---------
+
+@function_case("func_while_cond_scan", {"x": f32(6, 2, seed=12)},
+               signature=[tf.TensorSpec([None, 2], tf.float32)], check=expect_ops({"Loop": 1}, absent=()))
+def _(x):
+    ta = tf.TensorArray(tf.float32, size=tf.shape(x)[0])
+    acc = tf.zeros([2])
+    for i in tf.range(tf.shape(x)[0]):
+        acc = tf.cond(tf.reduce_sum(x[i]) > 0, lambda: acc + x[i], lambda: acc * 0.5)
+        ta = ta.write(i, acc)
+    return ta.stack(), acc
