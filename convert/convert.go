@@ -79,12 +79,13 @@ func GraphDef(ctx context.Context, gd *tfpb.GraphDef, opts Options) (*Model, Dia
 	}
 	g.Opset = opts.Opset
 	diag.TFNodes = len(g.Nodes) + len(g.Consts)
+	sorted := false // until TopoSort, TF1 loops read values defined later
 	step := func(name string, allowTF bool) error {
 		if opts.AfterPass != nil {
 			opts.AfterPass(name, g)
 		}
 		if opts.Debug {
-			if err := g.Verify(graph.VerifyOptions{AllowTF: allowTF}); err != nil {
+			if err := g.Verify(graph.VerifyOptions{AllowTF: allowTF, Unordered: !sorted}); err != nil {
 				return fmt.Errorf("internal error after pass %s: %w", name, err)
 			}
 		}
@@ -107,6 +108,7 @@ func GraphDef(ctx context.Context, gd *tfpb.GraphDef, opts Options) (*Model, Dia
 	if err := g.TopoSort(); err != nil {
 		return nil, diag, err
 	}
+	sorted = true
 	warns, err := opmap.Apply(g, opmap.Options{Opset: opts.Opset, ContinueOnError: opts.ContinueOnError, Release: frozen.Release})
 	diag.Warnings = append(diag.Warnings, warns...)
 	if err != nil {

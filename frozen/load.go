@@ -41,7 +41,7 @@ func Parse(name string, data []byte) (*tfpb.GraphDef, error) {
 	gd := &tfpb.GraphDef{}
 	ext := strings.ToLower(filepath.Ext(name))
 	if ext == ".pbtxt" || ext == ".pbtext" || ext == ".txt" {
-		if err := prototext.Unmarshal(data, gd); err != nil {
+		if err := (prototext.UnmarshalOptions{DiscardUnknown: true}).Unmarshal(data, gd); err != nil {
 			return nil, fmt.Errorf("%s: cannot parse as a text GraphDef (%v): %w", name, firstLine(err), ErrBadFile)
 		}
 	} else {

@@ -6,6 +6,10 @@ import "fmt"
 type VerifyOptions struct {
 	AllowTF    bool // TF nodes may remain (before mapping, or --continue-on-error)
 	NeedDTypes bool // every value must have a known element type
+	// Unordered lets a node read a value defined by a later node: TF1 while
+	// loops carry values back along NextIteration → Merge edges until the
+	// control-flow rewrite turns them into Loop.
+	Unordered bool
 }
 
 // Verify checks the graph's invariants: unique node and output names, every
@@ -27,6 +31,14 @@ func (g *Graph) verify(opts VerifyOptions, outer map[string]bool) error {
 	for c := range g.Consts {
 		defined[c] = true
 	}
+	later := map[string]bool{}
+	if opts.Unordered {
+		for _, n := range g.Nodes {
+			for _, o := range n.Outputs {
+				later[o] = true
+			}
+		}
+	}
 	names := map[string]bool{}
 	for _, n := range g.Nodes {
 		if names[n.Name] {
@@ -34,7 +46,7 @@ func (g *Graph) verify(opts VerifyOptions, outer map[string]bool) error {
 		}
 		names[n.Name] = true
 		for _, in := range n.Inputs {
-			if in != "" && !defined[in] {
+			if in != "" && !defined[in] && !later[in] {
 				return fmt.Errorf("node %q (%s) reads %q before it is defined (or it is never defined)", n.Name, n.Op, in)
 			}
 		}

@@ -20,7 +20,11 @@ import (
 //     scan output, and its TensorArrayGatherV3 after the loop is that output;
 //   - a TensorArray scattered before the loop (unstack) and read inside at
 //     an index becomes a Gather from the scattered tensor;
-//   - TensorArraySizeV3 becomes the array's size.
+//   - TensorArraySizeV3 becomes the array's size;
+//   - TensorLists (loops lowered from TF2 While) likewise: a list reserved
+//     before the loop, carried, set at the iteration index and stacked after
+//     the loop is a scan output; a list made from a tensor and read with
+//     TensorListGetItem is a Gather from that tensor.
 
 // convertLoop rewrites one loop; false (and no change) when the loop uses
 // something this rewrite does not understand.
@@ -80,7 +84,8 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 	type write struct {
 		node    *graph.Node
 		flow    *loopVar
-		ta      *graph.Node
+		ta      *graph.Node // nil for a TensorList
+		item    string      // the value written each iteration
 		gathers []*graph.Node
 		sizes   []*graph.Node
 	}
@@ -89,8 +94,25 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 	var reads []*graph.Node
 	readSrc := map[*graph.Node]string{}
 	sizes := map[*graph.Node]string{} // TensorArraySizeV3 in the frame → size
+	dropped := map[*loopVar]bool{}    // read-only TensorList variables
+	counterAt := func(index string) bool {
+		for _, lv := range l.vars {
+			if v.skip(index) == lv.body() && isCounter(v, l, lv) {
+				return true
+			}
+		}
+		return false
+	}
+	varOf := func(val string) *loopVar {
+		for _, lv := range l.vars {
+			if v.skip(val) == lv.body() {
+				return lv
+			}
+		}
+		return nil
+	}
 	for _, n := range l.nodes {
-		if n.Domain != graph.DomainTF || len(n.Op) < 11 || n.Op[:11] != "TensorArray" {
+		if n.Domain != graph.DomainTF || len(n.Op) < 10 || (n.Op[:10] != "TensorArra" && n.Op[:10] != "TensorList") {
 			continue
 		}
 		switch n.Op {
@@ -106,24 +128,49 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 			}
 			reads = append(reads, n)
 			readSrc[n] = sc.Inputs[2]
+		case "TensorListGetItem":
+			// From a list made of a tensor before the loop, entered as an
+			// invariant or carried unchanged.
+			if len(n.Inputs) < 2 {
+				return false, nil
+			}
+			list := skipInv(n.Inputs[0])
+			if lv := varOf(list); lv != nil {
+				if v.skip(lv.nextVal()) != lv.body() || (lv.exit != nil && v.used(lv.exitVal())) {
+					return false, nil
+				}
+				dropped[lv] = true
+				list = skipInv(lv.init())
+			}
+			ft := v.prod[list]
+			if !isOp(ft, "TensorListFromTensor") || inFrame[ft] {
+				return false, nil
+			}
+			reads = append(reads, n)
+			readSrc[n] = ft.Inputs[0]
 		case "TensorArrayWriteV3":
 			ta := taOf(n.Inputs[0])
 			if ta == nil || len(n.Inputs) != 4 {
 				return false, nil
 			}
-			var fv, idx *loopVar
-			for _, lv := range l.vars {
-				if v.skip(n.Inputs[3]) == lv.body() && v.skip(lv.nextVal()) == out(n, 0) {
-					fv = lv
-				}
-				if v.skip(n.Inputs[1]) == lv.body() && isCounter(v, lv) {
-					idx = lv
-				}
-			}
-			if fv == nil || idx == nil || flowVar[fv] != nil {
+			fv := varOf(n.Inputs[3])
+			if fv == nil || v.skip(fv.nextVal()) != out(n, 0) || !counterAt(n.Inputs[1]) || flowVar[fv] != nil {
 				return false, nil
 			}
-			w := &write{node: n, flow: fv, ta: ta}
+			w := &write{node: n, flow: fv, ta: ta, item: n.Inputs[2]}
+			writes = append(writes, w)
+			flowVar[fv] = w
+		case "TensorListSetItem":
+			// Into a list reserved before the loop and carried.
+			if len(n.Inputs) != 3 {
+				return false, nil
+			}
+			fv := varOf(n.Inputs[0])
+			if fv == nil || v.skip(fv.nextVal()) != out(n, 0) || !counterAt(n.Inputs[1]) || flowVar[fv] != nil ||
+				!isOp(v.prod[skipInv(fv.init())], "TensorListReserve") {
+				return false, nil
+			}
+			w := &write{node: n, flow: fv, item: n.Inputs[2]}
 			writes = append(writes, w)
 			flowVar[fv] = w
 		case "TensorArraySizeV3":
@@ -137,7 +184,8 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 		}
 	}
 	// A flow variable may feed only its write and size queries; after the
-	// loop only gathers of the whole array and size queries.
+	// loop only gathers of the whole array (stacks of the list) and size
+	// queries.
 	for _, w := range writes {
 		for _, val := range []string{out(w.flow.merge, 0), w.flow.body()} {
 			for _, c := range v.cons[val] {
@@ -149,21 +197,33 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 		if w.flow.exit == nil {
 			continue
 		}
-		for _, c := range v.cons[w.flow.exitVal()] {
-			switch {
-			case isOp(c, "TensorArrayGatherV3") && len(c.Inputs) == 3 && v.skip(c.Inputs[0]) == out(w.ta, 0) &&
-				isIdentityRange(v, c.Inputs[1]):
-				w.gathers = append(w.gathers, c)
-			case isOp(c, "TensorArraySizeV3") && v.skip(c.Inputs[0]) == out(w.ta, 0):
-				w.sizes = append(w.sizes, c)
-			default:
-				return false, nil
+		if g.IsOutput(w.flow.exitVal()) {
+			return false, nil
+		}
+		work := []string{w.flow.exitVal()}
+		for len(work) > 0 {
+			val := work[len(work)-1]
+			work = work[:len(work)-1]
+			for _, c := range v.cons[val] {
+				switch {
+				case w.ta == nil && isOp(c, "Identity") && !g.IsOutput(out(c, 0)):
+					work = append(work, out(c, 0))
+				case w.ta == nil && isOp(c, "TensorListStack") && c.Inputs[0] == val:
+					w.gathers = append(w.gathers, c)
+				case w.ta != nil && isOp(c, "TensorArrayGatherV3") && len(c.Inputs) == 3 &&
+					v.skip(c.Inputs[0]) == out(w.ta, 0) && isIdentityRange(v, c.Inputs[1]):
+					w.gathers = append(w.gathers, c)
+				case w.ta != nil && isOp(c, "TensorArraySizeV3") && v.skip(c.Inputs[0]) == out(w.ta, 0):
+					w.sizes = append(w.sizes, c)
+				default:
+					return false, nil
+				}
 			}
 		}
 	}
 	var carried []*loopVar
 	for _, lv := range l.vars {
-		if flowVar[lv] == nil {
+		if flowVar[lv] == nil && !dropped[lv] {
 			carried = append(carried, lv)
 		}
 	}
@@ -180,7 +240,7 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 			if c != lv.sw && !isCond[c] {
 				return false, nil
 			}
-			if flowVar[lv] != nil && isCond[c] && sizes[c] == "" {
+			if (flowVar[lv] != nil || dropped[lv]) && isCond[c] && sizes[c] == "" {
 				return false, nil
 			}
 		}
@@ -205,7 +265,7 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 		if isOp(n, "Enter", "Merge", "Switch", "NextIteration", "LoopCond") || isCond[n] || sizes[n] != "" {
 			continue
 		}
-		if isOp(n, "TensorArrayWriteV3") {
+		if isOp(n, "TensorArrayWriteV3", "TensorListSetItem") {
 			continue
 		}
 		bodyNodes = append(bodyNodes, n)
@@ -232,7 +292,7 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 		body.Outputs = append(body.Outputs, lv.nextVal())
 	}
 	for _, w := range writes {
-		body.Outputs = append(body.Outputs, w.node.Inputs[2])
+		body.Outputs = append(body.Outputs, w.item)
 	}
 	body.Nodes = append(bodyNodes, bodyCond...)
 	reserveAll(body)
@@ -245,6 +305,11 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 	drop := map[*graph.Node]bool{}
 	for _, n := range l.nodes {
 		drop[n] = true
+	}
+	for lv := range dropped {
+		if lv.exit != nil {
+			drop[lv.exit] = true
+		}
 	}
 	for i, lv := range carried {
 		loopNode.Inputs = append(loopNode.Inputs, lv.init())

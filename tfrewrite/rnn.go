@@ -114,8 +114,8 @@ func seqRoot(v *view, val string) string {
 
 // isCounter reports a variable that starts at 0 and grows by 1 each
 // iteration (the iteration counter and dynamic_rnn's time).
-func isCounter(v *view, lv *loopVar) bool {
-	if x, ok := v.scalarInt(lv.init()); !ok || x != 0 {
+func isCounter(v *view, l *loop, lv *loopVar) bool {
+	if x, ok := loopConst(v, l, lv.init()); !ok || x != 0 {
 		return false
 	}
 	p := v.prod[v.skip(lv.nextVal())]
@@ -124,12 +124,28 @@ func isCounter(v *view, lv *loopVar) bool {
 	}
 	for i := 0; i < 2; i++ {
 		if v.skip(p.Inputs[i]) == lv.body() {
-			if one, ok := v.scalarInt(p.Inputs[1-i]); ok && one == 1 {
+			if one, ok := loopConst(v, l, p.Inputs[1-i]); ok && one == 1 {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// loopConst evaluates an integer scalar, also through a variable of loop l
+// that passes its initial value on unchanged (loops lowered from TF2
+// While carry constants such as a range's delta that way).
+func loopConst(v *view, l *loop, val string) (int64, bool) {
+	if x, ok := v.scalarInt(val); ok {
+		return x, true
+	}
+	s := v.skip(val)
+	for _, lv := range l.vars {
+		if lv.body() == s && v.skip(lv.nextVal()) == lv.body() {
+			return v.scalarInt(lv.init())
+		}
+	}
+	return 0, false
 }
 
 // binary matches a commutative TF binary op: it returns the operands in
@@ -221,7 +237,7 @@ func matchCell(v *view, l *loop) *cell {
 	var flow *loopVar
 	for _, lv := range l.vars {
 		switch {
-		case isCounter(v, lv):
+		case isCounter(v, l, lv):
 			counters = append(counters, lv)
 		case isOp(v.prod[v.skip(lv.nextVal())], "TensorArrayWriteV3"):
 			if flow != nil {

@@ -308,6 +308,12 @@ for _v2 in (False, True):
             return cond_graph(x, y)
 
 
+@graph_case("cond_v1_passthrough", {"x": f32(2, 3, seed=6), "y": f32(2, 3, seed=7)}, control_flow_v2=False,
+            check=expect_ops({"If": 1}, absent=("Loop",)))
+def _(x, y):
+    return tf.cond(tf.reduce_sum(x) < 0, lambda: x, lambda: y)
+
+
 @graph_case("cond_v1_nested", {"x": f32(4, seed=3)}, shapes={"x": (None,)}, control_flow_v2=False,
             check=expect_ops({"If": 1}, absent=("Loop",)))
 def _(x):
@@ -352,3 +358,16 @@ def _(x):
         acc = tf.cond(tf.reduce_sum(x[i]) > 0, lambda: acc + x[i], lambda: acc * 0.5)
         ta = ta.write(i, acc)
     return ta.stack(), acc
+
+
+@function_case("func_while_tensor_list_read", {"x": f32(5, 3, seed=13)},
+               signature=[tf.TensorSpec([None, 3], tf.float32)], check=expect_ops({"Loop": 1}, absent=()))
+def _(x):
+    n = tf.shape(x)[0]
+    xs = tf.TensorArray(tf.float32, size=n).unstack(x)
+    out = tf.TensorArray(tf.float32, size=n)
+    h = tf.zeros([3])
+    for i in tf.range(n):
+        h = tf.tanh(h * 0.7 + xs.read(n - 1 - i))
+        out = out.write(i, h)
+    return out.stack(), h
