@@ -136,6 +136,7 @@ func GraphDef(ctx context.Context, gd *tfpb.GraphDef, opts Options) (*Model, Dia
 	if err := infer.Graph(g, opts.Opset); err != nil {
 		return nil, diag, fmt.Errorf("shape inference on the converted graph: %w", err)
 	}
+	nameOutputDims(g)
 	if err := g.Verify(graph.VerifyOptions{AllowTF: opts.ContinueOnError, NeedDTypes: true}); err != nil {
 		return nil, diag, fmt.Errorf("internal error: the converted graph is invalid: %w", err)
 	}
@@ -166,4 +167,25 @@ func tensorName(s string) string {
 		return s
 	}
 	return s + ":0"
+}
+
+// nameOutputDims gives every unknown, unnamed dim of a graph output a
+// dim_param (`Reshape_2_dim1`), so that the model's signature says which
+// dims are dynamic instead of leaving them blank; dims that inference tied
+// to an input's (`Placeholder_dim0`) keep that name.
+func nameOutputDims(g *graph.Graph) {
+	for _, o := range g.Outputs {
+		v := g.Values[o]
+		if v == nil || !v.Shape.Known {
+			continue
+		}
+		s := v.Shape.Clone()
+		base := strings.NewReplacer("/", "_", ":0", "", ":", "_").Replace(o)
+		for i, d := range s.Dims {
+			if !d.Known() && d.Name == "" {
+				s.Dims[i] = graph.Sym(fmt.Sprintf("%s_dim%d", base, i))
+			}
+		}
+		g.Values[o] = &graph.Value{DType: v.DType, Shape: s}
+	}
 }

@@ -26,10 +26,15 @@ type Node struct {
 // DomainTF marks a node that still holds a TensorFlow op.
 const DomainTF = "org.tensorflow"
 
-// Value is what is known about one value: element type and shape.
+// Value is what is known about one value: element type and shape, and for
+// a small integer vector computed from shapes (Shape → Gather → Concat → a
+// Reshape target), its elements as dims, known or symbolic: Contents lets
+// inference see that a Reshape to [N, H, 20] keeps the batch dim N and ends
+// in 20 although the target is computed at run time. nil when unknown.
 type Value struct {
-	DType DType
-	Shape Shape
+	DType    DType
+	Shape    Shape
+	Contents []Dim
 }
 
 // Graph is a list of nodes with named inputs, outputs and constants.
@@ -44,6 +49,15 @@ type Graph struct {
 	Values  map[string]*Value
 	Opset   int
 	names   map[string]bool
+	syms    int
+}
+
+// NewSym returns a fresh symbolic dim (`unk__3`) for a dim that inference
+// cannot size but that later dims may be shown equal to (the H/16 of a
+// conv stack, read back by Shape and reused by a Reshape).
+func (g *Graph) NewSym() Dim {
+	g.syms++
+	return Sym("unk__" + strconv.Itoa(g.syms))
 }
 
 // New returns an empty graph.

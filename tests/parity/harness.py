@@ -50,6 +50,7 @@ class Built:
 
 
 REGISTRY: list[Case] = []
+SEEN_OPS: set[str] = set()  # TF op types of every graph built so far
 
 
 def _register(case: Case):
@@ -181,6 +182,7 @@ def run_case(case: Case, opsets=OPSETS, workdir=None):
     results = []
     try:
         built = case.build()
+        SEEN_OPS.update(n.op for n in built.graph_def.node)
         want = tf_reference(built)
     except Exception as e:  # a broken case is a failure, never a skip
         return [(o, f"building the TF case failed: {type(e).__name__}: {e}", None) for o in opsets]

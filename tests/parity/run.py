@@ -41,6 +41,17 @@ def main():
             else:
                 failed += 1
                 print(f"FAIL {case.name} opset {opset}: {err}", flush=True)
+    if not args.k:
+        # Coverage: every op the converter promises has a case that uses it.
+        req_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "required_ops.txt")
+        with open(req_path) as f:
+            required = [l.strip() for l in f if l.strip() and not l.startswith("#")]
+        missing = [op for op in required if op not in harness.SEEN_OPS]
+        for op in missing:
+            failed += 1
+            print(f"FAIL coverage: no case exercises the TF op {op}")
+        print(f"coverage: {len(required) - len(missing)} of {len(required)} required TF ops exercised, "
+              f"{len(harness.SEEN_OPS)} TF op types seen in all")
     print(f"{len(cases)} cases, {time.time() - t0:.0f} s")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed or not passed else 0
