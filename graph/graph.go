@@ -49,15 +49,19 @@ type Graph struct {
 	Values  map[string]*Value
 	Opset   int
 	names   map[string]bool
-	syms    int
+	syms    symTable
 }
 
 // NewSym returns a fresh symbolic dim (`unk__3`) for a dim that inference
 // cannot size but that later dims may be shown equal to (the H/16 of a
-// conv stack, read back by Shape and reused by a Reshape).
+// conv stack, read back by Shape and reused by a Reshape). A subgraph tied
+// to its enclosing graph by ShareSyms draws from the outermost graph's
+// counter (see syms.go).
 func (g *Graph) NewSym() Dim {
-	g.syms++
-	return Sym("unk__" + strconv.Itoa(g.syms))
+	r := g.symRoot()
+	r.initSyms()
+	r.syms.n++
+	return Sym(symPrefix + strconv.Itoa(r.syms.n))
 }
 
 // New returns an empty graph.

@@ -14,6 +14,9 @@ func (c *ctx) subgraph(attr string, inputs []graph.Value) (*scope, error) {
 	if !ok || body == nil {
 		return nil, nil
 	}
+	// The body mints its symbols from the enclosing graph's supply, so
+	// that they cannot collide with names the body reads from outside.
+	body.ShareSyms(c.s.g)
 	sub := &scope{g: body, outer: c.s}
 	// Whoever built the body types its inputs; where they did not, what the
 	// node's own inputs say is the best guess (dtype only where the shape may
@@ -90,6 +93,10 @@ func inferLoop(c *ctx) error {
 		c.set(i, v.DType, v.Shape)
 	}
 	trips := c.tripCount(sub)
+	if !trips.Known() && len(c.n.Outputs) > 0 {
+		// Every scan output stacks the same number of iterations.
+		trips = c.symFor("trips", c.n.Outputs[0])
+	}
 	for k := nCarried; k < len(c.n.Outputs); k++ {
 		v := sub.output(1 + k)
 		sh := graph.UnknownShape()

@@ -58,10 +58,10 @@ func (w window) out(c *ctx, i int, in graph.Dim) (graph.Dim, error) {
 	switch w.autoPad {
 	case "SAME_UPPER", "SAME_LOWER":
 		if !in.Known() {
-			if s == 1 {
+			if s == 1 || in.Name == "" {
 				return in, nil
 			}
-			return graph.Unk(), nil
+			return c.symFor("ceildiv", in.Name, itoa(s)), nil
 		}
 		return graph.D(ceilDiv(in.Size, s)), nil
 	case "VALID":
@@ -73,10 +73,16 @@ func (w window) out(c *ctx, i int, in graph.Dim) (graph.Dim, error) {
 	eff := (k.Size-1)*d + 1
 	if !in.Known() {
 		// Padding that exactly makes up for the window keeps the size.
-		if s == 1 && pb+pe == eff-1 {
+		if s == 1 && pb+pe == eff-1 || in.Name == "" {
 			return in, nil
 		}
-		return graph.Unk(), nil
+		ceil := "floor"
+		if w.ceil && w.autoPad != "VALID" {
+			ceil = "ceil"
+		}
+		// What the size depends on: the input, the window, the stride, the
+		// pads (the begin pad too, for ceil mode).
+		return c.symFor("window", in.Name, itoa(eff), itoa(s), itoa(pb), itoa(pe), ceil), nil
 	}
 	span := in.Size + pb + pe - eff
 	if span < 0 {
@@ -182,7 +188,7 @@ func inferConvTranspose(c *ctx) error {
 	if len(outPad) != spatial || (outShape != nil && len(outShape) != spatial) {
 		return c.errf("output_padding %v or output_shape %v do not fit %d spatial dims", outPad, outShape, spatial)
 	}
-	out := []graph.Dim{x.Dims[0], mulDim(w.Dims[1], group)}
+	out := []graph.Dim{x.Dims[0], c.mulDim(w.Dims[1], group)}
 	for i := 0; i < spatial; i++ {
 		if outShape != nil {
 			out = append(out, graph.D(outShape[i]))
@@ -192,10 +198,10 @@ func inferConvTranspose(c *ctx) error {
 		s := win.strides[i]
 		switch win.autoPad {
 		case "SAME_UPPER", "SAME_LOWER":
-			out = append(out, mulDim(in, s))
+			out = append(out, c.mulDim(in, s))
 			continue
 		}
-		if !in.Known() || !k.Known() {
+		if !k.Known() || !in.Known() && in.Name == "" {
 			out = append(out, graph.Unk())
 			continue
 		}
@@ -204,6 +210,11 @@ func inferConvTranspose(c *ctx) error {
 			pb, pe = 0, 0
 		}
 		eff := (k.Size-1)*win.dilations[i] + 1
+		if !in.Known() {
+			// s·(in-1) + outPad + eff - pads
+			out = append(out, c.addDim(c.mulDim(in, s), outPad[i]+eff-pb-pe-s))
+			continue
+		}
 		n := s*(in.Size-1) + outPad[i] + eff - pb - pe
 		if n < 0 {
 			return c.errf("negative output size %d along spatial axis %d", n, i)
@@ -242,7 +253,7 @@ func inferPool(c *ctx) error {
 		}
 		out = append(out, d)
 	}
-	sh := graph.DimsOf(out...)
+	sh := c.named(graph.DimsOf(out...), 0)
 	c.set(0, dt, sh)
 	c.set(1, graph.Int64, sh)
 	return nil

@@ -4,7 +4,7 @@ import "github.com/tf2onnx-go/tf2onnx/graph"
 
 // broadcastDim merges two dims under numpy rules; ok is false when both are
 // known and neither is 1.
-func broadcastDim(a, b graph.Dim) (graph.Dim, bool) {
+func (c *ctx) broadcastDim(a, b graph.Dim) (graph.Dim, bool) {
 	switch {
 	case a.Known() && b.Known():
 		switch {
@@ -29,7 +29,16 @@ func broadcastDim(a, b graph.Dim) (graph.Dim, bool) {
 	if a.Name != "" && a.Name == b.Name {
 		return a, true
 	}
-	// N against M (or against ?) may be either one, or 1 against the other.
+	// N against M may be either one, or 1 against the other: a symbol of
+	// its own, the same for every N against M. Against an anonymous dim,
+	// nothing.
+	if a.Name != "" && b.Name != "" {
+		x, y := a.Name, b.Name
+		if y < x {
+			x, y = y, x
+		}
+		return c.symFor("bcast", x, y), true
+	}
 	return graph.Unk(), true
 }
 
@@ -50,7 +59,7 @@ func (c *ctx) broadcast(shapes ...graph.Shape) (graph.Shape, error) {
 	for _, s := range shapes {
 		off := rank - len(s.Dims)
 		for i, d := range s.Dims {
-			m, ok := broadcastDim(out[off+i], d)
+			m, ok := c.broadcastDim(out[off+i], d)
 			if !ok {
 				return graph.Shape{}, c.errf("cannot broadcast shapes %v", shapeList(shapes))
 			}
@@ -109,29 +118,6 @@ func joinShape(a, b graph.Shape) graph.Shape {
 	return graph.DimsOf(out...)
 }
 
-// product multiplies dims. An unknown dim times dims known to be 1 keeps its
-// name (Flatten of [N,1,1] is [N]); any other unknown makes it anonymous.
-func product(dims []graph.Dim) graph.Dim {
-	size := int64(1)
-	var unknown []graph.Dim
-	for _, d := range dims {
-		if d.Known() {
-			size *= d.Size
-		} else {
-			unknown = append(unknown, d)
-		}
-	}
-	switch {
-	case len(unknown) == 0:
-		return graph.D(size)
-	case len(unknown) == 1 && size == 1:
-		return unknown[0]
-	case size == 0:
-		return graph.D(0)
-	}
-	return graph.Unk()
-}
-
 // normAxis maps a possibly negative axis into [0, rank).
 func normAxis(axis int64, rank int) (int, bool) {
 	if axis < 0 {
@@ -155,41 +141,6 @@ func unknownDims(rank int) graph.Shape {
 // dimsOf turns sizes into dims (negative sizes unknown).
 func dimsOf(sizes []int64) []graph.Dim {
 	return graph.ShapeOf(sizes...).Dims
-}
-
-// divDim divides a dim by a known factor, keeping it unknown when it is.
-func divDim(d graph.Dim, k int64) graph.Dim {
-	if d.Known() && k > 0 {
-		return graph.D(d.Size / k)
-	}
-	if k == 1 {
-		return d
-	}
-	return graph.Unk()
-}
-
-// mulDim multiplies a dim by a known factor.
-func mulDim(d graph.Dim, k int64) graph.Dim {
-	switch {
-	case d.Known():
-		return graph.D(d.Size * k)
-	case k == 1:
-		return d
-	case k == 0:
-		return graph.D(0)
-	}
-	return graph.Unk()
-}
-
-// addDim adds a known amount to a dim.
-func addDim(d graph.Dim, k int64) graph.Dim {
-	switch {
-	case d.Known():
-		return graph.D(d.Size + k)
-	case k == 0:
-		return d
-	}
-	return graph.Unk()
 }
 
 // axesOf normalizes a list of axes against rank, reporting out-of-range

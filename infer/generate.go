@@ -41,13 +41,13 @@ func inferConstantOfShape(c *ctx) error {
 	if t := c.n.TensorAttr("value"); t != nil {
 		dt = t.DType
 	}
-	if dims, ok := c.ints(0); ok {
+	if dims := c.shapeArg(0); dims != nil {
 		for _, d := range dims {
-			if d < 0 {
-				return c.errf("negative dim in shape %v", dims)
+			if isVal(d) && d.Size < 0 {
+				return c.errf("negative dim in shape %v", targetString(dims))
 			}
 		}
-		c.set(0, dt, graph.ShapeOf(dims...))
+		c.set(0, dt, graph.DimsOf(dims...))
 		return nil
 	}
 	if k := c.rankFromShapeInput(0); k >= 0 {
@@ -64,7 +64,13 @@ func inferRange(c *ctx) error {
 	limit, ok2 := c.floats(1)
 	delta, ok3 := c.floats(2)
 	if !ok1 || !ok2 || !ok3 || len(start) != 1 || len(limit) != 1 || len(delta) != 1 {
-		c.set(0, dt, graph.DimsOf(graph.Unk()))
+		n := graph.Unk()
+		// range(0, n, 1) of a size computed from a shape has n elements.
+		if s, l, d := c.contents(0), c.contents(1), c.contents(2); len(s) == 1 && len(l) == 1 && len(d) == 1 &&
+			isVal(s[0]) && s[0].Size == 0 && isVal(d[0]) && d[0].Size == 1 && !isVal(l[0]) {
+			n = l[0]
+		}
+		c.set(0, dt, graph.DimsOf(n))
 		return nil
 	}
 	if delta[0] == 0 {

@@ -33,8 +33,7 @@ func inferConcat(c *ctx) error {
 		return c.errf("axis %d out of range for %v", c.n.Int("axis", 0), ref)
 	}
 	out := ref.Clone()
-	sum := int64(0)
-	sumKnown := !anyUnknown
+	var parts []graph.Dim
 	for i := range c.n.Inputs {
 		s := c.shape(i)
 		if !c.has(i) || !s.Known {
@@ -42,11 +41,7 @@ func inferConcat(c *ctx) error {
 		}
 		for k, d := range s.Dims {
 			if k == axis {
-				if d.Known() {
-					sum += d.Size
-				} else {
-					sumKnown = false
-				}
+				parts = append(parts, d)
 				continue
 			}
 			m, ok := unifyDim(out.Dims[k], d)
@@ -56,12 +51,10 @@ func inferConcat(c *ctx) error {
 			out.Dims[k] = m
 		}
 	}
-	switch {
-	case sumKnown:
-		out.Dims[axis] = graph.D(sum)
-	case len(c.inputShapes()) > 1:
-		// A lone input keeps its (possibly named) dim; a sum has no name.
+	if anyUnknown {
 		out.Dims[axis] = graph.Unk()
+	} else {
+		out.Dims[axis] = c.sumDims(parts...)
 	}
 	c.set(0, dt, out)
 	return nil
@@ -120,14 +113,11 @@ func inferSplit(c *ctx) error {
 			}
 		}
 	default:
+		if d.Known() && d.Size%int64(nout) != 0 {
+			return c.errf("dim %d of %v does not split evenly into %d", d.Size, x, nout)
+		}
 		for i := range sizes {
-			sizes[i] = graph.Unk()
-			if d.Known() {
-				if d.Size%int64(nout) != 0 {
-					return c.errf("dim %d of %v does not split evenly into %d", d.Size, x, nout)
-				}
-				sizes[i] = graph.D(d.Size / int64(nout))
-			}
+			sizes[i] = c.divDim(d, int64(nout))
 		}
 	}
 	for i, s := range sizes {
@@ -252,6 +242,8 @@ func inferSlice(c *ctx) error {
 		case d.Known():
 			out.Dims[a] = graph.D(sliceLen(d.Size, starts[i], ends[i], step))
 		case wholeDim(starts[i], ends[i], step):
+		case d.Name != "":
+			out.Dims[a] = c.symFor("slice", d.Name, itoa(starts[i]), itoa(ends[i]), itoa(step))
 		default:
 			out.Dims[a] = graph.Unk()
 		}
@@ -345,7 +337,7 @@ func inferPad(c *ctx) error {
 		if d := out.Dims[a]; d.Known() && d.Size+total < 0 {
 			return c.errf("pads %v remove more than dim %d of %v", pads, a, x)
 		}
-		out.Dims[a] = addDim(out.Dims[a], total)
+		out.Dims[a] = c.addDim(out.Dims[a], total)
 	}
 	c.set(0, dt, out)
 	return nil
@@ -363,14 +355,15 @@ func inferTopK(c *ctx) error {
 		return c.errf("axis %d out of range for %v", c.n.Int("axis", -1), x)
 	}
 	k := graph.Unk()
-	if v, ok := c.ints(1); ok && len(v) == 1 {
-		k = graph.D(v[0])
+	if v := c.contents(1); len(v) == 1 && (!isVal(v[0]) || v[0].Size >= 0) {
+		k = v[0]
 	}
 	if d := x.Dims[axis]; k.Known() && d.Known() && k.Size > d.Size {
 		return c.errf("k %d exceeds dim %d of %v", k.Size, d.Size, x)
 	}
 	out := x.Clone()
 	out.Dims[axis] = k
+	out = c.named(out, 0)
 	c.set(0, dt, out)
 	c.set(1, graph.Int64, out)
 	return nil

@@ -4,9 +4,14 @@
 // on each node it emits (so that TF op handlers see their inputs' shapes) and
 // the cost pass runs it over whole models.
 //
-// Conventions: an unknown dim is graph.Unk() (Size -1, no name) unless it is
-// provably equal to a named input dim, in which case the name is kept. An
-// output whose rank cannot be known gets graph.UnknownShape().
+// Conventions: an unknown dim keeps the name of an input dim it is provably
+// equal to; otherwise it gets a symbol (graph.Graph.SymFor, see syms.go)
+// keyed by how it is computed, so that dims computed alike share a name and
+// inferring again gives the same names. An output whose rank cannot be
+// known gets graph.UnknownShape(). Small integer vectors computed from
+// shapes (Shape → Gather → Concat) carry their elements as dims in
+// graph.Value.Contents (contents.go), which Reshape, Expand, Tile,
+// ConstantOfShape and Resize read as their shape inputs.
 package infer
 
 import (
@@ -125,7 +130,14 @@ func run(s *scope, n *graph.Node, opset int) error {
 	// The dispatcher travels in the context rather than being named by the
 	// control-flow rules, so that the ops table can hold them without an
 	// initialization cycle.
-	return f(&ctx{s: s, n: n, opset: opset, runGraph: runGraph})
+	c := &ctx{s: s, n: n, opset: opset, runGraph: runGraph}
+	if err := f(c); err != nil {
+		return err
+	}
+	if cf := contentOps[n.Op]; cf != nil {
+		cf(c)
+	}
+	return nil
 }
 
 // scope resolves value names: a subgraph sees its own values first, then
@@ -240,7 +252,7 @@ func (c *ctx) floats(i int) ([]float64, bool) {
 // set records output i (a no-op for an absent or unused output).
 func (c *ctx) set(i int, dt graph.DType, sh graph.Shape) {
 	if i < len(c.n.Outputs) {
-		c.s.set(c.n.Outputs[i], dt, sh)
+		c.s.set(c.n.Outputs[i], dt, c.named(sh, i))
 	}
 }
 

@@ -14,8 +14,8 @@ func (c *ctx) rankFromShapeInput(i int) int {
 
 func inferReshape(c *ctx) error {
 	x, dt := c.shape(0), c.dtype(0)
-	target, ok := c.ints(1)
-	if !ok {
+	target := c.shapeArg(1)
+	if target == nil {
 		if k := c.rankFromShapeInput(1); k >= 0 {
 			c.set(0, dt, unknownDims(k))
 		} else {
@@ -27,12 +27,17 @@ func inferReshape(c *ctx) error {
 	out := make([]graph.Dim, len(target))
 	src := make([]int, len(target)) // input axis a dim was copied from, or -1
 	infer, zeros := -1, false
-	for i, v := range target {
+	for i, t := range target {
 		src[i] = -1
-		switch {
+		if !isVal(t) {
+			// A size computed at run time (Shape → … → Concat).
+			out[i] = t
+			continue
+		}
+		switch v := t.Size; {
 		case v == -1:
 			if infer >= 0 {
-				return c.errf("shape %v has more than one -1", target)
+				return c.errf("shape %v has more than one -1", targetString(target))
 			}
 			infer = i
 		case v == 0 && !allowZero:
@@ -40,12 +45,12 @@ func inferReshape(c *ctx) error {
 			case !x.Known:
 				out[i] = graph.Unk()
 			case i >= len(x.Dims):
-				return c.errf("shape %v copies dim %d of %v, which has none", target, i, x)
+				return c.errf("shape %v copies dim %d of %v, which has none", targetString(target), i, x)
 			default:
 				out[i], src[i] = x.Dims[i], i
 			}
 		case v < 0:
-			return c.errf("shape %v has a negative size", target)
+			return c.errf("shape %v has a negative size", targetString(target))
 		default:
 			zeros = zeros || v == 0
 			out[i] = graph.D(v)
@@ -53,7 +58,7 @@ func inferReshape(c *ctx) error {
 	}
 	if infer >= 0 {
 		if zeros {
-			return c.errf("shape %v has both -1 and 0 with allowzero", target)
+			return c.errf("shape %v has both -1 and 0 with allowzero", targetString(target))
 		}
 		d, err := c.inferredDim(x, out, src, infer)
 		if err != nil {
@@ -62,69 +67,72 @@ func inferReshape(c *ctx) error {
 		out[infer] = d
 	} else if x.Static() {
 		if n, m := x.NumElements(), graph.DimsOf(out...).NumElements(); m >= 0 && n != m {
-			return c.errf("cannot reshape %v (%d elements) to %v (%d)", x, n, target, m)
+			return c.errf("cannot reshape %v (%d elements) to %v (%d)", x, n, targetString(target), m)
 		}
 	}
 	c.set(0, dt, graph.DimsOf(out...))
 	return nil
 }
 
+// targetString prints a shape argument, values as numbers (-1 included).
+func targetString(t []graph.Dim) string {
+	s := "["
+	for i, d := range t {
+		if i > 0 {
+			s += " "
+		}
+		if isVal(d) {
+			s += itoa(d.Size)
+		} else {
+			s += d.Name
+		}
+	}
+	return s + "]"
+}
+
 // inferredDim solves for the -1 of a Reshape: input elements over the
-// other output dims, cancelling unknown dims that are known equal (copied
-// by 0, or sharing a name) so that [N,3,4] to [-1,12] gives N.
+// other output dims. Dims copied by 0 cancel with their source; the rest
+// go through the dim algebra, so that [N,3,4] to [-1,12] gives N and
+// [N*H, W, 16] to [N, H, -1] gives 16·W.
 func (c *ctx) inferredDim(x graph.Shape, out []graph.Dim, src []int, infer int) (graph.Dim, error) {
 	if !x.Known {
 		return graph.Unk(), nil
 	}
-	type entry struct {
-		d   graph.Dim
-		src int
-	}
-	var num, den []entry
-	kn, kd := int64(1), int64(1)
-	for i, d := range x.Dims {
-		if d.Known() {
-			kn *= d.Size
-		} else {
-			num = append(num, entry{d, i})
-		}
-	}
+	used := make([]bool, len(x.Dims))
+	num, den := term{k: 1}, term{k: 1}
 	for i, d := range out {
-		switch {
-		case i == infer:
-		case d.Known():
-			kd *= d.Size
-		default:
-			den = append(den, entry{d, src[i]})
-		}
-	}
-	var rest []entry
-	for _, e := range den {
-		j := -1
-		for k, u := range num {
-			if (e.src >= 0 && e.src == u.src) || (e.d.Name != "" && e.d.Name == u.d.Name) {
-				j = k
-				break
-			}
-		}
-		if j < 0 {
-			rest = append(rest, e)
+		if i == infer {
 			continue
 		}
-		num = append(num[:j], num[j+1:]...)
-	}
-	switch {
-	case len(rest) > 0 || kd == 0:
-		return graph.Unk(), nil
-	case len(num) == 0:
-		if kn%kd != 0 {
-			return graph.Dim{}, c.errf("cannot reshape %v to %v: %d elements do not divide by %d", x, graph.DimsOf(out...), kn, kd)
+		if src[i] >= 0 {
+			used[src[i]] = true
+			continue
 		}
-		return graph.D(kn / kd), nil
-	case len(num) == 1 && kn == kd:
-		return num[0].d, nil
+		t, ok := c.termOf(d)
+		if !ok {
+			return graph.Unk(), nil
+		}
+		if den, ok = mulTerms(den, t); !ok {
+			return graph.Unk(), nil
+		}
 	}
-	return graph.Unk(), nil
+	for i, d := range x.Dims {
+		if used[i] {
+			continue
+		}
+		t, ok := c.termOf(d)
+		if !ok {
+			return graph.Unk(), nil
+		}
+		if num, ok = mulTerms(num, t); !ok {
+			return graph.Unk(), nil
+		}
+	}
+	d, ok := c.quotient(num, den)
+	if !ok {
+		return graph.Dim{}, c.errf("cannot reshape %v to %v: %d elements do not divide by %d", x, graph.DimsOf(out...), num.k, den.k)
+	}
+	return d, nil
 }
 
 func inferFlatten(c *ctx) error {
@@ -141,7 +149,7 @@ func inferFlatten(c *ctx) error {
 	if axis < 0 || axis > r {
 		return c.errf("axis %d out of range for %v", c.n.Int("axis", 1), x)
 	}
-	c.set(0, dt, graph.DimsOf(product(x.Dims[:axis]), product(x.Dims[axis:])))
+	c.set(0, dt, graph.DimsOf(c.mulDims(x.Dims[:axis]...), c.mulDims(x.Dims[axis:]...)))
 	return nil
 }
 
@@ -288,8 +296,8 @@ func inferUnsqueeze(c *ctx) error {
 
 func inferExpand(c *ctx) error {
 	x, dt := c.shape(0), c.dtype(0)
-	if target, ok := c.ints(1); ok {
-		sh, err := c.broadcast(x, graph.ShapeOf(target...))
+	if target := c.shapeArg(1); target != nil {
+		sh, err := c.broadcast(x, graph.DimsOf(asDims(target)...))
 		if err != nil {
 			return err
 		}
@@ -319,20 +327,20 @@ func inferTile(c *ctx) error {
 		c.set(0, dt, graph.UnknownShape())
 		return nil
 	}
-	reps, ok := c.ints(1)
-	if !ok {
+	reps := c.shapeArg(1)
+	if reps == nil {
 		c.set(0, dt, unknownDims(len(x.Dims)))
 		return nil
 	}
 	if len(reps) != len(x.Dims) {
-		return c.errf("repeats %v do not fit %v", reps, x)
+		return c.errf("repeats %v do not fit %v", targetString(reps), x)
 	}
 	out := make([]graph.Dim, len(reps))
 	for i, r := range reps {
-		if r < 0 {
-			return c.errf("negative repeats %v", reps)
+		if isVal(r) && r.Size < 0 {
+			return c.errf("negative repeats %v", targetString(reps))
 		}
-		out[i] = mulDim(x.Dims[i], r)
+		out[i] = c.mulDims(x.Dims[i], r)
 	}
 	c.set(0, dt, graph.DimsOf(out...))
 	return nil
@@ -363,12 +371,25 @@ func (c *ctx) blockRearrange(toDepth bool) error {
 				return c.errf("spatial dims of %v do not divide by blocksize %d", x, b)
 			}
 		}
-		c.set(0, dt, graph.DimsOf(n, mulDim(ch, b*b), divDim(h, b), divDim(w, b)))
+		c.set(0, dt, graph.DimsOf(n, c.mulDim(ch, b*b), c.divDim(h, b), c.divDim(w, b)))
 		return nil
 	}
 	if ch.Known() && ch.Size%(b*b) != 0 {
 		return c.errf("channels of %v do not divide by blocksize² %d", x, b*b)
 	}
-	c.set(0, dt, graph.DimsOf(n, divDim(ch, b*b), mulDim(h, b), mulDim(w, b)))
+	c.set(0, dt, graph.DimsOf(n, c.divDim(ch, b*b), c.mulDim(h, b), c.mulDim(w, b)))
 	return nil
+}
+
+// asDims reads shape-argument elements as dims: negative values (invalid
+// as sizes) become unknown.
+func asDims(t []graph.Dim) []graph.Dim {
+	out := make([]graph.Dim, len(t))
+	for i, d := range t {
+		out[i] = d
+		if isVal(d) && d.Size < 0 {
+			out[i] = graph.Unk()
+		}
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package infer
 
 import (
 	"math"
+	"strconv"
 
 	"github.com/tf2onnx-go/tf2onnx/graph"
 )
@@ -34,6 +35,10 @@ func inferResize(c *ctx) error {
 	// An empty scales tensor stands for "not given" (sizes is used).
 	sizes, sizesOK := c.ints(sizesAt)
 	sizesGiven := sizesAt > 0 && c.has(sizesAt) && !(sizesOK && len(sizes) == 0)
+	var sizeDims []graph.Dim // sizes computed at run time
+	if sizesGiven && !sizesOK && sizesAt > 0 {
+		sizeDims = c.contents(sizesAt)
+	}
 	scales, scalesOK := c.floats(scalesAt)
 	scalesGiven := c.has(scalesAt) && !(scalesOK && len(scales) == 0)
 	switch {
@@ -42,6 +47,13 @@ func inferResize(c *ctx) error {
 			return c.errf("sizes %v do not fit axes %v of %v", sizes, axes, x)
 		}
 		c.resizeToSizes(out, ax, sizes)
+	case sizesGiven && len(sizeDims) == len(ax) && c.resizePolicy() == "stretch":
+		for i, a := range ax {
+			out.Dims[a] = graph.Unk()
+			if d := sizeDims[i]; !isVal(d) || d.Size >= 0 {
+				out.Dims[a] = d
+			}
+		}
 	case !sizesGiven && scalesGiven && scalesOK:
 		if len(scales) != len(ax) {
 			return c.errf("scales %v do not fit axes %v of %v", scales, axes, x)
@@ -54,6 +66,8 @@ func inferResize(c *ctx) error {
 			case d.Known():
 				// Runtimes multiply in float32 and truncate.
 				out.Dims[a] = graph.D(int64(math.Floor(float64(float32(d.Size) * float32(scales[i])))))
+			case d.Name != "":
+				out.Dims[a] = c.symFor("scale", d.Name, strconv.FormatUint(uint64(math.Float32bits(float32(scales[i]))), 16))
 			default:
 				out.Dims[a] = graph.Unk()
 			}
@@ -71,10 +85,7 @@ func inferResize(c *ctx) error {
 // 18): not_larger / not_smaller scale every axis by the smallest / largest
 // of the ratios.
 func (c *ctx) resizeToSizes(out graph.Shape, ax []int, sizes []int64) {
-	policy := "stretch"
-	if c.opset >= 18 {
-		policy = c.n.Str("keep_aspect_ratio_policy", "stretch")
-	}
+	policy := c.resizePolicy()
 	if policy == "stretch" {
 		for i, a := range ax {
 			out.Dims[a] = graph.D(sizes[i])
@@ -103,4 +114,11 @@ func (c *ctx) resizeToSizes(out graph.Shape, ax []int, sizes []int64) {
 	for _, a := range ax {
 		out.Dims[a] = graph.D(int64(math.Floor(scale*float64(out.Dims[a].Size) + 0.5)))
 	}
+}
+
+func (c *ctx) resizePolicy() string {
+	if c.opset >= 18 {
+		return c.n.Str("keep_aspect_ratio_policy", "stretch")
+	}
+	return "stretch"
 }

@@ -24,7 +24,7 @@ func inferRNN(c *ctx) error {
 	} else if r := c.shape(2); r.Known && len(r.Dims) == 3 {
 		hidden = r.Dims[2]
 	} else if w := c.shape(1); w.Known && len(w.Dims) == 3 {
-		hidden = divDim(w.Dims[1], gates[c.n.Op])
+		hidden = c.divDim(w.Dims[1], gates[c.n.Op])
 	}
 	if w := c.shape(1); w.Known && len(w.Dims) == 3 {
 		if d := w.Dims[0]; d.Known() && d.Size != dirs {
