@@ -249,7 +249,7 @@ const foldLimit = 1 << 20
 
 // at computes the report with the batch size N where it is not fixed.
 func (a *analysis) at(batch int64) (*Report, error) {
-	cg := cloneGraph(a.g)
+	cg := a.g.Clone()
 	constantNodes(cg)
 	rep := &Report{Schema: "tf2onnx-cost", SchemaVersion: SchemaVersion, Opset: a.opset, Convention: a.conv,
 		Uncounted: []Uncounted{}, NoRule: []Uncounted{}, Notes: []string{}}

@@ -103,42 +103,6 @@ func prod(d []int64) int64 {
 	return n
 }
 
-// cloneGraph copies a graph deeply enough that the pass can fix shapes,
-// turn Constant nodes into constants and fold shape arithmetic without
-// touching the caller's graph. Tensors are shared (never written).
-func cloneGraph(g *graph.Graph) *graph.Graph {
-	c := graph.New(g.Name)
-	c.Opset = g.Opset
-	c.Inputs = append([]string{}, g.Inputs...)
-	c.Outputs = append([]string{}, g.Outputs...)
-	for k, t := range g.Consts {
-		c.Consts[k] = t
-	}
-	for k, v := range g.Values {
-		if v != nil {
-			vv := *v
-			vv.Shape = v.Shape.Clone()
-			c.Values[k] = &vv
-		}
-	}
-	for _, n := range g.Nodes {
-		nn := &graph.Node{
-			Name: n.Name, Op: n.Op, Domain: n.Domain,
-			Inputs:  append([]string{}, n.Inputs...),
-			Outputs: append([]string{}, n.Outputs...),
-			Attrs:   make(map[string]any, len(n.Attrs)),
-		}
-		for k, a := range n.Attrs {
-			if sg, ok := a.(*graph.Graph); ok {
-				a = cloneGraph(sg)
-			}
-			nn.Attrs[k] = a
-		}
-		c.Nodes = append(c.Nodes, nn)
-	}
-	return c
-}
-
 // constantNodes turns the outputs of Constant nodes into constants, so that
 // the pass and shape inference see their values. The nodes stay (they cost
 // nothing).

@@ -381,7 +381,7 @@ func (g *Graph) ReplaceUses(old, new string) {
 			}
 		}
 		for _, sg := range n.Subgraphs() {
-			if !sg.defines(old) {
+			if !sg.Defines(old) {
 				sg.ReplaceUses(old, new)
 			}
 		}
@@ -393,7 +393,9 @@ func (g *Graph) ReplaceUses(old, new string) {
 	}
 }
 
-func (g *Graph) defines(v string) bool {
+// Defines reports whether v is a graph input, a constant or a node output
+// of g itself (not of an enclosing scope).
+func (g *Graph) Defines(v string) bool {
 	for _, in := range g.Inputs {
 		if in == v {
 			return true

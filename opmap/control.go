@@ -98,7 +98,7 @@ func mapSubgraph(sg, outer *graph.Graph, opset int, aliases map[string]string, o
 	if _, err := applyFn(sg, Options{Opset: opset}); err != nil {
 		return err
 	}
-	fixSubgraphOutputs(sg)
+	sg.OwnOutputs(sg)
 	sg.RemoveUnused()
 	for _, n := range sg.Nodes {
 		outer.Reserve(n.Name)
@@ -108,63 +108,6 @@ func mapSubgraph(sg, outer *graph.Graph, opset int, aliases map[string]string, o
 		outer.Reserve(k)
 	}
 	return nil
-}
-
-// fixSubgraphOutputs makes each output of a mapped subgraph a value one of
-// its nodes produces, once: runtimes reject outputs that are inputs, outer
-// values or initializers of the subgraph.
-func fixSubgraphOutputs(sg *graph.Graph) {
-	produced := map[string]bool{}
-	for _, n := range sg.Nodes {
-		for _, o := range n.Outputs {
-			produced[o] = true
-		}
-	}
-	seen := map[string]bool{}
-	for i, o := range sg.Outputs {
-		if produced[o] && !seen[o] {
-			seen[o] = true
-			continue
-		}
-		name := sg.UniqueName(o + "/out")
-		sg.AddNode(&graph.Node{Name: name, Op: "Identity", Inputs: []string{o}, Outputs: []string{name}})
-		if v := sg.Values[o]; v != nil {
-			sg.SetValue(name, v.DType, v.Shape)
-		} else if t := sg.Consts[o]; t != nil {
-			sg.SetValue(name, t.DType, t.Shape())
-		}
-		sg.Outputs[i] = name
-		seen[name] = true
-	}
-}
-
-// cloneGraph copies a subgraph so that a mapping attempt can be redone:
-// node lists, attributes and nested subgraphs are new; constants shared.
-func cloneGraph(g *graph.Graph) *graph.Graph {
-	c := graph.New(g.Name)
-	c.Opset = g.Opset
-	c.Inputs = append([]string(nil), g.Inputs...)
-	c.Outputs = append([]string(nil), g.Outputs...)
-	for k, t := range g.Consts {
-		c.Consts[k] = t
-	}
-	for k, v := range g.Values {
-		c.Values[k] = &graph.Value{DType: v.DType, Shape: v.Shape.Clone()}
-	}
-	for _, n := range g.Nodes {
-		m := &graph.Node{Name: n.Name, Op: n.Op, Domain: n.Domain,
-			Inputs:  append([]string(nil), n.Inputs...),
-			Outputs: append([]string(nil), n.Outputs...),
-			Attrs:   make(map[string]any, len(n.Attrs))}
-		for k, a := range n.Attrs {
-			if sg, ok := a.(*graph.Graph); ok {
-				a = cloneGraph(sg)
-			}
-			m.Attrs[k] = a
-		}
-		c.Nodes = append(c.Nodes, m)
-	}
-	return c
 }
 
 // relaxShape keeps what two shapes of one loop variable agree on.
@@ -217,7 +160,7 @@ func mapLoop(c *Ctx) error {
 	}
 	var body *graph.Graph
 	for attempt := 0; ; attempt++ {
-		body = cloneGraph(body0)
+		body = body0.Clone()
 		body.SetValue(body.Inputs[0], graph.Int64, graph.ShapeOf())
 		body.SetValue(body.Inputs[1], graph.Bool, graph.ShapeOf())
 		for k, t := range types {
@@ -282,7 +225,7 @@ func mapIf(c *Ctx) error {
 	if !ok1 || !ok2 || len(t0.Outputs) != len(e0.Outputs) || len(t0.Outputs) != len(c.Node.Outputs) {
 		return c.Errorf("malformed cond")
 	}
-	then, els := cloneGraph(t0), cloneGraph(e0)
+	then, els := t0.Clone(), e0.Clone()
 	if err := c.mapSubgraph(then); err != nil {
 		return fmt.Errorf("then branch: %w", err)
 	}

@@ -265,7 +265,7 @@ func (ix *index) moveReaders(old, new string) {
 			}
 		}
 		for _, sg := range n.Subgraphs() {
-			if !defines(sg, old) {
+			if !sg.Defines(old) {
 				sg.ReplaceUses(old, new)
 			}
 		}
@@ -297,7 +297,7 @@ func (ix *index) rename(from, to string) {
 			}
 		}
 		for _, sg := range n.Subgraphs() {
-			if !defines(sg, from) {
+			if !sg.Defines(from) {
 				sg.ReplaceUses(from, to)
 			}
 		}
@@ -305,26 +305,6 @@ func (ix *index) rename(from, to string) {
 	}
 	ix.reorder = true
 	ix.changed = true
-}
-
-// defines reports whether a subgraph defines v itself (shadowing an outer v).
-func defines(g *graph.Graph, v string) bool {
-	for _, in := range g.Inputs {
-		if in == v {
-			return true
-		}
-	}
-	if _, ok := g.Consts[v]; ok {
-		return true
-	}
-	for _, n := range g.Nodes {
-		for _, o := range n.Outputs {
-			if o == v {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // finish writes the edits back: removed nodes leave g.Nodes, added ones

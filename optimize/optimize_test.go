@@ -6,6 +6,7 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -290,7 +291,7 @@ func TestTransposeMergeConsecutive(t *testing.T) {
 	optimizeAndCheck(t, "merge", g, Passes())
 	wantCounts(t, g, map[string]int{"Transpose": 1})
 	n := nodeByOp(g, "Transpose")
-	if p := n.Ints("perm"); !equalInts(p, []int64{1, 2, 0, 3}) {
+	if p := n.Ints("perm"); !slices.Equal(p, []int64{1, 2, 0, 3}) {
 		t.Errorf("perm %v, want [1 2 0 3]", p)
 	}
 }
@@ -652,7 +653,7 @@ func TestLargeGraphIsFast(t *testing.T) {
 	g := b.output(b.op("out", "Relu", nil, y))
 	for _, n := range g.Nodes { // shapes without running 3000 convs
 		g.SetValue(n.Outputs[0], graph.Float, graph.ShapeOf(1, 8, 8, 4))
-		if n.Op == "Transpose" && equalInts(n.Ints("perm"), toNCHW) || n.Op == "Conv" || n.Op == "BatchNormalization" {
+		if n.Op == "Transpose" && slices.Equal(n.Ints("perm"), toNCHW) || n.Op == "Conv" || n.Op == "BatchNormalization" {
 			g.SetValue(n.Outputs[0], graph.Float, graph.ShapeOf(1, 4, 8, 8))
 		}
 	}

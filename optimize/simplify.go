@@ -1,6 +1,7 @@
 package optimize
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/tf2onnx-go/tf2onnx/fold"
@@ -73,7 +74,7 @@ func simplifyShapes(g *graph.Graph, opset int) (bool, error) {
 				x = n.Inputs[0]
 			}
 			if in := g.ShapeOf(x); in.Static() {
-				if out := resolveReshape(in.Sizes(), shape, allowZero); out != nil && equalInts(out, in.Sizes()) {
+				if out := resolveReshape(in.Sizes(), shape, allowZero); out != nil && slices.Equal(out, in.Sizes()) {
 					ix.bypass(n, x)
 				}
 			}
@@ -97,7 +98,7 @@ func simplifyShapes(g *graph.Graph, opset int) (bool, error) {
 			}
 			a, ok1 := ix.axesOf(n, r)
 			b, ok2 := ix.axesOf(p, r)
-			if !ok1 || !ok2 || len(a) == 0 || !equalInts(a, b) {
+			if !ok1 || !ok2 || len(a) == 0 || !slices.Equal(a, b) {
 				continue
 			}
 			if ix.bypass(n, p.Inputs[0]) && ix.uses(p.Outputs[0]) == 0 {

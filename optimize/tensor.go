@@ -44,18 +44,6 @@ func composePerm(p, q []int64) []int64 {
 	return r
 }
 
-func equalInts(a, b []int64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // permuteShape is the shape of Transpose(x, p) for x of shape s.
 func permuteShape(s graph.Shape, p []int64) graph.Shape {
 	if !s.Known || len(s.Dims) != len(p) {

@@ -1,6 +1,7 @@
 package optimize
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/tf2onnx-go/tf2onnx/graph"
@@ -104,7 +105,7 @@ func (t *transposer) mergeDuplicates() {
 			if s == n || !isOp(s, "Transpose") || t.removed[s] || t.isOutput(s.Outputs[0]) || s.Inputs[0] != n.Inputs[0] {
 				continue
 			}
-			if sp := t.perm(s); sp != nil && equalInts(sp, p) {
+			if sp := t.perm(s); sp != nil && slices.Equal(sp, p) {
 				t.remove(s)
 				t.replaceUses(s.Outputs[0], n.Outputs[0])
 				t.enqueue(n)
@@ -467,7 +468,7 @@ func (t *transposer) pushElementwise(n, c *graph.Node, p []int64, adjust func(*g
 			continue
 		}
 		if pr := t.producer(in); isOp(pr, "Transpose") {
-			if q := t.perm(pr); q != nil && equalInts(q, p) {
+			if q := t.perm(pr); q != nil && slices.Equal(q, p) {
 				changes = append(changes, change{i, viaTranspose, pr.Inputs[0]})
 				if !containsNode(trs, pr) {
 					trs = append(trs, pr)
@@ -494,7 +495,7 @@ func (t *transposer) pushElementwise(n, c *graph.Node, p []int64, adjust func(*g
 		v := ""
 		for _, s := range t.cons[in] {
 			if isOp(s, "Transpose") && s.Inputs[0] == in {
-				if q := t.perm(s); q != nil && equalInts(q, inv) {
+				if q := t.perm(s); q != nil && slices.Equal(q, inv) {
 					v = s.Outputs[0]
 					break
 				}

@@ -179,7 +179,7 @@ func condOnce(g *graph.Graph) (bool, error) {
 				}
 			}
 			sg.Outputs = append([]string(nil), gr.outs[side]...)
-			reserveAll(sg)
+			sg.ReserveAll()
 			sws := make([]*graph.Node, 0, len(gr.sw))
 			for s := range gr.sw {
 				sws = append(sws, s)
@@ -188,7 +188,7 @@ func condOnce(g *graph.Graph) (bool, error) {
 			for _, s := range sws {
 				sg.ReplaceUses(out(s, side), s.Inputs[0])
 			}
-			fixOutputs(g, sg)
+			sg.OwnOutputs(g)
 			sortNodes(sg)
 			branches[side] = sg
 		}

@@ -1,6 +1,7 @@
 package tfrewrite
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/tf2onnx-go/tf2onnx/graph"
@@ -200,7 +201,7 @@ func dilPads(g *graph.Graph, prod map[string]*graph.Node, s2b, conv, b2s *graph.
 	}
 	ev := &dilEval{g: g, prod: prod, memo: map[string]*dilTensor{}, ranks: map[string]int{s2b.Inputs[0]: m + 2}}
 	p, c := ev.eval(s2b.Inputs[2], 0), ev.eval(b2s.Inputs[2], 0)
-	if p == nil || c == nil || !dilDimsEq(p.dims, []int64{int64(m), 2}) || !dilDimsEq(c.dims, []int64{int64(m), 2}) {
+	if p == nil || c == nil || !slices.Equal(p.dims, []int64{int64(m), 2}) || !slices.Equal(c.dims, []int64{int64(m), 2}) {
 		return nil, false
 	}
 	out := make([]int64, 2*m)
@@ -212,18 +213,6 @@ func dilPads(g *graph.Graph, prod map[string]*graph.Node, s2b, conv, b2s *graph.
 		out[i] = d.c
 	}
 	return out, true
-}
-
-func dilDimsEq(a, b []int64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // dilExpr is an integer expression c + Σ coef·atom, where atoms name values
@@ -384,7 +373,7 @@ func (ev *dilEval) compute(v string, depth int) *dilTensor {
 		var out *dilTensor
 		for i := range n.Inputs {
 			x := in(i)
-			if x == nil || (out != nil && !dilDimsEq(x.dims, out.dims[1:])) {
+			if x == nil || (out != nil && !slices.Equal(x.dims, out.dims[1:])) {
 				return nil
 			}
 			if a := n.Int("axis", 0); a != 0 && a != -int64(len(x.dims))-1 {
@@ -415,7 +404,7 @@ func (ev *dilEval) compute(v string, depth int) *dilTensor {
 			if out == nil {
 				out = &dilTensor{dims: append([]int64{}, x.dims...)}
 				out.dims[0] = 0
-			} else if !dilDimsEq(x.dims[1:], out.dims[1:]) {
+			} else if !slices.Equal(x.dims[1:], out.dims[1:]) {
 				return nil
 			}
 			out.dims[0] += x.dims[0]
@@ -453,7 +442,7 @@ func (ev *dilEval) compute(v string, depth int) *dilTensor {
 
 func dilBroadcast(a, b *dilTensor) ([]int64, bool) {
 	switch {
-	case dilDimsEq(a.dims, b.dims):
+	case slices.Equal(a.dims, b.dims):
 		return a.dims, true
 	case len(b.el) == 1 && len(b.dims) <= len(a.dims):
 		return a.dims, true

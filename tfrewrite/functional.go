@@ -94,7 +94,7 @@ func convertWhile(g *graph.Graph, n *graph.Node) bool {
 		len(cond.Outputs) != 1 || len(n.Outputs) > k {
 		return false
 	}
-	nb := cloneGraph(body)
+	nb := body.Clone()
 	nb.Values = map[string]*graph.Value{}
 	lists, ok := tensorLists(g, n, cond, nb)
 	if !ok {
@@ -127,9 +127,9 @@ func convertWhile(g *graph.Graph, n *graph.Node) bool {
 	condIn := g.UniqueName(n.Name + "/cond_in")
 	nb.Inputs = append([]string{iter, condIn}, bodyIns...)
 	nb.Outputs = append(append([]string{condOut}, bodyOuts...), scanVals...)
-	reserveAll(nb)
+	nb.ReserveAll()
 	nb.RemoveUnused()
-	fixOutputs(g, nb)
+	nb.OwnOutputs(g)
 	sortNodes(nb)
 	for _, x := range nb.Nodes {
 		g.Reserve(x.Name)
@@ -259,14 +259,14 @@ func convertIf(g *graph.Graph, n *graph.Node) bool {
 	}
 	var branches [2]*graph.Graph
 	for i, f := range []*graph.Graph{then, els} {
-		b := cloneGraph(f)
+		b := f.Clone()
 		b.Values = map[string]*graph.Value{}
 		for j, in := range b.Inputs {
 			b.ReplaceUses(in, args[j])
 		}
 		b.Inputs = nil
 		b.RemoveUnused()
-		fixOutputs(g, b)
+		b.OwnOutputs(g)
 		sortNodes(b)
 		for _, x := range b.Nodes {
 			g.Reserve(x.Name)

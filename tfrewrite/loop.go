@@ -295,9 +295,9 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 		body.Outputs = append(body.Outputs, w.item)
 	}
 	body.Nodes = append(bodyNodes, bodyCond...)
-	reserveAll(body)
+	body.ReserveAll()
 	body.RemoveUnused() // e.g. Identity nodes of the TensorArray flows
-	fixOutputs(g, body)
+	body.OwnOutputs(g)
 	sortNodes(body)
 
 	loopNode := &graph.Node{Name: g.UniqueName(base + "/Loop"), Op: LoopOp, Domain: graph.DomainTF,
@@ -354,7 +354,7 @@ func cloneNodes(g *graph.Graph, nodes []*graph.Node, sub map[string]string, resu
 	}
 	var outs []*graph.Node
 	for _, n := range nodes {
-		c := cloneNode(n)
+		c := n.Clone()
 		c.Name = g.UniqueName(n.Name + suffix)
 		for i, in := range c.Inputs {
 			if x, ok := m[in]; ok {
@@ -378,32 +378,6 @@ func cloneNodes(g *graph.Graph, nodes []*graph.Node, sub map[string]string, resu
 		result = x
 	}
 	return outs, result
-}
-
-// fixOutputs makes every output of a subgraph a value its own nodes
-// produce, once: an output that is an input, an outer value, a constant
-// or a repeat gets an Identity (runtimes reject some of those as outputs).
-// outer gives the fresh names.
-func fixOutputs(outer, sg *graph.Graph) {
-	produced := map[string]bool{}
-	for _, n := range sg.Nodes {
-		for _, o := range n.Outputs {
-			produced[o] = true
-		}
-	}
-	seen := map[string]bool{}
-	for i, o := range sg.Outputs {
-		if produced[o] && !seen[o] {
-			seen[o] = true
-			continue
-		}
-		name := outer.UniqueName(o + "/out")
-		sg.Reserve(name)
-		sg.Nodes = append(sg.Nodes, &graph.Node{Name: name, Op: "Identity", Inputs: []string{o}, Outputs: []string{name},
-			Attrs: map[string]any{}})
-		sg.Outputs[i] = name
-		seen[name] = true
-	}
 }
 
 // loopOnce converts the innermost convertible loop; false when none is.

@@ -1,6 +1,7 @@
 package tfrewrite
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/tf2onnx-go/tf2onnx/graph"
@@ -555,7 +556,7 @@ func matchGRU(v *view, c *cell, hNew, hPrev string) string {
 func analyzeInput(v *view, c *cell) {
 	val := c.scatterVal
 	if p := v.prod[val]; isOp(p, "Transpose") && len(p.Inputs) == 2 {
-		if perm, ok := v.ints(p.Inputs[1]); ok && equalInts(perm, []int64{1, 0, 2}) {
+		if perm, ok := v.ints(p.Inputs[1]); ok && slices.Equal(perm, []int64{1, 0, 2}) {
 			c.batchMajor = true
 			val = p.Inputs[0]
 		}
@@ -602,18 +603,6 @@ func reversal(v *view, val string, batchMajor bool) (axis int64, lens string, ok
 		return sd, p.Inputs[1], sd == tAxis && bd == bAxis
 	}
 	return 0, "", false
-}
-
-func equalInts(a, b []int64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // tfDType is what the graph tells of a TF value's element type before
@@ -766,7 +755,7 @@ func emitRNN(g *graph.Graph, renames map[string]string, dirs []*cell) {
 			for _, t1 := range v.cons[gv] {
 				if c.batchMajor && isOp(t1, "Transpose") && len(t1.Inputs) == 2 && t1.Inputs[0] == gv {
 					perm, ok := v.ints(t1.Inputs[1])
-					if !ok || !equalInts(perm, []int64{1, 0, 2}) {
+					if !ok || !slices.Equal(perm, []int64{1, 0, 2}) {
 						continue
 					}
 					if !reversed {

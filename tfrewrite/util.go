@@ -265,22 +265,6 @@ func (e *emitter) reverseTime(x, lens string) string {
 	return e.op("Slice", nil, x, e.ints(-1), e.ints(-1<<63), e.ints(0), e.ints(-1))
 }
 
-// reserveAll records every name a graph uses, so that UniqueName avoids
-// them after the graph was assembled by hand.
-func reserveAll(g *graph.Graph) {
-	g.Reserve(g.Inputs...)
-	for c := range g.Consts {
-		g.Reserve(c)
-	}
-	for v := range g.Values {
-		g.Reserve(v)
-	}
-	for _, n := range g.Nodes {
-		g.Reserve(n.Name)
-		g.Reserve(n.Outputs...)
-	}
-}
-
 // removeNodes drops the given nodes from g.
 func removeNodes(g *graph.Graph, drop map[*graph.Node]bool) {
 	kept := g.Nodes[:0]
@@ -339,43 +323,6 @@ func sortNodes(g *graph.Graph) {
 		}
 	}
 	g.Nodes = order
-}
-
-// cloneGraph copies a graph deeply enough to be rewritten on its own:
-// node lists, attribute maps and nested subgraphs are new; constant
-// tensors are shared (they are never modified in place).
-func cloneGraph(g *graph.Graph) *graph.Graph {
-	c := graph.New(g.Name)
-	c.Opset = g.Opset
-	c.Inputs = append([]string(nil), g.Inputs...)
-	c.Outputs = append([]string(nil), g.Outputs...)
-	for k, t := range g.Consts {
-		c.Consts[k] = t
-	}
-	for k, v := range g.Values {
-		vv := *v
-		vv.Shape = v.Shape.Clone()
-		c.Values[k] = &vv
-	}
-	for _, n := range g.Nodes {
-		c.Nodes = append(c.Nodes, cloneNode(n))
-	}
-	reserveAll(c)
-	return c
-}
-
-func cloneNode(n *graph.Node) *graph.Node {
-	m := &graph.Node{Name: n.Name, Op: n.Op, Domain: n.Domain,
-		Inputs:  append([]string(nil), n.Inputs...),
-		Outputs: append([]string(nil), n.Outputs...),
-		Attrs:   make(map[string]any, len(n.Attrs))}
-	for k, a := range n.Attrs {
-		if sg, ok := a.(*graph.Graph); ok {
-			a = cloneGraph(sg)
-		}
-		m.Attrs[k] = a
-	}
-	return m
 }
 
 // replaceValue makes every reader of old read new. A graph output keeps its
