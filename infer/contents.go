@@ -276,30 +276,42 @@ func contentArith(c *ctx) {
 	}
 	out := make([]graph.Dim, n)
 	for k := range out {
-		out[k] = c.cnt(c.arith(a[min(k, len(a)-1)], b[min(k, len(b)-1)]), k)
+		x, y := a[min(k, len(a)-1)], b[min(k, len(b)-1)]
+		if isVal(x) && isVal(y) {
+			v, ok := c.arithVals(x.Size, y.Size)
+			if ok {
+				out[k] = graph.Dim{Size: v}
+				continue
+			}
+			out[k] = c.cnt(graph.Unk(), k)
+			continue
+		}
+		out[k] = c.cnt(c.arith(x, y), k)
 	}
 	c.setContents(0, out)
 }
 
-// arith is one element of contentArith: values compute, symbols go
-// through the dim algebra; an anonymous result is unknown.
+// arithVals is one element of contentArith on two values.
+func (c *ctx) arithVals(x, y int64) (int64, bool) {
+	switch c.n.Op {
+	case "Add":
+		return x + y, true
+	case "Sub":
+		return x - y, true
+	case "Mul":
+		return x * y, true
+	case "Div":
+		if y != 0 {
+			return x / y, true // C's truncation, as runtimes do
+		}
+	}
+	return 0, false
+}
+
+// arith is one element of contentArith with a symbol on one side or both:
+// the dim algebra; an anonymous result is unknown.
 func (c *ctx) arith(x, y graph.Dim) graph.Dim {
 	vx, vy := isVal(x), isVal(y)
-	if vx && vy {
-		switch c.n.Op {
-		case "Add":
-			return graph.Dim{Size: x.Size + y.Size}
-		case "Sub":
-			return graph.Dim{Size: x.Size - y.Size}
-		case "Mul":
-			return graph.Dim{Size: x.Size * y.Size}
-		case "Div":
-			if y.Size != 0 {
-				return graph.Dim{Size: x.Size / y.Size} // C's truncation, as runtimes do
-			}
-		}
-		return graph.Unk()
-	}
 	// A negative value with a symbol has no dim reading but for + and -.
 	switch c.n.Op {
 	case "Add":

@@ -12,17 +12,16 @@ import (
 // ops shaped like ONNX Loop and If whose subgraphs still hold TF ops; their
 // handlers map the subgraphs here, once the outer values they read are
 // mapped and typed.
-var controlRules = []Rule{
-	{"_OnnxLoop", MinOpset, mapLoop},
-	{"_OnnxIf", MinOpset, mapIf},
+//
+// A function, not a variable like the other families' lists: its handlers
+// map subgraphs with Apply, which reads the table, and a variable here
+// would make that an initialization cycle.
+func controlRules() []Rule {
+	return []Rule{
+		{"_OnnxLoop", MinOpset, mapLoop},
+		{"_OnnxIf", MinOpset, mapIf},
+	}
 }
-
-// applyFn is Apply, reached through a variable: the rules table refers to
-// the control-flow handlers, which map subgraphs with Apply, which reads
-// the table; a direct reference is an initialization cycle.
-var applyFn func(*graph.Graph, Options) ([]string, error)
-
-func init() { applyFn = Apply }
 
 // MapSubgraph maps the TF nodes of sg, a subgraph (Loop body, If branch)
 // of a node of outer, to ONNX nodes of the opset. sg's inputs must be typed
@@ -95,7 +94,7 @@ func mapSubgraph(sg, outer *graph.Graph, opset int, aliases map[string]string, o
 	if err := sg.TopoSort(); err != nil {
 		return err
 	}
-	if _, err := applyFn(sg, Options{Opset: opset}); err != nil {
+	if _, err := Apply(sg, Options{Opset: opset}); err != nil {
 		return err
 	}
 	sg.OwnOutputs(sg)

@@ -16,7 +16,7 @@ func Rules() []Rule {
 	rs = append(rs, nnRules...)
 	rs = append(rs, mathRules...)
 	rs = append(rs, arrayRules...)
-	rs = append(rs, controlRules...)
+	rs = append(rs, controlRules()...)
 	rs = append(rs, rnnRules...)
 	return rs
 }
