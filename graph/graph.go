@@ -31,6 +31,8 @@ const DomainTF = "org.tensorflow"
 // Reshape target), its elements as dims, known or symbolic: Contents lets
 // inference see that a Reshape to [N, H, 20] keeps the batch dim N and ends
 // in 20 although the target is computed at run time. nil when unknown.
+// An element with no name is the value Size, which may be negative (the -1
+// of a Reshape target); an element of unknown value is always named.
 type Value struct {
 	DType    DType
 	Shape    Shape

@@ -10,6 +10,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/tf2onnx-go/tf2onnx/frozen"
+	"github.com/tf2onnx-go/tf2onnx/internal/pb/onnxpb"
 	"github.com/tf2onnx-go/tf2onnx/internal/pb/tfpb"
 )
 
@@ -158,5 +159,43 @@ node { name: "g1" op: "OtherOp" input: "f2" }`)),
 				}
 			}
 		})
+	}
+}
+
+// TestContinueOnError keeps unsupported ops as org.tensorflow nodes, warns
+// once per op type, and still writes the model.
+func TestContinueOnError(t *testing.T) {
+	dir := t.TempDir()
+	pb := writeFile(t, dir, "u.pbtxt", []byte(goodPbtxt+`
+node { name: "f1" op: "FancyOp" input: "output" attr { key: "T" value { type: DT_FLOAT } } }
+node { name: "f2" op: "FancyOp" input: "f1" attr { key: "T" value { type: DT_FLOAT } } }
+node { name: "last" op: "Relu" input: "f2" attr { key: "T" value { type: DT_FLOAT } } }`))
+	out := filepath.Join(dir, "u.onnx")
+	code, _, stderr := runCLI("--graphdef", pb, "--inputs", "x:0", "--outputs", "last:0", "--output", out, "--continue-on-error")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, `warning: kept 2 FancyOp node(s) in domain org.tensorflow (e.g. "f1")`) {
+		t.Errorf("warning: %q", stderr)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &onnxpb.ModelProto{}
+	if err := proto.Unmarshal(data, m); err != nil {
+		t.Fatal(err)
+	}
+	kept, hasDomain := 0, false
+	for _, n := range m.Graph.Node {
+		if n.Domain == "org.tensorflow" && n.OpType == "FancyOp" {
+			kept++
+		}
+	}
+	for _, o := range m.OpsetImport {
+		hasDomain = hasDomain || o.Domain == "org.tensorflow"
+	}
+	if kept != 2 || !hasDomain {
+		t.Errorf("kept %d FancyOp nodes, opset import of the domain: %v", kept, hasDomain)
 	}
 }

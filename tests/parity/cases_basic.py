@@ -37,3 +37,27 @@ def _placeholder_with_default(listed):
 
 _register(Case(name="basic_placeholder_with_default_unlisted", build=_placeholder_with_default(False)))
 _register(Case(name="basic_placeholder_with_default_listed", build=_placeholder_with_default(True)))
+
+
+def _conv_net(x):
+    w = tf.constant(f32(3, 3, 3, 4, seed=2))
+    y = tf.nn.relu(tf.nn.conv2d(x, w, strides=1, padding="SAME") + tf.constant(f32(4, seed=3)))
+    return tf.nn.max_pool2d(y, 2, 2, "VALID"), tf.reduce_mean(y, axis=[1, 2])
+
+
+def _nchw_check(model, opset):
+    from harness import op_counts
+
+    n = op_counts(model).get("Transpose", 0)
+    if n != 0:
+        raise AssertionError(f"{n} Transpose nodes left; an NCHW boundary around NHWC convs should cancel them all")
+
+
+# --inputs-as-nchw / --outputs-as-nchw: the model takes and gives NCHW; the
+# converter's own NHWC transposes cancel against the boundary ones.
+graph_case("cli_inputs_outputs_as_nchw", {"x": f32(2, 8, 8, 3)}, inputs_as_nchw=("x:0",),
+           outputs_as_nchw=("MaxPool2d:0",), check=_nchw_check)(_conv_net)
+
+# --rename-inputs / --rename-outputs give the model's boundary new names.
+graph_case("cli_rename", {"x": f32(1, 6, 6, 3)}, rename_inputs=("image",),
+           rename_outputs=("pooled", "mean"))(_conv_net)

@@ -38,6 +38,12 @@ class Case:
     why_tolerance: str = ""  # required when rtol/atol are looser than 1e-5
     min_opset: int = 13
     extra_flags: tuple = ()
+    # CLI layout and naming options: the harness passes the flags and adapts
+    # the feeds and the expected outputs (NHWC↔NCHW transposes, new names).
+    inputs_as_nchw: tuple = ()
+    outputs_as_nchw: tuple = ()
+    rename_inputs: tuple = ()
+    rename_outputs: tuple = ()
     check: Callable | None = None  # check(onnx.ModelProto, opset) raises on failure
 
 
@@ -168,13 +174,32 @@ def compare(name, want, got, rtol, atol):
     return float(np.nanmax(np.abs(got.astype(np.float64) - want.astype(np.float64))))
 
 
-def run_onnx(onnx_path, built: Built, rename=None):
+def cli_flags(case: Case):
+    flags = list(case.extra_flags)
+    for flag, vals in (("--inputs-as-nchw", case.inputs_as_nchw), ("--outputs-as-nchw", case.outputs_as_nchw),
+                       ("--rename-inputs", case.rename_inputs), ("--rename-outputs", case.rename_outputs)):
+        if vals:
+            flags += [flag, ",".join(vals)]
+    return flags
+
+
+def run_onnx(onnx_path, built: Built, case: Case):
+    """Runs the model on the case's feeds, adapted to its layout and naming
+    options; returns the outputs in TF's layout and the model's output names."""
     so = ort.SessionOptions()
     so.log_severity_level = 3
     sess = ort.InferenceSession(onnx_path, so, providers=["CPUExecutionProvider"])
-    feeds = dict(built.feeds)
+    feeds = {}
+    for i, (name, arr) in enumerate(built.feeds.items()):
+        if name in case.inputs_as_nchw:
+            arr = np.transpose(arr, (0, 3, 1, 2))
+        feeds[case.rename_inputs[i] if case.rename_inputs else name] = arr
     names = [o.name for o in sess.get_outputs()]
-    return sess.run(names, feeds), names
+    outs = sess.run(names, feeds)
+    for i, tf_name in enumerate(built.outputs):
+        if tf_name in case.outputs_as_nchw:
+            outs[i] = np.transpose(outs[i], (0, 2, 3, 1))
+    return outs, names
 
 
 def run_case(case: Case, opsets=OPSETS, workdir=None):
@@ -195,14 +220,15 @@ def run_case(case: Case, opsets=OPSETS, workdir=None):
                 continue
             out = os.path.join(d, f"{case.name}_{opset}.onnx")
             try:
-                convert(pb, out, built, opset, case.extra_flags)
+                convert(pb, out, built, opset, cli_flags(case))
                 model = onnx.load(out)
                 onnx.checker.check_model(model, full_check=True)
                 if case.check:
                     case.check(model, opset)
-                got, names = run_onnx(out, built)
-                if names != list(built.outputs):
-                    raise Failure(f"output names {names}, want {built.outputs}")
+                got, names = run_onnx(out, built, case)
+                want_names = list(case.rename_outputs) if case.rename_outputs else list(built.outputs)
+                if names != want_names:
+                    raise Failure(f"output names {names}, want {want_names}")
                 worst = 0.0
                 for n, w, g_ in zip(names, want, got):
                     worst = max(worst, compare(n, w, g_, case.rtol, case.atol))
