@@ -7,7 +7,7 @@ package graph
 func (g *Graph) Clone() *Graph {
 	c := New(g.Name)
 	c.Opset = g.Opset
-	c.syms = g.syms
+	c.syms = g.syms.clone()
 	c.Inputs = append([]string(nil), g.Inputs...)
 	c.Outputs = append([]string(nil), g.Outputs...)
 	for k, t := range g.Consts {

@@ -106,3 +106,20 @@ func (g *Graph) ShareSyms(outer *Graph) {
 	r.syms.n = max(r.syms.n, g.syms.n)
 	g.syms = symTable{outer: outer}
 }
+
+// clone copies the table for a cloned graph: the same counter, keys and
+// enclosing graph, in maps of its own so that the two graphs mint apart.
+func (t symTable) clone() symTable {
+	c := t
+	if t.byKey != nil {
+		c.byKey = make(map[string]Dim, len(t.byKey))
+		c.keyOf = make(map[string]string, len(t.keyOf))
+		for k, v := range t.byKey {
+			c.byKey[k] = v
+		}
+		for k, v := range t.keyOf {
+			c.keyOf[k] = v
+		}
+	}
+	return c
+}

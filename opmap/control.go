@@ -94,6 +94,7 @@ func mapSubgraph(sg, outer *graph.Graph, opset int, aliases map[string]string, o
 	if err := sg.TopoSort(); err != nil {
 		return err
 	}
+	sg.ShareSyms(outer) // symbols minted in the body cannot clash with the outer graph's
 	if _, err := Apply(sg, Options{Opset: opset}); err != nil {
 		return err
 	}
