@@ -29,6 +29,7 @@ func Passes() []Pass {
 		{"transpose", "cancel inverse Transpose pairs, merge consecutive and duplicate Transposes, drop identity ones, " +
 			"and push Transposes down through layout-free ops (elementwise, Concat, Softmax, ReduceX, ArgMax, Pad, Slice) " +
 			"when that adds none", transposePass},
+		{"static-reshape", "give a Reshape whose target is computed from shapes a constant target, when inference knows the target's dims", staticReshape},
 		{"simplify-shapes", "collapse Reshape chains, drop Reshapes and Casts that change nothing, cancel Unsqueeze/Squeeze pairs", simplifyShapes},
 		{"fuse-conv", "fold a per-channel Add/Sub/Mul and an inference BatchNormalization after a Conv or ConvTranspose into its weights and bias", fuseConv},
 		{"fuse-gemm", "turn MatMul of a rank-2 input by a constant matrix, plus a constant bias, into Gemm", fuseGemm},
