@@ -9,7 +9,6 @@ import (
 
 	"github.com/tf2onnx-go/tf2onnx/frozen"
 	"github.com/tf2onnx-go/tf2onnx/graph"
-	"github.com/tf2onnx-go/tf2onnx/optimize"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden dumps under testdata/")
@@ -60,7 +59,7 @@ func golden(t *testing.T, name, got string) {
 // weights, and LogSoftmax; the dump is the readable record of that.
 func TestLeNetGolden(t *testing.T) {
 	m, passes := convertFile(t, "../testdata/lenet/lenet_tf.pb", "Placeholder:0", "output:0", Options{})
-	golden(t, "lenet.golden", optimize.Dump(m.Graph))
+	golden(t, "lenet.golden", m.Graph.Dump())
 	if passes[0] != "extract" || !strings.Contains(strings.Join(passes, " "), "map") {
 		t.Errorf("passes seen: %v", passes)
 	}

@@ -116,7 +116,7 @@ func optimizeAndCheck(t *testing.T, name string, g *graph.Graph, passes []Pass) 
 	}
 	ins := append([]string{}, g.Inputs...)
 	outs := append([]string{}, g.Outputs...)
-	before := Dump(g)
+	before := g.Dump()
 	err = Run(g, 17, passes, func(pass string, g *graph.Graph) error {
 		return g.Verify(graph.VerifyOptions{NeedDTypes: true})
 	})
@@ -129,15 +129,15 @@ func optimizeAndCheck(t *testing.T, name string, g *graph.Graph, passes []Pass) 
 	// A fixed point: no pass finds more to do.
 	for _, p := range passes {
 		if c, err := p.Run(g, 17); err != nil || c {
-			t.Errorf("pass %s still changes the optimized graph (err %v):\n%s", p.Name, err, Dump(g))
+			t.Errorf("pass %s still changes the optimized graph (err %v):\n%s", p.Name, err, g.Dump())
 		}
 	}
 	got, err := evalGraph(g, feeds)
 	if err != nil {
-		t.Fatalf("%v\n%s", err, Dump(g))
+		t.Fatalf("%v\n%s", err, g.Dump())
 	}
 	sameValues(t, want, got)
-	text := "# before\n" + before + "\n# after\n" + Dump(g)
+	text := "# before\n" + before + "\n# after\n" + g.Dump()
 	golden(t, name, text)
 	return g
 }
@@ -170,7 +170,7 @@ func wantCounts(t *testing.T, g *graph.Graph, want map[string]int) {
 	got := counts(g)
 	for op, n := range want {
 		if got[op] != n {
-			t.Errorf("%d %s nodes, want %d\n%s", got[op], op, n, Dump(g))
+			t.Errorf("%d %s nodes, want %d\n%s", got[op], op, n, g.Dump())
 		}
 	}
 }
@@ -235,7 +235,7 @@ func TestTransposeCancelWithOtherReaders(t *testing.T) {
 	optimizeAndCheck(t, "cancel_multi", g, Passes())
 	wantCounts(t, g, map[string]int{"Transpose": 1})
 	if n := nodeByOp(g, "Transpose"); n.Outputs[0] != "s" {
-		t.Errorf("the Transpose should produce the output s:\n%s", Dump(g))
+		t.Errorf("the Transpose should produce the output s:\n%s", g.Dump())
 	}
 }
 
@@ -263,7 +263,7 @@ func TestTransposeToOutputKeepsName(t *testing.T) {
 	optimizeAndCheck(t, "to_output", g, Passes())
 	n := nodeByOp(g, "Transpose")
 	if n == nil || n.Outputs[0] != "out" {
-		t.Errorf("want the Transpose to produce out:\n%s", Dump(g))
+		t.Errorf("want the Transpose to produce out:\n%s", g.Dump())
 	}
 }
 
@@ -277,7 +277,7 @@ func TestTransposeNotPushedWhenShared(t *testing.T) {
 	optimizeAndCheck(t, "shared", g, Passes())
 	wantCounts(t, g, map[string]int{"Transpose": 1})
 	if n := nodeByOp(g, "Transpose"); n.Inputs[0] != "x" {
-		t.Errorf("the Transpose should not move:\n%s", Dump(g))
+		t.Errorf("the Transpose should not move:\n%s", g.Dump())
 	}
 }
 
@@ -377,7 +377,7 @@ func TestTransposeReduce(t *testing.T) {
 	optimizeAndCheck(t, "reduce", g, Passes())
 	wantCounts(t, g, map[string]int{"Transpose": 1})
 	if n := nodeByOp(g, "Transpose"); n.Outputs[0] != "out2" {
-		t.Errorf("only the keepdims branch needs a Transpose, at its end:\n%s", Dump(g))
+		t.Errorf("only the keepdims branch needs a Transpose, at its end:\n%s", g.Dump())
 	}
 }
 
@@ -411,7 +411,7 @@ func TestTransposeResidual(t *testing.T) {
 	wantCounts(t, g, map[string]int{"Transpose": 2})
 	for _, n := range g.Nodes {
 		if n.Op == "Transpose" && n.Outputs[0] != "out" && n.Inputs[0] != "pre" {
-			t.Errorf("Transposes should sit at the edges:\n%s", Dump(g))
+			t.Errorf("Transposes should sit at the edges:\n%s", g.Dump())
 		}
 	}
 }
@@ -602,7 +602,7 @@ func TestIdentityBeforeOutput(t *testing.T) {
 	optimizeAndCheck(t, "identity", g, Passes())
 	wantCounts(t, g, map[string]int{"Identity": 1, "Relu": 1})
 	if nodeByOp(g, "Relu").Outputs[0] != "out" {
-		t.Errorf("Relu should produce out now:\n%s", Dump(g))
+		t.Errorf("Relu should produce out now:\n%s", g.Dump())
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 
 	"github.com/tf2onnx-go/tf2onnx/convert"
 	"github.com/tf2onnx-go/tf2onnx/frozen"
+	"github.com/tf2onnx-go/tf2onnx/graph"
 	"github.com/tf2onnx-go/tf2onnx/onnxio"
 	"github.com/tf2onnx-go/tf2onnx/opmap"
 )
@@ -115,6 +116,7 @@ func convertFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "continue-on-error", Aliases: []string{"continue_on_error"}, Usage: "keep unsupported ops as nodes in domain org.tensorflow and warn, instead of failing"},
 		&cli.BoolFlag{Name: "verbose", Usage: "print each stage and the op counts"},
 		&cli.BoolFlag{Name: "debug", Usage: "verify the graph after every pass and name the pass that broke it"},
+		&cli.StringFlag{Name: "dump-after", Aliases: []string{"dump_after"}, Usage: "print the graph as text on stderr after the named pass (extract, a rewrite, map, an optimizer pass) or after every pass (all)"},
 		&cli.BoolFlag{Name: "cost", Usage: "print the cost report of the converted model"},
 	}, costFlags()...)
 }
@@ -160,6 +162,13 @@ func convertAction(c *cli.Context) error {
 	}
 	if opts.Opset < opmap.MinOpset || opts.Opset > opmap.MaxOpset {
 		return &convert.OpsetError{Opset: opts.Opset}
+	}
+	if pass := c.String("dump-after"); pass != "" {
+		opts.AfterPass = func(name string, g *graph.Graph) {
+			if pass == "all" || pass == name {
+				fmt.Fprintf(c.App.ErrWriter, "# after %s\n%s\n", name, g.Dump())
+			}
+		}
 	}
 	verbose := c.Bool("verbose")
 	logf := func(format string, args ...any) {

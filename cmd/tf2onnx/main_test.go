@@ -199,3 +199,15 @@ node { name: "last" op: "Relu" input: "f2" attr { key: "T" value { type: DT_FLOA
 		t.Errorf("kept %d FancyOp nodes, opset import of the domain: %v", kept, hasDomain)
 	}
 }
+
+func TestDumpAfter(t *testing.T) {
+	dir := t.TempDir()
+	pb := writeFile(t, dir, "g.pb", binaryGraph(t, goodPbtxt))
+	code, _, stderr := runCLI("--graphdef", pb, "--inputs", "x:0", "--outputs", "output:0", "--output", filepath.Join(dir, "g.onnx"), "--dump-after", "map")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "# after map\ngraph tf2onnx\n  input x:0: float32[x_dim0,3]") || !strings.Contains(stderr, "= Relu(x:0)") {
+		t.Errorf("dump: %q", stderr)
+	}
+}

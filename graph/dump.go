@@ -1,24 +1,22 @@
-package optimize
+package graph
 
 import (
 	"fmt"
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/tf2onnx-go/tf2onnx/graph"
 )
 
 // Dump writes a graph as deterministic, readable text: inputs, constants
 // (sorted by name; up to 8 values shown), nodes in order with their sorted
 // attributes, and outputs. Golden files of tests hold these dumps.
-func Dump(g *graph.Graph) string {
+func (g *Graph) Dump() string {
 	var b strings.Builder
 	dumpGraph(&b, g, "")
 	return b.String()
 }
 
-func dumpGraph(b *strings.Builder, g *graph.Graph, indent string) {
+func dumpGraph(b *strings.Builder, g *Graph, indent string) {
 	fmt.Fprintf(b, "%sgraph %s\n", indent, g.Name)
 	for _, in := range g.Inputs {
 		fmt.Fprintf(b, "%s  input %s: %s\n", indent, in, typeString(g, in))
@@ -42,10 +40,10 @@ func dumpGraph(b *strings.Builder, g *graph.Graph, indent string) {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
-		var subs []*graph.Graph
+		var subs []*Graph
 		var attrs []string
 		for _, k := range keys {
-			if sg, ok := n.Attrs[k].(*graph.Graph); ok {
+			if sg, ok := n.Attrs[k].(*Graph); ok {
 				subs = append(subs, sg)
 				attrs = append(attrs, k+"=<graph "+sg.Name+">")
 				continue
@@ -65,21 +63,21 @@ func dumpGraph(b *strings.Builder, g *graph.Graph, indent string) {
 	}
 }
 
-func typeString(g *graph.Graph, v string) string {
+func typeString(g *Graph, v string) string {
 	return g.DTypeOf(v).String() + g.ShapeOf(v).String()
 }
 
-func tensorString(t *graph.Tensor) string {
-	s := t.DType.String() + graph.ShapeOf(t.Dims...).String()
-	if t.DType == graph.String {
+func tensorString(t *Tensor) string {
+	s := t.DType.String() + ShapeOf(t.Dims...).String()
+	if t.DType == String {
 		return s
 	}
-	if elemSize(t) == 0 {
+	if t.DType.Size() == 0 || int64(len(t.Data)) != t.NumElements()*int64(t.DType.Size()) {
 		return s + " <bad data>"
 	}
 	n := t.NumElements()
 	var vals []string
-	if t.DType.IsInt() || t.DType == graph.Bool {
+	if t.DType.IsInt() || t.DType == Bool {
 		for i, v := range t.Int64s() {
 			if i == 8 {
 				break
@@ -118,7 +116,7 @@ func attrString(v any) string {
 			parts[i] = strconv.FormatFloat(float64(e), 'g', -1, 32)
 		}
 		return "[" + strings.Join(parts, ",") + "]"
-	case *graph.Tensor:
+	case *Tensor:
 		return tensorString(x)
 	}
 	return fmt.Sprint(v)
