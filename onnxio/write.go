@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
@@ -216,18 +217,97 @@ func attrProto(name string, v any, custom bool) (*onnxpb.AttributeProto, error) 
 	return a, nil
 }
 
+// WriteOptions say how Write lays out the weights.
+type WriteOptions struct {
+	// ExternalData puts every initializer of at least externalMin bytes in
+	// a file beside the model (<model>.data, ONNX's external-data layout:
+	// data_location EXTERNAL, with location, offset and length). Write turns
+	// it on by itself when the model would pass protobuf's 2 GB cap.
+	ExternalData bool
+}
+
+// protobufCap is the size past which protobuf readers refuse a message; a
+// margin below 2 GiB leaves room for the graph's own fields.
+const protobufCap = 2<<30 - 64<<20
+
+// externalMin: smaller initializers stay inline, as onnx's own converter
+// does (its default size_threshold is 1 KiB).
+const externalMin = 1024
+
+// externalAlign aligns each external tensor to a page, so readers can map it.
+const externalAlign = 4096
+
 // Write serializes the model to path atomically: nothing appears at path
 // unless the whole file was written. Initializers are streamed one by one
 // from the tensors' own bytes, so writing never holds a second copy of the
-// weights (peak memory stays near the model's size). Returns the file size.
-func Write(path string, m *onnxpb.ModelProto) (int64, error) {
+// weights (peak memory stays near the model's size). With external data,
+// the data file is written (atomically too) before the model that points
+// into it. Returns the size of the model file plus its data file.
+func Write(path string, m *onnxpb.ModelProto, opts WriteOptions) (int64, error) {
+	var raw int64
+	for _, tp := range m.GetGraph().GetInitializer() {
+		raw += int64(len(tp.RawData))
+	}
+	var ext *externalLayout
+	if opts.ExternalData || raw > protobufCap {
+		var err error
+		if ext, err = writeExternal(path, m); err != nil {
+			return 0, err
+		}
+	}
 	var size int64
 	err := writeAtomic(path, func(w io.Writer) error {
-		n, err := encodeModel(w, m)
+		n, err := encodeModel(w, m, ext)
 		size = n
 		return err
 	})
+	if ext != nil {
+		size += ext.size
+	}
 	return size, err
+}
+
+// externalLayout records where each initializer's bytes went in the data
+// file (by initializer index).
+type externalLayout struct {
+	location string
+	offset   map[int]int64
+	size     int64
+}
+
+// place reports the data-file offset of initializer i, if it went there.
+func (l *externalLayout) place(i int) (int64, bool) {
+	if l == nil {
+		return 0, false
+	}
+	off, ok := l.offset[i]
+	return off, ok
+}
+
+func writeExternal(path string, m *onnxpb.ModelProto) (*externalLayout, error) {
+	lay := &externalLayout{location: filepath.Base(path) + ".data", offset: map[int]int64{}}
+	err := writeAtomic(filepath.Join(filepath.Dir(path), lay.location), func(w io.Writer) error {
+		bw := bufio.NewWriterSize(w, 1<<20)
+		pad := make([]byte, externalAlign)
+		for i, tp := range m.Graph.Initializer {
+			if len(tp.RawData) < externalMin {
+				continue
+			}
+			if r := lay.size % externalAlign; r != 0 {
+				if _, err := bw.Write(pad[:externalAlign-r]); err != nil {
+					return err
+				}
+				lay.size += externalAlign - r
+			}
+			lay.offset[i] = lay.size
+			if _, err := bw.Write(tp.RawData); err != nil {
+				return err
+			}
+			lay.size += int64(len(tp.RawData))
+		}
+		return bw.Flush()
+	})
+	return lay, err
 }
 
 // encodeModel writes m in protobuf wire format: the model's own fields, then
@@ -235,7 +315,9 @@ func Write(path string, m *onnxpb.ModelProto) (int64, error) {
 // (graph field 5), each initializer's raw_data (tensor field 9) last. Field
 // order is free in the wire format; readers take these bytes as the same
 // message proto.Marshal would give.
-func encodeModel(w io.Writer, m *onnxpb.ModelProto) (int64, error) {
+// With ext, the initializers it placed carry external_data entries instead
+// of raw_data.
+func encodeModel(w io.Writer, m *onnxpb.ModelProto, ext *externalLayout) (int64, error) {
 	det := proto.MarshalOptions{Deterministic: true}
 	g := m.Graph
 	inits := g.GetInitializer()
@@ -263,21 +345,32 @@ func encodeModel(w io.Writer, m *onnxpb.ModelProto) (int64, error) {
 	parts := make([]part, len(inits))
 	graphLen := int64(len(shellBytes))
 	for i, tp := range inits {
-		hb, err := det.Marshal(&onnxpb.TensorProto{
+		head := &onnxpb.TensorProto{
 			Dims: tp.Dims, DataType: tp.DataType, Segment: tp.Segment, FloatData: tp.FloatData,
 			Int32Data: tp.Int32Data, StringData: tp.StringData, Int64Data: tp.Int64Data, Name: tp.Name,
 			DocString: tp.DocString, ExternalData: tp.ExternalData, DataLocation: tp.DataLocation,
 			DoubleData: tp.DoubleData, Uint64Data: tp.Uint64Data, MetadataProps: tp.MetadataProps,
-		})
+		}
+		raw := tp.RawData
+		if off, ok := ext.place(i); ok {
+			head.DataLocation = onnxpb.TensorProto_EXTERNAL
+			head.ExternalData = []*onnxpb.StringStringEntryProto{
+				{Key: "location", Value: ext.location},
+				{Key: "offset", Value: strconv.FormatInt(off, 10)},
+				{Key: "length", Value: strconv.Itoa(len(raw))},
+			}
+			raw = nil
+		}
+		hb, err := det.Marshal(head)
 		if err != nil {
 			return 0, err
 		}
-		if len(tp.RawData) > 0 {
+		if len(raw) > 0 {
 			hb = protowire.AppendTag(hb, 9, protowire.BytesType)
-			hb = protowire.AppendVarint(hb, uint64(len(tp.RawData)))
+			hb = protowire.AppendVarint(hb, uint64(len(raw)))
 		}
-		parts[i] = part{hb, tp.RawData}
-		n := int64(len(hb) + len(tp.RawData))
+		parts[i] = part{hb, raw}
+		n := int64(len(hb) + len(raw))
 		graphLen += int64(protowire.SizeTag(5)+protowire.SizeVarint(uint64(n))) + n
 	}
 	bw := bufio.NewWriterSize(w, 1<<20)

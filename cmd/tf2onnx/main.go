@@ -114,6 +114,7 @@ func convertFlags() []cli.Flag {
 		&cli.StringFlag{Name: "rename-inputs", Aliases: []string{"rename_inputs"}, Usage: "new names for the inputs, in --inputs order"},
 		&cli.StringFlag{Name: "rename-outputs", Aliases: []string{"rename_outputs"}, Usage: "new names for the outputs, in --outputs order"},
 		&cli.BoolFlag{Name: "continue-on-error", Aliases: []string{"continue_on_error"}, Usage: "keep unsupported ops as nodes in domain org.tensorflow and warn, instead of failing"},
+		&cli.BoolFlag{Name: "large-model", Aliases: []string{"large_model", "external-data"}, Usage: "write weights of 1 KiB and more to <output>.data beside the model (ONNX external data; automatic past protobuf's 2 GB cap)"},
 		&cli.BoolFlag{Name: "verbose", Usage: "print each stage and the op counts"},
 		&cli.BoolFlag{Name: "debug", Usage: "verify the graph after every pass and name the pass that broke it"},
 		&cli.StringFlag{Name: "dump-after", Aliases: []string{"dump_after"}, Usage: "print the graph as text on stderr after the named pass (extract, a rewrite, map, an optimizer pass) or after every pass (all)"},
@@ -193,7 +194,7 @@ func convertAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	size, err := onnxio.Write(out, mp)
+	size, err := onnxio.Write(out, mp, onnxio.WriteOptions{ExternalData: c.Bool("large-model")})
 	if err != nil {
 		return writeError{err}
 	}

@@ -61,3 +61,7 @@ graph_case("cli_inputs_outputs_as_nchw", {"x": f32(2, 8, 8, 3)}, inputs_as_nchw=
 # --rename-inputs / --rename-outputs give the model's boundary new names.
 graph_case("cli_rename", {"x": f32(1, 6, 6, 3)}, rename_inputs=("image",),
            rename_outputs=("pooled", "mean"))(_conv_net)
+
+# --large-model (ONNX external data): the weights live in <model>.data; the
+# checker and onnxruntime read them from beside the model.
+graph_case("cli_large_model_external_data", {"x": f32(1, 8, 8, 3)}, extra_flags=("--large-model",))(_conv_net)

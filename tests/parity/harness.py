@@ -221,6 +221,11 @@ def run_case(case: Case, opsets=OPSETS, workdir=None):
             out = os.path.join(d, f"{case.name}_{opset}.onnx")
             try:
                 convert(pb, out, built, opset, cli_flags(case))
+                if "--large-model" in case.extra_flags:
+                    inline = onnx.load(out, load_external_data=False)
+                    external = [t.name for t in inline.graph.initializer if t.data_location == onnx.TensorProto.EXTERNAL]
+                    if not external or not os.path.exists(out + ".data"):
+                        raise Failure("--large-model wrote no external data")
                 model = onnx.load(out)
                 onnx.checker.check_model(model, full_check=True)
                 if case.check:
