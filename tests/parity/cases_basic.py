@@ -64,4 +64,7 @@ graph_case("cli_rename", {"x": f32(1, 6, 6, 3)}, rename_inputs=("image",),
 
 # --large-model (ONNX external data): the weights live in <model>.data; the
 # checker and onnxruntime read them from beside the model.
-graph_case("cli_large_model_external_data", {"x": f32(1, 8, 8, 3)}, extra_flags=("--large-model",))(_conv_net)
+@graph_case("cli_large_model_external_data", {"x": f32(1, 8, 8, 3)}, extra_flags=("--large-model",))
+def _(x):
+    w = tf.constant(f32(3, 3, 3, 64, seed=4))  # 6.9 kB: over the 1 KiB threshold
+    return tf.nn.relu(tf.nn.conv2d(x, w, strides=1, padding="SAME") + tf.constant(f32(64, seed=6)))
