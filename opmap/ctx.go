@@ -60,6 +60,39 @@ func (c *Ctx) ConstInts(v string) ([]int64, bool) {
 	return t.Int64s(), true
 }
 
+// KnownInts returns the elements of a 1-D integer value that are known
+// before run time, -1 for the others: shape vectors such as
+// stack([tf.shape(x)[0], 8, 8, 2]) whose pieces are constants but for the
+// batch (inference tracks them as the value's Contents). ok is false when
+// even the length is unknown.
+func (c *Ctx) KnownInts(v string) ([]int64, bool) {
+	if vals, ok := c.ConstInts(v); ok {
+		return vals, true
+	}
+	if val := c.G.Value(v); val != nil && val.Contents != nil {
+		out := make([]int64, len(val.Contents))
+		for i, d := range val.Contents {
+			out[i] = -1
+			if d.Known() {
+				out[i] = d.Size
+			}
+		}
+		return out, true
+	}
+	s := c.Shape(v)
+	switch {
+	case s.Rank() == 0:
+		return []int64{-1}, true
+	case s.Rank() == 1 && s.Dims[0].Known():
+		out := make([]int64, s.Dims[0].Size)
+		for i := range out {
+			out[i] = -1
+		}
+		return out, true
+	}
+	return nil, false
+}
+
 // Errorf makes an error about the node being mapped.
 func (c *Ctx) Errorf(format string, args ...any) error {
 	return fmt.Errorf(format, args...)

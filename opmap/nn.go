@@ -217,7 +217,7 @@ func nnConvBackpropInput(spatial int) Handler {
 		in := nnSpatialDims(c.Shape(dy), rank, cf)
 		// The spatial output sizes are often known even when the batch
 		// entry is computed (Keras builds stack([batch, h, w, c])).
-		outSizes, sizesKnown := nnKnownElems(c, sizes)
+		outSizes, sizesKnown := c.KnownInts(sizes)
 		if sizesKnown && len(outSizes) != rank {
 			return fmt.Errorf("input_sizes has %d entries for rank-%d data", len(outSizes), rank)
 		}
