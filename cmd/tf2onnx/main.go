@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -114,6 +115,7 @@ func convertFlags() []cli.Flag {
 		&cli.StringFlag{Name: "rename-inputs", Aliases: []string{"rename_inputs"}, Usage: "new names for the inputs, in --inputs order"},
 		&cli.StringFlag{Name: "rename-outputs", Aliases: []string{"rename_outputs"}, Usage: "new names for the outputs, in --outputs order"},
 		&cli.BoolFlag{Name: "continue-on-error", Aliases: []string{"continue_on_error"}, Usage: "keep unsupported ops as nodes in domain org.tensorflow and warn, instead of failing"},
+		&cli.StringFlag{Name: "extra-opset", Aliases: []string{"extra_opset"}, Usage: "extra opset imports for the model, comma separated `DOMAIN:VERSION` (e.g. ai.onnx.contrib:1)"},
 		&cli.BoolFlag{Name: "large-model", Aliases: []string{"large_model", "external-data"}, Usage: "write weights of 1 KiB and more to <output>.data beside the model (ONNX external data; automatic past protobuf's 2 GB cap)"},
 		&cli.BoolFlag{Name: "verbose", Usage: "print each stage and the op counts"},
 		&cli.BoolFlag{Name: "debug", Usage: "verify the graph after every pass and name the pass that broke it"},
@@ -190,7 +192,11 @@ func convertAction(c *cli.Context) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	mp, err := onnxio.ToProto(model.Graph, onnxio.ModelInfo{Producer: "tf2onnx-go", Version: version, Opset: model.Opset, ExtraDomains: model.ExtraDomains})
+	domains, err := extraOpsets(c.String("extra-opset"), model.ExtraDomains)
+	if err != nil {
+		return err
+	}
+	mp, err := onnxio.ToProto(model.Graph, onnxio.ModelInfo{Producer: "tf2onnx-go", Version: version, Opset: model.Opset, ExtraDomains: domains})
 	if err != nil {
 		return err
 	}
@@ -221,4 +227,25 @@ func humanBytes(n int64) string {
 		return fmt.Sprintf("%.1f kB (%d bytes)", float64(n)/1e3, n)
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// extraOpsets merges --extra-opset DOMAIN:VERSION entries into the opset
+// imports the conversion needs.
+func extraOpsets(flag string, have map[string]int) (map[string]int, error) {
+	out := map[string]int{}
+	for d, v := range have {
+		out[d] = v
+	}
+	for _, item := range splitList(flag) {
+		i := strings.LastIndexByte(item, ':')
+		v, err := strconv.Atoi(item[i+1:])
+		if i <= 0 || err != nil || v < 1 {
+			return nil, usageError{fmt.Errorf("--extra-opset: %q is not DOMAIN:VERSION (e.g. ai.onnx.contrib:1)", item)}
+		}
+		if item[:i] == "" || item[:i] == "ai.onnx" {
+			return nil, usageError{fmt.Errorf("--extra-opset: the default domain's version is --opset")}
+		}
+		out[item[:i]] = v
+	}
+	return out, nil
 }

@@ -211,3 +211,29 @@ func TestDumpAfter(t *testing.T) {
 		t.Errorf("dump: %q", stderr)
 	}
 }
+
+func TestExtraOpset(t *testing.T) {
+	dir := t.TempDir()
+	pb := writeFile(t, dir, "g.pb", binaryGraph(t, goodPbtxt))
+	out := filepath.Join(dir, "g.onnx")
+	code, _, stderr := runCLI("--graphdef", pb, "--inputs", "x:0", "--outputs", "output:0", "--output", out, "--extra_opset", "ai.onnx.contrib:1,com.microsoft:1")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	data, _ := os.ReadFile(out)
+	m := &onnxpb.ModelProto{}
+	if err := proto.Unmarshal(data, m); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int64{}
+	for _, o := range m.OpsetImport {
+		got[o.Domain] = o.Version
+	}
+	if got[""] != 17 || got["ai.onnx.contrib"] != 1 || got["com.microsoft"] != 1 {
+		t.Errorf("opset imports %v", got)
+	}
+	code, _, stderr = runCLI("--graphdef", pb, "--inputs", "x:0", "--outputs", "output:0", "--output", filepath.Join(dir, "h.onnx"), "--extra-opset", "contrib")
+	if code != 2 || !strings.Contains(stderr, `--extra-opset: "contrib" is not DOMAIN:VERSION`) {
+		t.Errorf("bad --extra-opset: exit %d %q", code, stderr)
+	}
+}
