@@ -184,7 +184,7 @@ func Apply(g *graph.Graph, opts Options) (warnings []string, err error) {
 		h, ok := lookup(n.Op, opts.Opset)
 		if ok {
 			c.Node = n
-			if err := h(c); err != nil {
+			if err := callHandler(h, c); err != nil {
 				errs = append(errs, &NodeError{Node: n.Name, Op: n.Op, Err: err})
 				c.out = c.out[:mark]
 				ok = false
@@ -309,4 +309,16 @@ func (p *pruner) shared(t *graph.Tensor) bool {
 		}
 	}
 	return false
+}
+
+// callHandler runs a handler, turning a panic (a handler bug on an input it
+// did not foresee) into an error about that node, so the user learns which
+// node and every other problem is still reported.
+func callHandler(h Handler, c *Ctx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error in the %s handler: %v (please report this with the model)", c.Node.Op, r)
+		}
+	}()
+	return h(c)
 }

@@ -1,0 +1,2 @@
+x:0
+while/Exit_1:0
