@@ -1,23 +1,40 @@
 package opmap
 
-// Rules is the one table of TF op → handler. Simple 1:1 mappings are data
-// (unaryOps, binaryOps); everything else is a handler in its family file.
-// A TF op may appear more than once with different Since opsets; the rule
-// with the highest Since not above the target opset wins.
-func Rules() []Rule {
-	var rs []Rule
+// Family is one group of rules, as the files split them.
+type Family struct {
+	Name  string
+	Rules []Rule
+}
+
+// Families is the one table of TF op → handler, by family. Simple 1:1
+// mappings are data (unaryOps, binaryOps); everything else is a handler in
+// its family's file. A TF op may appear more than once with different Since
+// opsets; the rule with the highest Since not above the target opset wins.
+func Families() []Family {
+	var simple []Rule
 	for tf, onnx := range unaryOps {
-		rs = append(rs, Rule{tf, MinOpset, unary(onnx)})
+		simple = append(simple, Rule{tf, MinOpset, unary(onnx)})
 	}
 	for tf, onnx := range binaryOps {
-		rs = append(rs, Rule{tf, MinOpset, binary(onnx)})
+		simple = append(simple, Rule{tf, MinOpset, binary(onnx)})
 	}
-	rs = append(rs, identityRules...)
-	rs = append(rs, nnRules...)
-	rs = append(rs, mathRules...)
-	rs = append(rs, arrayRules...)
-	rs = append(rs, controlRules()...)
-	rs = append(rs, rnnRules...)
+	return []Family{
+		{"elementwise (1:1)", simple},
+		{"identity", identityRules},
+		{"nn", nnRules},
+		{"math", mathRules},
+		{"array", arrayRules},
+		{"control", controlRules()},
+		{"rnn", rnnRules},
+	}
+}
+
+// Rules is every rule of every family.
+func Rules() []Rule {
+	var rs []Rule
+	for _, f := range Families() {
+		rs = append(rs, f.Rules...)
+	}
 	return rs
 }
 
