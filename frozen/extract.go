@@ -61,6 +61,19 @@ func Extract(gd *tfpb.GraphDef, inputs, outputs []Spec) (*graph.Graph, error) {
 		cut[s.Tensor()] = s
 	}
 
+	// Constants a Merge reads directly: a cond branch that is only a
+	// constant, tied to its side by a control edge (see graph.GuardedConst).
+	merged := map[string]bool{}
+	for _, n := range gd.Node {
+		if n.Op == "Merge" {
+			for _, ref := range n.Input {
+				if node, _, control := SplitTensorName(ref); !control && byName[node] != nil && byName[node].Op == "Const" {
+					merged[node] = true
+				}
+			}
+		}
+	}
+
 	// Walk back from the outputs along data edges, stopping at inputs.
 	need := map[string]bool{}
 	maxPort := map[string]int{}
@@ -93,7 +106,7 @@ func Extract(gd *tfpb.GraphDef, inputs, outputs []Spec) (*graph.Graph, error) {
 		}
 		for _, ref := range n.Input {
 			node, port, control := SplitTensorName(ref)
-			if control {
+			if control && !(n.Op == "Const" && merged[name] && isCondPivot(byName, node)) {
 				continue
 			}
 			if byName[node] == nil {
@@ -123,7 +136,7 @@ func Extract(gd *tfpb.GraphDef, inputs, outputs []Spec) (*graph.Graph, error) {
 		if !need[nd.Name] {
 			continue
 		}
-		if err := addNode(g, nd, maxPort[nd.Name]); err != nil {
+		if err := addNode(g, nd, maxPort[nd.Name], byName, merged[nd.Name]); err != nil {
 			return nil, err
 		}
 	}
@@ -191,8 +204,31 @@ func sanitize(s string) string {
 	}, s)
 }
 
-func addNode(g *graph.Graph, nd *tfpb.NodeDef, maxPort int) error {
+// isCondPivot reports the pivot of a TF1 cond branch: an Identity of an
+// output of Switch(pred, pred). (A while loop's Switch takes the loop
+// variable, not the predicate, as data.)
+func isCondPivot(byName map[string]*tfpb.NodeDef, name string) bool {
+	p := byName[name]
+	if p == nil || p.Op != "Identity" || len(p.Input) != 1 {
+		return false
+	}
+	sw, _, _ := SplitTensorName(p.Input[0])
+	s := byName[sw]
+	if s == nil || s.Op != "Switch" || len(s.Input) < 2 {
+		return false
+	}
+	d, dp, _ := SplitTensorName(s.Input[0])
+	q, qp, _ := SplitTensorName(s.Input[1])
+	return d == q && dp == qp
+}
+
+func addNode(g *graph.Graph, nd *tfpb.NodeDef, maxPort int, byName map[string]*tfpb.NodeDef, merged bool) error {
 	if nd.Op == "Const" {
+		for _, ref := range nd.Input {
+			if node, _, control := SplitTensorName(ref); merged && control && isCondPivot(byName, node) {
+				return addGuardedConst(g, nd, node)
+			}
+		}
 		a := nd.Attr["value"]
 		tp, ok := a.GetValue().(*tfpb.AttrValue_Tensor)
 		if !ok {
@@ -221,6 +257,17 @@ func addNode(g *graph.Graph, nd *tfpb.NodeDef, maxPort int) error {
 		n.Outputs = append(n.Outputs, nd.Name+":"+strconv.Itoa(p))
 	}
 	g.AddNode(n)
+	return nil
+}
+
+func addGuardedConst(g *graph.Graph, nd *tfpb.NodeDef, pivot string) error {
+	t, err := DecodeTensor(nd.Attr["value"].GetTensor())
+	if err != nil {
+		return fmt.Errorf("node %q: %v: %w", nd.Name, err, ErrBadFile)
+	}
+	g.AddNode(&graph.Node{Name: nd.Name, Op: graph.GuardedConst, Domain: graph.DomainTF,
+		Inputs: []string{pivot + ":0"}, Outputs: []string{nd.Name + ":0"},
+		Attrs: map[string]any{"value": t}})
 	return nil
 }
 

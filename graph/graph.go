@@ -26,6 +26,13 @@ type Node struct {
 // DomainTF marks a node that still holds a TensorFlow op.
 const DomainTF = "org.tensorflow"
 
+// GuardedConst is the (TF-domain) op of a constant that belongs to one side
+// of a TF1 cond: TF ties such a Const to its branch only by a control edge
+// from the branch's pivot, which the reader keeps as the node's one input
+// so that the cond rewrite sees which branch the constant is on, even when
+// a branch is nothing but constants. Mapped, it is a plain constant.
+const GuardedConst = "_GuardedConst"
+
 // Value is what is known about one value: element type and shape, and for
 // a small integer vector computed from shapes (Shape → Gather → Concat → a
 // Reshape target), its elements as dims, known or symbolic: Contents lets

@@ -1,5 +1,7 @@
 package opmap
 
+import "github.com/tf2onnx-go/tf2onnx/graph"
+
 // Family is one group of rules, as the files split them.
 type Family struct {
 	Name  string
@@ -83,6 +85,18 @@ var identityRules = []Rule{
 	{"EnsureShape", MinOpset, passThrough},
 	{"IdentityN", MinOpset, identityN},
 	{"NoOp", MinOpset, func(c *Ctx) error { return nil }},
+	{graph.GuardedConst, MinOpset, guardedConst},
+}
+
+// guardedConst: a constant of one TF1 cond branch (its input only ties it to
+// the branch) is a constant of that If branch.
+func guardedConst(c *Ctx) error {
+	t := c.Node.TensorAttr("value")
+	if t == nil {
+		return c.Errorf("no value")
+	}
+	c.Alias(c.Out(0), c.AddConst(t))
+	return nil
 }
 
 func passThrough(c *Ctx) error {

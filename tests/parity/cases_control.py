@@ -371,3 +371,20 @@ def _(x):
         h = tf.tanh(h * 0.7 + xs.read(n - 1 - i))
         out = out.write(i, h)
     return out.stack(), h
+
+
+# A cond whose branches are only constants: TF ties them to their branch by
+# control edges alone (the reader keeps those as _GuardedConst inputs).
+@graph_case("cond_v1_const_branches", {"x": f32(3)}, control_flow_v2=False)
+def _(x):
+    c = tf.compat.v1.cond(tf.reduce_sum(x) > 0, lambda: tf.constant(2.0), lambda: tf.constant(-1.0))
+    return x * c
+
+
+@graph_case("cond_v1_const_branches_in_loop", {"x": f32(3)}, control_flow_v2=False)
+def _(x):
+    def body(i, acc):
+        k = tf.compat.v1.cond(tf.equal(i % 2, 0), lambda: tf.constant(2.0), lambda: tf.constant(0.5))
+        return i + 1, acc * k
+    _, out = tf.compat.v1.while_loop(lambda i, a: i < 5, body, [tf.constant(0), x])
+    return out
