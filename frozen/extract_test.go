@@ -132,3 +132,43 @@ func TestParseBadFiles(t *testing.T) {
 		}
 	}
 }
+
+// A TF1 cond whose branches are bare constants ties them to their sides only
+// by control edges from the pivots; extraction keeps those edges as inputs
+// of _GuardedConst nodes. A while loop's Switch (data input not the
+// predicate) is no pivot, so loop constants stay plain constants.
+func TestGuardedConst(t *testing.T) {
+	gd, err := Parse("c.pbtxt", []byte(`
+node { name: "p" op: "Placeholder" attr { key: "dtype" value { type: DT_BOOL } } attr { key: "shape" value { shape { } } } }
+node { name: "sw" op: "Switch" input: "p" input: "p" }
+node { name: "switch_t" op: "Identity" input: "sw:1" }
+node { name: "switch_f" op: "Identity" input: "sw" }
+node { name: "a" op: "Const" input: "^switch_t" attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { } float_val: 2 } } } }
+node { name: "b" op: "Const" input: "^switch_f" attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { } float_val: -1 } } } }
+node { name: "m" op: "Merge" input: "b" input: "a" }
+node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } attr { key: "shape" value { shape { } } } }
+node { name: "lsw" op: "Switch" input: "x" input: "p" }
+node { name: "lid" op: "Identity" input: "lsw:1" }
+node { name: "c" op: "Const" input: "^lid" attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { } float_val: 3 } } } }
+node { name: "m2" op: "Merge" input: "c" input: "x" }
+node { name: "out" op: "Mul" input: "m" input: "m2" }`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := Extract(gd, specs(t, "p:0,x:0"), specs(t, "out:0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	guarded := map[string]string{}
+	for _, n := range g.Nodes {
+		if n.Op == graph.GuardedConst {
+			guarded[n.Name] = n.Inputs[0]
+		}
+	}
+	if guarded["a"] != "switch_t:0" || guarded["b"] != "switch_f:0" || len(guarded) != 2 {
+		t.Errorf("guarded constants: %v", guarded)
+	}
+	if g.Consts["c:0"] == nil {
+		t.Errorf("the constant behind a non-cond Switch should stay a plain constant")
+	}
+}
