@@ -116,20 +116,6 @@ func ceilDiv(a, b int64) int64 {
 	return q
 }
 
-// dtypeAttr reads a type-valued attribute, stored by the ONNX reader as an
-// int64 and by the TF mappers possibly as a graph.DType.
-func dtypeAttr(n *graph.Node, name string) (graph.DType, bool) {
-	switch v := n.Attrs[name].(type) {
-	case graph.DType:
-		return v, true
-	case int64:
-		return graph.DType(v), true
-	case int:
-		return graph.DType(v), true
-	}
-	return graph.Undefined, false
-}
-
 // intRange is the closed range of an integer type, as float64 bounds that
 // a truncated float must fall within.
 func intRange(dt graph.DType) (lo, hi float64) {
@@ -161,8 +147,8 @@ func intRange(dt graph.DType) (lo, hi float64) {
 // into narrower ones.
 func evalCast(c *call) ([]*graph.Tensor, bool, error) {
 	x := c.arg(0)
-	to, ok := dtypeAttr(c.n, "to")
-	if x == nil || !ok || tooBig(x.Dims) {
+	to := c.n.Type("to")
+	if x == nil || to == graph.Undefined || tooBig(x.Dims) {
 		return no()
 	}
 	from := x.DType

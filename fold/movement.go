@@ -241,15 +241,7 @@ func transposeRaw(t *graph.Tensor, dims, strides []int64) *graph.Tensor {
 				copy(dst[d:d+int64(sz)], src[s:s+int64(sz)])
 			}
 		}
-		for k := last - 1; k >= 0; k-- {
-			coord[k]++
-			off += strides[k]
-			if coord[k] < dims[k] {
-				break
-			}
-			off -= strides[k] * dims[k]
-			coord[k] = 0
-		}
+		off += advance(coord, dims, strides, last-1)
 	}
 	return out
 }
@@ -415,32 +407,6 @@ func evalSplit(c *call) ([]*graph.Tensor, bool, error) {
 	return outs, true, nil
 }
 
-// sliceRange is the first index and the length of data[start:end:step]
-// along a dim of size n, clamped as ONNX Slice defines.
-func sliceRange(n, start, end, step int64) (first, count int64) {
-	if start < 0 {
-		start += n
-	}
-	if end < 0 {
-		end += n
-	}
-	if step > 0 {
-		start = min(max(start, 0), n)
-		end = min(max(end, 0), n)
-		if end <= start {
-			return start, 0
-		}
-		return start, (end-start-1)/step + 1
-	}
-	start = min(max(start, 0), n-1)
-	end = min(max(end, -1), n-1)
-	if start <= end {
-		return start, 0
-	}
-	// -step overflows only for MinInt64, where the quotient is 0 anyway.
-	return start, (start-end-1)/-step + 1
-}
-
 func evalSlice(c *call) ([]*graph.Tensor, bool, error) {
 	x := c.arg(0)
 	var starts, ends, axes, steps []int64
@@ -489,7 +455,7 @@ func evalSlice(c *call) ([]*graph.Tensor, bool, error) {
 		if step == 0 {
 			return nil, false, c.errf("step 0 on axis %d", a)
 		}
-		first, n := sliceRange(x.Dims[a], starts[i], ends[i], step)
+		first, n := graph.SliceRange(x.Dims[a], starts[i], ends[i], step)
 		dims[a] = n
 		if n > 0 {
 			base += first * st[a]

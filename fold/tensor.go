@@ -96,22 +96,30 @@ func offsets(dims, strides []int64, base int64) []int {
 	if n == 0 {
 		return out
 	}
-	r := len(dims)
-	coord := make([]int64, r)
+	coord := make([]int64, len(dims))
 	off := base
 	for i := 0; i < n; i++ {
 		out[i] = int(off)
-		for k := r - 1; k >= 0; k-- {
-			coord[k]++
-			off += strides[k]
-			if coord[k] < dims[k] {
-				break
-			}
-			off -= strides[k] * dims[k]
-			coord[k] = 0
-		}
+		off += advance(coord, dims, strides, len(dims)-1)
 	}
 	return out
+}
+
+// advance steps the row-major position coord over dims by one along axes
+// 0..k (k the innermost moved), carrying into outer axes, and returns the
+// change of the offset Σ coord[i]*strides[i].
+func advance(coord, dims, strides []int64, k int) int64 {
+	var d int64
+	for ; k >= 0; k-- {
+		coord[k]++
+		d += strides[k]
+		if coord[k] < dims[k] {
+			return d
+		}
+		d -= strides[k] * dims[k]
+		coord[k] = 0
+	}
+	return d
 }
 
 // pick builds a tensor of t's type with the given dims whose element i is

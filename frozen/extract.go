@@ -143,7 +143,11 @@ func Extract(gd *tfpb.GraphDef, inputs, outputs []Spec) (*graph.Graph, error) {
 	for _, s := range outputs {
 		g.Outputs = append(g.Outputs, s.Tensor())
 	}
-	if err := checkAcyclic(g); err != nil {
+	// Cycles other than the back edges of TF1 while loops (which the
+	// control-flow rewrite turns into Loop) make the file unusable.
+	if err := g.TopoSortExcept(func(reader, producer *graph.Node) bool {
+		return reader.Op == "Merge" && producer.Op == "NextIteration"
+	}); err != nil {
 		return nil, fmt.Errorf("%v: %w", err, ErrBadFile)
 	}
 	return g, nil
@@ -347,41 +351,6 @@ func convertAttr(v *tfpb.AttrValue) (any, error) {
 		return []int64{}, nil
 	}
 	return nil, nil
-}
-
-// checkAcyclic rejects cycles other than the back edges of TF1 while loops
-// (NextIteration → Merge), which the control-flow rewrite turns into Loop.
-func checkAcyclic(g *graph.Graph) error {
-	prod := g.Producers()
-	state := map[*graph.Node]int{}
-	var visit func(n *graph.Node) error
-	visit = func(n *graph.Node) error {
-		state[n] = 1
-		for _, in := range n.Inputs {
-			p := prod[in]
-			if p == nil || (n.Op == "Merge" && p.Op == "NextIteration") {
-				continue
-			}
-			switch state[p] {
-			case 1:
-				return fmt.Errorf("the graph has a cycle through node %q", p.Name)
-			case 0:
-				if err := visit(p); err != nil {
-					return err
-				}
-			}
-		}
-		state[n] = 2
-		return nil
-	}
-	for _, n := range g.Nodes {
-		if state[n] == 0 {
-			if err := visit(n); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
 }
 
 func quoteAll(s []string) []string {

@@ -64,10 +64,21 @@ func (n *Node) Floats(name string) []float32 {
 	return v
 }
 
-// Type returns a dtype attribute, Undefined when absent.
+// Type returns a dtype attribute, Undefined when absent. TF attributes
+// hold a DType; ONNX ones (`to`, `dtype`) an int, read from a file or set
+// by a handler.
 func (n *Node) Type(name string) DType {
-	v, _ := n.Attrs[name].(DType)
-	return v
+	switch v := n.Attrs[name].(type) {
+	case DType:
+		return v
+	case int64:
+		return DType(v)
+	case int:
+		return DType(v)
+	case int32:
+		return DType(v)
+	}
+	return Undefined
 }
 
 // Types returns a dtype-list attribute.

@@ -288,7 +288,13 @@ func (e *CycleError) Error() string {
 
 // TopoSort orders g.Nodes so that every node follows the producers of its
 // inputs, keeping the existing order where it is free to.
-func (g *Graph) TopoSort() error {
+func (g *Graph) TopoSort() error { return g.TopoSortExcept(nil) }
+
+// TopoSortExcept is TopoSort ignoring the edges for which back(reader,
+// producer) holds: a TF1 while loop's NextIteration → Merge edges, which
+// close its cycle until the loop becomes an ONNX Loop. Any other cycle is a
+// CycleError, and g.Nodes is then left as it was.
+func (g *Graph) TopoSortExcept(back func(reader, producer *Node) bool) error {
 	prod := g.Producers()
 	state := make(map[*Node]int, len(g.Nodes)) // 0 new, 1 visiting, 2 done
 	order := make([]*Node, 0, len(g.Nodes))
@@ -309,6 +315,9 @@ func (g *Graph) TopoSort() error {
 				d := f.deps[f.i]
 				f.i++
 				p := prod[d]
+				if p != nil && back != nil && back(f.n, p) {
+					continue
+				}
 				if p == nil || p == f.n {
 					if p == f.n {
 						return &CycleError{Node: p.Name}

@@ -114,3 +114,30 @@ func (s Shape) String() string {
 	}
 	return "[" + strings.Join(parts, ",") + "]"
 }
+
+// SliceRange is the first index and the length of data[start:end:step]
+// along a dim of size n, with the clamping of out-of-range starts and ends
+// that ONNX Slice defines (shape inference and constant folding share it).
+func SliceRange(n, start, end, step int64) (first, count int64) {
+	if start < 0 {
+		start += n
+	}
+	if end < 0 {
+		end += n
+	}
+	if step > 0 {
+		start = min(max(start, 0), n)
+		end = min(max(end, 0), n)
+		if end <= start {
+			return start, 0
+		}
+		return start, (end-start-1)/step + 1
+	}
+	start = min(max(start, 0), n-1)
+	end = min(max(end, -1), n-1)
+	if start <= end {
+		return start, 0
+	}
+	// -step overflows only for MinInt64, where the quotient is 0 anyway.
+	return start, (start-end-1)/-step + 1
+}

@@ -17,8 +17,8 @@ func boolSame(c *ctx) error {
 }
 
 func inferCast(c *ctx) error {
-	dt, ok := dtypeAttr(c.n, "to")
-	if !ok {
+	dt := c.n.Type("to")
+	if dt == graph.Undefined {
 		return c.errf("missing attribute 'to'")
 	}
 	c.set(0, dt, c.shape(0))

@@ -88,8 +88,8 @@ func inferRange(c *ctx) error {
 }
 
 func inferEyeLike(c *ctx) error {
-	dt, ok := dtypeAttr(c.n, "dtype")
-	if !ok {
+	dt := c.n.Type("dtype")
+	if dt == graph.Undefined {
 		dt = c.dtype(0)
 	}
 	x := c.shape(0)

@@ -128,31 +128,6 @@ func inferSplit(c *ctx) error {
 	return nil
 }
 
-// sliceLen is the length of data[start:end:step] along a dim of size n,
-// with ONNX's clamping of out-of-range starts and ends.
-func sliceLen(n, start, end, step int64) int64 {
-	if start < 0 {
-		start += n
-	}
-	if end < 0 {
-		end += n
-	}
-	if step > 0 {
-		start = min(max(start, 0), n)
-		end = min(max(end, 0), n)
-		if end <= start {
-			return 0
-		}
-		return (end - start + step - 1) / step
-	}
-	start = min(max(start, 0), n-1)
-	end = min(max(end, -1), n-1)
-	if end >= start {
-		return 0
-	}
-	return (start - end - step - 1) / -step
-}
-
 // wholeDim reports a slice that keeps every element of a dim of any size,
 // so that an unknown dim keeps its name.
 func wholeDim(start, end, step int64) bool {
@@ -240,7 +215,8 @@ func inferSlice(c *ctx) error {
 		d := x.Dims[a]
 		switch {
 		case d.Known():
-			out.Dims[a] = graph.D(sliceLen(d.Size, starts[i], ends[i], step))
+			_, count := graph.SliceRange(d.Size, starts[i], ends[i], step)
+			out.Dims[a] = graph.D(count)
 		case wholeDim(starts[i], ends[i], step):
 		case d.Name != "":
 			out.Dims[a] = c.symFor("slice", d.Name, itoa(starts[i]), itoa(ends[i]), itoa(step))

@@ -259,19 +259,3 @@ func (c *ctx) set(i int, dt graph.DType, sh graph.Shape) {
 func (c *ctx) errf(format string, args ...any) error {
 	return fmt.Errorf("infer: node %q (%s): %s", c.n.Name, c.n.Op, fmt.Sprintf(format, args...))
 }
-
-// dtypeAttr reads a type-valued attribute, stored by the ONNX reader as an
-// int64 and by the TF mappers possibly as a graph.DType.
-func dtypeAttr(n *graph.Node, name string) (graph.DType, bool) {
-	switch v := n.Attrs[name].(type) {
-	case graph.DType:
-		return v, true
-	case int64:
-		return graph.DType(v), true
-	case int:
-		return graph.DType(v), true
-	case int32:
-		return graph.DType(v), true
-	}
-	return graph.Undefined, false
-}

@@ -36,8 +36,8 @@ func inferBatchNorm(c *ctx) error {
 func inferLayerNorm(c *ctx) error {
 	x := c.shape(0)
 	c.set(0, c.dtype(0), x)
-	stash, ok := dtypeAttr(c.n, "stash_type")
-	if !ok {
+	stash := c.n.Type("stash_type")
+	if stash == graph.Undefined {
 		stash = graph.Float
 	}
 	if !x.Known {

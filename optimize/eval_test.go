@@ -426,8 +426,14 @@ func evalNode(n *graph.Node, in []arr, hasIn []bool) ([]arr, error) {
 		return []arr{{dims: dims, v: in[0].v}}, nil
 	case "MatMul", "Gemm":
 		a, b := in[0], in[1]
-		m, k, nn := a.dims[0], a.dims[1], b.dims[1]
-		out := arr{dims: []int64{m, nn}, v: make([]float64, m*nn)}
+		// A rank-r MatMul by a matrix is a [prod(leading dims), k] one.
+		r := len(a.dims)
+		m, k, nn := a.dims[0], a.dims[r-1], b.dims[1]
+		for _, d := range a.dims[1 : r-1] {
+			m *= d
+		}
+		dims := append(append([]int64{}, a.dims[:r-1]...), nn)
+		out := arr{dims: dims, v: make([]float64, m*nn)}
 		for i := int64(0); i < m; i++ {
 			for j := int64(0); j < nn; j++ {
 				s := 0.0

@@ -68,6 +68,16 @@ func (ix *index) convInfo(c *graph.Node) *convInfo {
 	return info
 }
 
+// channelConst reads other, a constant of dtype dt with one value per
+// output channel of a rank-r conv output.
+func (ix *index) channelConst(other string, dt graph.DType, r int, channels int64) ([]float64, bool) {
+	k := ix.constOf(other)
+	if k == nil || k.DType != dt {
+		return nil, false
+	}
+	return perChannel(k, r, channels)
+}
+
 // perChannel reads a constant that broadcasts against an output of rank r
 // only along the channel axis (1), as [C,1,1], [1,C,1,1], [1] or a scalar;
 // it returns one value per channel.
@@ -144,11 +154,7 @@ func (ix *index) fuseConvOnce(c *graph.Node) bool {
 		if f.Op == "Sub" {
 			sign = -1
 		}
-		k := ix.constOf(other)
-		if k == nil || k.DType != dt {
-			return false
-		}
-		v, ok := perChannel(k, r, info.channels)
+		v, ok := ix.channelConst(other, dt, r, info.channels)
 		if !ok {
 			return false
 		}
@@ -160,11 +166,7 @@ func (ix *index) fuseConvOnce(c *graph.Node) bool {
 		if other == y {
 			other = f.Inputs[0]
 		}
-		k := ix.constOf(other)
-		if k == nil || k.DType != dt {
-			return false
-		}
-		v, ok := perChannel(k, r, info.channels)
+		v, ok := ix.channelConst(other, dt, r, info.channels)
 		if !ok {
 			return false
 		}

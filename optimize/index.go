@@ -288,22 +288,7 @@ func (ix *index) rename(from, to string) {
 	if v := ix.g.Values[from]; v != nil && ix.g.Values[to] == nil {
 		ix.g.Values[to] = v
 	}
-	readers := ix.cons[from]
-	delete(ix.cons, from)
-	for _, n := range readers {
-		for i, in := range n.Inputs {
-			if in == from {
-				n.Inputs[i] = to
-			}
-		}
-		for _, sg := range n.Subgraphs() {
-			if !sg.Defines(from) {
-				sg.ReplaceUses(from, to)
-			}
-		}
-		ix.addCons(to, n)
-	}
-	ix.reorder = true
+	ix.moveReaders(from, to)
 	ix.changed = true
 }
 

@@ -12,6 +12,16 @@ import (
 // when allowzero is off), and at most one other symbol becomes -1. The
 // Shape → Slice → Cast → Concat chain that computed the target then dies.
 func staticReshape(g *graph.Graph, opset int) (bool, error) {
+	computed := false
+	for _, n := range g.Nodes {
+		if isOp(n, "Reshape") && len(n.Inputs) == 2 && g.Consts[n.Inputs[1]] == nil {
+			computed = true
+			break
+		}
+	}
+	if !computed {
+		return false, nil // nothing to do; spare the inference below
+	}
 	// Earlier passes rewired the graph since the values were typed; fresh
 	// inference lets dims proven equal downstream of a rewrite match here.
 	if err := infer.Graph(g, opset); err != nil {

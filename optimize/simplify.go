@@ -79,7 +79,7 @@ func simplifyShapes(g *graph.Graph, opset int) (bool, error) {
 				}
 			}
 		case isOp(n, "Cast"):
-			if to, ok := dtypeAttr(n.Attrs["to"]); ok && to != graph.Undefined && g.DTypeOf(x) == to {
+			if to := n.Type("to"); to != graph.Undefined && g.DTypeOf(x) == to {
 				ix.bypass(n, x)
 			}
 		case isOp(n, "Squeeze") || isOp(n, "Unsqueeze"):
@@ -182,20 +182,6 @@ func (ix *index) axesOf(n *graph.Node, r int) ([]int64, bool) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out, true
-}
-
-func dtypeAttr(v any) (graph.DType, bool) {
-	switch t := v.(type) {
-	case graph.DType:
-		return t, true
-	case int64:
-		return graph.DType(t), true
-	case int:
-		return graph.DType(t), true
-	case int32:
-		return graph.DType(t), true
-	}
-	return graph.Undefined, false
 }
 
 // maxFoldBytes bounds a folded constant (as opmap's eager folding does), so

@@ -27,18 +27,6 @@ var DilatedConv = Pass{
 	Run:  dilatedConv,
 }
 
-func dilIsTF(n *graph.Node, ops ...string) bool {
-	if n == nil || n.Domain != graph.DomainTF {
-		return false
-	}
-	for _, o := range ops {
-		if n.Op == o {
-			return true
-		}
-	}
-	return false
-}
-
 // dilSoleUse reports whether value v is read by exactly the one node n and
 // is not a graph output.
 func dilSoleUse(g *graph.Graph, cons map[string][]*graph.Node, v string, n *graph.Node) bool {
@@ -51,14 +39,14 @@ func dilatedConv(g *graph.Graph) (bool, error) {
 	cons := g.Consumers()
 	changed := false
 	for _, b2s := range append([]*graph.Node{}, g.Nodes...) {
-		if !dilIsTF(b2s, "BatchToSpaceND") || len(b2s.Inputs) != 3 {
+		if !isOp(b2s, "BatchToSpaceND") || len(b2s.Inputs) != 3 {
 			continue
 		}
 		// single reports the TF node producing v as its only output, read
 		// only by user.
 		single := func(v string, user *graph.Node, ops ...string) *graph.Node {
 			n := prod[v]
-			if !dilIsTF(n, ops...) || len(n.Outputs) != 1 || n.Outputs[0] != v || !dilSoleUse(g, cons, v, user) {
+			if !isOp(n, ops...) || len(n.Outputs) != 1 || n.Outputs[0] != v || !dilSoleUse(g, cons, v, user) {
 				return nil
 			}
 			return n

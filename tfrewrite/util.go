@@ -280,49 +280,13 @@ func removeNodes(g *graph.Graph, drop map[*graph.Node]bool) {
 }
 
 // sortNodes orders g.Nodes so that producers come first, treating the
-// NextIteration → Merge edges of TF1 loops that remain as back edges.
+// NextIteration → Merge edges of TF1 loops that remain as back edges. The
+// graph has no other cycle (extraction rejects them), so there is no error
+// to report.
 func sortNodes(g *graph.Graph) {
-	prod := g.Producers()
-	done := map[*graph.Node]int{}
-	order := make([]*graph.Node, 0, len(g.Nodes))
-	type frame struct {
-		n    *graph.Node
-		deps []string
-		i    int
-	}
-	deps := func(n *graph.Node) []string {
-		var d []string
-		for _, in := range n.Inputs {
-			if p := prod[in]; isOp(n, "Merge") && isOp(p, "NextIteration") {
-				continue
-			}
-			d = append(d, in)
-		}
-		return append(d, n.OuterReads()...)
-	}
-	for _, root := range g.Nodes {
-		if done[root] != 0 {
-			continue
-		}
-		done[root] = 1
-		stack := []frame{{n: root, deps: deps(root)}}
-		for len(stack) > 0 {
-			f := &stack[len(stack)-1]
-			if f.i < len(f.deps) {
-				p := prod[f.deps[f.i]]
-				f.i++
-				if p != nil && done[p] == 0 {
-					done[p] = 1
-					stack = append(stack, frame{n: p, deps: deps(p)})
-				}
-				continue
-			}
-			done[f.n] = 2
-			order = append(order, f.n)
-			stack = stack[:len(stack)-1]
-		}
-	}
-	g.Nodes = order
+	_ = g.TopoSortExcept(func(reader, producer *graph.Node) bool {
+		return isOp(reader, "Merge") && isOp(producer, "NextIteration")
+	})
 }
 
 // replaceValue makes every reader of old read new. A graph output keeps its
