@@ -28,6 +28,8 @@ func Families() []Family {
 		{"array", arrayRules},
 		{"control", controlRules()},
 		{"rnn", rnnRules},
+		{"math and bits", mathExtraRules},
+		{"scatter and segments", scatterRules},
 	}
 }
 
