@@ -96,6 +96,14 @@ var ops = map[string]inferFunc{
 
 	// control.go
 	"Loop": inferLoop, "If": inferIf, "Scan": inferScan,
+
+	// extra.go
+	"Det": inferDet, "NonMaxSuppression": inferNMS,
+	"QuantizeLinear": inferQuantize, "DequantizeLinear": inferDequantize,
+	"RandomUniform": inferRandom, "RandomNormal": inferRandom,
+	"RandomUniformLike": inferRandomLike, "RandomNormalLike": inferRandomLike,
+	"Bernoulli": inferRandomLike, "Multinomial": inferMultinomial,
+	"Unique": inferUnique, "DFT": inferDFT,
 }
 
 // Node infers n's outputs and records them in g.Values. Ops it does not know

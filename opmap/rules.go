@@ -30,6 +30,7 @@ func Families() []Family {
 		{"rnn", rnnRules},
 		{"math and bits", mathExtraRules},
 		{"scatter and segments", scatterRules},
+		{"matrix", matrixRules},
 	}
 }
 
