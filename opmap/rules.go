@@ -31,6 +31,7 @@ func Families() []Family {
 		{"math and bits", mathExtraRules},
 		{"scatter and segments", scatterRules},
 		{"matrix", matrixRules},
+		{"quantization", quantRules},
 	}
 }
 
