@@ -32,6 +32,7 @@ func Families() []Family {
 		{"scatter and segments", scatterRules},
 		{"matrix", matrixRules},
 		{"quantization", quantRules},
+		{"random", randomRules},
 	}
 }
 
