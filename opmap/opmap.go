@@ -320,5 +320,8 @@ func callHandler(h Handler, c *Ctx) (err error) {
 			err = fmt.Errorf("internal error in the %s handler: %v (please report this with the model)", c.Node.Op, r)
 		}
 	}()
+	if err := complexGuard(c.Node); err != nil {
+		return err
+	}
 	return h(c)
 }

@@ -33,6 +33,7 @@ func Families() []Family {
 		{"matrix", matrixRules},
 		{"quantization", quantRules},
 		{"random", randomRules},
+		{"signal", signalRules},
 	}
 }
 
