@@ -205,6 +205,14 @@ func Apply(g *graph.Graph, opts Options) (warnings []string, err error) {
 	}
 	for i, o := range g.Outputs {
 		r := resolve(o)
+		if t, ok := g.Consts[o]; ok && r == o {
+			// A constant graph output (a TF Const fetched directly) is
+			// computed by an Identity too: runtimes and tools differ on an
+			// initializer that is also a graph output.
+			r = g.AddConst(strings.TrimSuffix(o, ":0")+"/value", t)
+			delete(g.Consts, o)
+			delete(g.Values, o)
+		}
 		if r == o {
 			continue
 		}
@@ -274,6 +282,9 @@ func reads(n *graph.Node) []string {
 func (p *pruner) alias(out, v string) {
 	if p != nil {
 		p.uses[v] += p.uses[out]
+		if p.pinned[out] {
+			p.pinned[v] = true // a graph output's stand-in stays
+		}
 	}
 }
 
