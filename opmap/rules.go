@@ -34,6 +34,7 @@ func Families() []Family {
 		{"quantization", quantRules},
 		{"random", randomRules},
 		{"signal", signalRules},
+		{"detection and image", imageRules},
 	}
 }
 
