@@ -137,3 +137,25 @@ func inferDFT(c *ctx) error {
 	c.set(0, c.dtype(0), graph.DimsOf(d...))
 	return nil
 }
+
+// inferCompress: the compressed axis (or the flattened input) has an
+// unknown length.
+func inferCompress(c *ctx) error {
+	x := c.shape(0)
+	if _, ok := c.n.Attrs["axis"]; !ok {
+		c.set(0, c.dtype(0), unknownDims(1))
+		return nil
+	}
+	if !x.Known {
+		c.set(0, c.dtype(0), graph.UnknownShape())
+		return nil
+	}
+	axis, ok := normAxis(c.n.Int("axis", 0), len(x.Dims))
+	if !ok {
+		return c.errf("axis out of range for %v", x)
+	}
+	d := append([]graph.Dim{}, x.Dims...)
+	d[axis] = graph.Unk()
+	c.set(0, c.dtype(0), graph.DimsOf(d...))
+	return nil
+}

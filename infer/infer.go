@@ -103,7 +103,7 @@ var ops = map[string]inferFunc{
 	"RandomUniform": inferRandom, "RandomNormal": inferRandom,
 	"RandomUniformLike": inferRandomLike, "RandomNormalLike": inferRandomLike,
 	"Bernoulli": inferRandomLike, "Multinomial": inferMultinomial,
-	"Unique": inferUnique, "DFT": inferDFT,
+	"Unique": inferUnique, "DFT": inferDFT, "Compress": inferCompress,
 }
 
 // Node infers n's outputs and records them in g.Values. Ops it does not know

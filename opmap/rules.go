@@ -35,6 +35,7 @@ func Families() []Family {
 		{"random", randomRules},
 		{"signal", signalRules},
 		{"detection and image", imageRules},
+		{"array (more)", arrayExtraRules},
 	}
 }
 
