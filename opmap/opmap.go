@@ -205,13 +205,20 @@ func Apply(g *graph.Graph, opts Options) (warnings []string, err error) {
 	}
 	for i, o := range g.Outputs {
 		r := resolve(o)
-		if t, ok := g.Consts[o]; ok && r == o {
-			// A constant graph output (a TF Const fetched directly) is
-			// computed by an Identity too: runtimes and tools differ on an
-			// initializer that is also a graph output.
-			r = g.AddConst(strings.TrimSuffix(o, ":0")+"/value", t)
-			delete(g.Consts, o)
-			delete(g.Values, o)
+		if t, ok := g.Consts[r]; ok {
+			// A constant graph output (a TF Const fetched directly, or a
+			// value folded whole) is computed by a Constant node: runtimes
+			// and tools differ on an initializer that is also a graph output.
+			if r == o {
+				delete(g.Consts, o)
+				delete(g.Values, o)
+			}
+			k := &graph.Node{Name: g.UniqueName(strings.TrimSuffix(o, ":0") + "/value"), Op: "Constant", Outputs: []string{o}, Attrs: map[string]any{"value": t}}
+			g.AddNode(k)
+			if err := infer.Node(g, k, opts.Opset); err != nil {
+				return warnings, err
+			}
+			continue
 		}
 		if r == o {
 			continue
