@@ -499,7 +499,6 @@ func arrGatherBatched(c *Ctx, axis, b int64) error {
 		// Scalar indices per batch: GatherND wants at least one index dim.
 		idx = c.Op("Unsqueeze", nil, idx, c.Int64s(-1))
 		ir++
-		defer func(out string) {}("")
 	}
 	p := params
 	if axis > b {
@@ -536,7 +535,7 @@ func arrGatherBatched(c *Ctx, axis, b int64) error {
 		res = c.Op("Transpose", Attrs{"perm": perm}, g)
 	}
 	if int64(c.Rank(c.In(1))) == b {
-		c.OpTo(c.Out(0), "Squeeze", nil, res, c.Int64s(b+axis-b))
+		c.OpTo(c.Out(0), "Squeeze", nil, res, c.Int64s(axis)) // the one index dim
 		return nil
 	}
 	c.Alias(c.Out(0), res)
