@@ -216,7 +216,10 @@ func mathCast(c *Ctx) error {
 		return c.Errorf("Cast from %v to %v is not supported", src, dst)
 	}
 	if c.Node.Bool("Truncate", false) && src.IsFloat() && dst.IsFloat() && dst.Size() < src.Size() {
-		return c.Errorf("Cast with Truncate=true from %v to %v is not supported", src, dst)
+		if src != graph.Double || dst != graph.Float {
+			return c.Errorf("Cast with Truncate=true from %v to %v is not supported", src, dst)
+		}
+		return mathCastTruncate(c)
 	}
 	if src == dst {
 		c.Alias(c.Out(0), c.In(0))

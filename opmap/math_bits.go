@@ -32,7 +32,15 @@ func mathAtan2(c *Ctx) error {
 		return c.Errorf("Atan2 of %v is not supported", dt)
 	}
 	zero := c.Scalar(dt, 0)
-	q := c.Op("Atan", nil, c.Op("Div", nil, y, x))
+	ratio := c.Op("Div", nil, y, x)
+	var q string
+	if dt == graph.Double {
+		// onnxruntime has no float64 Atan: the arctangent is taken in
+		// float32 (relative error about 1e-7), the rest stays float64.
+		q = c.Op("Cast", Attrs{"to": int64(dt)}, c.Op("Atan", nil, c.Op("Cast", Attrs{"to": int64(graph.Float)}, ratio)))
+	} else {
+		q = c.Op("Atan", nil, ratio)
+	}
 	pi := c.Op("Where", nil, c.Op("Less", nil, y, zero), c.Scalar(dt, -math.Pi), c.Scalar(dt, math.Pi))
 	adj := c.Op("Where", nil, c.Op("Less", nil, x, zero), pi, zero)
 	r := c.Op("Add", nil, q, adj)
@@ -175,6 +183,11 @@ func mathInvert(c *Ctx) error {
 		c.OpTo(c.Out(0), "BitwiseNot", nil, x)
 	case dt.IsSigned() && (dt == graph.Int32 || dt == graph.Int64):
 		c.OpTo(c.Out(0), "Sub", nil, c.Op("Neg", nil, x), c.Scalar(dt, 1))
+	case (dt == graph.Uint8 || dt == graph.Uint16) && c.Opset < 14:
+		// Sub takes 8- and 16-bit ints from opset 14.
+		max := c.Scalar(graph.Int32, float64(int64(1)<<(8*dt.Size())-1))
+		inv := c.Op("Sub", nil, max, c.Op("Cast", Attrs{"to": int64(graph.Int32)}, x))
+		c.OpTo(c.Out(0), "Cast", Attrs{"to": int64(dt)}, inv)
 	case dt == graph.Uint8 || dt == graph.Uint16 || dt == graph.Uint32 || dt == graph.Uint64:
 		max := graph.NewIntTensor(dt, nil, []int64{-1}) // all bits set
 		c.OpTo(c.Out(0), "Sub", nil, c.AddConst(max), x)
@@ -249,5 +262,19 @@ func mathWhereIndices(c *Ctx) error {
 	}
 	nz := c.Op("NonZero", nil, x)
 	c.OpTo(c.Out(0), "Transpose", Attrs{"perm": []int64{1, 0}}, nz)
+	return nil
+}
+
+// mathCastTruncate narrows float64 to float32 toward zero (TF's
+// Truncate=true): where rounding went away from zero, the float32 one step
+// nearer zero is y·(1−2⁻²⁴) rounded (that product lies within half a step
+// of it, also below a power of two). Past the float32 range TF still gives
+// ±Inf, as the plain Cast does (Inf·c stays Inf).
+func mathCastTruncate(c *Ctx) error {
+	x := c.In(0)
+	y := c.Op("Cast", Attrs{"to": int64(graph.Float)}, x)
+	away := c.Op("Greater", nil, c.Op("Abs", nil, c.Op("Cast", Attrs{"to": int64(graph.Double)}, y)), c.Op("Abs", nil, x))
+	down := c.Op("Mul", nil, y, c.Scalar(graph.Float, 1-math.Pow(2, -24)))
+	c.OpTo(c.Out(0), "Where", nil, away, down, y)
 	return nil
 }
