@@ -242,6 +242,12 @@ func matrixDet(c *Ctx) error {
 	if dt != graph.Float && dt != graph.Double && dt != graph.Float16 {
 		return c.Errorf("the determinant of %v matrices is not supported", dt)
 	}
+	if dt == graph.Double {
+		// onnxruntime has no float64 Det: computed in float32.
+		d := c.Op("Det", nil, c.Op("Cast", Attrs{"to": int64(graph.Float)}, c.In(0)))
+		c.OpTo(c.Out(0), "Cast", Attrs{"to": int64(dt)}, d)
+		return nil
+	}
 	c.OpTo(c.Out(0), "Det", nil, c.In(0))
 	return nil
 }

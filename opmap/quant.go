@@ -49,11 +49,15 @@ func fakeQuant(kind string) Handler {
 		n := len(mins)
 		scale, zp, nmin, nmax := make([]float64, n), make([]int64, n), make([]float64, n), make([]float64, n)
 		for i := range n {
-			s := float64(float32((maxs[i] - mins[i]) / (qmax - qmin)))
-			z := qmin - mins[i]/s
-			nz := math.Max(qmin, math.Min(qmax, math.Round(z)))
-			scale[i], zp[i] = s, int64(nz)
-			nmin[i], nmax[i] = (qmin-nz)*s, (qmax-nz)*s
+			// float32 throughout, as TF's kernel: the zero point of
+			// [-6, 6] is 127.49999 there, not 127.5.
+			lo, hi, q0, q1 := float32(mins[i]), float32(maxs[i]), float32(qmin), float32(qmax)
+			s := (hi - lo) / (q1 - q0)
+			z := q0 - lo/s
+			nz := float32(math.Round(float64(z)))
+			nz = max(q0, min(q1, nz))
+			scale[i], zp[i] = float64(s), int64(nz)
+			nmin[i], nmax[i] = float64((q0-nz)*s), float64((q1-nz)*s)
 		}
 		perChannel := c.Node.Op == "FakeQuantWithMinMaxVarsPerChannel"
 		dims := []int64(nil)
