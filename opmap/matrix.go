@@ -21,7 +21,6 @@ var matrixRules = []Rule{
 	{"MatrixSetDiagV2", MinOpset, arrNeeds(3, matrixSetDiag(2))},
 	{"MatrixSetDiagV3", MinOpset, arrNeeds(3, matrixSetDiag(3))},
 	{"MatrixDeterminant", MinOpset, matrixDet},
-	{"BatchMatrixDeterminant", MinOpset, matrixDet},
 }
 
 // mx holds the run-time scalars (0-D int64) of one diagonal op.

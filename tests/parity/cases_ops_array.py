@@ -132,3 +132,9 @@ for _dt in (np.int32, np.int16, np.int8, np.uint8):
     graph_case(f"ops_maxpool_{np.dtype(_dt).name}", {"x": np.random.RandomState(1).randint(-100 if _dt != np.uint8 else 0, 100,
                                                                                           size=(1, 6, 6, 2)).astype(_dt)})(
         lambda x: tf.nn.max_pool2d(x, 3, 2, "SAME"))
+
+
+@graph_case("ops_bincount_raw_v1", {"x": np.array([0, 3, 3, 1, 6], np.int32), "w": f32(5)})
+def _(x, w):
+    return (raw.Bincount(arr=x, size=8, weights=w),
+            raw.Bincount(arr=x, size=tf.constant(7), weights=tf.constant([], tf.int32)))

@@ -78,3 +78,9 @@ def _(x):
             why_tolerance="onnxruntime has no float64 Det: it runs in float32")
 def _(x):
     return tf.linalg.det(x)
+
+
+@graph_case("ops_matrix_diag_raw_v1_set_diag_v1_v2", {"d": f32(2, 3), "x": f32(2, 3, 4, seed=4)})
+def _(d, x):
+    return (raw.MatrixDiag(diagonal=d), raw.MatrixSetDiag(input=x, diagonal=d),
+            raw.MatrixSetDiagV2(input=x, diagonal=d, k=1))

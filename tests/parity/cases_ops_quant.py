@@ -86,3 +86,8 @@ def _(x):
 @graph_case("ops_qdq_v4_half_up", {"x": _X})
 def _(x):
     return raw.QuantizeAndDequantizeV4(input=x, input_min=-8.0, input_max=8.0, range_given=True, round_mode="HALF_UP")
+
+
+@graph_case("ops_qdq_raw_v2", {"x": _X}, check=_qdq)
+def _(x):
+    return raw.QuantizeAndDequantizeV2(input=x, input_min=-5.0, input_max=5.0, range_given=True)
