@@ -47,6 +47,7 @@ func TestOpsDoc(t *testing.T) {
 		b.WriteString("\n")
 	}
 	fmt.Fprintf(&b, "\n%d ops in all.\n", total)
+	b.WriteString(pythonOpsSection(t))
 	const path = "../docs/ops.md"
 	if *update {
 		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
@@ -58,4 +59,73 @@ func TestOpsDoc(t *testing.T) {
 	if err != nil || string(have) != b.String() {
 		t.Errorf("docs/ops.md is stale: run go test ./opmap -update")
 	}
+}
+
+// notRules are the ops of the Python converter's list that our rule table
+// does not hold, with where they are handled (or why they are not ops of
+// a TF graph at all).
+var notRules = map[string]string{
+	"Const":                "read as constants",
+	"Placeholder":          "graph inputs",
+	"While":                "control-flow rewrite (tfrewrite)",
+	"StatelessWhile":       "control-flow rewrite (tfrewrite)",
+	"StatelessIf":          "control-flow rewrite (tfrewrite)",
+	"If":                   "control-flow rewrite (tfrewrite)",
+	"TensorListFromTensor": "loop rewrite (tfrewrite), inside loops",
+	"TensorListGetItem":    "loop rewrite (tfrewrite), inside loops",
+	// Names the Python converter's own rewriters give the nodes they make.
+	"Loop": "internal to the Python converter", "Scan": "internal to the Python converter",
+	"Flatten": "internal to the Python converter", "Prelu": "internal to the Python converter",
+	"HardSwish": "internal to the Python converter", "L2Normalization": "internal to the Python converter",
+	"Conv1D": "internal to the Python converter", "Dropout": "internal to the Python converter",
+	"SquaredDistance": "internal to the Python converter", "ConstV2": "internal to the Python converter",
+	"RandomNormal": "internal to the Python converter", "RandomNormalLike": "internal to the Python converter",
+	"RandomUniformLike": "internal to the Python converter", "DepthwiseConv2d": "internal to the Python converter",
+}
+
+// pythonOpsSection lists every op the Python tf2onnx 1.17 maps
+// (testdata/tf2onnx_1.17_ops.txt) with ours: a rule, handled elsewhere, or
+// missing.
+func pythonOpsSection(t *testing.T) string {
+	data, err := os.ReadFile("testdata/tf2onnx_1.17_ops.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]bool{}
+	for _, r := range Rules() {
+		have[r.Op] = true
+	}
+	var rows []string
+	var missing []string
+	n := 0
+	for _, line := range strings.Split(string(data), "\n") {
+		op := strings.TrimSpace(line)
+		if op == "" || strings.HasPrefix(op, "#") {
+			continue
+		}
+		n++
+		status := "rule"
+		switch {
+		case have[op]:
+		case notRules[op] != "":
+			status = notRules[op]
+		default:
+			status = "**missing**"
+			missing = append(missing, op)
+		}
+		rows = append(rows, fmt.Sprintf("| `%s` | %s |", op, status))
+	}
+	for op, why := range notRules {
+		if have[op] && !strings.HasPrefix(why, "internal") {
+			t.Errorf("%s is in the rule table and in notRules", op)
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n## The Python tf2onnx 1.17 ops\n\n")
+	fmt.Fprintf(&b, "Every TF op type the Python converter 1.17.0 maps (%d, the names in its `@tf_op` handlers), and ours;\n", n)
+	fmt.Fprintf(&b, "%d are missing: %s.\n\n", len(missing), strings.Join(missing, ", "))
+	b.WriteString("| op | here |\n|---|---|\n")
+	b.WriteString(strings.Join(rows, "\n"))
+	b.WriteString("\n")
+	return b.String()
 }
