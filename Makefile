@@ -27,8 +27,13 @@ venv: $(VENV)/.installed
 vet:
 	$(GO) vet ./...
 
+# Packages with shared state or goroutines (the op table, the file mapping,
+# concurrent conversions) also run under the race detector.
+RACE_PKGS ?= ./convert ./opmap ./frozen
+
 gotest:
 	$(GO) test -count=1 ./...
+	$(GO) test -race -count=1 $(RACE_PKGS)
 
 parity: build venv
 	$(VPY) tests/parity/run.py
