@@ -99,7 +99,7 @@ func functionGraph(fd *tfpb.FunctionDef, prefix string) (*graph.Graph, error) {
 		case 2:
 			if _, ok := ops[parts[0]]; ok {
 				p, err := strconv.Atoi(parts[1])
-				if err == nil {
+				if err == nil && p >= 0 && p <= MaxOutputPort {
 					maxPort[parts[0]] = max(maxPort[parts[0]], p)
 					return prefix + parts[0] + ":" + parts[1], nil
 				}
@@ -109,6 +109,9 @@ func functionGraph(fd *tfpb.FunctionDef, prefix string) (*graph.Graph, error) {
 			idx, err := strconv.Atoi(parts[2])
 			if ok && err == nil {
 				p := outputPort(op, parts[1], idx)
+				if p < 0 || p > MaxOutputPort {
+					return "", fmt.Errorf("%q names output %d; no TensorFlow op has that many outputs: %w", ref, p, ErrBadFile)
+				}
 				maxPort[parts[0]] = max(maxPort[parts[0]], p)
 				return prefix + parts[0] + ":" + strconv.Itoa(p), nil
 			}
