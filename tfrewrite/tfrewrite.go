@@ -16,6 +16,9 @@ type Pass struct {
 // Passes is the ordered list of TF-side rewrites.
 func Passes() []Pass {
 	return []Pass{
+		// Calls first: every other rewrite matches across function
+		// boundaries once the graph is flat.
+		{"inline-calls", "PartitionedCall/StatefulPartitionedCall → the nodes of their function (nested calls too, and inside While/If bodies)", inlineCalls},
 		DilatedConv,
 		// Control flow: the LSTM/GRU rewrite must see the TF1 loops before
 		// the generic loop rewrite turns them into Loop.
