@@ -69,8 +69,10 @@ func lowerWhile(g *graph.Graph, n *graph.Node) bool {
 	bodyArgs := make([]string, k)
 	exits := make([]string, k)
 	merges := make([]*graph.Node, k)
+	bv := newView(body)
 	for i, init := range n.Inputs {
-		pass := body.Outputs[i] == body.Inputs[i]
+		// TF2 bodies pass constants on through an Identity.
+		pass := bv.skip(body.Outputs[i]) == body.Inputs[i]
 		enter := tf("Enter", 1, map[string]any{"frame_name": frame, "is_constant": pass}, init)
 		if pass {
 			condArgs[i], bodyArgs[i], exits[i] = enter.Outputs[0], enter.Outputs[0], init
