@@ -347,11 +347,25 @@ func matchCell(v *view, l *loop) *cell {
 		return nil
 	}
 	// The output: gathered (stacked) after the loop.
+	// A TensorList reaches its stacks through the Identity nodes TF2 puts
+	// on a While's outputs.
+	work := []string{}
 	if flow.exit != nil {
-		for _, cn := range v.cons[flow.exitVal()] {
+		work = append(work, flow.exitVal())
+	}
+	for len(work) > 0 {
+		val := work[len(work)-1]
+		work = work[:len(work)-1]
+		if v.g.IsOutput(val) {
+			return nil
+		}
+		for _, cn := range v.cons[val] {
 			switch {
-			case list && isOp(cn, "TensorListStack") && cn.Inputs[0] == flow.exitVal():
-			case !list && isOp(cn, "TensorArrayGatherV3") && len(cn.Inputs) == 3 && cn.Inputs[2] == flow.exitVal() &&
+			case list && isOp(cn, "Identity"):
+				work = append(work, out(cn, 0))
+				continue
+			case list && isOp(cn, "TensorListStack") && cn.Inputs[0] == val:
+			case !list && isOp(cn, "TensorArrayGatherV3") && len(cn.Inputs) == 3 && cn.Inputs[2] == val &&
 				v.skip(cn.Inputs[0]) == out(outTA, 0) && isIdentityRange(v, cn.Inputs[1]):
 			default:
 				return nil

@@ -174,3 +174,120 @@ def _(x, n):
 
 
 needs("ReverseSequence")
+
+
+# --- RNNs under control flow v2 (functional While, TensorLists) ------------
+# tf.compat.v1 cells: tf.compat.v1.nn.rnn_cell.* raise under Keras 3; the
+# same TF1 cells ship inside TensorFlow.
+
+from tensorflow.python.keras.layers.legacy_rnn import rnn_cell_impl  # noqa: E402
+
+RX = f32(3, 5, 4, seed=31)
+RLENS = np.array([5, 2, 1], dtype=np.int32)
+RXS = {"x": (None, None, 4)}
+RXL = {"x": (None, None, 4), "len": (None,)}
+
+
+def seeded(fn):
+    def wrapper(*args):
+        tf.compat.v1.set_random_seed(1234)
+        return fn(*args)
+    return wrapper
+
+
+def rnn_check(op, n, direction=None):
+    def check(model, opset):
+        expect_ops({op: n}, absent=("Loop", "Scan"))(model, opset)
+        if direction:
+            for node in model.graph.node:
+                if node.op_type == op:
+                    d = next((a.s.decode() for a in node.attribute if a.name == "direction"), "forward")
+                    if d != direction:
+                        raise AssertionError(f"{op} direction {d}, want {direction}")
+    return check
+
+
+for _v2 in (True, False):
+    _sfx = "" if _v2 else "_cf1"
+
+    @graph_case(f"rnn2_lstm{_sfx}", {"x": RX}, shapes=RXS, control_flow_v2=_v2, check=rnn_check("LSTM", 1, "forward"))
+    @seeded
+    def _(x):
+        out, st = tf.compat.v1.nn.dynamic_rnn(rnn_cell_impl.LSTMCell(6), x, dtype=tf.float32)
+        return out, st.c, st.h
+
+    needs("StatelessWhile" if _v2 else "Enter", "TensorListReserve" if _v2 else "TensorArrayV3")
+
+    @graph_case(f"rnn2_bilstm_seqlen{_sfx}", {"x": RX, "len": RLENS}, shapes=RXL, control_flow_v2=_v2,
+                check=rnn_check("LSTM", 1, "bidirectional"))
+    @seeded
+    def _(x, n):
+        (fw, bw), (sf, sb) = tf.compat.v1.nn.bidirectional_dynamic_rnn(
+            rnn_cell_impl.LSTMCell(6), rnn_cell_impl.LSTMCell(6), x, sequence_length=n, dtype=tf.float32)
+        return tf.concat([fw, bw], -1), sf.h, sb.c
+
+    @graph_case(f"rnn2_bigru{_sfx}", {"x": RX}, shapes=RXS, control_flow_v2=_v2,
+                check=rnn_check("GRU", 1, "bidirectional"))
+    @seeded
+    def _(x):
+        (fw, bw), (sf, sb) = tf.compat.v1.nn.bidirectional_dynamic_rnn(
+            rnn_cell_impl.GRUCell(5), rnn_cell_impl.GRUCell(5), x, dtype=tf.float32)
+        return fw, bw, sf, sb
+
+
+@graph_case("rnn2_lstm_time_major_initial_state", {"x": RX.transpose(1, 0, 2), "c0": f32(3, 6, seed=32),
+                                                   "h0": f32(3, 6, seed=33)},
+            shapes={"x": (None, None, 4), "c0": (None, 6), "h0": (None, 6)}, check=rnn_check("LSTM", 1))
+@seeded
+def _(x, c0, h0):
+    st0 = rnn_cell_impl.LSTMStateTuple(c0, h0)
+    out, st = tf.compat.v1.nn.dynamic_rnn(rnn_cell_impl.LSTMCell(6), x, initial_state=st0, time_major=True)
+    return out, st.h
+
+
+needs("StatelessWhile", "TensorListFromTensor")
+
+
+@graph_case("rnn2_gru_stacked_seqlen", {"x": RX, "len": RLENS}, shapes=RXL, check=rnn_check("GRU", 2))
+@seeded
+def _(x, n):
+    with tf.compat.v1.variable_scope("l1"):
+        h1, _ = tf.compat.v1.nn.dynamic_rnn(rnn_cell_impl.GRUCell(5), x, sequence_length=n, dtype=tf.float32)
+    with tf.compat.v1.variable_scope("l2"):
+        h2, s2 = tf.compat.v1.nn.dynamic_rnn(rnn_cell_impl.GRUCell(3), h1, sequence_length=n, dtype=tf.float32)
+    return h2, s2
+
+
+needs("StatelessWhile")
+
+
+# --- Generic TF2 loops with TensorLists (no RNN: a correct Loop) -----------
+
+@graph_case("loop2_tensor_list_scan_and_read", {"x": f32(6, 3, seed=34)}, shapes={"x": (None, 3)},
+            check=expect_ops({"Loop": 1}, absent=()))
+def _(x):
+    n = tf.shape(x)[0]
+    xs = tf.TensorArray(tf.float32, size=n).unstack(x)
+    ys = tf.TensorArray(tf.float32, size=n)
+    zs = tf.TensorArray(tf.float32, size=n)
+
+    def body(i, s, ys, zs):
+        s = tf.tanh(s * 0.5 + xs.read(i))
+        return i + 1, s, ys.write(i, s), zs.write(i, s * 2.0)
+    _, s, ys, zs = tf.while_loop(lambda i, *_: i < n, body, [tf.constant(0), tf.zeros([3]), ys, zs])
+    return s, ys.stack(), zs.stack()
+
+
+needs("StatelessWhile", "TensorListReserve", "TensorListStack", "TensorListFromTensor")
+
+
+@graph_case("loop2_nested_call_in_body", {"x": f32(4, seed=35)}, shapes={"x": (None,)},
+            check=expect_ops({"Loop": 1}, absent=()))  # the inner Loop is in its body
+def _(x):
+    @tf.function
+    def inner(v):
+        return tf.while_loop(lambda j, a: j < 2, lambda j, a: (j + 1, a * 0.5 + 1.0), [0, v])[1]
+    return tf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, inner(a) + x), [0, x])[1]
+
+
+needs("StatelessWhile", "PartitionedCall")
