@@ -1,0 +1,258 @@
+package savedmodel
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io/fs"
+	"os"
+	"sort"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/tf2onnx-go/tf2onnx/frozen"
+	"github.com/tf2onnx-go/tf2onnx/internal/pb/tfpb"
+)
+
+// Bundle is a tensor bundle (a TF checkpoint in format V2, or a
+// SavedModel's variables/): PREFIX.index, the table of BundleEntryProto by
+// key, and PREFIX.data-NNNNN-of-NNNNN, the shards holding the bytes. Shards
+// are memory-mapped when first read, and tensors alias their bytes.
+type Bundle struct {
+	prefix  string
+	shards  [][]byte
+	entries map[string]*tfpb.BundleEntryProto
+	// slices maps a slice's table key (see sliceKey) to its entry, for
+	// tensors saved in slices (partitioned variables, sharded saves).
+	numShards int
+}
+
+// ErrBadBundle is wrapped by every error about a checkpoint's files.
+var ErrBadBundle = errors.New("bad checkpoint")
+
+// headerKey is the key of the BundleHeaderProto (it sorts first).
+const headerKey = ""
+
+// OpenBundle reads PREFIX.index; the shards are opened when read.
+func OpenBundle(prefix string) (*Bundle, error) {
+	index := prefix + ".index"
+	data, err := os.ReadFile(index)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s is missing: %w", index, ErrBadBundle)
+		}
+		return nil, fmt.Errorf("read %s: %w", index, err)
+	}
+	b := &Bundle{prefix: prefix, entries: map[string]*tfpb.BundleEntryProto{}}
+	var header *tfpb.BundleHeaderProto
+	err = readTable(data, func(key string, value []byte) error {
+		if key == headerKey {
+			header = &tfpb.BundleHeaderProto{}
+			return proto.Unmarshal(value, header)
+		}
+		e := &tfpb.BundleEntryProto{}
+		if err := proto.Unmarshal(value, e); err != nil {
+			return fmt.Errorf("entry %q: %v: %w", key, err, errCorrupt)
+		}
+		b.entries[key] = e
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w (%w)", index, err, ErrBadBundle)
+	}
+	if header == nil {
+		return nil, fmt.Errorf("%s: no bundle header entry: %w", index, ErrBadBundle)
+	}
+	if header.Endianness != tfpb.BundleHeaderProto_LITTLE {
+		return nil, fmt.Errorf("%s: a big-endian checkpoint; only little-endian ones are read: %w", index, ErrBadBundle)
+	}
+	if header.NumShards < 1 || header.NumShards > 1<<20 {
+		return nil, fmt.Errorf("%s: the header declares %d shards: %w", index, header.NumShards, ErrBadBundle)
+	}
+	b.numShards = int(header.NumShards)
+	b.shards = make([][]byte, b.numShards)
+	return b, nil
+}
+
+// Keys lists the checkpoint's keys, sorted (slice keys excluded).
+func (b *Bundle) Keys() []string {
+	var ks []string
+	for k := range b.entries {
+		if len(k) > 0 && k[0] != 0 { // slice keys start with ordered code 0
+			ks = append(ks, k)
+		}
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// Has reports whether the checkpoint holds key.
+func (b *Bundle) Has(key string) bool { return b.entries[key] != nil }
+
+// Entry is key's metadata, nil when absent.
+func (b *Bundle) Entry(key string) *tfpb.BundleEntryProto { return b.entries[key] }
+
+func (b *Bundle) shardName(id int) string {
+	return fmt.Sprintf("%s.data-%05d-of-%05d", b.prefix, id, b.numShards)
+}
+
+func (b *Bundle) shard(id int) ([]byte, error) {
+	if id < 0 || id >= b.numShards {
+		return nil, fmt.Errorf("shard %d of %d: %w", id, b.numShards, ErrBadBundle)
+	}
+	if b.shards[id] == nil {
+		name := b.shardName(id)
+		st, err := os.Stat(name)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil, fmt.Errorf("variables shard %s is missing: %w", name, ErrBadBundle)
+			}
+			return nil, fmt.Errorf("read %s: %w", name, err)
+		}
+		if st.Size() == 0 {
+			b.shards[id] = []byte{}
+			return b.shards[id], nil
+		}
+		data, err := frozen.MapFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", name, err)
+		}
+		b.shards[id] = data
+	}
+	return b.shards[id], nil
+}
+
+// raw returns an entry's bytes in its shard, after checking that the shard
+// holds them.
+func (b *Bundle) raw(key string, e *tfpb.BundleEntryProto) ([]byte, error) {
+	data, err := b.shard(int(e.ShardId))
+	if err != nil {
+		return nil, err
+	}
+	end := e.Offset + e.Size
+	if e.Offset < 0 || e.Size < 0 || end < e.Offset || end > int64(len(data)) {
+		return nil, fmt.Errorf("variables shard %s is truncated: %q needs bytes [%d, %d), the file has %d: %w",
+			b.shardName(int(e.ShardId)), key, e.Offset, end, len(data), ErrBadBundle)
+	}
+	return data[e.Offset:end], nil
+}
+
+// Tensor reads key's value as a TensorProto whose tensor_content aliases
+// the mapped shard (no copy), after checking its checksum. Strings come
+// as string_val; a tensor saved in slices is assembled (a copy).
+func (b *Bundle) Tensor(key string) (*tfpb.TensorProto, error) {
+	e := b.entries[key]
+	if e == nil {
+		return nil, fmt.Errorf("the checkpoint %s has no key %q: %w", b.prefix, key, ErrBadBundle)
+	}
+	if len(e.Slices) > 0 {
+		return b.assemble(key, e)
+	}
+	return b.whole(key, e)
+}
+
+func (b *Bundle) whole(key string, e *tfpb.BundleEntryProto) (*tfpb.TensorProto, error) {
+	n, err := numElements(key, e.Shape)
+	if err != nil {
+		return nil, err
+	}
+	data, err := b.raw(key, e)
+	if err != nil {
+		return nil, err
+	}
+	tp := &tfpb.TensorProto{Dtype: e.Dtype, TensorShape: e.Shape}
+	if e.Dtype == tfpb.DataType_DT_STRING {
+		strs, err := decodeStrings(data, n, unmaskCRC(e.Crc32C))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %q: %w (%w)", b.shardName(int(e.ShardId)), key, err, ErrBadBundle)
+		}
+		tp.StringVal = strs
+		return tp, nil
+	}
+	size, ok := dtypeSize(e.Dtype)
+	if !ok {
+		return nil, fmt.Errorf("%q holds %v values, which have no ONNX tensor type", key, e.Dtype)
+	}
+	if int64(len(data)) != n*size {
+		return nil, fmt.Errorf("%q: %d bytes for %d elements of %v: %w", key, len(data), n, e.Dtype, ErrBadBundle)
+	}
+	if got, want := crc32.Checksum(data, castagnoli), unmaskCRC(e.Crc32C); got != want {
+		return nil, fmt.Errorf("%s: checksum mismatch in %q (crc32c %08x, the index says %08x): %w",
+			b.shardName(int(e.ShardId)), key, got, want, ErrBadBundle)
+	}
+	tp.TensorContent = data
+	return tp, nil
+}
+
+func numElements(key string, s *tfpb.TensorShapeProto) (int64, error) {
+	n := int64(1)
+	if s.GetUnknownRank() {
+		return 0, fmt.Errorf("%q has no shape: %w", key, ErrBadBundle)
+	}
+	for _, d := range s.GetDim() {
+		if d.Size < 0 || (d.Size > 0 && n > (1<<62)/d.Size) {
+			return 0, fmt.Errorf("%q has a bad shape: %w", key, ErrBadBundle)
+		}
+		n *= d.Size
+	}
+	return n, nil
+}
+
+func dtypeSize(dt tfpb.DataType) (int64, bool) {
+	g, ok := frozen.DType(dt)
+	if !ok || dt == tfpb.DataType_DT_STRING {
+		return 0, false
+	}
+	return int64(g.Size()), true
+}
+
+// decodeStrings reads TensorFlow's string layout: n varint64 lengths, the
+// masked crc32c of the lengths (each as a little-endian uint32, or uint64
+// past 4 GiB), then the bytes. want is the entry's checksum, which covers
+// the lengths, the length checksum's bytes and the strings.
+func decodeStrings(data []byte, n int64, want uint32) ([][]byte, error) {
+	if n > int64(len(data)) {
+		return nil, fmt.Errorf("%d strings in %d bytes: %w", n, len(data), errCorrupt)
+	}
+	lens := make([]uint64, n)
+	var crc uint32
+	off := 0
+	var buf [8]byte
+	for i := range lens {
+		v, k := binary.Uvarint(data[off:])
+		if k <= 0 {
+			return nil, fmt.Errorf("bad string length: %w", errCorrupt)
+		}
+		off += k
+		lens[i] = v
+		if v <= 0xffffffff {
+			binary.LittleEndian.PutUint32(buf[:4], uint32(v))
+			crc = crc32.Update(crc, castagnoli, buf[:4])
+		} else {
+			binary.LittleEndian.PutUint64(buf[:], v)
+			crc = crc32.Update(crc, castagnoli, buf[:])
+		}
+	}
+	if off+4 > len(data) {
+		return nil, fmt.Errorf("string lengths run past the entry: %w", errCorrupt)
+	}
+	if unmaskCRC(binary.LittleEndian.Uint32(data[off:])) != crc {
+		return nil, fmt.Errorf("checksum mismatch in the string lengths: %w", errCorrupt)
+	}
+	crc = crc32.Update(crc, castagnoli, data[off:off+4])
+	off += 4
+	out := make([][]byte, n)
+	for i, l := range lens {
+		if l > uint64(len(data)-off) {
+			return nil, fmt.Errorf("string %d runs past the entry: %w", i, errCorrupt)
+		}
+		out[i] = data[off : off+int(l)]
+		crc = crc32.Update(crc, castagnoli, out[i])
+		off += int(l)
+	}
+	if crc != want {
+		return nil, fmt.Errorf("checksum mismatch (crc32c %08x, the index says %08x): %w", crc, want, errCorrupt)
+	}
+	return out, nil
+}
