@@ -31,6 +31,25 @@ type Bundle struct {
 // ErrBadBundle is wrapped by every error about a checkpoint's files.
 var ErrBadBundle = errors.New("bad checkpoint")
 
+// kindError is a message that also matches a sentinel (errors.Is) without
+// repeating it in the text: the user reads one line.
+type kindError struct{ err, kind error }
+
+func (e *kindError) Error() string   { return e.err.Error() }
+func (e *kindError) Unwrap() []error { return []error{e.err, e.kind} }
+
+func badBundle(format string, args ...any) error {
+	return &kindError{fmt.Errorf(format, args...), ErrBadBundle}
+}
+
+func notSavedModel(format string, args ...any) error {
+	return &kindError{fmt.Errorf(format, args...), ErrNotSavedModel}
+}
+
+func corrupt(format string, args ...any) error {
+	return &kindError{fmt.Errorf(format, args...), errCorrupt}
+}
+
 // headerKey is the key of the BundleHeaderProto (it sorts first).
 const headerKey = ""
 
@@ -40,7 +59,7 @@ func OpenBundle(prefix string) (*Bundle, error) {
 	data, err := os.ReadFile(index)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%s is missing: %w", index, ErrBadBundle)
+			return nil, badBundle("%s is missing", index)
 		}
 		return nil, fmt.Errorf("read %s: %w", index, err)
 	}
@@ -53,22 +72,22 @@ func OpenBundle(prefix string) (*Bundle, error) {
 		}
 		e := &tfpb.BundleEntryProto{}
 		if err := proto.Unmarshal(value, e); err != nil {
-			return fmt.Errorf("entry %q: %v: %w", key, err, errCorrupt)
+			return corrupt("entry %q: %v", key, err)
 		}
 		b.entries[key] = e
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w (%w)", index, err, ErrBadBundle)
+		return nil, badBundle("%s: %w", index, err)
 	}
 	if header == nil {
-		return nil, fmt.Errorf("%s: no bundle header entry: %w", index, ErrBadBundle)
+		return nil, badBundle("%s: no bundle header entry", index)
 	}
 	if header.Endianness != tfpb.BundleHeaderProto_LITTLE {
-		return nil, fmt.Errorf("%s: a big-endian checkpoint; only little-endian ones are read: %w", index, ErrBadBundle)
+		return nil, badBundle("%s: a big-endian checkpoint; only little-endian ones are read", index)
 	}
 	if header.NumShards < 1 || header.NumShards > 1<<20 {
-		return nil, fmt.Errorf("%s: the header declares %d shards: %w", index, header.NumShards, ErrBadBundle)
+		return nil, badBundle("%s: the header declares %d shards", index, header.NumShards)
 	}
 	b.numShards = int(header.NumShards)
 	b.shards = make([][]byte, b.numShards)
@@ -99,14 +118,14 @@ func (b *Bundle) shardName(id int) string {
 
 func (b *Bundle) shard(id int) ([]byte, error) {
 	if id < 0 || id >= b.numShards {
-		return nil, fmt.Errorf("shard %d of %d: %w", id, b.numShards, ErrBadBundle)
+		return nil, badBundle("shard %d of %d", id, b.numShards)
 	}
 	if b.shards[id] == nil {
 		name := b.shardName(id)
 		st, err := os.Stat(name)
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
-				return nil, fmt.Errorf("variables shard %s is missing: %w", name, ErrBadBundle)
+				return nil, badBundle("variables shard %s is missing", name)
 			}
 			return nil, fmt.Errorf("read %s: %w", name, err)
 		}
@@ -132,8 +151,8 @@ func (b *Bundle) raw(key string, e *tfpb.BundleEntryProto) ([]byte, error) {
 	}
 	end := e.Offset + e.Size
 	if e.Offset < 0 || e.Size < 0 || end < e.Offset || end > int64(len(data)) {
-		return nil, fmt.Errorf("variables shard %s is truncated: %q needs bytes [%d, %d), the file has %d: %w",
-			b.shardName(int(e.ShardId)), key, e.Offset, end, len(data), ErrBadBundle)
+		return nil, badBundle("variables shard %s is truncated: %q needs bytes [%d, %d), the file has %d",
+			b.shardName(int(e.ShardId)), key, e.Offset, end, len(data))
 	}
 	return data[e.Offset:end], nil
 }
@@ -144,7 +163,7 @@ func (b *Bundle) raw(key string, e *tfpb.BundleEntryProto) ([]byte, error) {
 func (b *Bundle) Tensor(key string) (*tfpb.TensorProto, error) {
 	e := b.entries[key]
 	if e == nil {
-		return nil, fmt.Errorf("the checkpoint %s has no key %q: %w", b.prefix, key, ErrBadBundle)
+		return nil, badBundle("the checkpoint %s has no key %q", b.prefix, key)
 	}
 	if len(e.Slices) > 0 {
 		return b.assemble(key, e)
@@ -165,7 +184,7 @@ func (b *Bundle) whole(key string, e *tfpb.BundleEntryProto) (*tfpb.TensorProto,
 	if e.Dtype == tfpb.DataType_DT_STRING {
 		strs, err := decodeStrings(data, n, unmaskCRC(e.Crc32C))
 		if err != nil {
-			return nil, fmt.Errorf("%s: %q: %w (%w)", b.shardName(int(e.ShardId)), key, err, ErrBadBundle)
+			return nil, badBundle("%s: %q: %w", b.shardName(int(e.ShardId)), key, err)
 		}
 		tp.StringVal = strs
 		return tp, nil
@@ -175,11 +194,11 @@ func (b *Bundle) whole(key string, e *tfpb.BundleEntryProto) (*tfpb.TensorProto,
 		return nil, fmt.Errorf("%q holds %v values, which have no ONNX tensor type", key, e.Dtype)
 	}
 	if int64(len(data)) != n*size {
-		return nil, fmt.Errorf("%q: %d bytes for %d elements of %v: %w", key, len(data), n, e.Dtype, ErrBadBundle)
+		return nil, badBundle("%q: %d bytes for %d elements of %v", key, len(data), n, e.Dtype)
 	}
 	if got, want := crc32.Checksum(data, castagnoli), unmaskCRC(e.Crc32C); got != want {
-		return nil, fmt.Errorf("%s: checksum mismatch in %q (crc32c %08x, the index says %08x): %w",
-			b.shardName(int(e.ShardId)), key, got, want, ErrBadBundle)
+		return nil, badBundle("%s: checksum mismatch in %q (crc32c %08x, the index says %08x)",
+			b.shardName(int(e.ShardId)), key, got, want)
 	}
 	tp.TensorContent = data
 	return tp, nil
@@ -188,11 +207,11 @@ func (b *Bundle) whole(key string, e *tfpb.BundleEntryProto) (*tfpb.TensorProto,
 func numElements(key string, s *tfpb.TensorShapeProto) (int64, error) {
 	n := int64(1)
 	if s.GetUnknownRank() {
-		return 0, fmt.Errorf("%q has no shape: %w", key, ErrBadBundle)
+		return 0, badBundle("%q has no shape", key)
 	}
 	for _, d := range s.GetDim() {
 		if d.Size < 0 || (d.Size > 0 && n > (1<<62)/d.Size) {
-			return 0, fmt.Errorf("%q has a bad shape: %w", key, ErrBadBundle)
+			return 0, badBundle("%q has a bad shape", key)
 		}
 		n *= d.Size
 	}
@@ -213,7 +232,7 @@ func dtypeSize(dt tfpb.DataType) (int64, bool) {
 // the lengths, the length checksum's bytes and the strings.
 func decodeStrings(data []byte, n int64, want uint32) ([][]byte, error) {
 	if n > int64(len(data)) {
-		return nil, fmt.Errorf("%d strings in %d bytes: %w", n, len(data), errCorrupt)
+		return nil, corrupt("%d strings in %d bytes", n, len(data))
 	}
 	lens := make([]uint64, n)
 	var crc uint32
@@ -222,7 +241,7 @@ func decodeStrings(data []byte, n int64, want uint32) ([][]byte, error) {
 	for i := range lens {
 		v, k := binary.Uvarint(data[off:])
 		if k <= 0 {
-			return nil, fmt.Errorf("bad string length: %w", errCorrupt)
+			return nil, corrupt("bad string length")
 		}
 		off += k
 		lens[i] = v
@@ -235,24 +254,24 @@ func decodeStrings(data []byte, n int64, want uint32) ([][]byte, error) {
 		}
 	}
 	if off+4 > len(data) {
-		return nil, fmt.Errorf("string lengths run past the entry: %w", errCorrupt)
+		return nil, corrupt("string lengths run past the entry")
 	}
 	if unmaskCRC(binary.LittleEndian.Uint32(data[off:])) != crc {
-		return nil, fmt.Errorf("checksum mismatch in the string lengths: %w", errCorrupt)
+		return nil, corrupt("checksum mismatch in the string lengths")
 	}
 	crc = crc32.Update(crc, castagnoli, data[off:off+4])
 	off += 4
 	out := make([][]byte, n)
 	for i, l := range lens {
 		if l > uint64(len(data)-off) {
-			return nil, fmt.Errorf("string %d runs past the entry: %w", i, errCorrupt)
+			return nil, corrupt("string %d runs past the entry", i)
 		}
 		out[i] = data[off : off+int(l)]
 		crc = crc32.Update(crc, castagnoli, out[i])
 		off += int(l)
 	}
 	if crc != want {
-		return nil, fmt.Errorf("checksum mismatch (crc32c %08x, the index says %08x): %w", crc, want, errCorrupt)
+		return nil, corrupt("checksum mismatch (crc32c %08x, the index says %08x)", crc, want)
 	}
 	return out, nil
 }

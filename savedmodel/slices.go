@@ -170,16 +170,16 @@ func (b *Bundle) assemble(key string, e *tfpb.BundleEntryProto) (*tfpb.TensorPro
 	for _, sp := range e.Slices {
 		ext, err := protoExtents(sp, len(full))
 		if err != nil {
-			return nil, fmt.Errorf("%q: %v: %w", key, err, ErrBadBundle)
+			return nil, badBundle("%q: %v", key, err)
 		}
 		start, size, err := box(ext, full)
 		if err != nil {
-			return nil, fmt.Errorf("%q: %v: %w", key, err, ErrBadBundle)
+			return nil, badBundle("%q: %v", key, err)
 		}
 		sk := sliceKey(key, ext)
 		se := b.entries[sk]
 		if se == nil {
-			return nil, fmt.Errorf("%q: the checkpoint lacks its slice %s: %w", key, extentString(ext), ErrBadBundle)
+			return nil, badBundle("%q: the checkpoint lacks its slice %s", key, extentString(ext))
 		}
 		part, err := b.whole(key+" "+extentString(ext), se)
 		if err != nil {
@@ -211,7 +211,7 @@ func (b *Bundle) Slice(key, spec string) (*tfpb.TensorProto, error) {
 	}
 	e := b.entries[key]
 	if e == nil {
-		return nil, fmt.Errorf("the checkpoint %s has no key %q: %w", b.prefix, key, ErrBadBundle)
+		return nil, badBundle("the checkpoint %s has no key %q", b.prefix, key)
 	}
 	full, ext, err := parseShapeAndSlice(spec)
 	if err != nil {

@@ -46,11 +46,11 @@ type blockHandle struct{ offset, size uint64 }
 func readHandle(b []byte) (blockHandle, int, error) {
 	off, n := binary.Uvarint(b)
 	if n <= 0 {
-		return blockHandle{}, 0, fmt.Errorf("bad block handle: %w", errCorrupt)
+		return blockHandle{}, 0, corrupt("bad block handle")
 	}
 	size, m := binary.Uvarint(b[n:])
 	if m <= 0 {
-		return blockHandle{}, 0, fmt.Errorf("bad block handle: %w", errCorrupt)
+		return blockHandle{}, 0, corrupt("bad block handle")
 	}
 	return blockHandle{off, size}, n + m, nil
 }
@@ -59,11 +59,11 @@ func readHandle(b []byte) (blockHandle, int, error) {
 // is key order). Values alias data or a decompressed block.
 func readTable(data []byte, f func(key string, value []byte) error) error {
 	if len(data) < footerLen {
-		return fmt.Errorf("%d bytes, shorter than a table footer: %w", len(data), errCorrupt)
+		return corrupt("%d bytes, shorter than a table footer", len(data))
 	}
 	footer := data[len(data)-footerLen:]
 	if binary.LittleEndian.Uint64(footer[40:]) != tableMagic {
-		return fmt.Errorf("no table magic number at the end (truncated, or not a variables.index): %w", errCorrupt)
+		return corrupt("no table magic number at the end (truncated, or not a variables.index)")
 	}
 	_, n, err := readHandle(footer) // metaindex: unused
 	if err != nil {
@@ -94,12 +94,12 @@ func readTable(data []byte, f func(key string, value []byte) error) error {
 func readBlock(data []byte, h blockHandle) ([]byte, error) {
 	end := h.offset + h.size + trailerLen
 	if end > uint64(len(data)) || end < h.offset {
-		return nil, fmt.Errorf("block [%d, %d) runs past the end of the file (%d bytes): %w", h.offset, end, len(data), errCorrupt)
+		return nil, corrupt("block [%d, %d) runs past the end of the file (%d bytes)", h.offset, end, len(data))
 	}
 	raw := data[h.offset : h.offset+h.size+1] // contents and type byte
 	want := unmaskCRC(binary.LittleEndian.Uint32(data[h.offset+h.size+1:]))
 	if got := crc32.Checksum(raw, castagnoli); got != want {
-		return nil, fmt.Errorf("checksum mismatch (crc32c %08x, the block says %08x): %w", got, want, errCorrupt)
+		return nil, corrupt("checksum mismatch (crc32c %08x, the block says %08x)", got, want)
 	}
 	contents := raw[:h.size]
 	switch raw[h.size] {
@@ -108,22 +108,22 @@ func readBlock(data []byte, h blockHandle) ([]byte, error) {
 	case snappyBlocks:
 		out, err := snappyDecode(contents)
 		if err != nil {
-			return nil, fmt.Errorf("snappy block: %v: %w", err, errCorrupt)
+			return nil, corrupt("snappy block: %v", err)
 		}
 		return out, nil
 	}
-	return nil, fmt.Errorf("unknown block compression type %d: %w", raw[h.size], errCorrupt)
+	return nil, corrupt("unknown block compression type %d", raw[h.size])
 }
 
 // blockEntries walks a block's prefix-compressed entries; the restart
 // array at the end only speeds up seeks, so a full scan just skips it.
 func blockEntries(b []byte, f func(key string, value []byte) error) error {
 	if len(b) < 4 {
-		return fmt.Errorf("block of %d bytes: %w", len(b), errCorrupt)
+		return corrupt("block of %d bytes", len(b))
 	}
 	restarts := uint64(binary.LittleEndian.Uint32(b[len(b)-4:]))
 	if (restarts+1)*4 > uint64(len(b)) {
-		return fmt.Errorf("block claims %d restart points in %d bytes: %w", restarts, len(b), errCorrupt)
+		return corrupt("block claims %d restart points in %d bytes", restarts, len(b))
 	}
 	entries := b[:uint64(len(b))-(restarts+1)*4]
 	var key []byte
@@ -132,14 +132,14 @@ func blockEntries(b []byte, f func(key string, value []byte) error) error {
 		for i := range hdr {
 			v, n := binary.Uvarint(entries[off:])
 			if n <= 0 {
-				return fmt.Errorf("bad entry header at %d: %w", off, errCorrupt)
+				return corrupt("bad entry header at %d", off)
 			}
 			hdr[i] = v
 			off += n
 		}
 		shared, unshared, vlen := hdr[0], hdr[1], hdr[2]
 		if shared > uint64(len(key)) || unshared+vlen > uint64(len(entries)-off) {
-			return fmt.Errorf("entry at %d overruns its block: %w", off, errCorrupt)
+			return corrupt("entry at %d overruns its block", off)
 		}
 		key = append(key[:shared], entries[off:off+int(unshared)]...)
 		off += int(unshared)
