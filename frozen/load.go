@@ -82,3 +82,8 @@ func firstLine(err error) string {
 	}
 	return s
 }
+
+// MapFile maps a file as Load does (copy-on-write, pages read on touch), so
+// that other readers (the TFLite reader) alias their weights the same way
+// and Release works on them.
+func MapFile(path string) ([]byte, error) { return mapFile(path) }
