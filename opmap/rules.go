@@ -28,6 +28,7 @@ func Families() []Family {
 		{"array", arrayRules},
 		{"control", controlRules()},
 		{"rnn", rnnRules},
+		{"tflite", tfliteRules},
 	}
 }
 

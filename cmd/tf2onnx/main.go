@@ -21,6 +21,7 @@ import (
 	"github.com/tf2onnx-go/tf2onnx/convert"
 	"github.com/tf2onnx-go/tf2onnx/frozen"
 	"github.com/tf2onnx-go/tf2onnx/graph"
+	"github.com/tf2onnx-go/tf2onnx/internal/pb/tfpb"
 	"github.com/tf2onnx-go/tf2onnx/onnxio"
 	"github.com/tf2onnx-go/tf2onnx/opmap"
 )
@@ -106,6 +107,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 func convertFlags() []cli.Flag {
 	return append([]cli.Flag{
 		&cli.StringFlag{Name: "graphdef", Aliases: []string{"input"}, Usage: "frozen GraphDef to convert (.pb, or .pbtxt as text)"},
+		&cli.StringFlag{Name: "tflite", Usage: "TFLite model (.tflite) to convert instead of a GraphDef; --inputs/--outputs then name TFLite tensors (default: the model's own)"},
+		&cli.BoolFlag{Name: "dequantize", Usage: "TFLite: fold quantized weights to float and drop the quantize/dequantize pairs between float ops"},
 		&cli.StringFlag{Name: "output", Usage: "ONNX file to write"},
 		&cli.StringFlag{Name: "inputs", Usage: "graph inputs, comma separated: `name:0[1,28,28,3]` (the shape is optional; -1 or ? for unknown dims)"},
 		&cli.StringFlag{Name: "outputs", Usage: "graph outputs, comma separated: name:0"},
@@ -139,23 +142,31 @@ func convertAction(c *cli.Context) error {
 		return usageError{fmt.Errorf("unexpected argument %q (did you mean --graphdef %s?)", c.Args().First(), c.Args().First())}
 	}
 	path := c.String("graphdef")
-	if path == "" {
-		return usageError{errors.New("--graphdef is required (the frozen .pb to convert); see --help")}
+	tfl := c.String("tflite")
+	if path != "" && tfl != "" {
+		return usageError{errors.New("--graphdef and --tflite: give one model")}
+	}
+	if path == "" && tfl == "" {
+		return usageError{errors.New("--graphdef is required (the frozen .pb to convert), or --tflite; see --help")}
 	}
 	out := c.String("output")
 	if out == "" {
 		return usageError{errors.New("--output is required (the .onnx file to write)")}
 	}
-	if c.String("outputs") == "" {
+	if c.String("outputs") == "" && tfl == "" {
 		return usageError{errors.New("--outputs is required (e.g. --outputs Softmax:0)")}
 	}
-	inputs, err := frozen.ParseSpecs(c.String("inputs"))
-	if err != nil && c.String("inputs") != "" {
-		return fmt.Errorf("--inputs: %w", err)
-	}
-	outputs, err := frozen.ParseSpecs(c.String("outputs"))
-	if err != nil {
-		return fmt.Errorf("--outputs: %w", err)
+	var inputs, outputs []frozen.Spec
+	if tfl == "" {
+		var err error
+		inputs, err = frozen.ParseSpecs(c.String("inputs"))
+		if err != nil && c.String("inputs") != "" {
+			return fmt.Errorf("--inputs: %w", err)
+		}
+		outputs, err = frozen.ParseSpecs(c.String("outputs"))
+		if err != nil {
+			return fmt.Errorf("--outputs: %w", err)
+		}
 	}
 	opts := convert.Options{
 		Inputs: inputs, Outputs: outputs, Opset: c.Int("opset"),
@@ -173,6 +184,9 @@ func convertAction(c *cli.Context) error {
 			}
 		}
 	}
+	if tfl != "" {
+		return convertTFLite(c, tfl, out, opts)
+	}
 	verbose := c.Bool("verbose")
 	logf := func(format string, args ...any) {
 		if verbose {
@@ -185,6 +199,17 @@ func convertAction(c *cli.Context) error {
 		return err
 	}
 	logf("read %s: %d nodes", path, len(gd.Node))
+	return finish(c, path, out, gd, opts, start)
+}
+
+// finish converts a loaded GraphDef, writes the model and reports.
+func finish(c *cli.Context, path, out string, gd *tfpb.GraphDef, opts convert.Options, start time.Time) error {
+	verbose := c.Bool("verbose")
+	logf := func(format string, args ...any) {
+		if verbose {
+			fmt.Fprintf(c.App.ErrWriter, format+"\n", args...)
+		}
+	}
 	model, diag, err := convert.GraphDef(context.Background(), gd, opts)
 	for _, w := range diag.Warnings {
 		fmt.Fprintln(c.App.ErrWriter, "tf2onnx: warning: "+w)
