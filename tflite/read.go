@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-
 	"github.com/tf2onnx-go/tf2onnx/frozen"
 	"github.com/tf2onnx-go/tf2onnx/internal/pb/tfpb"
 	"github.com/tf2onnx-go/tf2onnx/tflite/fb"
