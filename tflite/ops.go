@@ -159,8 +159,7 @@ var binaryOps = map[string]string{
 	"FLOOR_DIV": "FloorDiv", "FLOOR_MOD": "FloorMod", "LESS": "Less", "LESS_EQUAL": "LessEqual",
 	"GREATER": "Greater", "GREATER_EQUAL": "GreaterEqual", "EQUAL": "Equal", "NOT_EQUAL": "NotEqual",
 	"LOGICAL_AND": "LogicalAnd", "LOGICAL_OR": "LogicalOr", "GATHER_ND": "GatherNd", "TILE": "Tile",
-	"EXPAND_DIMS": "ExpandDims", "TRANSPOSE": "Transpose", "PAD": "Pad", "SPACE_TO_BATCH_ND": "SpaceToBatchND",
-	"BATCH_TO_SPACE_ND": "BatchToSpaceND", "BROADCAST_TO": "BroadcastTo", "REVERSE_V2": "ReverseV2",
+	"EXPAND_DIMS": "ExpandDims", "TRANSPOSE": "Transpose", "PAD": "Pad", "BROADCAST_TO": "BroadcastTo", "REVERSE_V2": "ReverseV2",
 	"FILL": "Fill",
 }
 
@@ -249,12 +248,13 @@ func (o *opCtx) translate() error {
 			return err
 		}
 		return o.out(0, o.tf("Squeeze", attrs{"squeeze_dims": aIs(dims...)}, x))
-	case "PADV2":
+	case "PADV2", "SPACE_TO_BATCH_ND", "BATCH_TO_SPACE_ND":
 		xs, err := o.inList(0, 3)
 		if err != nil {
 			return err
 		}
-		return o.out(0, o.tf("PadV2", nil, xs...))
+		tfop := map[string]string{"PADV2": "PadV2", "SPACE_TO_BATCH_ND": "SpaceToBatchND", "BATCH_TO_SPACE_ND": "BatchToSpaceND"}[o.name]
+		return o.out(0, o.tf(tfop, nil, xs...))
 	case "MIRROR_PAD":
 		var opt fb.MirrorPadOptions
 		o.options(&opt)

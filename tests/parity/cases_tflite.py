@@ -115,3 +115,119 @@ def _cnn_int8():
 def _cnn_int8_deq():
     b = cnn_tflite("int8")
     return b, feeds_for(b)
+
+
+def from_function(fn, *specs, **opts):
+    """A .tflite of a tf.function with the given input specs."""
+    concrete = tf.function(fn).get_concrete_function(*specs)
+    conv = tf.lite.TFLiteConverter.from_concrete_functions([concrete])
+    for k, v in opts.items():
+        setattr(conv, k, v)
+    return conv.convert()
+
+
+@functools.lru_cache(maxsize=None)
+def keras_lstm():
+    keras.utils.set_random_seed(2)
+    return keras.Sequential([
+        keras.Input((7, 5), batch_size=2),
+        keras.layers.LSTM(6, return_sequences=True),
+        keras.layers.Dense(3),
+    ])
+
+
+@tflite_case("tflite_keras_lstm", rtol=1e-4, atol=1e-5, why_tolerance="seven LSTM steps in float32 by two runtimes")
+def _keras_lstm():
+    b = tf.lite.TFLiteConverter.from_keras_model(keras_lstm()).convert()
+    return b, feeds_for(b)
+
+
+def _mixed(x, idx):
+    y = tf.image.resize(x, (12, 10), method="bilinear")
+    y = tf.pad(y, [[0, 0], [1, 2], [2, 1], [0, 0]])
+    y = y[:, 1:13:2, ::3, :]
+    g = tf.gather(y, idx, axis=3)
+    v, i = tf.math.top_k(tf.reshape(g, [2, -1]), k=5)
+    return tf.concat([v, tf.cast(i, tf.float32)], axis=1), tf.concat([g, y], axis=3)
+
+
+@tflite_case("tflite_function_resize_pad_slice_gather_topk_concat")
+def _function_mixed():
+    b = from_function(_mixed, tf.TensorSpec((2, 6, 5, 3), tf.float32), tf.TensorSpec((4,), tf.int32))
+    feeds = feeds_for(b)
+    for d in interp_inputs(b):
+        if d["dtype"] == np.int32:
+            feeds[d["name"]] = np.array([2, 0, 1, 1], np.int32)
+    return b, feeds
+
+
+def function_case(name, fn, *specs, int_feeds=None, **kw):
+    """A tflite_case of a tf.function; int_feeds gives fixed values for
+    integer inputs by position."""
+    def make():
+        b = from_function(fn, *specs)
+        feeds = feeds_for(b)
+        for k, d in enumerate(interp_inputs(b)):
+            if int_feeds and d["name"] in feeds and d["dtype"] != np.float32:
+                feeds[d["name"]] = int_feeds[k]
+        return b, feeds
+    tflite_case(name, **kw)(make)
+
+
+F = tf.float32
+NHWC = tf.TensorSpec((1, 9, 9, 4), F)
+
+keras.utils.set_random_seed(3)
+_conv = keras.layers.Conv2D(6, 3, strides=2, padding="same", activation="relu")
+_dw = keras.layers.DepthwiseConv2D(3, depth_multiplier=2, dilation_rate=2, activation="relu6")
+_tconv = keras.layers.Conv2DTranspose(5, 3, strides=2, padding="same")
+for layer in (_conv, _dw, _tconv):
+    layer.build((1, 9, 9, 4))
+
+function_case("tflite_conv2d_relu", lambda x: _conv(x), NHWC)
+function_case("tflite_depthwise_dilated_relu6", lambda x: _dw(x), NHWC)
+function_case("tflite_transpose_conv", lambda x: _tconv(x), NHWC, rtol=1e-5, atol=2e-5,
+              why_tolerance="sums of 36 products in a different order")
+function_case("tflite_pools", lambda x: (tf.nn.max_pool2d(x, 3, 2, "SAME"), tf.nn.avg_pool2d(x, 2, 2, "VALID")), NHWC)
+function_case("tflite_arith_fused", lambda x, y: (
+    tf.nn.relu(x + y), tf.nn.relu6(x * y), tf.nn.relu(x - y), x / (tf.abs(y) + 1.0),
+    tf.maximum(x, y), tf.minimum(x, 0.25), tf.math.squared_difference(x, y)),
+    tf.TensorSpec((2, 3, 4), F), tf.TensorSpec((4,), F))
+function_case("tflite_reductions", lambda x: (
+    tf.reduce_mean(x, axis=[1, 2]), tf.reduce_sum(x, axis=1, keepdims=True), tf.reduce_max(x, axis=-1),
+    tf.reduce_min(x, axis=0), tf.reduce_prod(x, axis=2)), tf.TensorSpec((2, 3, 4), F))
+function_case("tflite_shape_ops", lambda x: (
+    tf.reshape(x, [4, 6]), tf.squeeze(tf.expand_dims(x, 0), [0]), tf.transpose(x, [2, 0, 1]),
+    tf.pad(x, [[0, 1], [1, 0], [0, 0]], constant_values=0.5), tf.pad(x, [[1, 1], [0, 0], [2, 2]], mode="REFLECT"),
+    tf.pad(x, [[0, 0], [1, 2], [0, 0]], mode="SYMMETRIC"), tf.tile(x, [1, 2, 1])), tf.TensorSpec((2, 3, 4), F))
+function_case("tflite_split_slice_pack", lambda x: (
+    *tf.split(x, 2, axis=2), *tf.split(x, [1, 2], axis=1), tf.slice(x, [0, 1, 1], [2, 2, 2]),
+    x[:, ::-1, 1:3], x[1, :, tf.newaxis, 2], tf.stack([x[0], x[1]], axis=1), *tf.unstack(x, axis=1)),
+    tf.TensorSpec((2, 3, 4), F))
+function_case("tflite_gather_nd", lambda x, i: (tf.gather(x, i, axis=1), tf.gather_nd(x, tf.reshape(i[:2], [1, 2]))),
+              tf.TensorSpec((3, 4, 5), F), tf.TensorSpec((3,), tf.int32),
+              int_feeds={1: np.array([2, 0, 3], np.int32)})
+function_case("tflite_resize_nearest", lambda x: (
+    tf.compat.v1.image.resize_nearest_neighbor(x, (14, 13), align_corners=True),
+    tf.compat.v1.image.resize_nearest_neighbor(x, (18, 18), half_pixel_centers=True),
+    tf.compat.v1.image.resize_bilinear(x, (12, 11), align_corners=True)), NHWC)
+function_case("tflite_activations", lambda x: (
+    tf.nn.softmax(x), tf.nn.log_softmax(x), tf.sigmoid(x), tf.tanh(x), tf.nn.leaky_relu(x, 0.1),
+    tf.nn.relu6(x * 8), tf.clip_by_value(x * 3, -1, 1), tf.nn.gelu(x, approximate=True),
+    x * tf.nn.relu6(x + 3) / 6, tf.nn.elu(x), tf.exp(x), tf.math.rsqrt(tf.abs(x) + 1)),
+    tf.TensorSpec((2, 3, 8), F), rtol=1e-5, atol=2e-6, why_tolerance="exp/erf/tanh approximations differ by ulps")
+_prelu = keras.layers.PReLU(alpha_initializer=keras.initializers.RandomUniform(0, 0.5, seed=4))
+_prelu.build((None, 5, 5, 3))
+function_case("tflite_prelu", lambda x: _prelu(x), tf.TensorSpec((1, 5, 5, 3), F))
+function_case("tflite_argmax_cast_topk", lambda x: (
+    tf.argmax(x, axis=1), tf.argmin(x, axis=2, output_type=tf.int32), tf.cast(x * 4, tf.int32),
+    tf.math.top_k(x, 2)[0]), tf.TensorSpec((2, 5, 6), F))
+function_case("tflite_batch_matmul", lambda a, b: (tf.matmul(a, b), tf.matmul(a, b, transpose_b=True)[..., :2]),
+              tf.TensorSpec((2, 3, 4), F), tf.TensorSpec((2, 4, 4), F))
+function_case("tflite_norms", lambda x: (tf.math.l2_normalize(x, axis=-1),
+                                         tf.nn.local_response_normalization(x, 2, 1.0, 0.5, 0.75)), NHWC,
+              rtol=1e-5, atol=2e-6, why_tolerance="rsqrt and pow approximations differ by ulps")
+function_case("tflite_space_depth", lambda x: (
+    tf.nn.space_to_depth(x[:, :8, :8], 2), tf.nn.depth_to_space(x, 2),
+    tf.space_to_batch_nd(x[:, :8, :8], [2, 2], [[0, 0], [0, 0]]),
+    tf.compat.v1.batch_to_space_nd(x, [1, 2], [[0, 0], [0, 0]])), tf.TensorSpec((4, 9, 9, 4), F))
