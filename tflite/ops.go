@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"sync"
 
 	flatbuffers "github.com/google/flatbuffers/go"
 
@@ -96,11 +97,23 @@ func (o *opCtx) options(t interface {
 }) bool {
 	var tab flatbuffers.Table
 	if !o.op.BuiltinOptions(&tab) {
+		// Absent options mean every field at its default: read them from
+		// an empty table.
+		b := emptyTable()
+		t.Init(b, flatbuffers.GetUOffsetT(b))
 		return false
 	}
 	t.Init(tab.Bytes, tab.Pos)
 	return true
 }
+
+// emptyTable is a flatbuffer whose root is a table without fields.
+var emptyTable = sync.OnceValue(func() []byte {
+	b := flatbuffers.NewBuilder(16)
+	b.StartObject(0)
+	b.Finish(b.EndObject())
+	return b.FinishedBytes()
+})
 
 // activation applies a fused activation function to v.
 func (o *opCtx) activation(code int8, v string) (string, error) {
