@@ -59,9 +59,6 @@ func Read(name string, data []byte, opts Options) (m *Model, err error) {
 	// offset panics. That is a bad file, reported as such.
 	defer func() {
 		if r := recover(); r != nil {
-			if debugPanics {
-				panic(r)
-			}
 			m, err = nil, fmt.Errorf("%s: the flatbuffer is corrupt or truncated (%v): %w", name, r, ErrBadFile)
 		}
 	}()
@@ -600,6 +597,3 @@ func (s *sub) set(i int32, v string) error {
 // setRaw records a value already in the tensor's stored dtype (integer
 // results such as ArgMax, or ops that move quantized values unchanged).
 func (s *sub) setRaw(i int32, v string) { s.refs[i] = v }
-
-// debugPanics lets tests see the stack of a panic.
-var debugPanics = false
