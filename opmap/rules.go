@@ -30,6 +30,7 @@ func Families() []Family {
 		{"rnn", rnnRules},
 		{"tf2", tf2Rules},
 		{"resource", resourceRules},
+		{"tflite", tfliteRules},
 	}
 }
 
