@@ -287,14 +287,19 @@ func scaleWeights(dst, src *graph.Tensor, scale []float64, channelOf func(int64)
 
 // ownsConst reports whether constant v (holding t) has exactly one reader
 // and shares its bytes with no other constant, so it may change in place.
+// Which constants share bytes is counted once per pass (a scan of every
+// constant per fusion made the pass quadratic in the model's size).
 func (ix *index) ownsConst(v string, t *graph.Tensor) bool {
 	if ix.uses(v) != 1 || len(t.Data) == 0 {
 		return false
 	}
-	for name, o := range ix.g.Consts {
-		if name != v && len(o.Data) > 0 && &o.Data[0] == &t.Data[0] {
-			return false
+	if ix.dataOwners == nil {
+		ix.dataOwners = make(map[*byte]int, len(ix.g.Consts))
+		for _, o := range ix.g.Consts {
+			if len(o.Data) > 0 {
+				ix.dataOwners[&o.Data[0]]++
+			}
 		}
 	}
-	return true
+	return ix.dataOwners[&t.Data[0]] <= 1
 }
