@@ -303,3 +303,117 @@ func (ix *index) ownsConst(v string, t *graph.Tensor) bool {
 	}
 	return ix.dataOwners[&t.Data[0]] <= 1
 }
+
+// fuseScaleForward folds a positive per-channel scale into the convolutions
+// that read it through an optional per-channel shift and Relu: for s > 0,
+// relu(s·x + b) = s·relu(x + b/s), and s moves into the readers' weights
+// along their input channels (zero padding stays zero). This is a batch
+// norm before its Relu and Conv, as DenseNet has after every Concat, where
+// no conv precedes it to take the scale.
+func fuseScaleForward(g *graph.Graph, opset int) (bool, error) {
+	ix := newIndex(g)
+	for _, m := range g.Nodes {
+		if ix.removed[m] || !isOp(m, "Mul") || len(m.Inputs) != 2 || len(m.Outputs) != 1 {
+			continue
+		}
+		ix.scaleForward(m)
+	}
+	return ix.finish()
+}
+
+func (ix *index) scaleForward(m *graph.Node) bool {
+	g := ix.g
+	xi := 0
+	if ix.isConst(m.Inputs[0]) {
+		xi = 1
+	}
+	x := m.Inputs[xi]
+	s := g.ShapeOf(x)
+	dt := g.DTypeOf(x)
+	if s.Rank() < 3 || !s.Dims[1].Known() || !isFloat(dt) {
+		return false
+	}
+	channels := s.Dims[1].Size
+	scale, ok := ix.channelConst(m.Inputs[1-xi], dt, s.Rank(), channels)
+	if !ok || !fitsWithin(ix.constOf(m.Inputs[1-xi]).Dims, s) {
+		return false
+	}
+	for _, v := range scale {
+		if !(v > 0) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	// Walk m → [Add/Sub of a per-channel constant] → [Relu] → Convs.
+	var add, relu *graph.Node
+	v := m.Outputs[0]
+	if c := ix.soleConsumer(v); (isOp(c, "Add") || isOp(c, "Sub") && c.Inputs[0] == v) && len(c.Inputs) == 2 && len(c.Outputs) == 1 {
+		other := c.Inputs[1]
+		if other == v {
+			other = c.Inputs[0]
+		}
+		if k := ix.constOf(other); k != nil && fitsWithin(k.Dims, s) {
+			if _, ok := ix.channelConst(other, dt, s.Rank(), channels); ok {
+				add, v = c, c.Outputs[0]
+			}
+		}
+	}
+	if c := ix.soleConsumer(v); isOp(c, "Relu") && len(c.Outputs) == 1 {
+		relu, v = c, c.Outputs[0]
+	}
+	if ix.isOutput(v) || len(ix.cons[v]) == 0 {
+		return false
+	}
+	var convs []*graph.Node
+	for _, c := range ix.cons[v] {
+		if !isOp(c, "Conv") || len(c.Inputs) < 2 || c.Inputs[0] != v || c.Inputs[1] == v {
+			return false
+		}
+		w := ix.constOf(c.Inputs[1])
+		if w == nil || w.DType != dt || len(w.Dims) != s.Rank() || elemSize(w) == 0 {
+			return false
+		}
+		group := c.Int("group", 1)
+		if group <= 0 || channels%group != 0 || w.Dims[1] != channels/group || w.Dims[0]%group != 0 {
+			return false
+		}
+		convs = append(convs, c)
+	}
+	if relu == nil && add != nil {
+		return false // x·s + b straight into a conv: b would need the conv's padding to fold
+	}
+	for _, c := range convs {
+		w := ix.constOf(c.Inputs[1])
+		inner := int64(1)
+		for _, d := range w.Dims[2:] {
+			inner *= d
+		}
+		cPer := w.Dims[1]
+		mPer := w.Dims[0] / c.Int("group", 1)
+		channelOf := func(e int64) int64 {
+			o := e / (cPer * inner)
+			return (o/mPer)*cPer + (e/inner)%cPer
+		}
+		nw := &graph.Tensor{DType: w.DType, Dims: append([]int64{}, w.Dims...), Data: make([]byte, len(w.Data))}
+		scaleWeights(nw, w, scale, channelOf, inner)
+		ix.setInput(c, 1, ix.addConst(c.Name+"/W", nw))
+	}
+	if add != nil {
+		ki := 1
+		if add.Inputs[1] == m.Outputs[0] {
+			ki = 0
+		}
+		b, _ := ix.channelConst(add.Inputs[ki], dt, s.Rank(), channels)
+		for i := range b {
+			b[i] /= scale[i]
+		}
+		shape := make([]int64, s.Rank()-1)
+		for i := range shape {
+			shape[i] = 1
+		}
+		shape[0] = channels
+		ix.setInput(add, ki, ix.addConst(add.Name+"/shift", graph.NewTensor(dt, shape, b)))
+	}
+	ix.remove(m)
+	ix.replaceUses(m.Outputs[0], x)
+	return true
+}

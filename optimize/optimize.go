@@ -39,6 +39,7 @@ func Passes() []Pass {
 		{"global-pool", "make ReduceMean/ReduceMax over H and W of NCHW GlobalAveragePool/GlobalMaxPool (keepdims, or a Reshape back to 4-D after)", globalPool},
 		{"fuse-pad", "fold a constant Pad of zeros over spatial dims into the Conv that reads it (also through an NHWC→NCHW Transpose)", fusePad},
 		{"fuse-conv", "fold a per-channel Add/Sub/Mul and an inference BatchNormalization after a Conv or ConvTranspose into its weights and bias", fuseConv},
+		{"fuse-scale-forward", "fold a positive per-channel Mul (a batch norm's scale) through an optional shift and Relu into the Convs that read it", fuseScaleForward},
 		{"fuse-gemm", "turn MatMul of a rank-2 input by a constant matrix, plus a constant bias, into Gemm", fuseGemm},
 		{"dead-nodes", "drop nodes and constants that no graph output needs", deadNodes},
 	}

@@ -905,3 +905,27 @@ func TestDropNeutral(t *testing.T) {
 	optimizeAndCheck(t, "neutral", g, Passes())
 	wantCounts(t, g, map[string]int{"Div": 0, "Add": 0, "Mul": 1})
 }
+
+// TestFuseScaleForward is DenseNet's layer: a batch norm (Mul, Add) after
+// a Concat, then Relu and two convs (one padded, one grouped); the scale
+// moves into both convs' weights, the shift stays as one Add.
+func TestFuseScaleForward(t *testing.T) {
+	b := newBuilder("scale_forward")
+	x := b.input("x", 1, 2, 5, 5)
+	z := b.input("z", 1, 2, 5, 5)
+	c := b.op("cat", "Concat", map[string]any{"axis": int64(1)}, x, z)
+	y := b.op("bn/mul", "Mul", nil, c, b.positive("bn/scale", 4, 1, 1))
+	y = b.op("bn/add", "Add", nil, y, b.weights("bn/shift", 4, 1, 1))
+	y = b.op("relu", "Relu", nil, y)
+	a := b.op("c1", "Conv", map[string]any{"pads": []int64{1, 1, 1, 1}}, y, b.weights("c1/W", 3, 4, 3, 3))
+	d := b.op("c2", "Conv", map[string]any{"group": int64(2)}, y, b.weights("c2/W", 4, 2, 1, 1))
+	// A negative scale cannot cross the Relu.
+	n := b.op("neg/mul", "Mul", nil, x, b.weights("neg/scale", 2, 1, 1))
+	n = b.op("neg/relu", "Relu", nil, n)
+	n = b.op("neg/conv", "Conv", nil, n, b.weights("neg/W", 2, 2, 1, 1))
+	g := b.output(a, d, n)
+	g.SetConst("neg/scale", graph.Float32Tensor([]int64{2, 1, 1}, []float32{0.5, -0.5}))
+	annotate(t, g)
+	optimizeAndCheck(t, "scale_forward", g, Passes())
+	wantCounts(t, g, map[string]int{"Mul": 1, "Add": 1, "Conv": 3})
+}
