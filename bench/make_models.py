@@ -184,7 +184,7 @@ def build_keras_app(name):
 
 def build_bert():
     """A Keras 3 BERT-style encoder: 2 blocks of multi-head self-attention
-    (4 heads of 64), LayerNormalization, a GELU feed-forward of 1024; sequence
+    (4 heads of 64), LayerNormalization, a tanh-GELU feed-forward of 1024; sequence
     128 of 256-wide float embeddings (the token lookup is left out so the
     input is float like every other model's)."""
     tf = _tf()
@@ -198,7 +198,9 @@ def build_bert():
     for _ in range(2):
         a = layers.MultiHeadAttention(heads, width // heads)(x, x)
         x = layers.LayerNormalization(epsilon=1e-12)(x + a)
-        f = layers.Dense(ff, activation="gelu")(x)
+        # The tanh GELU: the Python tf2onnx 1.17 has no Erfc, which the
+        # exact one (Keras' default) is written with in TF.
+        f = layers.Dense(ff, activation=lambda v: keras.activations.gelu(v, approximate=True))(x)
         f = layers.Dense(width)(f)
         x = layers.LayerNormalization(epsilon=1e-12)(x + f)
     model = keras.Model(x_in, x)
@@ -208,7 +210,7 @@ def build_bert():
 
     shape = [1, seq, width]
     gd, ins, outs = freeze(fn, tf.TensorSpec(shape, tf.float32, name="input"))
-    return gd, ins, outs, {ins[0]: shape}, "Keras 3 BERT-style encoder, 2 blocks, %d parameters" % model.count_params()
+    return gd, ins, outs, {ins[0]: shape}, "Keras 3 BERT-style encoder, 2 blocks, tanh GELU, %d parameters" % model.count_params()
 
 
 def build_bilstm():

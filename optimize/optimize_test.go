@@ -929,3 +929,15 @@ func TestFuseScaleForward(t *testing.T) {
 	optimizeAndCheck(t, "scale_forward", g, Passes())
 	wantCounts(t, g, map[string]int{"Mul": 1, "Add": 1, "Conv": 3})
 }
+
+func TestBatchNormForward(t *testing.T) {
+	b := newBuilder("bn_forward")
+	x := b.input("x", 1, 3, 4, 4)
+	y := b.op("bn", "BatchNormalization", map[string]any{"epsilon": float32(1e-3)}, x,
+		b.positive("scale", 3), b.weights("shift", 3), b.weights("mean", 3), b.positive("var", 3))
+	y = b.op("relu", "Relu", nil, y)
+	g := b.output(b.op("c", "Conv", map[string]any{"pads": []int64{1, 1, 1, 1}}, y, b.weights("w", 2, 3, 3, 3)))
+	annotate(t, g)
+	optimizeAndCheck(t, "bn_forward", g, Passes())
+	wantCounts(t, g, map[string]int{"BatchNormalization": 0, "Add": 1, "Mul": 0})
+}
