@@ -216,32 +216,13 @@ func (ix *index) reduceAxes(n *graph.Node, r int) ([]int64, bool) {
 }
 
 // fusePad folds a constant-mode Pad of zeros over the spatial dims only
-// into the Conv that reads it (through an NHWC→NCHW Transpose, as the
-// handlers leave a padded NHWC input, or directly).
+// into the Convs that read it: directly (all its readers Convs), or
+// through an NHWC→NCHW Transpose (as the handlers leave a padded NHWC
+// input) whose readers are all Convs.
 func fusePad(g *graph.Graph, opset int) (bool, error) {
 	ix := newIndex(g)
-	for _, c := range g.Nodes {
-		if ix.removed[c] || !isOp(c, "Conv") || len(c.Inputs) < 2 || len(c.Outputs) != 1 {
-			continue
-		}
-		if a := c.Str("auto_pad", "NOTSET"); a != "NOTSET" && a != "" {
-			continue
-		}
-		x := c.Inputs[0]
-		var tr *graph.Node
-		perm := []int64(nil)
-		pad := ix.producer(x)
-		if isOp(pad, "Transpose") && ix.soleConsumer(x) == c {
-			tr = pad
-			perm = tr.Ints("perm")
-			pad = ix.producer(tr.Inputs[0])
-			if pad == nil || ix.soleConsumer(tr.Inputs[0]) != tr {
-				continue
-			}
-		} else if ix.soleConsumer(x) != c {
-			continue
-		}
-		if !isOp(pad, "Pad") || len(pad.Outputs) != 1 || len(pad.Inputs) < 2 || pad.Str("mode", "constant") != "constant" {
+	for _, pad := range g.Nodes {
+		if ix.removed[pad] || !isOp(pad, "Pad") || len(pad.Outputs) != 1 || len(pad.Inputs) < 2 || pad.Str("mode", "constant") != "constant" {
 			continue
 		}
 		if len(pad.Inputs) > 3 && pad.Inputs[3] != "" { // axes
@@ -255,25 +236,29 @@ func fusePad(g *graph.Graph, opset int) (bool, error) {
 		}
 		k := ix.constOf(pad.Inputs[1])
 		r := g.ShapeOf(pad.Inputs[0]).Rank()
-		if k == nil || r < 3 || len(k.Dims) != 1 || k.Dims[0] != int64(2*r) {
+		if k == nil || r < 3 || len(k.Dims) != 1 || k.Dims[0] != int64(2*r) || ix.isOutput(pad.Outputs[0]) {
 			continue
 		}
-		p := k.Int64s()
-		if perm == nil {
-			perm = make([]int64, r)
-			for i := range perm {
-				perm[i] = int64(i)
-			}
+		var tr *graph.Node
+		perm := make([]int64, r)
+		for i := range perm {
+			perm[i] = int64(i)
 		}
-		if len(perm) != r {
+		v := pad.Outputs[0]
+		if t := ix.soleConsumer(v); isOp(t, "Transpose") && len(t.Outputs) == 1 && len(t.Ints("perm")) == r {
+			tr, perm, v = t, t.Ints("perm"), t.Outputs[0]
+		}
+		convs := ix.padReaders(v)
+		if convs == nil {
 			continue
 		}
 		// In Conv's (NCHW) order: dim i of the Conv input is dim perm[i]
 		// of the padded value.
+		p := k.Int64s()
 		begin, end := make([]int64, r), make([]int64, r)
 		ok := true
-		for i, v := range perm {
-			begin[i], end[i] = p[v], p[int(v)+r]
+		for i, d := range perm {
+			begin[i], end[i] = p[d], p[int(d)+r]
 			if begin[i] < 0 || end[i] < 0 || i < 2 && (begin[i] != 0 || end[i] != 0) {
 				ok = false
 			}
@@ -281,28 +266,50 @@ func fusePad(g *graph.Graph, opset int) (bool, error) {
 		if !ok {
 			continue
 		}
-		old := c.Ints("pads")
 		sp := r - 2
-		pads := make([]int64, 2*sp)
-		for i := 0; i < sp; i++ {
-			pads[i], pads[sp+i] = begin[2+i], end[2+i]
-			if len(old) == 2*sp {
-				pads[i] += old[i]
-				pads[sp+i] += old[sp+i]
+		for _, c := range convs {
+			old := c.Ints("pads")
+			pads := make([]int64, 2*sp)
+			for i := 0; i < sp; i++ {
+				pads[i], pads[sp+i] = begin[2+i], end[2+i]
+				if len(old) == 2*sp {
+					pads[i] += old[i]
+					pads[sp+i] += old[sp+i]
+				}
 			}
+			c.Attrs["pads"] = pads
+			delete(c.Attrs, "auto_pad")
 		}
-		c.Attrs["pads"] = pads
-		delete(c.Attrs, "auto_pad")
 		if tr != nil {
 			ix.setInput(tr, 0, pad.Inputs[0])
 			// The Transpose's output shape loses the padding.
 			g.SetValue(tr.Outputs[0], g.DTypeOf(tr.Outputs[0]), permuteShape(g.ShapeOf(pad.Inputs[0]), perm))
+			ix.remove(pad)
 		} else {
-			ix.setInput(c, 0, pad.Inputs[0])
+			ix.remove(pad)
+			ix.replaceUses(pad.Outputs[0], pad.Inputs[0])
 		}
-		ix.remove(pad)
 	}
 	return ix.finish()
+}
+
+// padReaders returns the readers of v when they are all Convs with
+// explicit (or no) pads that read v as their data input; nil otherwise.
+func (ix *index) padReaders(v string) []*graph.Node {
+	if ix.isOutput(v) || len(ix.cons[v]) == 0 {
+		return nil
+	}
+	var convs []*graph.Node
+	for _, c := range ix.cons[v] {
+		if !isOp(c, "Conv") || len(c.Inputs) < 2 || c.Inputs[0] != v || c.Inputs[1] == v || len(c.Outputs) != 1 {
+			return nil
+		}
+		if a := c.Str("auto_pad", "NOTSET"); a != "NOTSET" && a != "" {
+			return nil
+		}
+		convs = append(convs, c)
+	}
+	return convs
 }
 
 // transposeToReshape turns a Transpose that moves only dims of size 1

@@ -26,6 +26,8 @@ func Passes() []Pass {
 	return []Pass{
 		{"remove-identity", "drop Identity nodes, reading their input instead (graph outputs keep their names)", removeIdentity},
 		{"fold-constants", "evaluate nodes whose inputs are all constants, and Shape/Size of values of static shape", foldConstants},
+		{"merge-constants", "make constants of equal type, dims and bytes one", mergeConsts},
+		{"merge-nodes", "make nodes computing the same op and attributes on the same inputs one (common subexpressions)", mergeDuplicateNodes},
 		{"drop-neutral", "drop x·1, x/1, x+0 and x−0 by constants that do not broadcast x wider", dropNeutral},
 		{"transpose", "cancel inverse Transpose pairs, merge consecutive and duplicate Transposes, drop identity ones, " +
 			"and push Transposes down through layout-free ops (elementwise, Concat, Softmax, ReduceX, ArgMax, Pad, Slice) " +

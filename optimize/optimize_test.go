@@ -941,3 +941,25 @@ func TestBatchNormForward(t *testing.T) {
 	optimizeAndCheck(t, "bn_forward", g, Passes())
 	wantCounts(t, g, map[string]int{"BatchNormalization": 0, "Add": 1, "Mul": 0})
 }
+
+// TestMergeDuplicates: NASNet applies the same Relu, Pad and pool to one
+// value in several branches; equal constants are stored once.
+func TestMergeDuplicates(t *testing.T) {
+	b := newBuilder("merge_duplicates")
+	x := b.input("x", 1, 2, 5, 5)
+	r1 := b.op("r1", "Relu", nil, x)
+	r2 := b.op("r2", "Relu", nil, x)
+	p1 := b.op("p1", "Pad", nil, r1, b.ints("pads1", 0, 0, 1, 1, 0, 0, 1, 1))
+	p2 := b.op("p2", "Pad", nil, r2, b.ints("pads2", 0, 0, 1, 1, 0, 0, 1, 1))
+	c1 := b.op("c1", "Conv", nil, p1, b.weights("w1", 2, 2, 3, 3))
+	c2 := b.op("c2", "Conv", map[string]any{"group": int64(2)}, p2, b.weights("w2", 2, 1, 3, 3))
+	s1 := b.op("s1", "Sigmoid", nil, c1)
+	s2 := b.op("s2", "Sigmoid", nil, c1)
+	g := b.output(b.op("out", "Add", nil, b.op("sum", "Add", nil, s1, s2), c2))
+	annotate(t, g)
+	optimizeAndCheck(t, "merge_duplicates", g, Passes())
+	wantCounts(t, g, map[string]int{"Relu": 1, "Pad": 0, "Sigmoid": 1, "Conv": 2})
+	if g.Consts["pads2"] != nil {
+		t.Errorf("equal constants should be one:\n%s", g.Dump())
+	}
+}

@@ -107,8 +107,9 @@ func (t *transposer) splitBranches(n *graph.Node) {
 
 // transposeBranches is transposePass with shared Transposes split per
 // reader, tried on a copy of the graph and kept only when the model ends
-// with fewer Transposes: a split whose copies cannot all move would
-// otherwise only be merged back, and the pass list never settle.
+// with fewer Transposes, or as many moving fewer elements: a split whose
+// copies cannot all move would otherwise only be merged back, and the pass
+// list never settle.
 func transposeBranches(g *graph.Graph, opset int) (bool, error) {
 	ix := newIndex(g)
 	candidate := false
@@ -129,12 +130,40 @@ func transposeBranches(g *graph.Graph, opset int) (bool, error) {
 	// Counted after dead-node removal: a pushed copy may leave its
 	// original unread.
 	h.RemoveUnused()
-	before, after := g.OpCounts()["Transpose"], h.OpCounts()["Transpose"]
-	if after >= before {
+	bn, bv := transposeCost(g)
+	an, av := transposeCost(h)
+	if an > bn || an == bn && av >= bv {
 		return false, nil
 	}
 	*g = *h
 	return true, nil
+}
+
+// transposeCost is the number of Transposes and the elements they move
+// (a dim of unknown size counted as 1000): the split is kept when it
+// lowers the first, or the second at an equal first (a Transpose moved
+// below a reduction), so that a kept split never undoes another.
+func transposeCost(g *graph.Graph) (count int, volume float64) {
+	for _, n := range g.Nodes {
+		if !isOp(n, "Transpose") || len(n.Inputs) != 1 {
+			continue
+		}
+		count++
+		v := 1.0
+		s := g.ShapeOf(n.Inputs[0])
+		if !s.Known {
+			v = 1e12
+		}
+		for _, d := range s.Dims {
+			if d.Known() {
+				v *= float64(d.Size)
+			} else {
+				v *= 1000
+			}
+		}
+		volume += v
+	}
+	return count, volume
 }
 
 // transposePass cancels, merges and pushes down Transposes.

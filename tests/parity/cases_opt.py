@@ -164,3 +164,26 @@ def _(x):
     a = tf.nn.conv2d(h, var("a", [3, 3, 6, 4], seed=74), strides=1, padding="SAME")
     b = tf.nn.conv2d(h, var("b", [1, 1, 6, 2], seed=75), strides=1, padding="SAME")
     return tf.identity(tf.concat([a, b], axis=3), name="out")
+
+
+def _count(model, op):
+    return sum(1 for n in model.graph.node if n.op_type == op)
+
+
+def _one_relu_no_pad(model, opset):
+    if _count(model, "Relu") != 1 or _count(model, "Pad") != 0:
+        raise AssertionError(f"want 1 Relu and no Pad: {op_counts(model)}")
+
+
+@graph_case("opt_nasnet_shared_branches", {"x": f32(1, 9, 9, 3, seed=11)}, check=_one_relu_no_pad)
+def _(x):
+    # Keras NASNet: each branch applies its own Relu (and ZeroPadding) to
+    # the same value; one of each is left, the padding inside both convs.
+    outs = []
+    for i in range(2):
+        h = tf.nn.relu(x)
+        h = tf.pad(h, [[0, 0], [1, 1], [1, 1], [0, 0]])
+        h = tf.nn.depthwise_conv2d(h, var(f"b{i}/dw", [3, 3, 3, 1], seed=80 + i), strides=[1, 2, 2, 1],
+                                   padding="VALID")
+        outs.append(h)
+    return tf.identity(tf.add(outs[0], outs[1]), name="out")
