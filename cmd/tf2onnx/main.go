@@ -19,6 +19,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/tf2onnx-go/tf2onnx/convert"
+	"github.com/tf2onnx-go/tf2onnx/cost"
 	"github.com/tf2onnx-go/tf2onnx/frozen"
 	"github.com/tf2onnx-go/tf2onnx/graph"
 	"github.com/tf2onnx-go/tf2onnx/onnxio"
@@ -36,6 +37,10 @@ const (
 	exitWrite    = 3 // the output cannot be written
 	exitInternal = 4 // a bug: please report
 )
+
+// convertGraphDef is convert.GraphDef; the exit-code test swaps it for a
+// stand-in that fails the way a converter bug does.
+var convertGraphDef = convert.GraphDef
 
 // usageError marks errors that come from the command line itself.
 type usageError struct{ error }
@@ -56,17 +61,25 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(stderr, "tf2onnx: "+oneLine(err.Error()))
-	return exitCode(err)
+	code = exitCode(err)
+	msg := oneLine(err.Error())
+	if code == exitInternal {
+		msg += " (a bug in tf2onnx: please report it with the model)"
+	}
+	fmt.Fprintln(stderr, "tf2onnx: "+msg)
+	return code
 }
 
 func exitCode(err error) int {
 	var ue usageError
 	var se *frozen.SpecError
 	var oe *convert.OpsetError
+	var pe *convert.OptionError
 	var we writeError
 	switch {
-	case errors.As(err, &ue), errors.As(err, &se), errors.As(err, &oe):
+	case errors.Is(err, graph.ErrInternal):
+		return exitInternal
+	case errors.As(err, &ue), errors.As(err, &se), errors.As(err, &oe), errors.As(err, &pe):
 		return exitUsage
 	case errors.As(err, &we):
 		return exitWrite
@@ -166,6 +179,9 @@ func convertAction(c *cli.Context) error {
 	if opts.Opset < opmap.MinOpset || opts.Opset > opmap.MaxOpset {
 		return &convert.OpsetError{Opset: opts.Opset}
 	}
+	if err := checkFlagsFirst(c); err != nil {
+		return err
+	}
 	if pass := c.String("dump-after"); pass != "" {
 		opts.AfterPass = func(name string, g *graph.Graph) {
 			if pass == "all" || pass == name {
@@ -185,13 +201,16 @@ func convertAction(c *cli.Context) error {
 		return err
 	}
 	logf("read %s: %d nodes", path, len(gd.Node))
-	model, diag, err := convert.GraphDef(context.Background(), gd, opts)
-	for _, w := range diag.Warnings {
-		fmt.Fprintln(c.App.ErrWriter, "tf2onnx: warning: "+w)
-	}
+	model, diag, err := convertGraphDef(context.Background(), gd, opts)
 	if err != nil {
+		// One line per failure: the warnings of a failed run (problems it
+		// went on without) only with --verbose.
+		if verbose {
+			printWarnings(c, diag.Warnings)
+		}
 		return fmt.Errorf("%s: %w", path, err)
 	}
+	printWarnings(c, diag.Warnings)
 	domains, err := extraOpsets(c.String("extra-opset"), model.ExtraDomains)
 	if err != nil {
 		return err
@@ -217,6 +236,12 @@ func convertAction(c *cli.Context) error {
 	return nil
 }
 
+func printWarnings(c *cli.Context, warnings []string) {
+	for _, w := range warnings {
+		fmt.Fprintln(c.App.ErrWriter, "tf2onnx: warning: "+oneLine(w))
+	}
+}
+
 func humanBytes(n int64) string {
 	switch {
 	case n >= 1<<30:
@@ -227,6 +252,28 @@ func humanBytes(n int64) string {
 		return fmt.Sprintf("%.1f kB (%d bytes)", float64(n)/1e3, n)
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// checkFlagsFirst checks the flags that do not need the model, before any
+// work: a bad one must not cost a conversion, nor leave a model written.
+func checkFlagsFirst(c *cli.Context) error {
+	if pass := c.String("dump-after"); pass != "" {
+		if err := convert.CheckPassName("--dump-after", pass); err != nil {
+			return err
+		}
+	}
+	if _, err := extraOpsets(c.String("extra-opset"), nil); err != nil {
+		return err
+	}
+	if c.Bool("cost") || c.String("cost-out") != "" {
+		if _, err := costOptions(c); err != nil {
+			return err
+		}
+		if format := c.String("format"); !cost.ValidFormat(format) {
+			return usageError{fmt.Errorf("--format %q: choose %s", format, strings.Join(cost.Formats, ", "))}
+		}
+	}
+	return nil
 }
 
 // extraOpsets merges --extra-opset DOMAIN:VERSION entries into the opset
