@@ -9,13 +9,16 @@ import (
 	"github.com/tf2onnx-go/tf2onnx/internal/pb/tfpb"
 )
 
-// functionalOps are the TF2 control-flow ops whose function attributes
-// AttachFunctions turns into subgraphs.
+// functionalOps are the TF2 control-flow and call ops whose function
+// attributes AttachFunctions turns into subgraphs.
 var functionalOps = map[string][]string{
 	"While":          {"cond", "body"},
 	"StatelessWhile": {"cond", "body"},
 	"If":             {"then_branch", "else_branch"},
 	"StatelessIf":    {"then_branch", "else_branch"},
+	// Calls, which tfrewrite inlines.
+	"PartitionedCall":         {"f"},
+	"StatefulPartitionedCall": {"f"},
 }
 
 // AttachFunctions replaces the function attributes of g's functional
@@ -25,11 +28,10 @@ var functionalOps = map[string][]string{
 // TF ops (nested functional nodes get theirs too). Names inside a subgraph
 // start with the calling node's name, so they are unique in the model.
 func AttachFunctions(g *graph.Graph, lib *tfpb.FunctionDefLibrary) error {
-	if lib == nil || len(lib.Function) == 0 {
-		return nil
-	}
-	fns := make(map[string]*tfpb.FunctionDef, len(lib.Function))
-	for _, f := range lib.Function {
+	// No early return on an empty library: a call to a missing function
+	// is reported here, by name.
+	fns := make(map[string]*tfpb.FunctionDef, len(lib.GetFunction()))
+	for _, f := range lib.GetFunction() {
 		fns[f.GetSignature().GetName()] = f
 	}
 	budget := maxFunctionNodes
