@@ -234,11 +234,57 @@ func (c *conversion) mapOps() error {
 		return err
 	}
 	c.sorted = true
+	ops := map[string]string{} // TF node → op, to name what a missing output was
+	for _, n := range c.g.Nodes {
+		ops[n.Name] = n.Op
+	}
 	warns, err := opmap.Apply(c.g, opmap.Options{Opset: c.opts.Opset, ContinueOnError: c.opts.ContinueOnError,
 		Release: frozen.Release, Report: func(err error) { c.problems = append(c.problems, err) }})
 	c.diag.Warnings = append(c.diag.Warnings, warns...)
 	c.mapped = true
-	return err
+	if err != nil {
+		return err
+	}
+	return checkReadsDefined(c.g, ops)
+}
+
+// checkReadsDefined finds reads of outputs that the mapped ops do not yield:
+// a file (or --outputs) that names output k of a TF op with fewer outputs,
+// such as concat:5. Until mapping, every port a reference names exists.
+func checkReadsDefined(g *graph.Graph, ops map[string]string) error {
+	defined := map[string]bool{"": true}
+	for _, v := range g.Inputs {
+		defined[v] = true
+	}
+	for v := range g.Consts {
+		defined[v] = true
+	}
+	for _, n := range g.Nodes {
+		for _, o := range n.Outputs {
+			defined[o] = true
+		}
+	}
+	missing := func(v string) error {
+		node, port, _ := frozen.SplitTensorName(v)
+		op := ops[node]
+		if op == "" {
+			op = "node"
+		}
+		return fmt.Errorf("%s: %s %q has no output %d: %w", v, op, node, port, frozen.ErrBadFile)
+	}
+	for _, o := range g.Outputs {
+		if !defined[o] {
+			return fmt.Errorf("--outputs: %w", missing(o))
+		}
+	}
+	for _, n := range g.Nodes {
+		for _, v := range append(append([]string(nil), n.Inputs...), n.OuterReads()...) {
+			if !defined[v] {
+				return fmt.Errorf("node %q reads %w", n.Name, missing(v))
+			}
+		}
+	}
+	return nil
 }
 
 func (c *conversion) layout() error { return applyLayout(c.g, c.opts) }
