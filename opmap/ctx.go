@@ -35,8 +35,18 @@ func (c *Ctx) problem(err error) {
 	}
 }
 
-// In is the value name of the node's i-th input.
-func (c *Ctx) In(i int) string { return c.Node.Inputs[i] }
+// In is the value name of the node's i-th input. A node with fewer inputs
+// than its handler reads is a damaged model, not a handler bug: the panic
+// here becomes an error saying so (see callHandler).
+func (c *Ctx) In(i int) string {
+	if i >= len(c.Node.Inputs) {
+		panic(missingInput{i})
+	}
+	return c.Node.Inputs[i]
+}
+
+// missingInput is a handler's read of input i that the node does not have.
+type missingInput struct{ i int }
 
 // NumIn is the node's number of (data) inputs.
 func (c *Ctx) NumIn() int { return len(c.Node.Inputs) }

@@ -350,6 +350,10 @@ func (p *pruner) shared(t *graph.Tensor) bool {
 func callHandler(h Handler, c *Ctx) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
+			if m, ok := r.(missingInput); ok {
+				err = fmt.Errorf("%s needs input %d but the node has %d", c.Node.Op, m.i, len(c.Node.Inputs))
+				return
+			}
 			err = fmt.Errorf("%w in the %s handler: %v", graph.ErrInternal, c.Node.Op, r)
 		}
 	}()
