@@ -9,6 +9,7 @@ import (
 
 	"github.com/tf2onnx-go/tf2onnx/frozen"
 	"github.com/tf2onnx-go/tf2onnx/graph"
+	"github.com/tf2onnx-go/tf2onnx/optimize"
 )
 
 func loadSeed(t *testing.T, name string) (ins, outs string, data []byte) {
@@ -175,5 +176,48 @@ node { name: "y" op: "Neg" input: "r" attr { key: "T" value { type: DT_FLOAT } }
 		if !strings.Contains(w, `"r"`) || !strings.Contains(w, "went on without it") {
 			t.Errorf("normal run: no warning about node r: %q", w)
 		}
+	}
+}
+
+// TestOptimizerNotConverging: a pass list that still changes the graph
+// after maxOptimizeRounds ends with a warning naming the passes, and the
+// hook ran after each change.
+func TestOptimizerNotConverging(t *testing.T) {
+	var diag Diagnostics
+	hooks := 0
+	c := &conversion{ctx: context.Background(), diag: &diag, g: graph.New("g"), mapped: true, sorted: true,
+		opts: Options{AfterPass: func(string, *graph.Graph) { hooks++ }}}
+	flip := optimize.Pass{Name: "flip", Run: func(*graph.Graph, int) (bool, error) { return true, nil }}
+	if err := c.optimize(stage{name: "optimize", passes: []optimize.Pass{flip}}); err != nil {
+		t.Fatal(err)
+	}
+	if len(diag.Warnings) != 1 || !strings.Contains(diag.Warnings[0], "did not converge in 10 rounds") || !strings.Contains(diag.Warnings[0], "flip") {
+		t.Errorf("warnings %q", diag.Warnings)
+	}
+	if hooks != maxOptimizeRounds+1 {
+		t.Errorf("hook ran %d times, want %d", hooks, maxOptimizeRounds+1)
+	}
+}
+
+// TestCancelled: a cancelled context stops the conversion at the next
+// stage boundary with the context's error.
+func TestCancelled(t *testing.T) {
+	ins, outs, data := loadSeed(t, "nn_conv2d_nhwc_same.pb")
+	gd, err := frozen.Parse("s.pb", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, _ := frozen.ParseSpecs(ins)
+	out, _ := frozen.ParseSpecs(outs)
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := ""
+	_, _, err = GraphDef(ctx, gd, Options{Inputs: in, Outputs: out, AfterPass: func(p string, g *graph.Graph) {
+		if p == "map" {
+			cancel()
+			stopped = p
+		}
+	}})
+	if !errors.Is(err, context.Canceled) || stopped != "map" {
+		t.Errorf("err %v after %q, want context.Canceled after map", err, stopped)
 	}
 }
