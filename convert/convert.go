@@ -335,6 +335,13 @@ func (c *conversion) inference() error {
 
 func (c *conversion) verify() error {
 	if err := c.g.Verify(graph.VerifyOptions{AllowTF: c.opts.ContinueOnError, NeedDTypes: true}); err != nil {
+		for _, n := range c.g.Nodes {
+			if n.Domain == graph.DomainTF {
+				// Kept TF nodes (--continue-on-error) may leave types that
+				// nothing can tell: a limit of what was kept, not a bug.
+				return fmt.Errorf("--continue-on-error: the graph around the kept TF nodes cannot be typed: %w", err)
+			}
+		}
 		return fmt.Errorf("%w: the converted graph is invalid: %w", graph.ErrInternal, err)
 	}
 	return nil
