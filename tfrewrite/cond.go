@@ -137,7 +137,7 @@ func condOnce(g *graph.Graph) (bool, error) {
 			gr.blocked = true
 			continue
 		}
-		if len(v.cons[out(m, 1)]) > 0 {
+		if len(v.cons[out(m, 1)]) > 0 || g.IsOutput(out(m, 1)) {
 			gr.blocked = true // value_index is used
 			continue
 		}
