@@ -34,12 +34,21 @@ func AttachFunctions(g *graph.Graph, lib *tfpb.FunctionDefLibrary) error {
 	for _, f := range lib.GetFunction() {
 		fns[f.GetSignature().GetName()] = f
 	}
-	return attach(g, fns, 0)
+	budget := maxFunctionNodes
+	return attach(g, fns, nil, &budget)
 }
 
-func attach(g *graph.Graph, fns map[string]*tfpb.FunctionDef, depth int) error {
-	if depth > 32 {
-		return fmt.Errorf("functions nest more than 32 deep (recursion?): %w", ErrBadFile)
+// maxFunctionNodes bounds the nodes of all function bodies a graph
+// instantiates: each call site gets its own copy, so functions that call
+// others twice at each of a few levels would otherwise multiply without end.
+const maxFunctionNodes = 1 << 20
+
+// attach gives g's functional nodes their subgraphs. stack holds the
+// functions being instantiated around g: one that calls itself, directly or
+// not, is an error (TensorFlow cannot run it either).
+func attach(g *graph.Graph, fns map[string]*tfpb.FunctionDef, stack []string, budget *int) error {
+	if len(stack) > 32 {
+		return fmt.Errorf("functions nest more than 32 deep (%s ...): %w", strings.Join(stack[:4], " → "), ErrBadFile)
 	}
 	for _, n := range g.Nodes {
 		if n.Domain != graph.DomainTF {
@@ -54,11 +63,19 @@ func attach(g *graph.Graph, fns map[string]*tfpb.FunctionDef, depth int) error {
 			if fd == nil {
 				return fmt.Errorf("node %q: function %q is not in the GraphDef's library: %w", n.Name, f.Name, ErrBadFile)
 			}
+			for _, s := range stack {
+				if s == f.Name {
+					return fmt.Errorf("node %q: function %q calls itself (%s → %s): %w", n.Name, f.Name, strings.Join(stack, " → "), f.Name, ErrBadFile)
+				}
+			}
+			if *budget -= len(fd.NodeDef); *budget < 0 {
+				return fmt.Errorf("node %q: the graph's function calls instantiate more than %d nodes: %w", n.Name, maxFunctionNodes, ErrBadFile)
+			}
 			sg, err := functionGraph(fd, n.Name+"/"+key+"/")
 			if err != nil {
 				return fmt.Errorf("node %q: function %q: %w", n.Name, f.Name, err)
 			}
-			if err := attach(sg, fns, depth+1); err != nil {
+			if err := attach(sg, fns, append(stack[:len(stack):len(stack)], f.Name), budget); err != nil {
 				return err
 			}
 			n.Attrs[key] = sg
