@@ -186,9 +186,11 @@ func selectOf(v *view, val string) (cond, a, b string, ok bool) {
 	return p.Inputs[0], p.Inputs[1], p.Inputs[2], true
 }
 
-// dense matches x·K + b where x = concat([a, b], axis 1), K and b are
-// constants; it returns the concat's two parts and the constants.
-func dense(v *view, val string) (x0, x1 string, k, bias *graph.Tensor, ok bool) {
+// dense matches the cell's affine map of its input and state, in either
+// form TF writes it: concat([x, h], axis 1)·K + b (the TF1 cells), or
+// x·Kx + h·Kh + b (Keras cells). isH tells the state operand; k is the
+// kernel as TF1 lays it out, [I+H, cols] with the input rows first.
+func dense(v *view, val string, isH func(string) bool) (x, h string, k, bias *graph.Tensor, ok bool) {
 	p := v.prod[v.skip(val)]
 	if !isOp(p, "BiasAdd", "Add", "AddV2") || len(p.Inputs) != 2 {
 		return
@@ -196,26 +198,50 @@ func dense(v *view, val string) (x0, x1 string, k, bias *graph.Tensor, ok bool) 
 	if f := p.Str("data_format", "NHWC"); f != "NHWC" {
 		return
 	}
-	mm := v.prod[v.skip(p.Inputs[0])]
 	bias = v.constOf(p.Inputs[1])
-	if !isOp(mm, "MatMul") || bias == nil || len(bias.Dims) != 1 {
+	if bias == nil || len(bias.Dims) != 1 {
 		return
 	}
-	if mm.Bool("transpose_a", false) || mm.Bool("transpose_b", false) || len(mm.Inputs) != 2 {
+	kernel := func(mm *graph.Node) *graph.Tensor {
+		if !isOp(mm, "MatMul") || mm.Bool("transpose_a", false) || mm.Bool("transpose_b", false) || len(mm.Inputs) != 2 {
+			return nil
+		}
+		t := v.constOf(mm.Inputs[1])
+		if t == nil || len(t.Dims) != 2 || !t.DType.IsFloat() || t.Dims[1] != bias.Dims[0] {
+			return nil
+		}
+		return t
+	}
+	mm := v.prod[v.skip(p.Inputs[0])]
+	if k = kernel(mm); k != nil {
+		cc := v.prod[v.skip(mm.Inputs[0])]
+		if !isOp(cc, "ConcatV2") || len(cc.Inputs) != 3 {
+			return
+		}
+		if ax, ok2 := v.scalarInt(cc.Inputs[2]); !ok2 || (ax != 1 && ax != -1) {
+			return
+		}
+		return cc.Inputs[0], cc.Inputs[1], k, bias, true
+	}
+	// x·Kx + h·Kh: stack the kernels' rows, input first.
+	sum := mm
+	if !isOp(sum, "Add", "AddV2") || len(sum.Inputs) != 2 {
 		return
 	}
-	k = v.constOf(mm.Inputs[1])
-	if k == nil || len(k.Dims) != 2 || !k.DType.IsFloat() || k.Dims[1] != bias.Dims[0] {
+	mx, mh := v.prod[v.skip(sum.Inputs[0])], v.prod[v.skip(sum.Inputs[1])]
+	kx, kh := kernel(mx), kernel(mh)
+	if kx == nil || kh == nil || kx.DType != kh.DType {
 		return
 	}
-	cc := v.prod[v.skip(mm.Inputs[0])]
-	if !isOp(cc, "ConcatV2") || len(cc.Inputs) != 3 {
+	if isH(mx.Inputs[0]) {
+		mx, mh, kx, kh = mh, mx, kh, kx
+	}
+	if !isH(mh.Inputs[0]) {
 		return
 	}
-	if ax, ok2 := v.scalarInt(cc.Inputs[2]); !ok2 || (ax != 1 && ax != -1) {
-		return
-	}
-	return cc.Inputs[0], cc.Inputs[1], k, bias, true
+	rows := append(append([]float64(nil), kx.Float64s()...), kh.Float64s()...)
+	k = graph.NewTensor(kx.DType, []int64{kx.Dims[0] + kh.Dims[0], kx.Dims[1]}, rows)
+	return mx.Inputs[0], mh.Inputs[0], k, bias, true
 }
 
 // splitOut matches output i of a Split of val into n parts along axis 1.
@@ -429,27 +455,32 @@ func isIdentityRange(v *view, val string) bool {
 	return ok1 && ok2 && s == 0 && d == 1
 }
 
-// matchLSTM matches the LSTMCell/BasicLSTMCell body and fills the weights;
-// it returns the cell's input x_t, or "".
+// matchLSTM matches the LSTM cell body (TF1 LSTMCell/BasicLSTMCell or a
+// Keras LSTMCell) and fills the weights; it returns the cell's input x_t,
+// or "". The four gates are one Split of the affine map; which part is
+// which gate follows from how each is used (TF1 orders them i, j, f, o,
+// Keras i, f, c, o):
 //
-//	i, j, f, o = split(concat([x, h]) · K + b, 4, axis=1)
 //	c' = sigmoid(f + forget_bias)·c + sigmoid(i)·tanh(j)
 //	h' = sigmoid(o)·tanh(c')
 func matchLSTM(v *view, c *cell, hNew, cNew, hPrev, cPrev string) string {
 	var split *graph.Node
-	gate := func(val string, idx int) bool {
+	// gate reports the Split part val is, or -1.
+	gate := func(val string) int {
 		s, p := splitOut(v, val, 4)
-		if s == nil || p != idx || (split != nil && s != split) {
-			return false
+		if s == nil || (split != nil && s != split) {
+			return -1
 		}
 		split = s
-		return true
+		return p
 	}
-	sigOf := func(idx int) func(string) bool {
-		return func(val string) bool { return gate(unaryIn(v, val, "Sigmoid"), idx) }
+	var o, f, i, j int
+	isSig := func(val string) bool {
+		o = gate(unaryIn(v, val, "Sigmoid"))
+		return o >= 0
 	}
 	// h' = sigmoid(o) · tanh(c')
-	_, tc, ok := binary(v, hNew, []string{"Mul"}, sigOf(3))
+	_, tc, ok := binary(v, hNew, []string{"Mul"}, isSig)
 	if !ok || v.skip(unaryIn(v, tc, "Tanh")) != cNew {
 		return ""
 	}
@@ -465,19 +496,28 @@ func matchLSTM(v *view, c *cell, hNew, cNew, hPrev, cPrev string) string {
 	_, sf, _ := binary(v, fc, []string{"Mul"}, func(x string) bool { return v.skip(x) == cPrev })
 	fArg := unaryIn(v, sf, "Sigmoid")
 	forgetBias := 0.0
-	if !gate(fArg, 2) {
-		f, fb, ok := binary(v, fArg, addOps, func(x string) bool { return gate(x, 2) })
+	if f = gate(fArg); f < 0 {
+		_, fb, ok := binary(v, fArg, addOps, func(x string) bool { f = gate(x); return f >= 0 })
 		t := v.constOf(fb)
-		if !ok || f == "" || t == nil || t.NumElements() != 1 {
+		if !ok || t == nil || t.NumElements() != 1 {
 			return ""
 		}
 		forgetBias = t.Float64s()[0]
 	}
-	_, tj, ok := binary(v, ij, []string{"Mul"}, sigOf(0))
-	if !ok || !gate(unaryIn(v, tj, "Tanh"), 1) {
+	_, tj, ok := binary(v, ij, []string{"Mul"}, func(val string) bool {
+		i = gate(unaryIn(v, val, "Sigmoid"))
+		return i >= 0
+	})
+	if !ok {
 		return ""
 	}
-	x, h, k, bias, ok := dense(v, split.Inputs[1])
+	if j = gate(unaryIn(v, tj, "Tanh")); j < 0 {
+		return ""
+	}
+	if seen := map[int]bool{i: true, j: true, f: true, o: true}; len(seen) != 4 {
+		return ""
+	}
+	x, h, k, bias, ok := dense(v, split.Inputs[1], func(x string) bool { return v.skip(x) == hPrev })
 	if !ok || v.skip(h) != hPrev || k.Dims[1]%4 != 0 {
 		return ""
 	}
@@ -488,7 +528,7 @@ func matchLSTM(v *view, c *cell, hNew, cNew, hPrev, cPrev string) string {
 	}
 	c.kind, c.hidden, c.input, c.dtype = "LSTM", H, I, k.DType
 	kv, bv := k.Float64s(), bias.Float64s()
-	order := []int64{0, 3, 2, 1} // ONNX i, o, f, c from TF i, j, f, o
+	order := []int64{int64(i), int64(o), int64(f), int64(j)} // ONNX i, o, f, c
 	c.w, c.r = gateWeights(kv, I, H, 4, func(g int64) (int64, int64) { return order[g] * H, 4 * H })
 	c.b = make([]float64, 8*H)
 	for g := int64(0); g < 4; g++ {
@@ -562,7 +602,7 @@ func matchGRU(v *view, c *cell, hNew, hPrev string) string {
 	if !ok {
 		return ""
 	}
-	cx, rh, ck, cb, ok := dense(v, unaryIn(v, cand, "Tanh"))
+	cx, rh, ck, cb, ok := dense(v, unaryIn(v, cand, "Tanh"), func(string) bool { return false })
 	if !ok {
 		return ""
 	}
@@ -570,7 +610,7 @@ func matchGRU(v *view, c *cell, hNew, hPrev string) string {
 	if !ok || v.skip(hh) != hPrev {
 		return ""
 	}
-	x, h, gk, gb, ok := dense(v, unaryIn(v, split.Inputs[1], "Sigmoid"))
+	x, h, gk, gb, ok := dense(v, unaryIn(v, split.Inputs[1], "Sigmoid"), func(x string) bool { return v.skip(x) == hPrev })
 	if !ok || v.skip(h) != hPrev || v.skip(x) != v.skip(cx) || gk.Dims[1]%2 != 0 {
 		return ""
 	}
@@ -600,6 +640,14 @@ func matchGRU(v *view, c *cell, hNew, hPrev string) string {
 // bidirectional_dynamic_rnn, a reversal in time.
 func analyzeInput(v *view, c *cell) {
 	val := c.scatterVal
+	// Keras (go_backwards) reverses the time-major tensor after the
+	// transpose; dynamic_rnn reverses before it.
+	revFirst := false
+	if _, lens, ok := reversal(v, val, false); ok && lens == "" && c.seqLen == "" {
+		if t := v.prod[v.prod[val].Inputs[0]]; isOp(t, "Transpose") {
+			revFirst, val = true, v.prod[val].Inputs[0]
+		}
+	}
 	if p := v.prod[val]; isOp(p, "Transpose") && len(p.Inputs) == 2 {
 		if perm, ok := v.ints(p.Inputs[1]); ok && slices.Equal(perm, []int64{1, 0, 2}) {
 			c.batchMajor = true
@@ -607,6 +655,14 @@ func analyzeInput(v *view, c *cell) {
 		}
 	}
 	c.src = val
+	if revFirst {
+		if c.batchMajor {
+			c.reversed = true
+		} else {
+			c.src = c.scatterVal // a reversal of a transpose that is not batch→time
+		}
+		return
+	}
 	if axis, lens, ok := reversal(v, val, c.batchMajor); ok {
 		switch {
 		case lens == "" && c.seqLen == "":

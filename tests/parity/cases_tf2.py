@@ -291,3 +291,51 @@ def _(x):
 
 
 needs("StatelessWhile", "PartitionedCall")
+
+
+# --- Keras 3 recurrent layers, frozen lowered and functional ---------------
+
+def keras_case(name, make, x, *, lower, check, initial_state=None):
+    """Registers a Keras model (make() -> a layer or a function of the input
+    tensor) frozen with convert_variables_to_constants_v2, control flow
+    lowered to TF1 frames (lower=True) or kept functional (lower=False)."""
+
+    def build():
+        import keras
+        from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
+
+        keras.utils.set_random_seed(7)
+        inp = keras.Input((None, x.shape[2]))
+        out = make()(inp)
+        model = keras.Model(inp, out)
+        spec = tf.TensorSpec((None, None, x.shape[2]), tf.float32, name="x")
+        concrete = tf.function(lambda t: model(t)).get_concrete_function(spec)
+        frozen = convert_variables_to_constants_v2(concrete, lower_control_flow=lower)
+        gd = frozen.graph.as_graph_def()
+        return harness.Built(gd, {"x:0": x}, [t.name for t in frozen.outputs])
+
+    harness._register(harness.Case(name=name, build=build, check=check))
+
+
+def _keras_layers():
+    import keras
+    L = keras.layers
+    return {
+        "lstm": (lambda: L.LSTM(6, return_sequences=True, return_state=True), ("LSTM", 1)),
+        "lstm_last": (lambda: L.LSTM(6), ("LSTM", 1)),
+        "lstm_backwards": (lambda: L.LSTM(5, return_sequences=True, go_backwards=True), ("LSTM", 1)),
+        "bilstm": (lambda: L.Bidirectional(L.LSTM(6, return_sequences=True)), ("LSTM", 1)),
+        "bilstm_stacked": (lambda: (lambda t: L.Bidirectional(L.LSTM(4, return_sequences=True))(
+            L.Bidirectional(L.LSTM(5, return_sequences=True))(t))), ("LSTM", 2)),
+        "gru": (lambda: L.GRU(6, return_sequences=True, return_state=True), ("GRU", 1)),
+        "gru_reset_before": (lambda: L.GRU(6, return_sequences=True, reset_after=False), ("GRU", 1)),
+        "bigru": (lambda: L.Bidirectional(L.GRU(5, return_sequences=True)), ("GRU", 1)),
+    }
+
+
+KX = f32(3, 7, 4, seed=41)
+for _lower in (False, True):
+    for _name, (_make, (_op, _n)) in _keras_layers().items():
+        keras_case(f"keras3_{_name}_{'lowered' if _lower else 'functional'}", _make, KX, lower=_lower,
+                   check=rnn_check(_op, _n))
+        needs("Enter" if _lower else "While")
