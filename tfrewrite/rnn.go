@@ -23,6 +23,9 @@ type cell struct {
 	dtype  graph.DType
 	w, r   []float64 // ONNX gate order, [gates·hidden, input] and [gates·hidden, hidden]
 	b      []float64 // [2·gates·hidden]: Wb then Rb
+	// linearBeforeReset is ONNX GRU's attribute: 1 for Keras reset_after
+	// cells, which apply the reset gate after the recurrent matmul.
+	linearBeforeReset int64
 
 	scatterVal string   // the time-major input the loop reads
 	gathers    []string // time-major outputs gathered after the loop
@@ -91,7 +94,7 @@ func rnnPass(g *graph.Graph) (bool, error) {
 }
 
 func samePair(v *view, a, b *cell) bool {
-	return a.kind == b.kind && a.hidden == b.hidden && a.input == b.input && a.dtype == b.dtype &&
+	return a.kind == b.kind && a.linearBeforeReset == b.linearBeforeReset && a.hidden == b.hidden && a.input == b.input && a.dtype == b.dtype &&
 		a.batchMajor == b.batchMajor && a.src == b.src &&
 		seqRoot(v, a.seqLen) == seqRoot(v, b.seqLen) && a.zeroInit == b.zeroInit
 }
@@ -363,7 +366,9 @@ func matchCell(v *view, l *loop) *cell {
 		}
 		xt = matchLSTM(v, c, hNew, newOf[cVar], hVar.body(), cVar.body())
 	case 1:
-		xt = matchGRU(v, c, hNew, hVar.body())
+		if xt = matchGRU(v, c, hNew, hVar.body()); xt == "" {
+			xt = matchKerasGRU(v, c, hNew, hVar.body())
+		}
 	}
 	if xt == "" {
 		return nil
@@ -805,7 +810,7 @@ func emitRNN(g *graph.Graph, renames map[string]string, dirs []*cell) {
 	}
 	attrs := map[string]any{"hidden_size": H, "direction": direction}
 	if c0.kind == "GRU" {
-		attrs["linear_before_reset"] = int64(0)
+		attrs["linear_before_reset"] = c0.linearBeforeReset
 	}
 	nOut := 2
 	if c0.kind == "LSTM" {
