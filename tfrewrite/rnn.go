@@ -26,6 +26,9 @@ type cell struct {
 	// linearBeforeReset is ONNX GRU's attribute: 1 for Keras reset_after
 	// cells, which apply the reset gate after the recurrent matmul.
 	linearBeforeReset int64
+	// lastOnly: the gathers hold only the last output ([1, batch, hidden]),
+	// the final h.
+	lastOnly bool
 
 	scatterVal string   // the time-major input the loop reads
 	gathers    []string // time-major outputs gathered after the loop
@@ -311,8 +314,17 @@ func matchCell(v *view, l *loop) *cell {
 			timeVar = c
 		}
 	}
+	lastOnly := false
 	if timeVar == nil {
-		return nil
+		// Keras without return_sequences: a one-element list set at 0
+		// every step holds the last output. The counters all count the
+		// same steps; the input read picks one below.
+		n, ok1 := v.scalarInt(v.prod[v.skipEnter(flow.init())].Inputs[1])
+		k, ok2 := v.scalarInt(write.Inputs[1])
+		if !list || !ok1 || !ok2 || n != 1 || k != 0 {
+			return nil
+		}
+		lastOnly, timeVar = true, counters[0]
 	}
 	c := &cell{l: l}
 
@@ -374,9 +386,19 @@ func matchCell(v *view, l *loop) *cell {
 		return nil
 	}
 
-	if c.scatterVal = timeInput(v, xt, timeVar); c.scatterVal == "" {
+	if lastOnly {
+		for _, tv := range counters {
+			if c.scatterVal = timeInput(v, xt, tv); c.scatterVal != "" {
+				break
+			}
+		}
+	} else {
+		c.scatterVal = timeInput(v, xt, timeVar)
+	}
+	if c.scatterVal == "" {
 		return nil
 	}
+	c.lastOnly = lastOnly
 	// The output: gathered (stacked) after the loop.
 	// A TensorList reaches its stacks through the Identity nodes TF2 puts
 	// on a While's outputs.
@@ -824,7 +846,7 @@ func emitRNN(g *graph.Graph, renames map[string]string, dirs []*cell) {
 	}
 	needH, needC := false, false
 	for _, c := range dirs {
-		needH = needH || c.hExit != ""
+		needH = needH || c.hExit != "" || (c.lastOnly && len(c.gathers) > 0)
 		needC = needC || c.cExit != ""
 	}
 	if !needH {
@@ -848,6 +870,20 @@ func emitRNN(g *graph.Graph, renames map[string]string, dirs []*cell) {
 			yd = e.gather(y, int64(d), 1)
 		}
 		reversed := direction == "reverse" || (direction == "bidirectional" && d == 1)
+		if c.lastOnly {
+			last := e.op("Unsqueeze", nil, e.gather(yh, int64(d), 0), e.ints(0))
+			for _, gv := range c.gathers {
+				replace(gv, last)
+			}
+			bm = append(bm, "")
+			if c.hExit != "" {
+				replace(c.hExit, e.gather(yh, int64(d), 0))
+			}
+			if c.cExit != "" {
+				replace(c.cExit, e.gather(yc, int64(d), 0))
+			}
+			continue
+		}
 		lens := ""
 		if reversed && c.revSeq {
 			lens = c.seqLen

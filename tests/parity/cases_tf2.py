@@ -330,6 +330,8 @@ def _keras_layers():
         "gru": (lambda: L.GRU(6, return_sequences=True, return_state=True), ("GRU", 1)),
         "gru_reset_before": (lambda: L.GRU(6, return_sequences=True, reset_after=False), ("GRU", 1)),
         "bigru": (lambda: L.Bidirectional(L.GRU(5, return_sequences=True)), ("GRU", 1)),
+        "bigru_last": (lambda: L.Bidirectional(L.GRU(5)), ("GRU", 1)),
+        "gru_backwards_state": (lambda: L.GRU(4, go_backwards=True, return_state=True, reset_after=False), ("GRU", 1)),
     }
 
 
