@@ -341,3 +341,64 @@ for _lower in (False, True):
         keras_case(f"keras3_{_name}_{'lowered' if _lower else 'functional'}", _make, KX, lower=_lower,
                    check=rnn_check(_op, _n))
         needs("Enter" if _lower else "While")
+
+
+# --- CTPN's architecture under control flow v2 -----------------------------
+# testdata/ctpn is built with TF1 control flow; the same network built with
+# TF 2.21's defaults has functional While loops over TensorLists, and must
+# still become one bidirectional LSTM.
+
+def _ctpn_v2(image, vgg=((4, 4), (8, 8), (16, 16, 16), (32, 32, 32), (32, 32, 32)), rpn=32, hidden=8, lstm_out=32):
+    init = tf.compat.v1.glorot_uniform_initializer(seed=5)
+    x, cin = image, 3
+    for bi, block in enumerate(vgg, start=1):
+        for li, cout in enumerate(block, start=1):
+            with tf.compat.v1.variable_scope(f"conv{bi}_{li}"):
+                w = tf.compat.v1.get_variable("weights", [3, 3, cin, cout], initializer=init)
+                b = tf.compat.v1.get_variable("biases", [cout], initializer=tf.compat.v1.constant_initializer(0.01))
+                x = tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME"), b))
+            cin = cout
+        if bi <= 4:
+            x = tf.nn.max_pool2d(x, 2, 2, "SAME")
+    with tf.compat.v1.variable_scope("rpn_conv/3x3"):
+        w = tf.compat.v1.get_variable("weights", [3, 3, cin, rpn], initializer=init)
+        x = tf.nn.relu(tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME"))
+    with tf.compat.v1.variable_scope("lstm_o"):
+        shape = tf.shape(x)
+        n, h, w_, c = shape[0], shape[1], shape[2], shape[3]
+        y = tf.reshape(x, [n * h, w_, c])
+        y.set_shape([None, None, rpn])
+        fw = rnn_cell_impl.LSTMCell(hidden, forget_bias=1.0, initializer=init)
+        bw = rnn_cell_impl.LSTMCell(hidden, forget_bias=1.0, initializer=init)
+        outs, _ = tf.compat.v1.nn.bidirectional_dynamic_rnn(fw, bw, y, dtype=tf.float32)
+        y = tf.reshape(tf.concat(outs, axis=-1), [n * h * w_, 2 * hidden])
+        wt = tf.compat.v1.get_variable("weights", [2 * hidden, lstm_out], initializer=init)
+        y = tf.reshape(tf.matmul(y, wt), [n, h, w_, lstm_out])
+    heads = []
+    for scope, cout in (("rpn_bbox_pred", 40), ("rpn_cls_score", 20)):
+        with tf.compat.v1.variable_scope(scope):
+            s = tf.shape(y)
+            wt = tf.compat.v1.get_variable("weights", [lstm_out, cout], initializer=init)
+            z = tf.matmul(tf.reshape(y, [s[0] * s[1] * s[2], lstm_out]), wt)
+            heads.append(tf.reshape(z, [s[0], s[1], s[2], cout]))
+    bbox, cls = heads
+    cs = tf.shape(cls)
+    prob = tf.nn.softmax(tf.reshape(cls, [-1, 2]))
+    return tf.reshape(prob, [cs[0], cs[1], cs[2], 20]), bbox
+
+
+def _check_ctpn_v2(model, opset):
+    rnn_check("LSTM", 1, "bidirectional")(model, opset)
+    dims = model.graph.input[0].type.tensor_type.shape.dim
+    if not all(d.dim_param for d in dims[:3]):
+        raise AssertionError(f"input dims {dims}: N, H, W must stay symbolic")
+
+
+for _v2 in (True, False):
+    @graph_case(f"ctpn_narrow_{'cf2' if _v2 else 'cf1'}", {"Placeholder": f32(1, 100, 150, 3, seed=36, lo=0)},
+                shapes={"Placeholder": (None, None, None, 3)}, control_flow_v2=_v2, check=_check_ctpn_v2)
+    @seeded
+    def _(image):
+        return _ctpn_v2(image)
+
+    needs("StatelessWhile" if _v2 else "Enter")
