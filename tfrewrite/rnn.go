@@ -281,7 +281,8 @@ func matchCell(v *view, l *loop) *cell {
 			states = append(states, lv)
 		}
 	}
-	if flow == nil || len(counters) == 0 || len(counters) > 2 || len(states) == 0 || len(states) > 2 {
+	// No output array when only the final state is read.
+	if len(counters) == 0 || len(counters) > 2 || len(states) == 0 || len(states) > 2 {
 		return nil
 	}
 	for _, c := range counters {
@@ -292,15 +293,20 @@ func matchCell(v *view, l *loop) *cell {
 	// The output array: a TensorArray written at time t (the flow is the
 	// variable), or a TensorList (TF2 and lowered While loops) reserved
 	// before the loop and set at time t (the list is the variable).
-	write := v.prod[v.skip(flow.nextVal())]
-	list := write.Op == "TensorListSetItem"
-	var outTA *graph.Node
-	if list {
+	var write, outTA *graph.Node
+	list := false
+	if flow != nil {
+		write = v.prod[v.skip(flow.nextVal())]
+		list = write.Op == "TensorListSetItem"
+	}
+	switch {
+	case flow == nil:
+	case list:
 		if len(write.Inputs) != 3 || v.skip(write.Inputs[0]) != flow.body() ||
 			!isOp(v.prod[v.skipEnter(flow.init())], "TensorListReserve") {
 			return nil
 		}
-	} else {
+	default:
 		if len(write.Inputs) != 4 || v.skip(write.Inputs[3]) != flow.body() {
 			return nil
 		}
@@ -310,12 +316,12 @@ func matchCell(v *view, l *loop) *cell {
 	}
 	var timeVar *loopVar
 	for _, c := range counters {
-		if v.skip(write.Inputs[1]) == c.body() {
+		if write != nil && v.skip(write.Inputs[1]) == c.body() {
 			timeVar = c
 		}
 	}
 	lastOnly := false
-	if timeVar == nil {
+	if timeVar == nil && write != nil {
 		// Keras without return_sequences: a one-element list set at 0
 		// every step holds the last output. The counters all count the
 		// same steps; the input read picks one below.
@@ -324,32 +330,52 @@ func matchCell(v *view, l *loop) *cell {
 		if !list || !ok1 || !ok2 || n != 1 || k != 0 {
 			return nil
 		}
-		lastOnly, timeVar = true, counters[0]
+		lastOnly = true
+	}
+	// isTime: the value is the time step (all counters count the same
+	// steps; without a write at time t, any of them).
+	isTime := func(val string) bool {
+		for _, tv := range counters {
+			if (timeVar == nil || tv == timeVar) && v.skip(val) == tv.body() {
+				return true
+			}
+		}
+		return false
 	}
 	c := &cell{l: l}
 
 	// Output and, with sequence_length, the copy-through selects.
-	hNew := write.Inputs[2]
 	copyCond := ""
-	if cond, zero, nv, ok := selectOf(v, hNew); ok {
-		if !v.isZero(zero) {
-			return nil
-		}
-		copyCond, hNew = v.skip(cond), nv
+	seqLenOf := func(cond string) bool {
+		copyCond = v.skip(cond)
 		ge := v.prod[copyCond]
-		if !isOp(ge, "GreaterEqual") || v.skip(ge.Inputs[0]) != timeVar.body() {
-			return nil
+		if !isOp(ge, "GreaterEqual") || !isTime(ge.Inputs[0]) {
+			return false
 		}
 		enter := v.prod[v.skip(ge.Inputs[1])]
 		if !isOp(enter, "Enter") {
-			return nil
+			return false
 		}
 		c.seqLen = enter.Inputs[0]
+		return true
+	}
+	hNew := ""
+	if write != nil {
+		hNew = write.Inputs[2]
+		if cond, zero, nv, ok := selectOf(v, hNew); ok {
+			if !v.isZero(zero) || !seqLenOf(cond) {
+				return nil
+			}
+			hNew = nv
+		}
 	}
 	newOf := map[*loopVar]string{}
 	for _, s := range states {
 		nv := s.nextVal()
 		if cond, prev, n2, ok := selectOf(v, nv); ok {
+			if copyCond == "" && write == nil && !seqLenOf(cond) {
+				return nil
+			}
 			if copyCond == "" || v.skip(cond) != copyCond || v.skip(prev) != s.body() {
 				return nil
 			}
@@ -367,6 +393,14 @@ func matchCell(v *view, l *loop) *cell {
 			cVar = s
 		}
 	}
+	if hNew == "" {
+		// Only the final state is read: try each state as h.
+		hVar, cVar = states[0], nil
+		if len(states) == 2 {
+			cVar = states[1]
+		}
+		hNew = newOf[hVar]
+	}
 	if hVar == nil {
 		return nil
 	}
@@ -377,6 +411,11 @@ func matchCell(v *view, l *loop) *cell {
 			return nil
 		}
 		xt = matchLSTM(v, c, hNew, newOf[cVar], hVar.body(), cVar.body())
+		if xt == "" && write == nil {
+			hVar, cVar = cVar, hVar
+			hNew = newOf[hVar]
+			xt = matchLSTM(v, c, hNew, newOf[cVar], hVar.body(), cVar.body())
+		}
 	case 1:
 		if xt = matchGRU(v, c, hNew, hVar.body()); xt == "" {
 			xt = matchKerasGRU(v, c, hNew, hVar.body())
@@ -386,14 +425,12 @@ func matchCell(v *view, l *loop) *cell {
 		return nil
 	}
 
-	if lastOnly {
-		for _, tv := range counters {
+	for _, tv := range counters {
+		if timeVar == nil || tv == timeVar {
 			if c.scatterVal = timeInput(v, xt, tv); c.scatterVal != "" {
 				break
 			}
 		}
-	} else {
-		c.scatterVal = timeInput(v, xt, timeVar)
 	}
 	if c.scatterVal == "" {
 		return nil
@@ -403,7 +440,7 @@ func matchCell(v *view, l *loop) *cell {
 	// A TensorList reaches its stacks through the Identity nodes TF2 puts
 	// on a While's outputs.
 	work := []string{}
-	if flow.exit != nil {
+	if flow != nil && flow.exit != nil {
 		work = append(work, flow.exitVal())
 	}
 	for len(work) > 0 {

@@ -402,3 +402,25 @@ for _v2 in (True, False):
         return _ctpn_v2(image)
 
     needs("StatelessWhile" if _v2 else "Enter")
+
+
+# Only the final state read: the loop keeps no output list.
+@graph_case("rnn2_lstm_state_only_seqlen", {"x": RX, "len": RLENS}, shapes=RXL, check=rnn_check("LSTM", 1))
+@seeded
+def _(x, n):
+    _, st = tf.compat.v1.nn.dynamic_rnn(rnn_cell_impl.LSTMCell(6), x, sequence_length=n, dtype=tf.float32)
+    return st.c, st.h
+
+
+needs("StatelessWhile", absent=("TensorListStack",))
+
+
+@graph_case("rnn2_bigru_state_only", {"x": RX}, shapes=RXS, check=rnn_check("GRU", 1, "bidirectional"))
+@seeded
+def _(x):
+    _, (sf, sb) = tf.compat.v1.nn.bidirectional_dynamic_rnn(
+        rnn_cell_impl.GRUCell(5), rnn_cell_impl.GRUCell(5), x, dtype=tf.float32)
+    return sf + sb
+
+
+needs("StatelessWhile", absent=("TensorListStack",))
