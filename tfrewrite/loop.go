@@ -86,6 +86,9 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 		flow    *loopVar
 		ta      *graph.Node // nil for a TensorList
 		item    string      // the value written each iteration
+		index   string      // where, when not the iteration number
+		size    string      // the array's reserved size (may be -1 or 0 when dynamic)
+		dtype   graph.DType
 		gathers []*graph.Node
 		sizes   []*graph.Node
 	}
@@ -154,10 +157,13 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 				return false, nil
 			}
 			fv := varOf(n.Inputs[3])
-			if fv == nil || v.skip(fv.nextVal()) != out(n, 0) || !counterAt(n.Inputs[1]) || flowVar[fv] != nil {
+			if fv == nil || v.skip(fv.nextVal()) != out(n, 0) || flowVar[fv] != nil {
 				return false, nil
 			}
-			w := &write{node: n, flow: fv, ta: ta, item: n.Inputs[2]}
+			w := &write{node: n, flow: fv, ta: ta, item: n.Inputs[2], size: skipInv(ta.Inputs[0]), dtype: n.Type("T")}
+			if !counterAt(n.Inputs[1]) {
+				w.index = n.Inputs[1]
+			}
 			writes = append(writes, w)
 			flowVar[fv] = w
 		case "TensorListSetItem":
@@ -166,11 +172,14 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 				return false, nil
 			}
 			fv := varOf(n.Inputs[0])
-			if fv == nil || v.skip(fv.nextVal()) != out(n, 0) || !counterAt(n.Inputs[1]) || flowVar[fv] != nil ||
-				!isOp(v.prod[skipInv(fv.init())], "TensorListReserve") {
+			reserve := v.prod[skipInv(fv.init())]
+			if fv == nil || v.skip(fv.nextVal()) != out(n, 0) || flowVar[fv] != nil || !isOp(reserve, "TensorListReserve") {
 				return false, nil
 			}
-			w := &write{node: n, flow: fv, item: n.Inputs[2]}
+			w := &write{node: n, flow: fv, item: n.Inputs[2], size: reserve.Inputs[1], dtype: n.Type("element_dtype")}
+			if !counterAt(n.Inputs[1]) {
+				w.index = n.Inputs[1]
+			}
 			writes = append(writes, w)
 			flowVar[fv] = w
 		case "TensorArraySizeV3":
@@ -210,6 +219,8 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 					work = append(work, out(c, 0))
 				case w.ta == nil && isOp(c, "TensorListStack") && c.Inputs[0] == val:
 					w.gathers = append(w.gathers, c)
+				case w.ta == nil && isOp(c, "TensorListLength") && c.Inputs[0] == val:
+					w.sizes = append(w.sizes, c)
 				case w.ta != nil && isOp(c, "TensorArrayGatherV3") && len(c.Inputs) == 3 &&
 					v.skip(c.Inputs[0]) == out(w.ta, 0) && isIdentityRange(v, c.Inputs[1]):
 					w.gathers = append(w.gathers, c)
@@ -294,6 +305,11 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 	for _, w := range writes {
 		body.Outputs = append(body.Outputs, w.item)
 	}
+	for _, w := range writes {
+		if w.index != "" {
+			body.Outputs = append(body.Outputs, w.index)
+		}
+	}
 	body.Nodes = append(bodyNodes, bodyCond...)
 	body.ReserveAll()
 	body.RemoveUnused() // e.g. Identity nodes of the TensorArray flows
@@ -321,9 +337,18 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 		}
 	}
 	e := &emitter{g: g, base: base}
+	scans := make([]string, len(writes))
+	for i := range writes {
+		scans[i] = g.UniqueName(base + "/Loop:scan" + strconv.Itoa(i))
+		loopNode.Outputs = append(loopNode.Outputs, scans[i])
+	}
 	for i, w := range writes {
-		scan := g.UniqueName(base + "/Loop:scan" + strconv.Itoa(i))
-		loopNode.Outputs = append(loopNode.Outputs, scan)
+		scan, size := scans[i], ""
+		if w.index != "" {
+			idx := g.UniqueName(base + "/Loop:index" + strconv.Itoa(i))
+			loopNode.Outputs = append(loopNode.Outputs, idx)
+			scan, size = scatterWrites(e, scan, idx, w.size, w.dtype)
+		}
 		if w.flow.exit != nil {
 			drop[w.flow.exit] = true
 		}
@@ -331,7 +356,9 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 			replaceValue(g, out(gn, 0), scan)
 		}
 		for _, sn := range w.sizes {
-			size := sizeOf(w.ta)
+			if size == "" && w.ta != nil {
+				size = sizeOf(w.ta)
+			}
 			if size == "" {
 				size = e.cast(e.gather(e.op("Shape", nil, scan), 0, 0), graph.Int32)
 			}
@@ -342,6 +369,22 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 	g.Nodes = append(g.Nodes, initNodes...)
 	g.AddNode(loopNode)
 	return true, nil
+}
+
+// scatterWrites builds the array a loop wrote at computed indices: the
+// items (a scan output) go to their indices (another scan output) in an
+// array of zeros as long as the reserved size or the highest index + 1,
+// as TensorFlow stacks elements never written as zeros. It returns the
+// array and its length (int32).
+func scatterWrites(e *emitter, items, indices, reserved string, dt graph.DType) (string, string) {
+	idx := e.cast(indices, graph.Int64)
+	top := e.op("ReduceMax", map[string]any{"keepdims": int64(0)}, e.op("Concat", map[string]any{"axis": int64(0)}, idx, e.ints(-1)))
+	n := e.op("Max", nil, e.op("Add", nil, top, e.scalar(1)), e.cast(reserved, graph.Int64))
+	elem := e.op("Slice", nil, e.op("Shape", nil, items), e.ints(1), e.ints(1<<62))
+	shape := e.op("Concat", map[string]any{"axis": int64(0)}, e.op("Unsqueeze", nil, n, e.ints(0)), elem)
+	zeros := e.op("ConstantOfShape", map[string]any{"value": graph.NewTensor(dt, []int64{1}, []float64{0})}, shape)
+	out := e.op("ScatterND", nil, zeros, e.op("Unsqueeze", nil, idx, e.ints(1)), items)
+	return out, e.cast(n, graph.Int32)
 }
 
 // cloneNodes copies nodes (in order) into new nodes of g with fresh names,

@@ -325,9 +325,12 @@ func matchCell(v *view, l *loop) *cell {
 		// Keras without return_sequences: a one-element list set at 0
 		// every step holds the last output. The counters all count the
 		// same steps; the input read picks one below.
+		if !list {
+			return nil
+		}
 		n, ok1 := v.scalarInt(v.prod[v.skipEnter(flow.init())].Inputs[1])
 		k, ok2 := v.scalarInt(write.Inputs[1])
-		if !list || !ok1 || !ok2 || n != 1 || k != 0 {
+		if !ok1 || !ok2 || n != 1 || k != 0 {
 			return nil
 		}
 		lastOnly = true

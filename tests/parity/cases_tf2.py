@@ -424,3 +424,37 @@ def _(x):
 
 
 needs("StatelessWhile", absent=("TensorListStack",))
+
+
+# --- Arrays written at indices other than the iteration number ------------
+
+for _v2 in (True, False):
+    _sfx = "cf2" if _v2 else "cf1"
+
+    @graph_case(f"loop_write_reversed_{_sfx}", {"x": f32(5, 3, seed=37)}, shapes={"x": (None, 3)},
+                control_flow_v2=_v2, check=expect_ops({"Loop": 1}, absent=()))
+    def _(x):
+        n = tf.shape(x)[0]
+        out = tf.TensorArray(tf.float32, size=n)
+
+        def body(i, s, out):
+            s = s * 0.5 + x[i]
+            return i + 1, s, out.write(n - 1 - i, s)
+        _, s, out = tf.while_loop(lambda i, *_: i < n, body, [tf.constant(0), tf.zeros([3]), out])
+        return out.stack(), s
+
+    needs("TensorListSetItem" if _v2 else "TensorArrayWriteV3")
+
+    @graph_case(f"loop_write_from_start_dynamic_{_sfx}", {"k": np.array(2, dtype=np.int32), "x": f32(4, seed=38)},
+                shapes={"x": (None,)}, control_flow_v2=_v2, check=expect_ops({"Loop": 1}, absent=()))
+    def _(k, x):
+        # Starts at a fed index in a dynamically sized array: the elements
+        # before it are zeros, as TensorFlow stacks them.
+        out = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+
+        def body(i, out):
+            return i + 1, out.write(i, x * tf.cast(i, tf.float32))
+        i, out = tf.while_loop(lambda i, *_: i < 6, body, [k, out])
+        return out.stack(), out.size(), i
+
+    needs("TensorListSetItem" if _v2 else "TensorArrayWriteV3")
