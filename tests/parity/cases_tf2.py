@@ -458,3 +458,26 @@ for _v2 in (True, False):
         return out.stack(), out.size(), i
 
     needs("TensorListSetItem" if _v2 else "TensorArrayWriteV3")
+
+
+# --- Case / StatelessCase ---------------------------------------------------
+
+for _idx in (0, 1, 2, 7, -1):
+    @graph_case(f"case_switch_{_idx if _idx >= 0 else 'neg'}", {"i": np.array(_idx, dtype=np.int32), "x": f32(2, 3, seed=39)},
+                check=expect_ops({}, absent=("Loop",)))
+    def _(i, x):
+        # Out-of-range indices take the last branch (TensorFlow's default).
+        return tf.switch_case(i, [lambda: x * 2.0, lambda: tf.tanh(x), lambda: _inner(x)[1]])
+
+    needs("StatelessCase")
+
+
+@graph_case("case_in_while_body", {"x": f32(3, seed=40)}, shapes={"x": (None,)},
+            check=expect_ops({"Loop": 1}, absent=()))
+def _(x):
+    def body(i, a):
+        return i + 1, tf.switch_case(i % 2, [lambda: a + x, lambda: a * 0.5])
+    return tf.while_loop(lambda i, a: i < 5, body, [0, x])[1]
+
+
+needs("StatelessCase", "StatelessWhile")
