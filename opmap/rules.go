@@ -29,6 +29,7 @@ func Families() []Family {
 		{"control", controlRules()},
 		{"rnn", rnnRules},
 		{"tf2", tf2Rules},
+		{"tensorlist", tensorListRules},
 	}
 }
 

@@ -134,20 +134,25 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 		case "TensorListGetItem":
 			// From a list made of a tensor before the loop, entered as an
 			// invariant or carried unchanged.
+			// Any other read stays a TensorList op, which opmap maps to
+			// the list's tensor form.
 			if len(n.Inputs) < 2 {
 				return false, nil
 			}
 			list := skipInv(n.Inputs[0])
-			if lv := varOf(list); lv != nil {
+			lv := varOf(list)
+			if lv != nil {
 				if v.skip(lv.nextVal()) != lv.body() || (lv.exit != nil && v.used(lv.exitVal())) {
-					return false, nil
+					continue
 				}
-				dropped[lv] = true
 				list = skipInv(lv.init())
 			}
 			ft := v.prod[list]
 			if !isOp(ft, "TensorListFromTensor") || inFrame[ft] {
-				return false, nil
+				continue
+			}
+			if lv != nil {
+				dropped[lv] = true
 			}
 			reads = append(reads, n)
 			readSrc[n] = ft.Inputs[0]
@@ -167,14 +172,19 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 			writes = append(writes, w)
 			flowVar[fv] = w
 		case "TensorListSetItem":
-			// Into a list reserved before the loop and carried.
+			// Into a list reserved before the loop, carried, written only
+			// here and stacked after the loop: a scan output. Any other
+			// list stays a carried TensorList (its tensor form).
 			if len(n.Inputs) != 3 {
 				return false, nil
 			}
 			fv := varOf(n.Inputs[0])
+			if fv == nil || v.skip(fv.nextVal()) != out(n, 0) || flowVar[fv] != nil || !listScan(v, g, fv, n) {
+				continue
+			}
 			reserve := v.prod[skipInv(fv.init())]
-			if fv == nil || v.skip(fv.nextVal()) != out(n, 0) || flowVar[fv] != nil || !isOp(reserve, "TensorListReserve") {
-				return false, nil
+			if !isOp(reserve, "TensorListReserve") {
+				continue
 			}
 			w := &write{node: n, flow: fv, item: n.Inputs[2], size: reserve.Inputs[1], dtype: n.Type("element_dtype")}
 			if !counterAt(n.Inputs[1]) {
@@ -189,7 +199,9 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 			}
 			sizes[n] = sizeOf(ta)
 		default:
-			return false, nil
+			if n.Op[:10] == "TensorArra" {
+				return false, nil
+			}
 		}
 	}
 	// A flow variable may feed only its write and size queries; after the
@@ -271,12 +283,16 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 		r.Attrs = map[string]any{"axis": int64(0)}
 		r.Outputs = r.Outputs[:1]
 	}
+	isWrite := map[*graph.Node]bool{}
+	for _, w := range writes {
+		isWrite[w.node] = true
+	}
 	var bodyNodes []*graph.Node
 	for _, n := range l.nodes {
 		if isOp(n, "Enter", "Merge", "Switch", "NextIteration", "LoopCond") || isCond[n] || sizes[n] != "" {
 			continue
 		}
-		if isOp(n, "TensorArrayWriteV3", "TensorListSetItem") {
+		if isWrite[n] {
 			continue
 		}
 		bodyNodes = append(bodyNodes, n)
@@ -369,6 +385,40 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 	g.Nodes = append(g.Nodes, initNodes...)
 	g.AddNode(loopNode)
 	return true, nil
+}
+
+// listScan reports a TensorList variable that only set (the body) and
+// Identity, TensorListStack and TensorListLength (after the loop) read:
+// its writes can be a scan output.
+func listScan(v *view, g *graph.Graph, fv *loopVar, set *graph.Node) bool {
+	for _, val := range []string{out(fv.merge, 0), fv.body()} {
+		for _, c := range v.cons[val] {
+			if c != fv.sw && c != set && !isOp(c, "Identity") {
+				return false
+			}
+		}
+	}
+	if fv.exit == nil {
+		return true
+	}
+	work := []string{fv.exitVal()}
+	for len(work) > 0 {
+		val := work[len(work)-1]
+		work = work[:len(work)-1]
+		if g.IsOutput(val) {
+			return false
+		}
+		for _, c := range v.cons[val] {
+			switch {
+			case isOp(c, "Identity"):
+				work = append(work, out(c, 0))
+			case isOp(c, "TensorListStack", "TensorListLength") && c.Inputs[0] == val:
+			default:
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // scatterWrites builds the array a loop wrote at computed indices: the

@@ -481,3 +481,58 @@ def _(x):
 
 
 needs("StatelessCase", "StatelessWhile")
+
+
+# --- TensorLists in their other forms (a list is a tensor [n, element...]) --
+
+from tensorflow.python.ops import list_ops  # noqa: E402
+
+
+@graph_case("tensor_list_ops_straight", {"x": f32(4, 3, seed=42)}, shapes={"x": (None, 3)},
+            check=expect_ops({}, absent=("Loop",)))
+def _(x):
+    l = list_ops.tensor_list_from_tensor(x, element_shape=[3])
+    l = list_ops.tensor_list_set_item(l, 1, x[0] * 10.0)
+    l = list_ops.tensor_list_push_back(l, x[2] + 1.0)
+    l, last = list_ops.tensor_list_pop_back(l, element_dtype=tf.float32)
+    l = list_ops.tensor_list_push_back(l, last * 3.0)
+    g = list_ops.tensor_list_gather(l, [4, 0, 1], element_dtype=tf.float32)
+    l = list_ops.tensor_list_scatter_into_existing_list(l, x[:2] * -1.0, [3, 0])
+    n = list_ops.tensor_list_length(l)
+    es = list_ops.tensor_list_element_shape(l, shape_type=tf.int32)
+    item = list_ops.tensor_list_get_item(l, 2, element_dtype=tf.float32)
+    return list_ops.tensor_list_stack(l, tf.float32), g, n, es, item
+
+
+needs("TensorListPushBack", "TensorListPopBack", "TensorListGather", "TensorListScatterIntoExistingList",
+      "TensorListLength", "TensorListElementShape", "TensorListSetItem", "TensorListGetItem")
+
+
+@graph_case("tensor_list_concat_split", {"x": f32(6, 2, seed=43)})
+def _(x):
+    l = list_ops.tensor_list_split(x, element_shape=[-1, 2], lengths=[2, 2, 2])
+    item = list_ops.tensor_list_get_item(l, 1, element_dtype=tf.float32)
+    l = list_ops.tensor_list_set_item(l, 0, item * 2.0)
+    cat = list_ops.tensor_list_concat(l, element_dtype=tf.float32, element_shape=[-1, 2])
+    return cat, item
+
+
+needs("TensorListSplit", "TensorListConcatV2")
+
+
+@graph_case("tensor_list_push_in_loop", {"x": f32(5, 2, seed=44)}, shapes={"x": (None, 2)},
+            check=expect_ops({"Loop": 1}, absent=()))
+def _(x):
+    n = tf.shape(x)[0]
+    empty = list_ops.empty_tensor_list(element_shape=[2], element_dtype=tf.float32)
+
+    def body(i, l):
+        # Reads the list it grows: a carried TensorList, not a scan output.
+        prev = tf.cond(i > 0, lambda: list_ops.tensor_list_get_item(l, i - 1, element_dtype=tf.float32),
+                       lambda: tf.zeros([2]))
+        return i + 1, list_ops.tensor_list_push_back(l, prev * 0.5 + x[i])
+    _, l = tf.while_loop(lambda i, l: i < n, body, [0, empty])
+    return list_ops.tensor_list_stack(l, tf.float32), list_ops.tensor_list_length(l)
+
+
+needs("EmptyTensorList", "TensorListPushBack", "TensorListGetItem", "TensorListLength")
