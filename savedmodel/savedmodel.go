@@ -36,6 +36,9 @@ type Options struct {
 	// Signature is the signature key (default: serving_default, else the
 	// only signature, else the first by name).
 	Signature string
+	// ConcreteFunction, when not nil, picks the root's __call__ traced for
+	// that input signature instead of a signature.
+	ConcreteFunction *int
 }
 
 // Model is a frozen graph and what to convert in it.
@@ -79,6 +82,12 @@ func Load(dir string, opts Options) (*Model, error) {
 	m := &Model{Graph: mg.GetGraphDef(), mg: mg, dir: dir}
 	if m.Graph == nil || len(m.Graph.Node) == 0 {
 		return nil, notSavedModel("%s: the meta graph %v has no graph", dir, tags)
+	}
+	if opts.ConcreteFunction != nil {
+		if err := m.pickConcreteFunction(*opts.ConcreteFunction); err != nil {
+			return nil, err
+		}
+		return m, nil
 	}
 	if err := m.pickSignature(opts.Signature); err != nil {
 		return nil, err

@@ -26,8 +26,10 @@ func convertSavedModel(c *cli.Context) error {
 		return usageError{errors.New("give --saved-model or --checkpoint, not both")}
 	case meta != "" && c.String("outputs") == "":
 		return usageError{errors.New("--checkpoint needs --outputs (a checkpoint has no signature), e.g. --outputs Softmax:0")}
-	case meta != "" && (c.String("tag") != "" || c.String("signature_def") != ""):
-		return usageError{errors.New("--tag and --signature_def apply to --saved-model, not --checkpoint")}
+	case meta != "" && (c.String("tag") != "" || c.String("signature_def") != "" || c.IsSet("concrete_function")):
+		return usageError{errors.New("--tag, --signature_def and --concrete_function apply to --saved-model, not --checkpoint")}
+	case c.IsSet("concrete_function") && c.String("signature_def") != "":
+		return usageError{errors.New("give --signature_def or --concrete_function, not both")}
 	}
 	out := c.String("output")
 	if out == "" {
@@ -52,7 +54,12 @@ func convertSavedModel(c *cli.Context) error {
 		source = meta
 		m, err = savedmodel.LoadCheckpoint(meta)
 	} else {
-		m, err = savedmodel.Load(dir, savedmodel.Options{Tags: splitList(c.String("tag")), Signature: c.String("signature_def")})
+		o := savedmodel.Options{Tags: splitList(c.String("tag")), Signature: c.String("signature_def")}
+		if c.IsSet("concrete_function") {
+			n := c.Int("concrete_function")
+			o.ConcreteFunction = &n
+		}
+		m, err = savedmodel.Load(dir, o)
 	}
 	if err != nil {
 		return err
