@@ -326,6 +326,44 @@ def _(d):
                       {"x:0": xv}, {"out:0": want[0], "z:0": want[1]})
 
 
+# ---- --concrete_function: the root's __call__ --------------------------------
+
+
+class Callable_(tf.Module):
+    """__call__ traced for two input signatures; it captures a variable and
+    a constant."""
+
+    def __init__(self):
+        super().__init__()
+        self.w = tf.Variable(f32(4, 3, seed=30), name="w")
+        self.k = tf.constant(f32(3, seed=31))
+
+    @tf.function
+    def __call__(self, x):
+        return {"sum": tf.matmul(x, self.w) + self.k, "double": 2.0 * x}
+
+
+def _concrete_case(index, spec_shapes, feed):
+    def build(d):
+        m = Callable_()
+        for shape in spec_shapes:
+            m.__call__.get_concrete_function(tf.TensorSpec(shape, tf.float32, name="inp"))
+        path = os.path.join(d, "callable")
+        tf.saved_model.save(m, path)
+        fn = tf.saved_model.load(path).__call__.concrete_functions[index]
+        out = fn(tf.constant(feed))
+        want = {k: out[k].numpy() for k in sorted(out)}
+        return SavedBuilt(["--saved-model", path, "--concrete_function", str(index)], {"inp": feed}, want)
+
+    return build
+
+
+_register(Case(name="savedmodel_concrete_function_0", build=_concrete_case(0, [[None, 4], [None, 5, 4]], f32(3, 4, seed=9)),
+               runner=_run))
+_register(Case(name="savedmodel_concrete_function_1", build=_concrete_case(1, [[None, 4], [None, 5, 4]], f32(2, 5, 4, seed=9)),
+               runner=_run))
+
+
 # ---- over 2 GB: external data (make parity-large) ----------------------------
 
 
