@@ -264,7 +264,9 @@ def _tf1_graph(resource):
     w = tf.compat.v1.get_variable("w", (5, 4), initializer=init, use_resource=resource)
     b = tf.compat.v1.get_variable("b", (4,), initializer=init, use_resource=resource)
     v = tf.compat.v1.get_variable("v", (4, 3), initializer=init, use_resource=resource)
-    h = tf.nn.relu(tf.matmul(x, w) + b)
+    # An 80 kB constant in the graph itself (read aliasing saved_model.pb).
+    big = tf.constant(f32(160, 128, seed=9), name="big")
+    h = tf.nn.relu(tf.matmul(x, w) + b + tf.reduce_mean(big, axis=0)[:4])
     y = tf.identity(tf.matmul(h, v), name="y")
     z = tf.reduce_sum(h, axis=1, name="z")
     return x, y, z, {"w": w, "b": b, "v": v}
