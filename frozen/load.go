@@ -84,6 +84,7 @@ func firstLine(err error) string {
 }
 
 // MapFile maps a file as Load does (private and copy-on-write, pages read
-// as touched), for other readers whose tensors alias file bytes, such as
-// the variables shards of a SavedModel; Release works on these bytes too.
+// as touched), for other readers whose tensors alias file bytes (the
+// variables shards of a SavedModel, a .tflite file); Release works on these
+// bytes too.
 func MapFile(path string) ([]byte, error) { return mapFile(path) }

@@ -107,6 +107,8 @@ func convertFlags() []cli.Flag {
 	return append([]cli.Flag{
 		&cli.StringFlag{Name: "graphdef", Aliases: []string{"input"}, Usage: "frozen GraphDef to convert (.pb, or .pbtxt as text)"},
 		&cli.StringFlag{Name: "output", Usage: "ONNX file to write"},
+		&cli.StringFlag{Name: "tflite", Usage: "TFLite model (.tflite) to convert instead of a GraphDef; --inputs/--outputs then name TFLite tensors (default: the model's own)"},
+		&cli.BoolFlag{Name: "dequantize", Usage: "TFLite: fold quantized weights to float and drop the quantize/dequantize pairs between float ops"},
 		&cli.StringFlag{Name: "saved-model", Aliases: []string{"saved_model"}, Usage: "SavedModel directory to convert (read without TensorFlow)"},
 		&cli.StringFlag{Name: "tag", Usage: "SavedModel meta graph tags, comma separated (default serve)"},
 		&cli.StringFlag{Name: "signature_def", Aliases: []string{"signature-def"}, Usage: "SavedModel signature to convert (default serving_default); its keys name the ONNX inputs and outputs"},
@@ -143,13 +145,23 @@ func convertAction(c *cli.Context) error {
 	if c.Args().Len() > 0 {
 		return usageError{fmt.Errorf("unexpected argument %q (did you mean --graphdef %s?)", c.Args().First(), c.Args().First())}
 	}
-	if c.String("saved-model") != "" || c.String("checkpoint") != "" {
+	var given []string
+	for _, f := range []string{"graphdef", "saved-model", "checkpoint", "tflite"} {
+		if c.String(f) != "" {
+			given = append(given, "--"+f)
+		}
+	}
+	switch {
+	case len(given) == 0:
+		return usageError{errors.New("--graphdef is required (the frozen .pb to convert), or --saved-model DIR, --checkpoint FILE.meta or --tflite FILE; see --help")}
+	case len(given) > 1:
+		return usageError{fmt.Errorf("%s: give one model", strings.Join(given, " and "))}
+	case c.String("saved-model") != "" || c.String("checkpoint") != "":
 		return convertSavedModel(c)
+	case c.String("tflite") != "":
+		return convertTFLite(c)
 	}
 	path := c.String("graphdef")
-	if path == "" {
-		return usageError{errors.New("--graphdef is required (the frozen .pb to convert), or --saved-model DIR, or --checkpoint FILE.meta; see --help")}
-	}
 	out := c.String("output")
 	if out == "" {
 		return usageError{errors.New("--output is required (the .onnx file to write)")}

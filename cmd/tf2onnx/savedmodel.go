@@ -20,10 +20,6 @@ import (
 func convertSavedModel(c *cli.Context) error {
 	dir, meta := c.String("saved-model"), c.String("checkpoint")
 	switch {
-	case c.String("graphdef") != "":
-		return usageError{errors.New("--graphdef cannot be combined with --saved-model or --checkpoint")}
-	case dir != "" && meta != "":
-		return usageError{errors.New("give --saved-model or --checkpoint, not both")}
 	case meta != "" && c.String("outputs") == "":
 		return usageError{errors.New("--checkpoint needs --outputs (a checkpoint has no signature), e.g. --outputs Softmax:0")}
 	case meta != "" && (c.String("tag") != "" || c.String("signature_def") != "" || c.IsSet("concrete_function")):

@@ -89,8 +89,8 @@ func TestSavedModelFlags(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"--saved-model", tf1, "--graphdef", "x.pb", "--output", out}, 2, "cannot be combined"},
-		{[]string{"--saved-model", tf1, "--checkpoint", "m.meta", "--output", out}, 2, "not both"},
+		{[]string{"--saved-model", tf1, "--graphdef", "x.pb", "--output", out}, 2, "--graphdef and --saved-model: give one model"},
+		{[]string{"--saved-model", tf1, "--checkpoint", "m.meta", "--output", out}, 2, "--saved-model and --checkpoint: give one model"},
 		{[]string{"--checkpoint", "m.meta", "--output", out}, 2, "--checkpoint needs --outputs"},
 		{[]string{"--saved-model", tf1}, 2, "--output is required"},
 		{[]string{"--saved-model", dir, "--output", out}, 1, "is not a SavedModel"},
