@@ -145,12 +145,15 @@ def _(d):
     return SavedBuilt(["--saved-model", path], feeds, tf_signature(path, feeds))
 
 
-# PENDING on issue 7 (TF2 functional While and TensorList ops): Keras 3's
-# LSTM and GRU layers trace to While loops over TensorLists, which the
-# converter does not map yet ("unsupported: TensorListFromTensor,
-# TensorListReserve, TensorListStack, While"); the SavedModel reading and
-# freezing part works. Registered only with TF2ONNX_PARITY_PENDING=1 until
-# then, so that the default run stays green; run it with
+# PENDING on issue 7 (TF2 loops of Keras 3 RNN layers): Keras 3's LSTM and
+# GRU layers trace to While loops over TensorLists. The SavedModel part
+# works (variables frozen, calls inlined, the While lowered), but the loop
+# rewrites do not match these loops yet: "unsupported: Enter, Merge, Switch,
+# NextIteration, Exit, LoopCond, TensorList*". The same model frozen by
+# TensorFlow (convert_variables_to_constants_v2) and given as --graphdef
+# fails the same way, so it is not SavedModel-specific. Registered only
+# with TF2ONNX_PARITY_PENDING=1 until then, so that the default run stays
+# green; run it with
 #   TF2ONNX_PARITY_PENDING=1 .venv/bin/python tests/parity/run.py -k bilstm
 def _keras_bilstm_gru(d):
     import keras
