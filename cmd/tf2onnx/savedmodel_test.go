@@ -115,6 +115,11 @@ func TestSavedModelFlags(t *testing.T) {
 	if ins, outs := onnxNames(t, out); strings.Join(ins, ",") != "x:0" || strings.Join(outs, ",") != "y:0" {
 		t.Errorf("ONNX inputs %v, outputs %v; want the graph's names", ins, outs)
 	}
+	// The cost pass reads the converted SavedModel.
+	code, stdout, stderr := runCLI("--saved-model", tf1, "--output", out, "--cost")
+	if code != 0 || !strings.Contains(stdout, "Total") || !strings.Contains(stdout, "parameters       15") {
+		t.Fatalf("--cost: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
 	// A checkpoint with its tensors named.
 	ck := filepath.Join(smFixtures, "partitioned", "model.ckpt.meta")
 	code, _, stderr = runCLI("--checkpoint", ck, "--inputs", "x:0", "--outputs", "y:0", "--output", out)
