@@ -78,6 +78,10 @@ func convertSavedModel(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	// --inputs-as-nchw/--outputs-as-nchw name graph tensors (as in the
+	// Python converter); a signature key is accepted for its tensor too.
+	opts.InputsAsNCHW = keysToTensors(opts.InputsAsNCHW, inNames, inputs)
+	opts.OutputsAsNCHW = keysToTensors(opts.OutputsAsNCHW, outNames, outputs)
 	if len(opts.RenameInputs) == 0 {
 		opts.RenameInputs = inNames
 	}
@@ -93,4 +97,17 @@ func convertSavedModel(c *cli.Context) error {
 	}
 	model, diag, err := convert.GraphDef(context.Background(), m.Graph, opts)
 	return emit(c, source, out, start, model, diag, err)
+}
+
+func keysToTensors(list, keys []string, specs []frozen.Spec) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = s
+		for k, key := range keys {
+			if s == key && k < len(specs) {
+				out[i] = specs[k].Tensor()
+			}
+		}
+	}
+	return out
 }

@@ -82,7 +82,10 @@ def _run(case: Case, opsets, workdir=None):
                 names = [o.name for o in sess.get_outputs()]
                 if names != list(built.want):
                     raise Failure(f"output names {names}, want {list(built.want)}")
-                got = sess.run(names, built.feeds)
+                feeds = {k: (np.transpose(v, (0, 3, 1, 2)) if k in case.inputs_as_nchw else v)
+                         for k, v in built.feeds.items()}
+                got = sess.run(names, feeds)
+                got = [np.transpose(g, (0, 2, 3, 1)) if n in case.outputs_as_nchw else g for n, g in zip(names, got)]
                 worst = 0.0
                 for n, g in zip(names, got):
                     worst = max(worst, compare(n, built.want[n], g, case.rtol, case.atol))
@@ -142,6 +145,24 @@ def _(d):
     path = os.path.join(d, "keras_cnn")
     model.export(path, verbose=False)
     feeds = keras_feeds(path, f32(2, 16, 16, 3))
+    return SavedBuilt(["--saved-model", path], feeds, tf_signature(path, feeds))
+
+
+@saved_model_case("savedmodel_keras_cnn_inputs_as_nchw", inputs_as_nchw=("image",), rtol=1e-4, atol=1e-5,
+                  why_tolerance="float32 convolutions summed in a different order")
+def _(d):
+    """--inputs-as-nchw names the input by its signature key."""
+    import keras
+
+    inp = keras.Input((12, 12, 3), name="image")
+    x = keras.layers.Conv2D(4, 3, activation="relu")(inp)
+    model = keras.Model(inp, keras.layers.Dense(2)(keras.layers.GlobalAveragePooling2D()(x)))
+    seeded(model, seed=2)
+    path = os.path.join(d, "keras_named")
+    model.export(path, verbose=False)
+    feeds = keras_feeds(path, f32(2, 12, 12, 3, seed=6))
+    if list(feeds) != ["image"]:
+        raise AssertionError(f"Keras named the input {list(feeds)}")
     return SavedBuilt(["--saved-model", path], feeds, tf_signature(path, feeds))
 
 
