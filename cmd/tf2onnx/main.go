@@ -125,6 +125,7 @@ func convertFlags() []cli.Flag {
 		&cli.StringFlag{Name: "saved-model", Aliases: []string{"saved_model"}, Usage: "SavedModel directory to convert (read without TensorFlow)"},
 		&cli.StringFlag{Name: "tag", Usage: "SavedModel meta graph tags, comma separated (default serve)"},
 		&cli.StringFlag{Name: "signature_def", Aliases: []string{"signature-def"}, Usage: "SavedModel signature to convert (default serving_default); its keys name the ONNX inputs and outputs"},
+		&cli.IntFlag{Name: "concrete_function", Aliases: []string{"concrete-function"}, Usage: "convert the SavedModel root's __call__ traced for its N-th input signature instead of a signature"},
 		&cli.StringFlag{Name: "checkpoint", Usage: "TF1 checkpoint to convert: the .meta MetaGraphDef, with the checkpoint files beside it (needs --outputs)"},
 		&cli.StringFlag{Name: "inputs", Usage: "graph inputs, comma separated: `name:0[1,28,28,3]` (the shape is optional; -1 or ? for unknown dims)"},
 		&cli.StringFlag{Name: "outputs", Usage: "graph outputs, comma separated: name:0"},
