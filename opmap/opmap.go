@@ -238,6 +238,21 @@ func Apply(g *graph.Graph, opts Options) (warnings []string, err error) {
 	}
 	for i, o := range g.Outputs {
 		r := resolve(o)
+		if t, ok := g.Consts[r]; ok {
+			// A constant graph output (a TF Const fetched directly, or a
+			// value folded whole) is computed by a Constant node: runtimes
+			// and tools differ on an initializer that is also a graph output.
+			if r == o {
+				delete(g.Consts, o)
+				delete(g.Values, o)
+			}
+			k := &graph.Node{Name: g.UniqueName(strings.TrimSuffix(o, ":0") + "/value"), Op: "Constant", Outputs: []string{o}, Attrs: map[string]any{"value": t}}
+			g.AddNode(k)
+			if err := infer.Node(g, k, opts.Opset); err != nil {
+				return warnings, err
+			}
+			continue
+		}
 		if r == o {
 			continue
 		}
@@ -307,6 +322,9 @@ func reads(n *graph.Node) []string {
 func (p *pruner) alias(out, v string) {
 	if p != nil {
 		p.uses[v] += p.uses[out]
+		if p.pinned[out] {
+			p.pinned[v] = true // a graph output's stand-in stays
+		}
 	}
 }
 
@@ -357,5 +375,8 @@ func callHandler(h Handler, c *Ctx) (err error) {
 			err = fmt.Errorf("%w in the %s handler: %v", graph.ErrInternal, c.Node.Op, r)
 		}
 	}()
+	if err := complexGuard(c.Node); err != nil {
+		return err
+	}
 	return h(c)
 }
