@@ -501,7 +501,7 @@ def mb(b):
 
 def table(results, cfg):
     lines = []
-    hdr = ("%-9s %6s | %7s %7s %6s | %7s %7s %6s | %7s %6s %5s"
+    hdr = ("%-16s %6s | %7s %7s %6s | %7s %7s %6s | %7s %6s %5s"
            % ("model", "pb MB", "ours s", "peak MB", "nodes", "py s", "peak MB", "nodes",
               "py/ours", "pk/pb", "agree"))
     lines.append(hdr)
@@ -521,7 +521,7 @@ def table(results, cfg):
         agree = "-" if ag is None else ("yes" if ag["agree"] else "NO")
         if r.get("ort_error"):
             agree = "error"
-        lines.append("%-9s %6.1f | %7s %7s %6s | %7s %7s %6s | %7s %6s %5s" % tuple(
+        lines.append("%-16s %6.1f | %7s %7s %6s | %7s %7s %6s | %7s %6s %5s" % tuple(
             [r["name"], mb(r["pb_bytes"])] + cells + [
                 ratio(r.get("time_ratio_python_over_ours")),
                 ratio(r.get("ours_peak_over_pb")), agree]))

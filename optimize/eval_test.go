@@ -603,7 +603,21 @@ func evalEnv(g *graph.Graph, feeds map[string]arr) ([]arr, map[string]arr, error
 			}
 			ins[i], has[i] = a, true
 		}
-		outs, err := evalNode(n, ins, has)
+		var outs []arr
+		var err error
+		if n.Op == "If" {
+			// The branch reads the values around it by name.
+			branch, _ := n.Attrs["else_branch"].(*graph.Graph)
+			if ins[0].v[0] != 0 {
+				branch, _ = n.Attrs["then_branch"].(*graph.Graph)
+			}
+			if branch == nil {
+				return nil, nil, fmt.Errorf("eval: %s has no branch", n.Name)
+			}
+			outs, _, err = evalEnv(branch, env)
+		} else {
+			outs, err = evalNode(n, ins, has)
+		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("node %s: %w", n.Name, err)
 		}

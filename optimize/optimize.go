@@ -44,8 +44,70 @@ func Passes() []Pass {
 		{"fuse-conv", "fold a per-channel Add/Sub/Mul and an inference BatchNormalization after a Conv or ConvTranspose into its weights and bias", fuseConv},
 		{"fuse-scale-forward", "fold a positive per-channel Mul (a batch norm's scale) through an optional shift and Relu into the Convs that read it", fuseScaleForward},
 		{"fuse-gemm", "turn MatMul of a rank-2 input by a constant matrix, plus a constant bias, into Gemm", fuseGemm},
+		{"subgraphs", "run these passes inside Loop, If and Scan bodies", optimizeSubgraphs},
 		{"dead-nodes", "drop nodes and constants that no graph output needs", deadNodes},
 	}
+}
+
+// bodyPasses are the passes run inside subgraphs: all but this one (it
+// recurses itself) and static-reshape, whose inference would see a body
+// without the values it reads from the enclosing graph.
+func bodyPasses() []Pass {
+	var ps []Pass
+	for _, p := range Passes() {
+		if p.Name != "subgraphs" && p.Name != "static-reshape" {
+			ps = append(ps, p)
+		}
+	}
+	return ps
+}
+
+// optimizeSubgraphs optimizes every body of g's nodes (and theirs, in
+// turn). A body keeps its inputs and outputs; names new inside it are kept
+// apart from every name of the graphs around it, which it may read.
+func optimizeSubgraphs(g *graph.Graph, opset int) (bool, error) {
+	return optimizeBodies(g, opset, nil)
+}
+
+func optimizeBodies(g *graph.Graph, opset int, outer []string) (bool, error) {
+	has := false
+	for _, n := range g.Nodes {
+		if len(n.Subgraphs()) > 0 {
+			has = true
+			break
+		}
+	}
+	if !has {
+		return false, nil
+	}
+	names := append([]string{}, outer...)
+	names = append(names, g.Inputs...)
+	for c := range g.Consts {
+		names = append(names, c)
+	}
+	for _, n := range g.Nodes {
+		names = append(names, n.Outputs...)
+	}
+	changed := false
+	for _, n := range g.Nodes {
+		for _, sg := range n.Subgraphs() {
+			sg.Reserve(names...)
+			c, err := optimizeBodies(sg, opset, names)
+			if err != nil {
+				return false, err
+			}
+			changed = changed || c
+			// The hook sees every pass that changed the body.
+			err = Run(sg, opset, bodyPasses(), func(string, *graph.Graph) error {
+				changed = true
+				return nil
+			})
+			if err != nil {
+				return false, fmt.Errorf("body of %s: %w", n.Name, err)
+			}
+		}
+	}
+	return changed, nil
 }
 
 // Hook, when set, runs after every pass that changed the graph (the

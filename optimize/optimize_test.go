@@ -963,3 +963,59 @@ func TestMergeDuplicates(t *testing.T) {
 		t.Errorf("equal constants should be one:\n%s", g.Dump())
 	}
 }
+
+// TestSubgraphs: an If branch gets the same passes as the main graph (a
+// Transpose pair cancels, a Mul by 1 goes); the branch's output keeps its
+// name and the If its values.
+func TestSubgraphs(t *testing.T) {
+	b := newBuilder("subgraphs")
+	x := b.input("x", 1, 2, 3, 4)
+	b.g.Inputs = append(b.g.Inputs, "cond")
+	b.g.SetValue("cond", graph.Bool, graph.ShapeOf())
+	then := newBuilder("then")
+	y := then.tr("then/t1", x, toNHWC...)
+	y = then.op("then/relu", "Relu", nil, y)
+	y = then.tr("then/t2", y, toNCHW...)
+	y = then.op("then/out", "Mul", nil, y, then.scalar("then/one", 1))
+	then.output(y)
+	els := newBuilder("else")
+	els.output(els.op("else/out", "Sigmoid", nil, x))
+	b.g.AddNode(&graph.Node{Name: "if", Op: "If", Inputs: []string{"cond"}, Outputs: []string{"if"},
+		Attrs: map[string]any{"then_branch": then.g, "else_branch": els.g}})
+	g := b.output(b.op("out", "Neg", nil, "if"))
+	// Shapes: both branches give x's shape.
+	for _, v := range []string{"then/t1", "then/relu"} {
+		then.g.SetValue(v, graph.Float, graph.ShapeOf(1, 3, 4, 2))
+	}
+	for _, v := range []string{"then/t2", "then/out"} {
+		then.g.SetValue(v, graph.Float, graph.ShapeOf(1, 2, 3, 4))
+	}
+	els.g.SetValue("else/out", graph.Float, graph.ShapeOf(1, 2, 3, 4))
+	g.SetValue("if", graph.Float, graph.ShapeOf(1, 2, 3, 4))
+	g.SetValue("out", graph.Float, graph.ShapeOf(1, 2, 3, 4))
+	for _, c := range []float64{0, 1} {
+		t.Run(fmt.Sprint(c), func(t *testing.T) {
+			gc := g.Clone()
+			feeds := randomFeeds(t, gc, 3)
+			feeds["cond"] = arr{v: []float64{c}}
+			want, err := evalGraph(gc, feeds)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := Run(gc, 17, Passes(), func(pass string, g *graph.Graph) error {
+				return g.Verify(graph.VerifyOptions{NeedDTypes: true})
+			}); err != nil {
+				t.Fatal(err)
+			}
+			got, err := evalGraph(gc, feeds)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, gc.Dump())
+			}
+			sameValues(t, want, got)
+			body := nodeByOp(gc, "If").Attrs["then_branch"].(*graph.Graph)
+			if n := counts(body); n["Transpose"] != 0 || n["Mul"] != 0 || len(body.Outputs) != 1 || body.Outputs[0] != "then/out" {
+				t.Errorf("then branch not optimized or renamed:\n%s", body.Dump())
+			}
+		})
+	}
+}
