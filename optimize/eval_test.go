@@ -190,6 +190,46 @@ func evalNode(n *graph.Node, in []arr, hasIn []bool) ([]arr, error) {
 			hi = in[2].v[0]
 		}
 		return un(func(x float64) float64 { return math.Min(math.Max(x, lo), hi) })
+	case "Erf":
+		return un(math.Erf)
+	case "Sqrt":
+		return un(math.Sqrt)
+	case "Reciprocal":
+		return un(func(x float64) float64 { return 1 / x })
+	case "Pow":
+		return bin(math.Pow)
+	case "Gelu":
+		if n.Str("approximate", "none") == "tanh" {
+			return un(func(x float64) float64 {
+				return 0.5 * x * (1 + math.Tanh(math.Sqrt(2/math.Pi)*(x+0.044715*x*x*x)))
+			})
+		}
+		return un(func(x float64) float64 { return 0.5 * x * (1 + math.Erf(x/math.Sqrt2)) })
+	case "LayerNormalization": // over the last axis
+		x := in[0]
+		w := x.dims[len(x.dims)-1]
+		out := arr{dims: x.dims, v: make([]float64, len(x.v))}
+		eps := float64(n.Float("epsilon", 1e-5))
+		for r := int64(0); r*w < int64(len(x.v)); r++ {
+			row := x.v[r*w : (r+1)*w]
+			mean, sq := 0.0, 0.0
+			for _, v := range row {
+				mean += v
+			}
+			mean /= float64(w)
+			for _, v := range row {
+				sq += (v - mean) * (v - mean)
+			}
+			inv := 1 / math.Sqrt(sq/float64(w)+eps)
+			for i, v := range row {
+				y := (v - mean) * inv * in[1].v[i]
+				if len(in) > 2 && hasIn[2] {
+					y += in[2].v[i]
+				}
+				out.v[r*w+int64(i)] = y
+			}
+		}
+		return []arr{out}, nil
 	case "HardSigmoid":
 		alpha, beta := float64(n.Float("alpha", 0.2)), float64(n.Float("beta", 0.5))
 		return un(func(x float64) float64 { return math.Max(0, math.Min(1, alpha*x+beta)) })

@@ -39,6 +39,7 @@ func Passes() []Pass {
 		{"simplify-shapes", "collapse Reshape chains, drop Reshapes and Casts that change nothing, cancel Unsqueeze/Squeeze pairs", simplifyShapes},
 		{"fuse-activations", "write relu6(x+3)/6 as HardSigmoid and x times it as HardSwish (opset 14 on)", fuseActivations},
 		{"fuse-layer-norm", "write TF's layer normalization over the last axis (moments, then x·m + β − mean·m) as one LayerNormalization (opset 17 on)", fuseLayerNorm},
+		{"fuse-gelu", "write exact (erf, erfc) and tanh GELU as one Gelu (opset 20 on)", fuseGelu},
 		{"global-pool", "make ReduceMean/ReduceMax over H and W of NCHW GlobalAveragePool/GlobalMaxPool (keepdims, or a Reshape back to 4-D after)", globalPool},
 		{"fuse-pad", "fold a constant Pad of zeros over spatial dims into the Conv that reads it (also through an NHWC→NCHW Transpose)", fusePad},
 		{"fuse-conv", "fold a per-channel Add/Sub/Mul and an inference BatchNormalization after a Conv or ConvTranspose into its weights and bias", fuseConv},

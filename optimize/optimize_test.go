@@ -3,6 +3,7 @@ package optimize
 import (
 	"flag"
 	"fmt"
+	"math"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -106,6 +107,12 @@ func annotate(t *testing.T, g *graph.Graph) {
 // dump with testdata/<name>.golden.
 func optimizeAndCheck(t *testing.T, name string, g *graph.Graph, passes []Pass) *graph.Graph {
 	t.Helper()
+	return optimizeAndCheckAt(t, name, g, passes, 17)
+}
+
+// optimizeAndCheckAt is optimizeAndCheck at another opset.
+func optimizeAndCheckAt(t *testing.T, name string, g *graph.Graph, passes []Pass, opset int) *graph.Graph {
+	t.Helper()
 	if err := g.Verify(graph.VerifyOptions{}); err != nil {
 		t.Fatalf("test graph: %v", err)
 	}
@@ -117,7 +124,7 @@ func optimizeAndCheck(t *testing.T, name string, g *graph.Graph, passes []Pass) 
 	ins := append([]string{}, g.Inputs...)
 	outs := append([]string{}, g.Outputs...)
 	before := g.Dump()
-	err = Run(g, 17, passes, func(pass string, g *graph.Graph) error {
+	err = Run(g, opset, passes, func(pass string, g *graph.Graph) error {
 		return g.Verify(graph.VerifyOptions{NeedDTypes: true})
 	})
 	if err != nil {
@@ -128,7 +135,7 @@ func optimizeAndCheck(t *testing.T, name string, g *graph.Graph, passes []Pass) 
 	}
 	// A fixed point: no pass finds more to do.
 	for _, p := range passes {
-		if c, err := p.Run(g, 17); err != nil || c {
+		if c, err := p.Run(g, opset); err != nil || c {
 			t.Errorf("pass %s still changes the optimized graph (err %v):\n%s", p.Name, err, g.Dump())
 		}
 	}
@@ -1017,5 +1024,38 @@ func TestSubgraphs(t *testing.T) {
 				t.Errorf("then branch not optimized or renamed:\n%s", body.Dump())
 			}
 		})
+	}
+}
+
+// TestLayerNormGelu is a BERT feed-forward as TF writes it: a layer norm
+// from tf.nn.moments and tf.nn.batch_normalization, then TF's exact GELU
+// (0.5·x·erfc(−x/√2), Erfc mapped as 1 − Erf) and the tanh one. At opset
+// 20 each is one node.
+func TestLayerNormGelu(t *testing.T) {
+	b := newBuilder("layer_norm_gelu")
+	x := b.input("x", 2, 3, 8)
+	mean := b.op("mean", "ReduceMean", map[string]any{"axes": []int64{-1}}, x)
+	d := b.op("d", "Sub", nil, x, mean)
+	v := b.op("var", "ReduceMean", map[string]any{"axes": []int64{2}}, b.op("sq", "Mul", nil, d, d))
+	r := b.op("rsqrt", "Reciprocal", nil, b.op("sqrt", "Sqrt", nil, b.op("ve", "Add", nil, v, b.scalar("eps", 1e-3))))
+	m := b.op("m", "Mul", nil, r, b.positive("gamma", 8))
+	q := b.op("q", "Sub", nil, b.weights("beta", 1, 1, 8), b.op("mm", "Mul", nil, mean, m))
+	y := b.op("ln", "Add", nil, b.op("xm", "Mul", nil, x, m), q)
+	// exact GELU, TF's spelling
+	h := b.op("g/half", "Mul", nil, b.scalar("half", 0.5), y)
+	e := b.op("g/mul", "Mul", nil, b.op("g/neg", "Neg", nil, y), b.scalar("rsqrt2", 1/math.Sqrt2))
+	e = b.op("g/erfc", "Sub", nil, b.scalar("one", 1), b.op("g/erf", "Erf", nil, e))
+	y = b.op("g/out", "Mul", nil, h, e)
+	// tanh GELU
+	h = b.op("t/half", "Mul", nil, y, b.scalar("half2", 0.5))
+	c := b.op("t/c", "Mul", nil, b.scalar("k", 0.044715), b.op("t/cube", "Pow", nil, y, b.scalar("three", 3)))
+	u := b.op("t/u", "Mul", nil, b.scalar("s2pi", math.Sqrt(2/math.Pi)), b.op("t/a", "Add", nil, y, c))
+	u = b.op("t/1p", "Add", nil, b.op("t/tanh", "Tanh", nil, u), b.scalar("one2", 1))
+	g := b.output(b.op("out", "Mul", nil, h, u))
+	annotate(t, g)
+	optimizeAndCheckAt(t, "layer_norm_gelu", g, Passes(), 20)
+	wantCounts(t, g, map[string]int{"LayerNormalization": 1, "Gelu": 2, "ReduceMean": 0, "Erf": 0, "Tanh": 0})
+	if len(g.Nodes) != 3 {
+		t.Errorf("want 3 nodes:\n%s", g.Dump())
 	}
 }
