@@ -1,9 +1,12 @@
 package optimize
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"math/rand"
+	"sort"
+	"strings"
 	"testing"
 
 	"github.com/tf2onnx-go/tf2onnx/graph"
@@ -230,6 +233,51 @@ func evalNode(n *graph.Node, in []arr, hasIn []bool) ([]arr, error) {
 			}
 		}
 		return []arr{out}, nil
+	case "Einsum": // explicit "…->…" form, one letter per dim
+		eq := strings.ReplaceAll(n.Str("equation", ""), " ", "")
+		lhs, out, _ := strings.Cut(eq, "->")
+		terms := strings.Split(lhs, ",")
+		size := map[byte]int64{}
+		for t, term := range terms {
+			for i := 0; i < len(term); i++ {
+				size[term[i]] = in[t].dims[i]
+			}
+		}
+		var letters []byte
+		for c := range size {
+			letters = append(letters, c)
+		}
+		sort.Slice(letters, func(i, j int) bool { return letters[i] < letters[j] })
+		dims := make([]int64, len(letters))
+		for i, c := range letters {
+			dims[i] = size[c]
+		}
+		od := make([]int64, len(out))
+		for i := range od {
+			od[i] = size[out[i]]
+		}
+		res := arr{dims: od, v: make([]float64, numel(od))}
+		at := func(idx []int64, term string) []int64 {
+			o := make([]int64, len(term))
+			for i := 0; i < len(term); i++ {
+				o[i] = idx[bytes.IndexByte(letters, term[i])]
+			}
+			return o
+		}
+		for e := int64(0); e < numel(dims); e++ {
+			idx := unravel(e, dims)
+			p := 1.0
+			for t, term := range terms {
+				p *= in[t].at(at(idx, term))
+			}
+			o := at(idx, out)
+			f := int64(0)
+			for i, st := range strides(od) {
+				f += o[i] * st
+			}
+			res.v[f] += p
+		}
+		return []arr{res}, nil
 	case "HardSigmoid":
 		alpha, beta := float64(n.Float("alpha", 0.2)), float64(n.Float("beta", 0.5))
 		return un(func(x float64) float64 { return math.Max(0, math.Min(1, alpha*x+beta)) })
@@ -498,6 +546,29 @@ func evalNode(n *graph.Node, in []arr, hasIn []bool) ([]arr, error) {
 		return []arr{{dims: dims, v: in[0].v}}, nil
 	case "MatMul", "Gemm":
 		a, b := in[0], in[1]
+		if len(b.dims) > 2 {
+			// Batched: equal leading dims on both sides.
+			r := len(a.dims)
+			if len(b.dims) != r {
+				return nil, fmt.Errorf("eval: MatMul of ranks %d and %d", r, len(b.dims))
+			}
+			m, k, nn := a.dims[r-2], a.dims[r-1], b.dims[r-1]
+			batch := numel(a.dims[:r-2])
+			dims := append(append([]int64{}, a.dims[:r-1]...), nn)
+			out := arr{dims: dims, v: make([]float64, batch*m*nn)}
+			for q := int64(0); q < batch; q++ {
+				for i := int64(0); i < m; i++ {
+					for j := int64(0); j < nn; j++ {
+						s := 0.0
+						for t := int64(0); t < k; t++ {
+							s += a.v[(q*m+i)*k+t] * b.v[(q*k+t)*nn+j]
+						}
+						out.v[(q*m+i)*nn+j] = s
+					}
+				}
+			}
+			return []arr{out}, nil
+		}
 		// A rank-r MatMul by a matrix is a [prod(leading dims), k] one.
 		r := len(a.dims)
 		m, k, nn := a.dims[0], a.dims[r-1], b.dims[1]

@@ -36,6 +36,8 @@ func Passes() []Pass {
 			"(x·sigmoid(x), hard swish, squeeze-excite), kept when the graph ends with fewer Transposes", transposeBranches},
 		{"transpose-to-reshape", "make a Transpose that moves only dims of size 1 a Reshape (static shape, or an unknown batch kept in place)", transposeToReshape},
 		{"static-reshape", "give a Reshape whose target is computed from shapes a constant target, when inference knows the target's dims", staticReshape},
+		{"einsum-to-matmul", "lower a two-operand Einsum that is a batched matrix product to Transposes and MatMul", einsumToMatMul},
+		{"collapse-dense-reshapes", "drop the Reshapes around MatMul by a constant matrix that TF's Tensordot adds for a rank-3+ input", collapseDenseReshapes},
 		{"simplify-shapes", "collapse Reshape chains, drop Reshapes and Casts that change nothing, cancel Unsqueeze/Squeeze pairs", simplifyShapes},
 		{"fuse-activations", "write relu6(x+3)/6 as HardSigmoid and x times it as HardSwish (opset 14 on)", fuseActivations},
 		{"fuse-layer-norm", "write TF's layer normalization over the last axis (moments, then x·m + β − mean·m) as one LayerNormalization (opset 17 on)", fuseLayerNorm},

@@ -1059,3 +1059,36 @@ func TestLayerNormGelu(t *testing.T) {
 		t.Errorf("want 3 nodes:\n%s", g.Dump())
 	}
 }
+
+// TestAttentionMatMul: Keras' multi-head attention einsums become
+// Transposes and MatMuls, and the dense layers' Tensordot Reshapes go.
+func TestAttentionMatMul(t *testing.T) {
+	b := newBuilder("attention")
+	x := b.input("x", 1, 4, 6) // [B, T, C]
+	flat := b.op("q/flat", "Reshape", nil, x, b.ints("q/s1", 4, 6))
+	q := b.op("q/mm", "MatMul", nil, flat, b.weights("q/W", 6, 6))
+	q = b.op("q/back", "Reshape", nil, q, b.ints("q/s2", 1, 4, 6))
+	q = b.op("q/heads", "Reshape", nil, q, b.ints("q/s3", 1, 4, 2, 3)) // [B, T, N, H]
+	k := b.op("k/heads", "Reshape", nil, b.op("k/mm", "MatMul", nil, x, b.weights("k/W", 6, 6)), b.ints("k/s", 1, 4, 2, 3))
+	s := b.op("scores", "Einsum", map[string]any{"equation": "BTNH,BSNH->BNTS"}, q, k)
+	s = b.op("probs", "Softmax", map[string]any{"axis": int64(-1)}, s)
+	o := b.op("ctx", "Einsum", map[string]any{"equation": "BNTS,BSNH->BTNH"}, s, k)
+	g := b.output(b.op("out", "Reshape", nil, o, b.ints("o/s", 1, 4, 6)))
+	annotate(t, g)
+	optimizeAndCheck(t, "attention", g, Passes())
+	wantCounts(t, g, map[string]int{"Einsum": 0, "MatMul": 4})
+	if mm := nodeByOp(g, "MatMul"); mm.Inputs[0] != "x" {
+		t.Errorf("the dense layer should read x directly:\n%s", g.Dump())
+	}
+}
+
+func TestPlanEinsum(t *testing.T) {
+	for eq, ok := range map[string]bool{
+		"BTNH,BSNH->BNTS": true, "BNTS,BSNH->BTNH": true, "ij,jk->ik": true, "bij,bjk->bik": true,
+		"ij,jk->ki": true, "ii,ij->j": false, "ij,jk": false, "i,i->": false, "ijk,jkl->il": false, "...ij,...jk->...ik": false,
+	} {
+		if got := planEinsum(eq) != nil; got != ok {
+			t.Errorf("planEinsum(%q) = %v, want %v", eq, got, ok)
+		}
+	}
+}

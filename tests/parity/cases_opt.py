@@ -6,7 +6,7 @@ fusion happened (the op it should leave, no Transpose inside the network).
 import numpy as np
 import tensorflow as tf
 
-from harness import graph_case, f32, op_counts
+from harness import graph_case, function_case, f32, op_counts
 from cases_nets import var, const, bn
 
 
@@ -188,3 +188,35 @@ def _(x):
                                    padding="VALID")
         outs.append(h)
     return tf.identity(tf.add(outs[0], outs[1]), name="out")
+
+
+# ---- a Keras 3 attention block (BERT) -------------------------------------------------
+
+_bert = {}
+
+
+def _bert_block():
+    if "m" not in _bert:
+        import keras
+        from keras import layers
+        keras.utils.set_random_seed(11)
+        x_in = keras.Input((6, 8))
+        a = layers.MultiHeadAttention(2, 4)(x_in, x_in)
+        h = layers.LayerNormalization(epsilon=1e-6)(x_in + a)
+        f = layers.Dense(16, activation=lambda v: keras.activations.gelu(v, approximate=True))(h)
+        f = layers.Dense(8)(f)
+        h = layers.LayerNormalization(epsilon=1e-6)(h + f)
+        m = keras.Model(x_in, h)
+        # Non-trivial norm parameters and biases, as a trained model has.
+        for w in m.weights:
+            if "gamma" in w.path or "beta" in w.path or "bias" in w.path:
+                w.assign(f32(*w.shape, seed=len(w.path), lo=0.5 if "gamma" in w.path else -0.5, hi=1.5 if "gamma" in w.path else 0.5))
+        _bert["m"] = m
+    return _bert["m"]
+
+
+@function_case("opt_keras_attention_block", {"x": f32(1, 6, 8, seed=12)},
+               check=expect(present=("MatMul", "LayerNormalization", "Gelu"), absent=("Einsum", "ReduceMean", "Tanh"),
+                            since={"LayerNormalization": 17, "ReduceMean": 17, "Gelu": 20, "Tanh": 20}))
+def _(x):
+    return _bert_block()(x, training=False)
