@@ -11,6 +11,13 @@ exist is skipped unless --force):
 
 Each generated model is frozen with convert_variables_to_constants_v2 and gets
 a <name>.json beside it: {"pb", "inputs", "outputs", "input_shapes", ...}.
+TFLite models (--tflite on both sides; TF 2.21's TFLiteConverter):
+
+  mobilenetv2.tflite       keras.applications.MobileNetV2(weights=None), float
+  mobilenetv2_int8.tflite  the same, full-integer int8 (float input and output),
+                           calibrated on 8 seeded random images
+  resnet50.tflite          keras.applications.ResNet50(weights=None), float
+
 The committed models (testdata/lenet/lenet_tf.pb, testdata/ctpn/ctpn.pb) get
 only a .json here, pointing at the committed file. build/bench/models.json
 lists every model in benchmark order.
@@ -34,7 +41,8 @@ SEED = 20261127
 # Benchmark order: small first, so a partial run is still informative.
 ORDER = ["mlp", "lenet", "cnn_bn", "resnet50", "mobilenetv2", "mobilenetv3large",
          "efficientnetb0", "efficientnetv2b0", "densenet121", "nasnetmobile", "inceptionv3",
-         "bert", "bilstm", "ctpn"]
+         "bert", "bilstm", "ctpn",
+         "mobilenetv2_tflite", "mobilenetv2_int8_tflite", "resnet50_tflite"]
 
 # Keras applications (random weights): bench name -> (class name, input size).
 KERAS_APPS = {
@@ -164,6 +172,47 @@ def build_resnet50():
     about = "keras.applications.ResNet50(weights=None), %d parameters" % model.count_params()
     return gd, ins, outs, {ins[0]: shape}, about
 
+
+def tflite_of(model, int8=False):
+    import tensorflow as tf
+    conv = tf.lite.TFLiteConverter.from_keras_model(model)
+    if int8:
+        shape = [1] + list(model.input_shape[1:])
+
+        def representative():
+            rng = np.random.RandomState(SEED)
+            for _ in range(8):
+                yield [rng.uniform(0, 1, size=shape).astype(np.float32)]
+        conv.optimizations = [tf.lite.Optimize.DEFAULT]
+        conv.representative_dataset = representative
+        conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    return conv.convert()
+
+
+def keras_app(cls):
+    import keras
+    keras.utils.set_random_seed(SEED)
+    return cls(weights=None, input_shape=(224, 224, 3))
+
+
+def build_tflite(name):
+    """A .tflite model: (bytes, input name, output name, about)."""
+    import keras
+    import tensorflow as tf
+    if name.startswith("mobilenetv2"):
+        model = keras_app(keras.applications.MobileNetV2)
+        about = "keras.applications.MobileNetV2(weights=None)"
+    else:
+        model = keras_app(keras.applications.ResNet50)
+        about = "keras.applications.ResNet50(weights=None)"
+    int8 = "_int8" in name
+    data = tflite_of(model, int8)
+    it = tf.lite.Interpreter(model_content=data)
+    about += ", full-integer int8 (float I/O)" if int8 else ", float"
+    return data, it.get_input_details()[0]["name"], it.get_output_details()[0]["name"], about
+
+
+TFLITE = {"mobilenetv2_tflite", "mobilenetv2_int8_tflite", "resnet50_tflite"}
 
 def build_keras_app(name):
     """A keras.applications model with random weights, frozen at batch 1."""
@@ -325,6 +374,8 @@ def main():
         else:
             pb_rel = os.path.relpath(os.path.join(args.out, name + ".pb"), ROOT)
             pb_abs = os.path.join(ROOT, pb_rel)
+            if name in TFLITE:
+                pb_abs = pb_abs[:-3] + ".tflite"
             if (not args.force and os.path.exists(pb_abs) and os.path.exists(meta_path)) \
                     or (only and name not in only):
                 if os.path.exists(meta_path):
@@ -332,6 +383,18 @@ def main():
                         manifest.append(json.load(f))
                 continue
             t0 = time.time()
+            if name in TFLITE:
+                rel = pb_rel[:-3] + ".tflite"
+                data, inp, outp, about = build_tflite(name)
+                with open(os.path.join(ROOT, rel), "wb") as f:
+                    f.write(data)
+                meta = {"name": name, "pb": rel, "format": "tflite", "inputs": [inp], "outputs": [outp],
+                        "input_shapes": {inp: [1, 224, 224, 3]}, "about": about, "seed": SEED, "latency": True}
+                print("make_models: wrote %s (%d bytes, %.1fs)" % (rel, len(data), time.time() - t0))
+                with open(meta_path, "w") as f:
+                    json.dump(meta, f, indent=1)
+                manifest.append(meta)
+                continue
             try:
                 gd, ins, outs, shapes, about = BUILDERS[name]()
             except Exception as e:  # noqa: BLE001 - one model's failure skips it

@@ -125,6 +125,10 @@ def error_line(log_path, side, code):
 def convert_cmd(side, meta, out, opset):
     pb = os.path.join(ROOT, meta["pb"])
     ins, outs = ",".join(meta["inputs"]), ",".join(meta["outputs"])
+    if meta.get("format") == "tflite":  # both read the model's own inputs and outputs
+        if side == "ours":
+            return [OURS, "--tflite", pb, "--output", out, "--opset", str(opset)]
+        return [PYVENV, "-m", "tf2onnx.convert", "--tflite", pb, "--output", out, "--opset", str(opset)]
     if side == "ours":
         return [OURS, "--graphdef", pb, "--inputs", ins, "--outputs", outs,
                 "--output", out, "--opset", str(opset)]

@@ -96,6 +96,9 @@ var ops = map[string]inferFunc{
 
 	// control.go
 	"Loop": inferLoop, "If": inferIf, "Scan": inferScan,
+
+	// quant.go
+	"QuantizeLinear": inferQuantize, "DequantizeLinear": inferDequantize,
 }
 
 // Node infers n's outputs and records them in g.Values. Ops it does not know

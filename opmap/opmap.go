@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/tf2onnx-go/tf2onnx/graph"
 	"github.com/tf2onnx-go/tf2onnx/infer"
@@ -35,15 +36,28 @@ const (
 	MaxOpset = 28
 )
 
-var table map[string][]Rule
+// ruleTable indexes Rules() by op. It is built on first use, once, so that
+// conversions running at the same time share it safely. (A sync.Once, not a
+// sync.OnceValue variable: handlers reach lookup through Apply, and a
+// variable initialised from Rules would be an initialization cycle.)
+var (
+	ruleTableOnce sync.Once
+	ruleTableMap  map[string][]Rule
+)
+
+func ruleTable() map[string][]Rule {
+	ruleTableOnce.Do(func() {
+		t := map[string][]Rule{}
+		for _, r := range Rules() {
+			t[r.Op] = append(t[r.Op], r)
+		}
+		ruleTableMap = t
+	})
+	return ruleTableMap
+}
 
 func lookup(op string, opset int) (Handler, bool) {
-	if table == nil {
-		table = map[string][]Rule{}
-		for _, r := range Rules() {
-			table[r.Op] = append(table[r.Op], r)
-		}
-	}
+	table := ruleTable()
 	var best *Rule
 	for i, r := range table[op] {
 		if r.Since <= opset && (best == nil || r.Since > best.Since) {

@@ -39,6 +39,20 @@ var reduceOps = setOf(
 	"ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare",
 )
 
+// perTensorQDQ: a QuantizeLinear or DequantizeLinear with one scale acts on
+// each element alone (TFLite models have them around every op).
+func perTensorQDQ(g *graph.Graph, n *graph.Node) bool {
+	if !isOp(n, "QuantizeLinear") && !isOp(n, "DequantizeLinear") {
+		return false
+	}
+	for _, in := range n.Inputs[1:] {
+		if in != "" && g.ShapeOf(in).Rank() != 0 {
+			return false
+		}
+	}
+	return true
+}
+
 func setOf(names ...string) map[string]bool {
 	m := make(map[string]bool, len(names))
 	for _, n := range names {
@@ -318,7 +332,7 @@ func (t *transposer) visit(n *graph.Node) {
 		return
 	}
 	switch {
-	case unaryLayoutFree[c.Op]:
+	case unaryLayoutFree[c.Op], perTensorQDQ(t.g, c):
 		t.pushUnary(n, c, p)
 	case broadcastLayoutFree[c.Op]:
 		t.pushElementwise(n, c, p, nil)

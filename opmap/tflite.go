@@ -1,0 +1,136 @@
+package opmap
+
+import (
+	"math"
+
+	"github.com/tf2onnx-go/tf2onnx/graph"
+)
+
+// tfliteRules map the pseudo ops the TFLite reader (package tflite) emits
+// where TensorFlow has no op of the same meaning: affine quantization,
+// TFLite's PRELU, HARD_SWISH, GELU and its fused LSTM.
+var tfliteRules = []Rule{
+	{"_TFLQuantize", MinOpset, tflQuantize},
+	{"_TFLDequantize", MinOpset, tflDequantize},
+	{"_TFLPRelu", MinOpset, binary("PRelu")},
+	{"_TFLHardSwish", MinOpset, tflHardSwish},
+	{"_TFLHardSwish", 14, unary("HardSwish")},
+	{"_TFLGelu", MinOpset, tflGelu},
+	{"_TFLGelu", 20, tflGelu20},
+	{"_TFLLSTM", MinOpset, tflLSTM},
+}
+
+// tflQuantParams adds the scale and zero point of a quantized tensor: scalars
+// for per-tensor quantization, vectors along attr axis for per-channel.
+func tflQuantParams(c *Ctx, dt graph.DType) (scale, zero string, attrs Attrs, err error) {
+	scales := c.Node.Floats("scale")
+	zeros := c.Node.Ints("zero_point")
+	if len(scales) == 0 || len(zeros) != len(scales) {
+		return "", "", nil, c.Errorf("%d scales and %d zero points", len(scales), len(zeros))
+	}
+	switch dt {
+	case graph.Int8, graph.Uint8, graph.Int32:
+	case graph.Int16, graph.Uint16:
+		if c.Opset < 21 {
+			return "", "", nil, c.Errorf("16-bit quantization needs --opset 21")
+		}
+	default:
+		return "", "", nil, c.Errorf("quantized type %v has no ONNX QuantizeLinear", dt)
+	}
+	var dims []int64
+	attrs = Attrs{}
+	if len(scales) > 1 {
+		dims = []int64{int64(len(scales))}
+		attrs["axis"] = c.Node.Int("axis", 0)
+	}
+	sv := make([]float64, len(scales))
+	for i, s := range scales {
+		sv[i] = float64(s)
+	}
+	scale = c.AddConst(graph.NewTensor(graph.Float, dims, sv))
+	zero = c.AddConst(graph.NewIntTensor(dt, dims, zeros))
+	return scale, zero, attrs, nil
+}
+
+// tflQuantize: float → the stored integer type, TFLite's
+// q = clamp(round(x/scale) + zero) (ties to even, as ONNX rounds).
+func tflQuantize(c *Ctx) error {
+	dt := c.Node.Type("T")
+	if dt == graph.Int32 {
+		return c.Errorf("quantizing to int32 has no ONNX QuantizeLinear")
+	}
+	scale, zero, attrs, err := tflQuantParams(c, dt)
+	if err != nil {
+		return err
+	}
+	c.OpTo(c.Out(0), "QuantizeLinear", attrs, c.In(0), scale, zero)
+	return nil
+}
+
+// tflDequantize: scale·(q − zero) in float.
+func tflDequantize(c *Ctx) error {
+	scale, zero, attrs, err := tflQuantParams(c, c.DType(c.In(0)))
+	if err != nil {
+		return err
+	}
+	c.OpTo(c.Out(0), "DequantizeLinear", attrs, c.In(0), scale, zero)
+	return nil
+}
+
+// tflHardSwish before opset 14: x·HardSigmoid(x) with alpha 1/6, beta 1/2.
+func tflHardSwish(c *Ctx) error {
+	hs := c.Op("HardSigmoid", Attrs{"alpha": float32(1.0 / 6), "beta": float32(0.5)}, c.In(0))
+	c.OpTo(c.Out(0), "Mul", nil, c.In(0), hs)
+	return nil
+}
+
+// tflGelu before opset 20: ½x(1 + erf(x/√2)), or with approximate
+// ½x(1 + tanh(√(2/π)(x + 0.044715x³))).
+func tflGelu(c *Ctx) error {
+	x := c.In(0)
+	dt := c.DType(x)
+	var inner string
+	if c.Node.Bool("approximate", false) {
+		cube := c.Op("Mul", nil, x, c.Op("Mul", nil, x, x))
+		poly := c.Op("Add", nil, x, c.Op("Mul", nil, cube, c.Scalar(dt, 0.044715)))
+		inner = c.Op("Tanh", nil, c.Op("Mul", nil, poly, c.Scalar(dt, math.Sqrt(2/math.Pi))))
+	} else {
+		inner = c.Op("Erf", nil, c.Op("Mul", nil, x, c.Scalar(dt, 1/math.Sqrt2)))
+	}
+	half := c.Op("Mul", nil, x, c.Scalar(dt, 0.5))
+	c.OpTo(c.Out(0), "Mul", nil, half, c.Op("Add", nil, inner, c.Scalar(dt, 1)))
+	return nil
+}
+
+func tflGelu20(c *Ctx) error {
+	approx := "none"
+	if c.Node.Bool("approximate", false) {
+		approx = "tanh"
+	}
+	c.OpTo(c.Out(0), "Gelu", Attrs{"approximate": approx}, c.In(0))
+	return nil
+}
+
+// tflLSTM: _TFLLSTM(x, W [4H, I], R [4H, H], B [8H]) with the gates in
+// ONNX's order is one forward ONNX LSTM with zero initial states; x and
+// the result are [batch, time, ·] unless time_major.
+func tflLSTM(c *Ctx) error {
+	timeMajor := c.Node.Bool("time_major", false)
+	x := c.In(0)
+	if !timeMajor {
+		x = c.Op("Transpose", Attrs{"perm": []int64{1, 0, 2}}, x)
+	}
+	axis0 := c.Int64s(0)
+	w := c.Op("Unsqueeze", nil, c.In(1), axis0)
+	r := c.Op("Unsqueeze", nil, c.In(2), axis0)
+	b := c.Op("Unsqueeze", nil, c.In(3), axis0)
+	ys := c.OpN("LSTM", 1, Attrs{"hidden_size": c.Node.Int("hidden_size", 0), "direction": "forward"}, x, w, r, b)
+	y := ys[0] // [time, 1, batch, H]
+	if timeMajor {
+		c.OpTo(c.Out(0), "Squeeze", nil, y, c.Int64s(1))
+		return nil
+	}
+	y = c.Op("Squeeze", nil, y, c.Int64s(1))
+	c.OpTo(c.Out(0), "Transpose", Attrs{"perm": []int64{1, 0, 2}}, y)
+	return nil
+}

@@ -1,0 +1,233 @@
+"""TFLite input (--tflite): models made by TF 2.21's TFLiteConverter, run in
+tf.lite.Interpreter as the reference, converted by the binary from the
+.tflite file. Float, fp16-weight, dynamic-range and full-int8 variants of one
+Keras CNN; a Keras LSTM; a concrete function with resize, pad, strided slice,
+gather, top-k and concat; then cases per family of TFLite builtins."""
+
+import functools
+
+import numpy as np
+import tensorflow as tf
+
+import keras
+from harness import tflite_case, f32, op_counts
+
+
+def interp_inputs(content):
+    it = tf.lite.Interpreter(model_content=content)
+    return it.get_input_details()
+
+
+def feeds_for(content, seed=0, lo=-1.0, hi=1.0):
+    """Random feeds for every input of a model, by TFLite tensor name."""
+    feeds = {}
+    for k, d in enumerate(interp_inputs(content)):
+        shape = [int(x) for x in d["shape"]]
+        if d["dtype"] == np.float32:
+            feeds[d["name"]] = f32(*shape, seed=seed + k, lo=lo, hi=hi)
+        elif d["dtype"] in (np.int8, np.uint8):
+            info = np.iinfo(d["dtype"])
+            feeds[d["name"]] = np.random.RandomState(seed + k).randint(info.min, info.max + 1, size=shape).astype(d["dtype"])
+        else:
+            feeds[d["name"]] = np.random.RandomState(seed + k).randint(0, 4, size=shape).astype(d["dtype"])
+    return feeds
+
+
+@functools.lru_cache(maxsize=None)
+def keras_cnn():
+    keras.utils.set_random_seed(1)
+    return keras.Sequential([
+        keras.Input((16, 16, 3), batch_size=1),
+        keras.layers.Conv2D(16, 3, activation="relu"),
+        keras.layers.DepthwiseConv2D(3, padding="same"),
+        keras.layers.MaxPooling2D(),
+        keras.layers.Conv2D(32, 3, padding="same", activation="relu6"),
+        keras.layers.AveragePooling2D(2),
+        keras.layers.Flatten(),
+        keras.layers.Dense(10),
+        keras.layers.Softmax(),
+    ])
+
+
+def representative():
+    for k in range(8):
+        yield [f32(1, 16, 16, 3, seed=100 + k)]
+
+
+def cnn_tflite(kind):
+    conv = tf.lite.TFLiteConverter.from_keras_model(keras_cnn())
+    if kind in ("fp16", "dynamic", "int8"):
+        conv.optimizations = [tf.lite.Optimize.DEFAULT]
+    if kind == "fp16":
+        conv.target_spec.supported_types = [tf.float16]
+    if kind == "int8":
+        conv.representative_dataset = representative
+        conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+        conv.inference_input_type = tf.int8
+        conv.inference_output_type = tf.int8
+    return conv.convert()
+
+
+def has_ops(*ops, absent=()):
+    def check(model, opset):
+        counts = op_counts(model)
+        missing = [o for o in ops if o not in counts]
+        if missing:
+            raise AssertionError(f"missing ops {missing} in {counts}")
+        bad = [o for o in absent if o in counts]
+        if bad:
+            raise AssertionError(f"unexpected ops {bad} in {counts}")
+    return check
+
+
+@tflite_case("tflite_cnn_float", check=has_ops("Conv", absent=("QuantizeLinear", "DequantizeLinear")))
+def _cnn_float():
+    b = cnn_tflite("float")
+    return b, feeds_for(b)
+
+
+@tflite_case("tflite_cnn_fp16", check=has_ops("Conv", absent=("QuantizeLinear", "DequantizeLinear", "Cast")))
+def _cnn_fp16():
+    b = cnn_tflite("fp16")
+    return b, feeds_for(b)
+
+
+@tflite_case("tflite_cnn_dynamic_range", rtol=1e-2, atol=2e-3,
+             why_tolerance="TFLite quantizes the activations of dynamic-range layers on the fly; ONNX computes them in float",
+             check=has_ops("DequantizeLinear"))
+def _cnn_dynamic():
+    b = cnn_tflite("dynamic")
+    return b, feeds_for(b)
+
+
+# onnxruntime 1.32's transpose optimizer breaks QDQ models at opset 21 (it
+# makes a QuantizeLinear whose output_dtype contradicts its zero point; the
+# model loads with ORT_ENABLE_BASIC): the int8 cases stop at opset 20.
+@tflite_case("tflite_cnn_int8", atol=1, max_opset=20, why_tolerance="int8 outputs within one quantization step",
+             check=has_ops("QuantizeLinear", "DequantizeLinear", "Conv"))
+def _cnn_int8():
+    b = cnn_tflite("int8")
+    return b, feeds_for(b)
+
+
+@tflite_case("tflite_cnn_int8_dequantize", atol=1, max_opset=20, why_tolerance="int8 outputs within one quantization step",
+             extra_flags=("--dequantize",))
+def _cnn_int8_deq():
+    b = cnn_tflite("int8")
+    return b, feeds_for(b)
+
+
+def from_function(fn, *specs, **opts):
+    """A .tflite of a tf.function with the given input specs."""
+    concrete = tf.function(fn).get_concrete_function(*specs)
+    conv = tf.lite.TFLiteConverter.from_concrete_functions([concrete])
+    for k, v in opts.items():
+        setattr(conv, k, v)
+    return conv.convert()
+
+
+@functools.lru_cache(maxsize=None)
+def keras_lstm():
+    keras.utils.set_random_seed(2)
+    return keras.Sequential([
+        keras.Input((7, 5), batch_size=2),
+        keras.layers.LSTM(6, return_sequences=True),
+        keras.layers.Dense(3),
+    ])
+
+
+@tflite_case("tflite_keras_lstm", rtol=1e-4, atol=1e-5, why_tolerance="seven LSTM steps in float32 by two runtimes")
+def _keras_lstm():
+    b = tf.lite.TFLiteConverter.from_keras_model(keras_lstm()).convert()
+    return b, feeds_for(b)
+
+
+def _mixed(x, idx):
+    y = tf.image.resize(x, (12, 10), method="bilinear")
+    y = tf.pad(y, [[0, 0], [1, 2], [2, 1], [0, 0]])
+    y = y[:, 1:13:2, ::3, :]
+    g = tf.gather(y, idx, axis=3)
+    v, i = tf.math.top_k(tf.reshape(g, [2, -1]), k=5)
+    return tf.concat([v, tf.cast(i, tf.float32)], axis=1), tf.concat([g, y], axis=3)
+
+
+@tflite_case("tflite_function_resize_pad_slice_gather_topk_concat")
+def _function_mixed():
+    b = from_function(_mixed, tf.TensorSpec((2, 6, 5, 3), tf.float32), tf.TensorSpec((4,), tf.int32))
+    feeds = feeds_for(b)
+    for d in interp_inputs(b):
+        if d["dtype"] == np.int32:
+            feeds[d["name"]] = np.array([2, 0, 1, 1], np.int32)
+    return b, feeds
+
+
+def function_case(name, fn, *specs, int_feeds=None, **kw):
+    """A tflite_case of a tf.function; int_feeds gives fixed values for
+    integer inputs by position."""
+    def make():
+        b = from_function(fn, *specs)
+        feeds = feeds_for(b)
+        for k, d in enumerate(interp_inputs(b)):
+            if int_feeds and d["name"] in feeds and d["dtype"] != np.float32:
+                feeds[d["name"]] = int_feeds[k]
+        return b, feeds
+    tflite_case(name, **kw)(make)
+
+
+F = tf.float32
+NHWC = tf.TensorSpec((1, 9, 9, 4), F)
+
+keras.utils.set_random_seed(3)
+_conv = keras.layers.Conv2D(6, 3, strides=2, padding="same", activation="relu")
+_dw = keras.layers.DepthwiseConv2D(3, depth_multiplier=2, dilation_rate=2, activation="relu6")
+_tconv = keras.layers.Conv2DTranspose(5, 3, strides=2, padding="same")
+for layer in (_conv, _dw, _tconv):
+    layer.build((1, 9, 9, 4))
+
+function_case("tflite_conv2d_relu", lambda x: _conv(x), NHWC)
+function_case("tflite_depthwise_dilated_relu6", lambda x: _dw(x), NHWC)
+function_case("tflite_transpose_conv", lambda x: _tconv(x), NHWC, rtol=1e-5, atol=2e-5,
+              why_tolerance="sums of 36 products in a different order")
+function_case("tflite_pools", lambda x: (tf.nn.max_pool2d(x, 3, 2, "SAME"), tf.nn.avg_pool2d(x, 2, 2, "VALID")), NHWC)
+function_case("tflite_arith_fused", lambda x, y: (
+    tf.nn.relu(x + y), tf.nn.relu6(x * y), tf.nn.relu(x - y), x / (tf.abs(y) + 1.0),
+    tf.maximum(x, y), tf.minimum(x, 0.25), tf.math.squared_difference(x, y)),
+    tf.TensorSpec((2, 3, 4), F), tf.TensorSpec((4,), F))
+function_case("tflite_reductions", lambda x: (
+    tf.reduce_mean(x, axis=[1, 2]), tf.reduce_sum(x, axis=1, keepdims=True), tf.reduce_max(x, axis=-1),
+    tf.reduce_min(x, axis=0), tf.reduce_prod(x, axis=2)), tf.TensorSpec((2, 3, 4), F))
+function_case("tflite_shape_ops", lambda x: (
+    tf.reshape(x, [4, 6]), tf.squeeze(tf.expand_dims(x, 0), [0]), tf.transpose(x, [2, 0, 1]),
+    tf.pad(x, [[0, 1], [1, 0], [0, 0]], constant_values=0.5), tf.pad(x, [[1, 1], [0, 0], [2, 2]], mode="REFLECT"),
+    tf.pad(x, [[0, 0], [1, 2], [0, 0]], mode="SYMMETRIC"), tf.tile(x, [1, 2, 1])), tf.TensorSpec((2, 3, 4), F))
+function_case("tflite_split_slice_pack", lambda x: (
+    *tf.split(x, 2, axis=2), *tf.split(x, [1, 2], axis=1), tf.slice(x, [0, 1, 1], [2, 2, 2]),
+    x[:, ::-1, 1:3], x[1, :, tf.newaxis, 2], tf.stack([x[0], x[1]], axis=1), *tf.unstack(x, axis=1)),
+    tf.TensorSpec((2, 3, 4), F))
+function_case("tflite_gather_nd", lambda x, i: (tf.gather(x, i, axis=1), tf.gather_nd(x, tf.reshape(i[:2], [1, 2]))),
+              tf.TensorSpec((3, 4, 5), F), tf.TensorSpec((3,), tf.int32),
+              int_feeds={1: np.array([2, 0, 3], np.int32)})
+function_case("tflite_resize_nearest", lambda x: (
+    tf.compat.v1.image.resize_nearest_neighbor(x, (14, 13), align_corners=True),
+    tf.compat.v1.image.resize_nearest_neighbor(x, (18, 18), half_pixel_centers=True),
+    tf.compat.v1.image.resize_bilinear(x, (12, 11), align_corners=True)), NHWC)
+function_case("tflite_activations", lambda x: (
+    tf.nn.softmax(x), tf.nn.log_softmax(x), tf.sigmoid(x), tf.tanh(x), tf.nn.leaky_relu(x, 0.1),
+    tf.nn.relu6(x * 8), tf.clip_by_value(x * 3, -1, 1), tf.nn.gelu(x, approximate=True),
+    x * tf.nn.relu6(x + 3) / 6, tf.nn.elu(x), tf.exp(x), tf.math.rsqrt(tf.abs(x) + 1)),
+    tf.TensorSpec((2, 3, 8), F), rtol=1e-5, atol=2e-6, why_tolerance="exp/erf/tanh approximations differ by ulps")
+_prelu = keras.layers.PReLU(alpha_initializer=keras.initializers.RandomUniform(0, 0.5, seed=4))
+_prelu.build((None, 5, 5, 3))
+function_case("tflite_prelu", lambda x: _prelu(x), tf.TensorSpec((1, 5, 5, 3), F))
+function_case("tflite_argmax_cast_topk", lambda x: (
+    tf.argmax(x, axis=1), tf.argmin(x, axis=2, output_type=tf.int32), tf.cast(x * 4, tf.int32),
+    tf.math.top_k(x, 2)[0]), tf.TensorSpec((2, 5, 6), F))
+function_case("tflite_batch_matmul", lambda a, b: (tf.matmul(a, b), tf.matmul(a, b, transpose_b=True)[..., :2]),
+              tf.TensorSpec((2, 3, 4), F), tf.TensorSpec((2, 4, 4), F))
+function_case("tflite_norms", lambda x: (tf.math.l2_normalize(x, axis=-1),
+                                         tf.nn.local_response_normalization(x, 2, 1.0, 0.5, 0.75)), NHWC,
+              rtol=1e-5, atol=2e-6, why_tolerance="rsqrt and pow approximations differ by ulps")
+function_case("tflite_space_depth", lambda x: (
+    tf.nn.space_to_depth(x[:, :8, :8], 2), tf.nn.depth_to_space(x, 2),
+    tf.space_to_batch_nd(x[:, :8, :8], [2, 2], [[0, 0], [0, 0]]),
+    tf.compat.v1.batch_to_space_nd(x, [1, 2], [[0, 0], [0, 0]])), tf.TensorSpec((4, 9, 9, 4), F))
