@@ -43,6 +43,7 @@ func Passes() []Pass {
 		{"fuse-layer-norm", "write TF's layer normalization over the last axis (moments, then x·m + β − mean·m) as one LayerNormalization (opset 17 on)", fuseLayerNorm},
 		{"fuse-gelu", "write exact (erf, erfc) and tanh GELU as one Gelu (opset 20 on)", fuseGelu},
 		{"global-pool", "make ReduceMean/ReduceMax over H and W of NCHW GlobalAveragePool/GlobalMaxPool (keepdims, or a Reshape back to 4-D after)", globalPool},
+		{"flatten-concat", "splice a Concat read only by a Concat along the same axis into it", flattenConcat},
 		{"fuse-pad", "fold a constant Pad of zeros over spatial dims into the Conv that reads it (also through an NHWC→NCHW Transpose)", fusePad},
 		{"fuse-conv", "fold a per-channel Add/Sub/Mul and an inference BatchNormalization after a Conv or ConvTranspose into its weights and bias", fuseConv},
 		{"fuse-scale-forward", "fold a positive per-channel Mul (a batch norm's scale) through an optional shift and Relu into the Convs that read it", fuseScaleForward},

@@ -1092,3 +1092,16 @@ func TestPlanEinsum(t *testing.T) {
 		}
 	}
 }
+
+func TestFlattenConcat(t *testing.T) {
+	b := newBuilder("flatten_concat")
+	x := b.input("x", 1, 2, 3, 3)
+	z := b.input("z", 1, 1, 3, 3)
+	inner := b.op("inner", "Concat", map[string]any{"axis": int64(1)}, x, z)
+	twice := b.op("twice", "Concat", map[string]any{"axis": int64(1)}, z, z) // read twice below: kept
+	other := b.op("other", "Concat", map[string]any{"axis": int64(2)}, x, x) // another axis: kept
+	g := b.output(b.op("outer", "Concat", map[string]any{"axis": int64(-3)}, z, inner, twice, twice), other)
+	annotate(t, g)
+	optimizeAndCheck(t, "flatten_concat", g, Passes())
+	wantCounts(t, g, map[string]int{"Concat": 3})
+}

@@ -220,3 +220,19 @@ def _bert_block():
                             since={"LayerNormalization": 17, "ReduceMean": 17, "Gelu": 20, "Tanh": 20}))
 def _(x):
     return _bert_block()(x, training=False)
+
+
+def _concats(n):
+    def check(model, opset):
+        if _count(model, "Concat") != n:
+            raise AssertionError(f"want {n} Concat: {op_counts(model)}")
+    return check
+
+
+@graph_case("opt_inception_nested_concat", {"x": f32(1, 5, 5, 2, seed=13)}, check=_concats(1))
+def _(x):
+    # InceptionV3's last blocks: concat([a, concat([b1, b2]), concat([c1, c2])]).
+    a = tf.nn.relu(conv(x, "a", 2, 2, seed=91, k=1))
+    b = tf.concat([conv(x, "b1", 2, 2, seed=93), conv(x, "b2", 2, 3, seed=95)], axis=3)
+    c = tf.concat([conv(x, "c1", 2, 1, seed=97), conv(x, "c2", 2, 2, seed=99)], axis=-1)
+    return tf.identity(tf.concat([a, b, c], axis=3), name="out")
