@@ -33,7 +33,7 @@ func Passes() []Pass {
 			"and push Transposes down through layout-free ops (elementwise, Concat, Softmax, ReduceX, ArgMax, Pad, Slice) " +
 			"when that adds none", transposePass},
 		{"transpose-branches", "give each reader of a shared Transpose its own copy and push those down their branches " +
-			"(x·sigmoid(x), hard swish, squeeze-excite), kept when the graph ends with fewer Transposes", transposeBranches},
+			"(x·sigmoid(x), hard swish, squeeze-excite), kept when the graph ends with fewer Transposes or as many moving fewer elements", transposeBranches},
 		{"transpose-to-reshape", "make a Transpose that moves only dims of size 1 a Reshape (static shape, or an unknown batch kept in place)", transposeToReshape},
 		{"static-reshape", "give a Reshape whose target is computed from shapes a constant target, when inference knows the target's dims", staticReshape},
 		{"einsum-to-matmul", "lower a two-operand Einsum that is a batched matrix product to Transposes and MatMul", einsumToMatMul},
@@ -44,7 +44,7 @@ func Passes() []Pass {
 		{"fuse-gelu", "write exact (erf, erfc) and tanh GELU as one Gelu (opset 20 on)", fuseGelu},
 		{"global-pool", "make ReduceMean/ReduceMax over H and W of NCHW GlobalAveragePool/GlobalMaxPool (keepdims, or a Reshape back to 4-D after)", globalPool},
 		{"flatten-concat", "splice a Concat read only by a Concat along the same axis into it", flattenConcat},
-		{"fuse-pad", "fold a constant Pad of zeros over spatial dims into the Conv that reads it (also through an NHWC→NCHW Transpose)", fusePad},
+		{"fuse-pad", "fold a constant Pad of zeros over spatial dims into the Convs that read it (also through an NHWC→NCHW Transpose)", fusePad},
 		{"fuse-conv", "fold a per-channel Add/Sub/Mul and an inference BatchNormalization after a Conv or ConvTranspose into its weights and bias", fuseConv},
 		{"fuse-scale-forward", "fold a positive per-channel Mul (a batch norm's scale) through an optional shift and Relu into the Convs that read it", fuseScaleForward},
 		{"fuse-gemm", "turn MatMul of a rank-2 input by a constant matrix, plus a constant bias, into Gemm", fuseGemm},
