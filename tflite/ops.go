@@ -42,6 +42,15 @@ func (o *opCtx) raw(i int) (string, error) {
 	return o.s.val(o.ins[i])
 }
 
+// weight is input i, a weight whose quantized constant is kept in the
+// layout perm gives (see sub.weight).
+func (o *opCtx) weight(i int, perm []int) (string, error) {
+	if !o.has(i) {
+		return "", fmt.Errorf("input %d is missing", i)
+	}
+	return o.s.weight(o.ins[i], perm)
+}
+
 // ins reads inputs from..to-1 (as floats).
 func (o *opCtx) inList(from, to int) ([]string, error) {
 	var out []string
@@ -669,7 +678,7 @@ func (o *opCtx) conv() error {
 	if err != nil {
 		return err
 	}
-	w, err := o.in(1)
+	w, err := o.weight(1, []int{0, 3, 1, 2}) // OHWI, kept as OIHW when quantized
 	if err != nil {
 		return err
 	}
@@ -762,7 +771,7 @@ func (o *opCtx) fullyConnected() error {
 	if err != nil {
 		return err
 	}
-	w, err := o.in(1)
+	w, err := o.weight(1, []int{1, 0}) // [O, I], kept as [I, O] when quantized
 	if err != nil {
 		return err
 	}
