@@ -231,3 +231,63 @@ function_case("tflite_space_depth", lambda x: (
     tf.nn.space_to_depth(x[:, :8, :8], 2), tf.nn.depth_to_space(x, 2),
     tf.space_to_batch_nd(x[:, :8, :8], [2, 2], [[0, 0], [0, 0]]),
     tf.compat.v1.batch_to_space_nd(x, [1, 2], [[0, 0], [0, 0]])), tf.TensorSpec((4, 9, 9, 4), F))
+
+
+def fused_lstm_tflite(batch=2, steps=5, inp=4, hidden=3, time_major=False, seed=11):
+    """A model of one UNIDIRECTIONAL_SEQUENCE_LSTM, written with the TFLite
+    schema's Python object API (TF 2.21's converter lowers Keras 3 LSTMs to
+    WHILE loops instead): the interpreter's fused kernel is the reference."""
+    from tensorflow.lite.python import schema_py_generated as s
+    import flatbuffers
+
+    rng = np.random.RandomState(seed)
+    buffers = [s.BufferT()]
+    tensors = []
+
+    def tensor(name, shape, data=None, variable=False):
+        t = s.TensorT()
+        t.name, t.shape, t.type = name, list(shape), s.TensorType.FLOAT32
+        if data is not None:
+            b = s.BufferT()
+            b.data = np.asarray(data, np.float32).tobytes()
+            buffers.append(b)
+            t.buffer = len(buffers) - 1
+        t.isVariable = variable
+        tensors.append(t)
+        return len(tensors) - 1
+
+    xshape = (steps, batch, inp) if time_major else (batch, steps, inp)
+    x = tensor("serving_default_x:0", xshape)
+    gates = "ifco"  # TFLite's order: input, forget, cell, output
+    w = [tensor(f"w_{g}", (hidden, inp), rng.uniform(-0.5, 0.5, (hidden, inp))) for g in gates]
+    r = [tensor(f"r_{g}", (hidden, hidden), rng.uniform(-0.5, 0.5, (hidden, hidden))) for g in gates]
+    b = [tensor(f"b_{g}", (hidden,), rng.uniform(-0.5, 0.5, hidden)) for g in gates]
+    h0 = tensor("h_state", (batch, hidden), variable=True)
+    c0 = tensor("c_state", (batch, hidden), variable=True)
+    yshape = (steps, batch, hidden) if time_major else (batch, steps, hidden)
+    y = tensor("StatefulPartitionedCall:0", yshape)
+    op = s.OperatorT()
+    op.opcodeIndex = 0
+    op.inputs = [x, *w, *r, -1, -1, -1, *b, -1, -1, h0, c0, -1, -1, -1, -1]
+    op.outputs = [y]
+    opt = s.UnidirectionalSequenceLSTMOptionsT()
+    opt.fusedActivationFunction = s.ActivationFunctionType.TANH
+    opt.timeMajor = time_major
+    op.builtinOptionsType = s.BuiltinOptions.UnidirectionalSequenceLSTMOptions
+    op.builtinOptions = opt
+    code = s.OperatorCodeT()
+    code.builtinCode = code.deprecatedBuiltinCode = s.BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM
+    sg = s.SubGraphT()
+    sg.tensors, sg.inputs, sg.outputs, sg.operators = tensors, [x], [y], [op]
+    m = s.ModelT()
+    m.version, m.operatorCodes, m.subgraphs, m.buffers = 3, [code], [sg], buffers
+    bld = flatbuffers.Builder(1024)
+    bld.Finish(m.Pack(bld), file_identifier=b"TFL3")
+    return bytes(bld.Output())
+
+
+for _tm in (False, True):
+    tflite_case(f"tflite_unidirectional_sequence_lstm{'_time_major' if _tm else ''}", rtol=1e-5, atol=2e-6,
+                why_tolerance="sigmoid and tanh differ by ulps between the fused kernel and onnxruntime",
+                check=has_ops("LSTM"))(
+        lambda _tm=_tm: (lambda b: (b, feeds_for(b)))(fused_lstm_tflite(time_major=_tm)))
