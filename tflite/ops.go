@@ -577,6 +577,8 @@ func (o *opCtx) translate() error {
 		return o.ifOp()
 	case "UNIDIRECTIONAL_SEQUENCE_LSTM":
 		return o.lstm()
+	case "BIDIRECTIONAL_SEQUENCE_LSTM":
+		return o.biLSTM()
 	}
 	return o.unsupported()
 }
@@ -947,36 +949,16 @@ func (o *opCtx) ifOp() error {
 	return nil
 }
 
-// lstm: UNIDIRECTIONAL_SEQUENCE_LSTM as the pseudo op _TFLLSTM(x, W, R, B)
-// with ONNX's gate order (input, output, forget, cell): W [4H, I],
-// R [4H, H], B [8H]. The states start at zero (TFLite's variable tensors).
-func (o *opCtx) lstm() error {
-	var opt fb.UnidirectionalSequenceLSTMOptions
-	o.options(&opt)
-	for _, i := range []int{9, 10, 11, 16, 17, 20, 21, 22, 23} {
-		if o.has(i) {
-			return fmt.Errorf("peepholes, projection and layer normalization are not supported (input %d is set)", i)
-		}
-	}
-	if !o.has(1) {
-		return fmt.Errorf("coupled input and forget gates are not supported")
-	}
-	if opt.CellClip() != 0 || opt.ProjClip() != 0 {
-		return fmt.Errorf("cell and projection clipping are not supported")
-	}
-	if act := opt.FusedActivationFunction(); act != 4 {
-		return fmt.Errorf("activation %d is not supported (tanh is)", act)
-	}
-	x, err := o.in(0)
-	if err != nil {
-		return err
-	}
-	// TFLite's order is input, forget, cell, output (inputs 1-4, 5-8, 12-15).
+// lstmWeights reads one direction's weights of a TFLite sequence LSTM
+// whose input-to-input weights are input first (recurrent first+4, biases
+// first+11) as W [4H, I], R [4H, H] and B [8H] in ONNX's gate order
+// (input, output, forget, cell); TFLite's is input, forget, cell, output.
+func (o *opCtx) lstmWeights(first int, suffix string) (w, r, b string, hidden int64, err error) {
 	order := []int{0, 3, 1, 2}
-	get := func(first int) ([]string, error) {
+	get := func(at int) ([]string, error) {
 		var vs []string
 		for _, k := range order {
-			v, err := o.in(first + k)
+			v, err := o.in(at + k)
 			if err != nil {
 				return nil, err
 			}
@@ -984,30 +966,102 @@ func (o *opCtx) lstm() error {
 		}
 		return vs, nil
 	}
-	concat := func(vs []string, suffix string) string {
-		vs = append(vs, o.s.scalarI32(o.base+"/"+suffix+"_axis", 0))
-		return o.s.op(o.base+"/"+suffix, "ConcatV2", attrs{"N": aI(int64(len(vs) - 1))}, vs...)
+	concat := func(vs []string, name string) string {
+		vs = append(vs, o.s.scalarI32(o.base+"/"+name+suffix+"_axis", 0))
+		return o.s.op(o.base+"/"+name+suffix, "ConcatV2", attrs{"N": aI(int64(len(vs) - 1))}, vs...)
 	}
-	ws, err := get(1)
+	if !o.has(first) {
+		return "", "", "", 0, fmt.Errorf("coupled input and forget gates are not supported")
+	}
+	ws, err := get(first)
+	if err != nil {
+		return "", "", "", 0, err
+	}
+	rs, err := get(first + 4)
+	if err != nil {
+		return "", "", "", 0, err
+	}
+	bs, err := get(first + 11)
+	if err != nil {
+		return "", "", "", 0, err
+	}
+	rshape, _ := o.shape(first + 4)
+	if len(rshape) != 2 || rshape[0] <= 0 {
+		return "", "", "", 0, fmt.Errorf("recurrent weights of shape %v", rshape)
+	}
+	hidden = rshape[0]
+	zeros := o.s.constOf(o.base+"/rbias"+suffix, tfpb.DataType_DT_FLOAT, []int64{4 * hidden}, make([]byte, 16*hidden))
+	return concat(ws, "W"), concat(rs, "R"), concat(append(bs, zeros), "B"), hidden, nil
+}
+
+// lstmCheck rejects what ONNX's LSTM does not have.
+func (o *opCtx) lstmCheck(unsupported []int, act int8, cellClip, projClip float32) error {
+	for _, i := range unsupported {
+		if o.has(i) {
+			return fmt.Errorf("peepholes, projection, layer normalization and auxiliary inputs are not supported (input %d is set)", i)
+		}
+	}
+	if cellClip != 0 || projClip != 0 {
+		return fmt.Errorf("cell and projection clipping are not supported")
+	}
+	if act != 4 {
+		return fmt.Errorf("activation %d is not supported (tanh is)", act)
+	}
+	return nil
+}
+
+// lstm: UNIDIRECTIONAL_SEQUENCE_LSTM as the pseudo op _TFLLSTM(x, W, R, B)
+// (see lstmWeights). The states start at zero (TFLite's variable tensors).
+func (o *opCtx) lstm() error {
+	var opt fb.UnidirectionalSequenceLSTMOptions
+	o.options(&opt)
+	if err := o.lstmCheck([]int{9, 10, 11, 16, 17, 20, 21, 22, 23}, opt.FusedActivationFunction(), opt.CellClip(), opt.ProjClip()); err != nil {
+		return err
+	}
+	x, err := o.in(0)
 	if err != nil {
 		return err
 	}
-	rs, err := get(5)
+	w, r, b, hidden, err := o.lstmWeights(1, "")
 	if err != nil {
 		return err
 	}
-	bs, err := get(12)
-	if err != nil {
-		return err
-	}
-	rshape, _ := o.shape(5)
-	if len(rshape) != 2 {
-		return fmt.Errorf("recurrent weights of shape %v", rshape)
-	}
-	hidden := rshape[0]
-	zeros := o.s.constOf(o.base+"/rbias", tfpb.DataType_DT_FLOAT, []int64{4 * hidden}, make([]byte, 16*hidden))
-	w, r := concat(ws, "W"), concat(rs, "R")
-	b := concat(append(bs, zeros), "B")
 	v := o.tf("_TFLLSTM", attrs{"time_major": aB(opt.TimeMajor()), "hidden_size": aI(hidden)}, x, w, r, b)
 	return o.out(0, v)
+}
+
+// biLSTM: BIDIRECTIONAL_SEQUENCE_LSTM as _TFLLSTM with direction
+// bidirectional and both directions' weights stacked; merge_outputs
+// concatenates the two outputs on the last axis, else they are outputs 0
+// (forward) and 1 (backward).
+func (o *opCtx) biLSTM() error {
+	var opt fb.BidirectionalSequenceLSTMOptions
+	o.options(&opt)
+	if err := o.lstmCheck([]int{9, 10, 11, 16, 17, 26, 27, 28, 33, 34, 39, 40, 41, 42, 43, 44, 45, 46, 47},
+		opt.FusedActivationFunction(), opt.CellClip(), opt.ProjClip()); err != nil {
+		return err
+	}
+	x, err := o.in(0)
+	if err != nil {
+		return err
+	}
+	fw, fr, fbias, hidden, err := o.lstmWeights(1, "_fw")
+	if err != nil {
+		return err
+	}
+	bw, br, bbias, _, err := o.lstmWeights(18, "_bw")
+	if err != nil {
+		return err
+	}
+	pack := func(a, b, name string) string {
+		return o.s.op(o.base+"/"+name, "Pack", attrs{"axis": aI(0), "N": aI(2)}, a, b)
+	}
+	a := attrs{"time_major": aB(opt.TimeMajor()), "hidden_size": aI(hidden), "direction": aS("bidirectional"),
+		"merge_outputs": aB(opt.MergeOutputs())}
+	n := 2
+	if opt.MergeOutputs() {
+		n = 1
+	}
+	vs := o.tfN("_TFLLSTM", n, a, x, pack(fw, bw, "W"), pack(fr, br, "R"), pack(fbias, bbias, "B"))
+	return o.outAll(vs)
 }

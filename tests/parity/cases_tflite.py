@@ -233,7 +233,7 @@ function_case("tflite_space_depth", lambda x: (
     tf.compat.v1.batch_to_space_nd(x, [1, 2], [[0, 0], [0, 0]])), tf.TensorSpec((4, 9, 9, 4), F))
 
 
-def fused_lstm_tflite(batch=2, steps=5, inp=4, hidden=3, time_major=False, seed=11):
+def fused_lstm_tflite(batch=2, steps=5, inp=4, hidden=3, time_major=False, seed=11, bidirectional=None):
     """A model of one UNIDIRECTIONAL_SEQUENCE_LSTM, written with the TFLite
     schema's Python object API (TF 2.21's converter lowers Keras 3 LSTMs to
     WHILE loops instead): the interpreter's fused kernel is the reference."""
@@ -264,21 +264,40 @@ def fused_lstm_tflite(batch=2, steps=5, inp=4, hidden=3, time_major=False, seed=
     b = [tensor(f"b_{g}", (hidden,), rng.uniform(-0.5, 0.5, hidden)) for g in gates]
     h0 = tensor("h_state", (batch, hidden), variable=True)
     c0 = tensor("c_state", (batch, hidden), variable=True)
-    yshape = (steps, batch, hidden) if time_major else (batch, steps, hidden)
-    y = tensor("StatefulPartitionedCall:0", yshape)
+
+    def yshape(h):
+        return (steps, batch, h) if time_major else (batch, steps, h)
     op = s.OperatorT()
     op.opcodeIndex = 0
-    op.inputs = [x, *w, *r, -1, -1, -1, *b, -1, -1, h0, c0, -1, -1, -1, -1]
-    op.outputs = [y]
-    opt = s.UnidirectionalSequenceLSTMOptionsT()
+    code = s.OperatorCodeT()
+    if bidirectional is None:
+        y = [tensor("StatefulPartitionedCall:0", yshape(hidden))]
+        op.inputs = [x, *w, *r, -1, -1, -1, *b, -1, -1, h0, c0, -1, -1, -1, -1]
+        opt = s.UnidirectionalSequenceLSTMOptionsT()
+        op.builtinOptionsType = s.BuiltinOptions.UnidirectionalSequenceLSTMOptions
+        code.builtinCode = code.deprecatedBuiltinCode = s.BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM
+    else:  # bidirectional = merge_outputs
+        bw_w = [tensor(f"bw_w_{g}", (hidden, inp), rng.uniform(-0.5, 0.5, (hidden, inp))) for g in gates]
+        bw_r = [tensor(f"bw_r_{g}", (hidden, hidden), rng.uniform(-0.5, 0.5, (hidden, hidden))) for g in gates]
+        bw_b = [tensor(f"bw_b_{g}", (hidden,), rng.uniform(-0.5, 0.5, hidden)) for g in gates]
+        bh0 = tensor("bw_h_state", (batch, hidden), variable=True)
+        bc0 = tensor("bw_c_state", (batch, hidden), variable=True)
+        if bidirectional:
+            y = [tensor("StatefulPartitionedCall:0", yshape(2 * hidden))]
+        else:
+            y = [tensor("StatefulPartitionedCall:0", yshape(hidden)), tensor("StatefulPartitionedCall:1", yshape(hidden))]
+        op.inputs = [x, *w, *r, -1, -1, -1, *b, -1, -1, *bw_w, *bw_r, -1, -1, -1, *bw_b, -1, -1,
+                     h0, c0, bh0, bc0, -1, -1, -1, -1, -1, -1, -1, -1, -1]
+        opt = s.BidirectionalSequenceLSTMOptionsT()
+        opt.mergeOutputs = bidirectional
+        op.builtinOptionsType = s.BuiltinOptions.BidirectionalSequenceLSTMOptions
+        code.builtinCode = code.deprecatedBuiltinCode = s.BuiltinOperator.BIDIRECTIONAL_SEQUENCE_LSTM
+    op.outputs = y
     opt.fusedActivationFunction = s.ActivationFunctionType.TANH
     opt.timeMajor = time_major
-    op.builtinOptionsType = s.BuiltinOptions.UnidirectionalSequenceLSTMOptions
     op.builtinOptions = opt
-    code = s.OperatorCodeT()
-    code.builtinCode = code.deprecatedBuiltinCode = s.BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM
     sg = s.SubGraphT()
-    sg.tensors, sg.inputs, sg.outputs, sg.operators = tensors, [x], [y], [op]
+    sg.tensors, sg.inputs, sg.outputs, sg.operators = tensors, [x], y, [op]
     m = s.ModelT()
     m.version, m.operatorCodes, m.subgraphs, m.buffers = 3, [code], [sg], buffers
     bld = flatbuffers.Builder(1024)
@@ -291,3 +310,12 @@ for _tm in (False, True):
                 why_tolerance="sigmoid and tanh differ by ulps between the fused kernel and onnxruntime",
                 check=has_ops("LSTM"))(
         lambda _tm=_tm: (lambda b: (b, feeds_for(b)))(fused_lstm_tflite(time_major=_tm)))
+
+
+for _tm in (False, True):
+    for _merge in (False, True):
+        tflite_case(f"tflite_bidirectional_sequence_lstm{'_merged' if _merge else ''}{'_time_major' if _tm else ''}",
+                    rtol=1e-5, atol=2e-6, check=has_ops("LSTM"),
+                    why_tolerance="sigmoid and tanh differ by ulps between the fused kernel and onnxruntime")(
+            lambda _tm=_tm, _merge=_merge: (lambda b: (b, feeds_for(b)))(
+                fused_lstm_tflite(time_major=_tm, bidirectional=_merge)))
