@@ -707,17 +707,26 @@ func (o *opCtx) depthwise() error {
 	if err != nil {
 		return err
 	}
-	w, err := o.in(1)
-	if err != nil {
-		return err
-	}
 	xs, ok1 := o.shape(0)
 	ws, ok2 := o.shape(1)
 	if !ok1 || !ok2 || len(xs) != 4 || len(ws) != 4 || xs[3] <= 0 || ws[3] <= 0 {
 		return fmt.Errorf("needs the input's channels and a rank-4 filter (shapes %v, %v)", xs, ws)
 	}
 	c := xs[3]
-	w = o.tf("Reshape", nil, w, o.s.i32s(o.base+"/filter_shape", ws[1], ws[2], c, ws[3]/c))
+	var w string
+	if ws[3] == c {
+		// Depth multiplier 1: [1, H, W, C] → [H, W, C, 1] is a transpose,
+		// and a quantized filter is kept as ONNX's [C, 1, H, W] (see weight).
+		if w, err = o.weight(1, []int{3, 0, 1, 2}); err != nil {
+			return err
+		}
+		w = o.tf("Transpose", nil, w, o.s.i32s(o.base+"/filter_perm", 1, 2, 3, 0))
+	} else {
+		if w, err = o.in(1); err != nil {
+			return err
+		}
+		w = o.tf("Reshape", nil, w, o.s.i32s(o.base+"/filter_shape", ws[1], ws[2], c, ws[3]/c))
+	}
 	v := o.tf("DepthwiseConv2dNative", attrs{
 		"strides":     aIs(1, int64(opt.StrideH()), int64(opt.StrideW()), 1),
 		"dilations":   aIs(1, int64(opt.DilationHFactor()), int64(opt.DilationWFactor()), 1),

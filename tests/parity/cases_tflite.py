@@ -319,3 +319,54 @@ for _tm in (False, True):
                     why_tolerance="sigmoid and tanh differ by ulps between the fused kernel and onnxruntime")(
             lambda _tm=_tm, _merge=_merge: (lambda b: (b, feeds_for(b)))(
                 fused_lstm_tflite(time_major=_tm, bidirectional=_merge)))
+
+
+@tflite_case("tflite_cnn_int8_float_io", rtol=0, atol=0.0040,
+             why_tolerance="int8 activations: the float outputs within one quantization step (the softmax's scale, 1/256)",
+             max_opset=20, check=has_ops("QuantizeLinear", "DequantizeLinear"))
+def _cnn_int8_float_io():
+    conv = tf.lite.TFLiteConverter.from_keras_model(keras_cnn())
+    conv.optimizations = [tf.lite.Optimize.DEFAULT]
+    conv.representative_dataset = representative
+    conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    b = conv.convert()  # float input and output: QUANTIZE and DEQUANTIZE ops at the edges
+    return b, feeds_for(b)
+
+
+def _cond(x, p):
+    return tf.cond(p[0] > 0, lambda: tf.nn.relu(x) * 2.0, lambda: tf.sigmoid(x) - 1.0)
+
+
+for _k, _pv in (("then", 1.0), ("else", -1.0)):
+    function_case(f"tflite_if_{_k}", _cond, tf.TensorSpec((2, 3), F), tf.TensorSpec((1,), F),
+                  check=has_ops("If"))
+    # the predicate is a float input: set it after feeds_for
+    REG = __import__("harness").REGISTRY
+    _case = REG[-1]
+    _orig = _case.build
+
+    def _build(_orig=_orig, _pv=_pv):
+        built = _orig()
+        for name, arr in built.feeds.items():
+            if arr.shape == (1,):
+                built.feeds[name] = np.array([_pv], np.float32)
+        return built
+    _case.build = _build
+
+function_case("tflite_fake_quant", lambda x: tf.quantization.fake_quant_with_min_max_args(x, -0.75, 1.25, 8),
+              tf.TensorSpec((2, 8), F), check=has_ops("QuantizeLinear"))
+function_case("tflite_unary_misc", lambda x: (
+    tf.nn.relu(x), tf.nn.relu6(x * 6), tf.minimum(tf.maximum(x * 2, -1.0), 1.0), tf.cos(x), tf.sin(x),
+    tf.math.log(tf.abs(x) + 1), tf.sqrt(tf.abs(x)), tf.square(x), -x, tf.floor(x * 3), tf.math.ceil(x * 3),
+    tf.round(x * 3), tf.sign(x), tf.reverse(x, [1]), tf.zeros_like(x) + 1), tf.TensorSpec((2, 5), F))
+function_case("tflite_compare_select", lambda x, y: (
+    tf.where(x > y, x, y), tf.cast(tf.logical_and(x < 0.5, y >= -0.5), tf.float32),
+    tf.cast(tf.logical_or(tf.equal(tf.round(x), 0.0), tf.not_equal(y, x)), tf.int32),
+    tf.cast(tf.logical_not(x <= y), tf.float32), tf.math.floordiv(x * 5, 2.0), tf.math.floormod(x * 5, 2.0),
+    tf.add_n([x, y, x * y]), tf.broadcast_to(y[:1], [3, 2, 4])),
+    tf.TensorSpec((2, 4), F), tf.TensorSpec((2, 4), F))
+function_case("tflite_generators", lambda x, i: (
+    tf.one_hot(i, 5, 2.0, -1.0), tf.cumsum(x, axis=1), tf.cumsum(x, axis=1, exclusive=True, reverse=True),
+    tf.cast(tf.shape(x), tf.float32) * tf.reduce_sum(x), tf.range(0, i[0] + 3) * 2,
+    tf.fill([i[1] + 1, 2], 3.5)),
+    tf.TensorSpec((2, 4), F), tf.TensorSpec((3,), tf.int32), int_feeds={1: np.array([2, 0, 4], np.int32)})
