@@ -39,8 +39,21 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SEED = 20261127
 
 # Benchmark order: small first, so a partial run is still informative.
-ORDER = ["mlp", "lenet", "cnn_bn", "resnet50", "ctpn",
+ORDER = ["mlp", "lenet", "cnn_bn", "resnet50", "mobilenetv2", "mobilenetv3large",
+         "efficientnetb0", "efficientnetv2b0", "densenet121", "nasnetmobile", "inceptionv3",
+         "bert", "bilstm", "ctpn",
          "mobilenetv2_tflite", "mobilenetv2_int8_tflite", "resnet50_tflite"]
+
+# Keras applications (random weights): bench name -> (class name, input size).
+KERAS_APPS = {
+    "mobilenetv2": ("MobileNetV2", 224),
+    "mobilenetv3large": ("MobileNetV3Large", 224),
+    "efficientnetb0": ("EfficientNetB0", 224),
+    "efficientnetv2b0": ("EfficientNetV2B0", 224),
+    "densenet121": ("DenseNet121", 224),
+    "nasnetmobile": ("NASNetMobile", 224),
+    "inceptionv3": ("InceptionV3", 299),
+}
 
 COMMITTED = {
     "lenet": {
@@ -201,7 +214,143 @@ def build_tflite(name):
 
 TFLITE = {"mobilenetv2_tflite", "mobilenetv2_int8_tflite", "resnet50_tflite"}
 
-BUILDERS = {"mlp": build_mlp, "cnn_bn": build_cnn_bn, "resnet50": build_resnet50}
+def build_keras_app(name):
+    """A keras.applications model with random weights, frozen at batch 1."""
+    tf = _tf()
+    import keras
+    cls, size = KERAS_APPS[name]
+    keras.utils.set_random_seed(SEED)
+    model = getattr(keras.applications, cls)(weights=None, input_shape=(size, size, 3))
+
+    def fn(x):
+        return model(x, training=False)
+
+    shape = [1, size, size, 3]
+    gd, ins, outs = freeze(fn, tf.TensorSpec(shape, tf.float32, name="input"))
+    about = "keras.applications.%s(weights=None), %d parameters" % (cls, model.count_params())
+    return gd, ins, outs, {ins[0]: shape}, about
+
+
+def build_bert():
+    """A Keras 3 BERT-style encoder: 2 blocks of multi-head self-attention
+    (4 heads of 64), LayerNormalization, a tanh-GELU feed-forward of 1024; sequence
+    128 of 256-wide float embeddings (the token lookup is left out so the
+    input is float like every other model's)."""
+    tf = _tf()
+    import keras
+    from keras import layers
+    keras.utils.set_random_seed(SEED)
+    seq, width, heads, ff = 128, 256, 4, 1024
+    x_in = keras.Input((seq, width))
+    x = x_in + layers.Embedding(seq, width)(keras.ops.arange(seq))  # positions
+    x = layers.LayerNormalization(epsilon=1e-12)(x)
+    for _ in range(2):
+        a = layers.MultiHeadAttention(heads, width // heads)(x, x)
+        x = layers.LayerNormalization(epsilon=1e-12)(x + a)
+        # The tanh GELU: the Python tf2onnx 1.17 has no Erfc, which the
+        # exact one (Keras' default) is written with in TF.
+        f = layers.Dense(ff, activation=lambda v: keras.activations.gelu(v, approximate=True))(x)
+        f = layers.Dense(width)(f)
+        x = layers.LayerNormalization(epsilon=1e-12)(x + f)
+    model = keras.Model(x_in, x)
+
+    def fn(x):
+        return model(x, training=False)
+
+    shape = [1, seq, width]
+    gd, ins, outs = freeze(fn, tf.TensorSpec(shape, tf.float32, name="input"))
+    return gd, ins, outs, {ins[0]: shape}, "Keras 3 BERT-style encoder, 2 blocks, tanh GELU, %d parameters" % model.count_params()
+
+
+def build_bilstm():
+    """A Keras bidirectional LSTM tagger: 2 stacked BiLSTM(128) over 64 steps of 64 features."""
+    tf = _tf()
+    import keras
+    from keras import layers
+    keras.utils.set_random_seed(SEED)
+    steps, feat = 64, 64
+    x_in = keras.Input((steps, feat))
+    x = layers.Bidirectional(layers.LSTM(128, return_sequences=True))(x_in)
+    x = layers.Bidirectional(layers.LSTM(128, return_sequences=True))(x)
+    x = layers.Dense(10, activation="softmax")(x)
+    model = keras.Model(x_in, x)
+
+    def fn(x):
+        return model(x, training=False)
+
+    shape = [1, steps, feat]
+    gd, ins, outs = freeze(fn, tf.TensorSpec(shape, tf.float32, name="input"))
+    return gd, ins, outs, {ins[0]: shape}, "Keras 2x Bidirectional(LSTM 128), %d parameters" % model.count_params()
+
+
+def build_scale(nodes):
+    """A generated NHWC residual chain of about `nodes` TF nodes, written as a
+    GraphDef directly (tracing 100k ops through TensorFlow takes minutes):
+    blocks of Conv2D 3x3 (4 channels) + BiasAdd + FusedBatchNormV3 + Relu +
+    AddV2, each weight its own Const. For the optimizer's scaling row only."""
+    _tf()
+    from tensorflow.core.framework import graph_pb2, types_pb2
+    from tensorflow.python.framework import tensor_util
+    rng = np.random.RandomState(SEED + 7)
+    gd = graph_pb2.GraphDef()
+    c = 4
+
+    def node(name, op, inputs=(), **attrs):
+        n = gd.node.add(name=name, op=op)
+        n.input.extend(inputs)
+        n.attr["T"].type = types_pb2.DT_FLOAT
+        for k, v in attrs.items():
+            if isinstance(v, bytes):
+                n.attr[k].s = v
+            elif isinstance(v, float):
+                n.attr[k].f = v
+            elif isinstance(v, bool):
+                n.attr[k].b = v
+            elif isinstance(v, list):
+                n.attr[k].list.i.extend(v)
+        return name
+
+    def const(name, value):
+        n = gd.node.add(name=name, op="Const")
+        n.attr["dtype"].type = types_pb2.DT_FLOAT
+        n.attr["value"].tensor.CopyFrom(tensor_util.make_tensor_proto(value))
+        return name
+
+    x = gd.node.add(name="input", op="Placeholder")
+    x.attr["dtype"].type = types_pb2.DT_FLOAT
+    x.attr["shape"].shape.dim.extend([])
+    for d in (1, 8, 8, c):
+        x.attr["shape"].shape.dim.add(size=d)
+    y = "input"
+    blocks = max(1, nodes // 11)
+    for i in range(blocks):
+        p = "b%d/" % i
+        w = const(p + "w", (rng.standard_normal((3, 3, c, c)) * 0.2).astype(np.float32))
+        h = node(p + "conv", "Conv2D", [y, w], strides=[1, 1, 1, 1], padding=b"SAME",
+                 data_format=b"NHWC")
+        h = node(p + "bias", "BiasAdd", [h, const(p + "b", rng.uniform(-0.1, 0.1, c).astype(np.float32))],
+                 data_format=b"NHWC")
+        bn = [const(p + k, rng.uniform(0.5, 1.5, c).astype(np.float32))
+              for k in ("scale", "offset", "mean", "var")]
+        h = node(p + "bn", "FusedBatchNormV3", [h] + bn, epsilon=1e-3, data_format=b"NHWC",
+                 is_training=False)
+        h = node(p + "relu", "Relu", [h])
+        y = node(p + "res", "AddV2", [h, y])
+    for n in gd.node:
+        if n.op == "FusedBatchNormV3":
+            n.attr["U"].type = types_pb2.DT_FLOAT
+    node("Identity", "Identity", [y])
+    return gd, ["input:0"], ["Identity:0"], {"input:0": [1, 8, 8, c]}, \
+        "generated residual chain, %d blocks, %d TF nodes (scaling row)" % (blocks, len(gd.node))
+
+
+BUILDERS = {"mlp": build_mlp, "cnn_bn": build_cnn_bn, "resnet50": build_resnet50,
+            "bert": build_bert, "bilstm": build_bilstm}
+BUILDERS.update({k: (lambda k=k: build_keras_app(k)) for k in KERAS_APPS})
+# The scaling row's graphs: not in ORDER (no Python side, no latency); run.py
+# asks for them by name.
+SCALE = {"scale10k": 10_000, "scale100k": 100_000}
+BUILDERS.update({k: (lambda n=n: build_scale(n)) for k, n in SCALE.items()})
 
 
 def main():
@@ -214,7 +363,8 @@ def main():
     only = [s for s in args.only.split(",") if s]
 
     manifest = []
-    for name in ORDER:
+    names = ORDER + [n for n in only if n in SCALE]
+    for name in names:
         meta_path = os.path.join(args.out, name + ".json")
         if name in COMMITTED:
             meta = dict(COMMITTED[name], name=name)
@@ -245,7 +395,12 @@ def main():
                     json.dump(meta, f, indent=1)
                 manifest.append(meta)
                 continue
-            gd, ins, outs, shapes, about = BUILDERS[name]()
+            try:
+                gd, ins, outs, shapes, about = BUILDERS[name]()
+            except Exception as e:  # noqa: BLE001 - one model's failure skips it
+                print("make_models: %s failed, skipped: %s: %s"
+                      % (name, type(e).__name__, str(e).split("\n")[0]), file=sys.stderr)
+                continue
             data = gd.SerializeToString(deterministic=True)
             with open(pb_abs, "wb") as f:
                 f.write(data)
@@ -261,8 +416,9 @@ def main():
             json.dump(meta, f, indent=1)
         manifest.append(meta)
 
-    with open(os.path.join(args.out, "models.json"), "w") as f:
-        json.dump([m["name"] for m in manifest], f)
+    if not any(n in SCALE for n in only):
+        with open(os.path.join(args.out, "models.json"), "w") as f:
+            json.dump([m["name"] for m in manifest], f)
 
 
 if __name__ == "__main__":

@@ -9,13 +9,16 @@ import (
 	"github.com/tf2onnx-go/tf2onnx/internal/pb/tfpb"
 )
 
-// functionalOps are the TF2 control-flow ops whose function attributes
-// AttachFunctions turns into subgraphs.
+// functionalOps are the TF2 control-flow and call ops whose function
+// attributes AttachFunctions turns into subgraphs.
 var functionalOps = map[string][]string{
 	"While":          {"cond", "body"},
 	"StatelessWhile": {"cond", "body"},
 	"If":             {"then_branch", "else_branch"},
 	"StatelessIf":    {"then_branch", "else_branch"},
+	// Calls, which tfrewrite inlines.
+	"PartitionedCall":         {"f"},
+	"StatefulPartitionedCall": {"f"},
 }
 
 // AttachFunctions replaces the function attributes of g's functional
@@ -25,11 +28,10 @@ var functionalOps = map[string][]string{
 // TF ops (nested functional nodes get theirs too). Names inside a subgraph
 // start with the calling node's name, so they are unique in the model.
 func AttachFunctions(g *graph.Graph, lib *tfpb.FunctionDefLibrary) error {
-	if lib == nil || len(lib.Function) == 0 {
-		return nil
-	}
-	fns := make(map[string]*tfpb.FunctionDef, len(lib.Function))
-	for _, f := range lib.Function {
+	// No early return on an empty library: a call to a missing function
+	// is reported here, by name.
+	fns := make(map[string]*tfpb.FunctionDef, len(lib.GetFunction()))
+	for _, f := range lib.GetFunction() {
 		fns[f.GetSignature().GetName()] = f
 	}
 	return attach(g, fns, 0)
@@ -99,7 +101,7 @@ func functionGraph(fd *tfpb.FunctionDef, prefix string) (*graph.Graph, error) {
 		case 2:
 			if _, ok := ops[parts[0]]; ok {
 				p, err := strconv.Atoi(parts[1])
-				if err == nil {
+				if err == nil && p >= 0 && p <= MaxOutputPort {
 					maxPort[parts[0]] = max(maxPort[parts[0]], p)
 					return prefix + parts[0] + ":" + parts[1], nil
 				}
@@ -109,6 +111,9 @@ func functionGraph(fd *tfpb.FunctionDef, prefix string) (*graph.Graph, error) {
 			idx, err := strconv.Atoi(parts[2])
 			if ok && err == nil {
 				p := outputPort(op, parts[1], idx)
+				if p < 0 || p > MaxOutputPort {
+					return "", fmt.Errorf("%q names output %d; no TensorFlow op has that many outputs: %w", ref, p, ErrBadFile)
+				}
 				maxPort[parts[0]] = max(maxPort[parts[0]], p)
 				return prefix + parts[0] + ":" + strconv.Itoa(p), nil
 			}

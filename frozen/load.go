@@ -83,7 +83,8 @@ func firstLine(err error) string {
 	return s
 }
 
-// MapFile maps a file as Load does (copy-on-write, pages read on touch), so
-// that other readers (the TFLite reader) alias their weights the same way
-// and Release works on them.
+// MapFile maps a file as Load does (private and copy-on-write, pages read
+// as touched), for other readers whose tensors alias file bytes (the
+// variables shards of a SavedModel, a .tflite file); Release works on these
+// bytes too.
 func MapFile(path string) ([]byte, error) { return mapFile(path) }

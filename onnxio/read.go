@@ -45,16 +45,20 @@ func ReadFile(path string, opts ReadOptions) (*graph.Graph, ReadInfo, error) {
 	if err != nil {
 		return nil, ReadInfo{}, fmt.Errorf("read %s: %w", path, err)
 	}
-	m := &onnxpb.ModelProto{}
-	if err := proto.Unmarshal(data, m); err != nil {
-		return nil, ReadInfo{}, fmt.Errorf("read %s: not an ONNX model: %w", path, err)
-	}
-	data = nil
-	g, info, err := FromProto(m, opts)
+	g, info, err := Parse(data, opts)
 	if err != nil {
 		return nil, info, fmt.Errorf("read %s: %w", path, err)
 	}
 	return g, info, nil
+}
+
+// Parse reads an ONNX model from its bytes, as ReadFile does.
+func Parse(data []byte, opts ReadOptions) (*graph.Graph, ReadInfo, error) {
+	m := &onnxpb.ModelProto{}
+	if err := proto.Unmarshal(data, m); err != nil {
+		return nil, ReadInfo{}, fmt.Errorf("not an ONNX model: %w", err)
+	}
+	return FromProto(m, opts)
 }
 
 // FromProto turns a ModelProto into a graph.

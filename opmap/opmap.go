@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/tf2onnx-go/tf2onnx/graph"
 	"github.com/tf2onnx-go/tf2onnx/infer"
@@ -26,21 +27,37 @@ type Rule struct {
 	Map   Handler
 }
 
-// MinOpset and MaxOpset bound the opsets the converter targets.
+// MinOpset and MaxOpset bound the opsets the converter targets. 28 is the
+// newest the pinned onnx (1.23.2) defines; onnxruntime 1.32.0 has a CPU
+// kernel (or a function body) for every op version we emit up to it, and the
+// parity suite passes there (docs/notes.md).
 const (
 	MinOpset = 13
-	MaxOpset = 21
+	MaxOpset = 28
 )
 
-var table map[string][]Rule
+// ruleTable indexes Rules() by op. It is built on first use, once, so that
+// conversions running at the same time share it safely. (A sync.Once, not a
+// sync.OnceValue variable: handlers reach lookup through Apply, and a
+// variable initialised from Rules would be an initialization cycle.)
+var (
+	ruleTableOnce sync.Once
+	ruleTableMap  map[string][]Rule
+)
+
+func ruleTable() map[string][]Rule {
+	ruleTableOnce.Do(func() {
+		t := map[string][]Rule{}
+		for _, r := range Rules() {
+			t[r.Op] = append(t[r.Op], r)
+		}
+		ruleTableMap = t
+	})
+	return ruleTableMap
+}
 
 func lookup(op string, opset int) (Handler, bool) {
-	if table == nil {
-		table = map[string][]Rule{}
-		for _, r := range Rules() {
-			table[r.Op] = append(table[r.Op], r)
-		}
-	}
+	table := ruleTable()
 	var best *Rule
 	for i, r := range table[op] {
 		if r.Since <= opset && (best == nil || r.Since > best.Since) {

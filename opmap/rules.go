@@ -28,6 +28,8 @@ func Families() []Family {
 		{"array", arrayRules},
 		{"control", controlRules()},
 		{"rnn", rnnRules},
+		{"tf2", tf2Rules},
+		{"resource", resourceRules},
 		{"tflite", tfliteRules},
 	}
 }

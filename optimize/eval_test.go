@@ -190,6 +190,38 @@ func evalNode(n *graph.Node, in []arr, hasIn []bool) ([]arr, error) {
 			hi = in[2].v[0]
 		}
 		return un(func(x float64) float64 { return math.Min(math.Max(x, lo), hi) })
+	case "HardSigmoid":
+		alpha, beta := float64(n.Float("alpha", 0.2)), float64(n.Float("beta", 0.5))
+		return un(func(x float64) float64 { return math.Max(0, math.Min(1, alpha*x+beta)) })
+	case "HardSwish":
+		return un(func(x float64) float64 { return x * math.Max(0, math.Min(1, x/6+0.5)) })
+	case "GlobalAveragePool", "GlobalMaxPool":
+		// Over every dim from 2 on, keeping them as 1s.
+		r := len(in[0].dims)
+		outDims := append([]int64{}, in[0].dims[:2]...)
+		for i := 2; i < r; i++ {
+			outDims = append(outDims, 1)
+		}
+		inner := numel(in[0].dims[2:])
+		out := arr{dims: outDims, v: make([]float64, numel(outDims))}
+		for o := range out.v {
+			acc := 0.0
+			if n.Op == "GlobalMaxPool" {
+				acc = math.Inf(-1)
+			}
+			for _, v := range in[0].v[int64(o)*inner : int64(o+1)*inner] {
+				if n.Op == "GlobalMaxPool" {
+					acc = math.Max(acc, v)
+				} else {
+					acc += v
+				}
+			}
+			if n.Op == "GlobalAveragePool" {
+				acc /= float64(inner)
+			}
+			out.v[o] = acc
+		}
+		return []arr{out}, nil
 	case "Add":
 		return bin(func(a, b float64) float64 { return a + b })
 	case "Sub":
@@ -468,6 +500,20 @@ func evalConv(n *graph.Node, in []arr, hasIn []bool) ([]arr, error) {
 	x, w := in[0], in[1]
 	if len(x.dims) != 4 {
 		return nil, fmt.Errorf("eval: only 2-D convs")
+	}
+	if pads := n.Ints("pads"); n.Op == "Conv" && len(pads) == 4 {
+		// Zero padding, written out (top, left, bottom, right).
+		N, C, H, W := x.dims[0], x.dims[1], x.dims[2], x.dims[3]
+		ph, pw := H+pads[0]+pads[2], W+pads[1]+pads[3]
+		p := arr{dims: []int64{N, C, ph, pw}, v: make([]float64, N*C*ph*pw)}
+		for b := int64(0); b < N*C; b++ {
+			for i := int64(0); i < H; i++ {
+				for j := int64(0); j < W; j++ {
+					p.v[(b*ph+i+pads[0])*pw+j+pads[1]] = x.v[(b*H+i)*W+j]
+				}
+			}
+		}
+		x = p
 	}
 	group := n.Int("group", 1)
 	N, C, H, W := x.dims[0], x.dims[1], x.dims[2], x.dims[3]

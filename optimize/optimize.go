@@ -26,12 +26,23 @@ func Passes() []Pass {
 	return []Pass{
 		{"remove-identity", "drop Identity nodes, reading their input instead (graph outputs keep their names)", removeIdentity},
 		{"fold-constants", "evaluate nodes whose inputs are all constants, and Shape/Size of values of static shape", foldConstants},
+		{"merge-constants", "make constants of equal type, dims and bytes one", mergeConsts},
+		{"merge-nodes", "make nodes computing the same op and attributes on the same inputs one (common subexpressions)", mergeDuplicateNodes},
+		{"drop-neutral", "drop x·1, x/1, x+0 and x−0 by constants that do not broadcast x wider", dropNeutral},
 		{"transpose", "cancel inverse Transpose pairs, merge consecutive and duplicate Transposes, drop identity ones, " +
 			"and push Transposes down through layout-free ops (elementwise, Concat, Softmax, ReduceX, ArgMax, Pad, Slice) " +
 			"when that adds none", transposePass},
+		{"transpose-branches", "give each reader of a shared Transpose its own copy and push those down their branches " +
+			"(x·sigmoid(x), hard swish, squeeze-excite), kept when the graph ends with fewer Transposes", transposeBranches},
+		{"transpose-to-reshape", "make a Transpose that moves only dims of size 1 a Reshape (static shape, or an unknown batch kept in place)", transposeToReshape},
 		{"static-reshape", "give a Reshape whose target is computed from shapes a constant target, when inference knows the target's dims", staticReshape},
 		{"simplify-shapes", "collapse Reshape chains, drop Reshapes and Casts that change nothing, cancel Unsqueeze/Squeeze pairs", simplifyShapes},
+		{"fuse-activations", "write relu6(x+3)/6 as HardSigmoid and x times it as HardSwish (opset 14 on)", fuseActivations},
+		{"fuse-layer-norm", "write TF's layer normalization over the last axis (moments, then x·m + β − mean·m) as one LayerNormalization (opset 17 on)", fuseLayerNorm},
+		{"global-pool", "make ReduceMean/ReduceMax over H and W of NCHW GlobalAveragePool/GlobalMaxPool (keepdims, or a Reshape back to 4-D after)", globalPool},
+		{"fuse-pad", "fold a constant Pad of zeros over spatial dims into the Conv that reads it (also through an NHWC→NCHW Transpose)", fusePad},
 		{"fuse-conv", "fold a per-channel Add/Sub/Mul and an inference BatchNormalization after a Conv or ConvTranspose into its weights and bias", fuseConv},
+		{"fuse-scale-forward", "fold a positive per-channel Mul (a batch norm's scale) through an optional shift and Relu into the Convs that read it", fuseScaleForward},
 		{"fuse-gemm", "turn MatMul of a rank-2 input by a constant matrix, plus a constant bias, into Gemm", fuseGemm},
 		{"dead-nodes", "drop nodes and constants that no graph output needs", deadNodes},
 	}

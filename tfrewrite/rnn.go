@@ -240,7 +240,7 @@ func matchCell(v *view, l *loop) *cell {
 		switch {
 		case isCounter(v, l, lv):
 			counters = append(counters, lv)
-		case isOp(v.prod[v.skip(lv.nextVal())], "TensorArrayWriteV3"):
+		case isOp(v.prod[v.skip(lv.nextVal())], "TensorArrayWriteV3", "TensorListSetItem"):
 			if flow != nil {
 				return nil
 			}
@@ -257,9 +257,24 @@ func matchCell(v *view, l *loop) *cell {
 			return nil
 		}
 	}
+	// The output array: a TensorArray written at time t (the flow is the
+	// variable), or a TensorList (TF2 and lowered While loops) reserved
+	// before the loop and set at time t (the list is the variable).
 	write := v.prod[v.skip(flow.nextVal())]
-	if len(write.Inputs) != 4 || v.skip(write.Inputs[3]) != flow.body() {
-		return nil
+	list := write.Op == "TensorListSetItem"
+	var outTA *graph.Node
+	if list {
+		if len(write.Inputs) != 3 || v.skip(write.Inputs[0]) != flow.body() ||
+			!isOp(v.prod[v.skipEnter(flow.init())], "TensorListReserve") {
+			return nil
+		}
+	} else {
+		if len(write.Inputs) != 4 || v.skip(write.Inputs[3]) != flow.body() {
+			return nil
+		}
+		if outTA = v.prod[v.skipEnter(write.Inputs[0])]; !isOp(outTA, "TensorArrayV3") {
+			return nil
+		}
 	}
 	var timeVar *loopVar
 	for _, c := range counters {
@@ -267,8 +282,7 @@ func matchCell(v *view, l *loop) *cell {
 			timeVar = c
 		}
 	}
-	outTA := v.prod[v.skipEnter(write.Inputs[0])]
-	if timeVar == nil || !isOp(outTA, "TensorArrayV3") {
+	if timeVar == nil {
 		return nil
 	}
 	c := &cell{l: l}
@@ -329,28 +343,31 @@ func matchCell(v *view, l *loop) *cell {
 		return nil
 	}
 
-	// The input: a TensorArray scattered (unstacked) before the loop and
-	// read at time t.
-	read := v.prod[v.skip(xt)]
-	if !isOp(read, "TensorArrayReadV3") || len(read.Inputs) != 3 || v.skip(read.Inputs[1]) != timeVar.body() {
+	if c.scatterVal = timeInput(v, xt, timeVar); c.scatterVal == "" {
 		return nil
 	}
-	inTA := v.prod[v.skipEnter(read.Inputs[0])]
-	if !isOp(inTA, "TensorArrayV3") {
-		return nil
-	}
-	scatter := v.prod[v.skipEnter(read.Inputs[2])]
-	if !isOp(scatter, "TensorArrayScatterV3") || len(scatter.Inputs) != 4 || v.skip(scatter.Inputs[0]) != out(inTA, 0) ||
-		!isIdentityRange(v, scatter.Inputs[1]) {
-		return nil
-	}
-	c.scatterVal = scatter.Inputs[2]
-
-	// The output: gathered after the loop from the written TensorArray.
+	// The output: gathered (stacked) after the loop.
+	// A TensorList reaches its stacks through the Identity nodes TF2 puts
+	// on a While's outputs.
+	work := []string{}
 	if flow.exit != nil {
-		for _, cn := range v.cons[flow.exitVal()] {
-			if !isOp(cn, "TensorArrayGatherV3") || len(cn.Inputs) != 3 || cn.Inputs[2] != flow.exitVal() ||
-				v.skip(cn.Inputs[0]) != out(outTA, 0) || !isIdentityRange(v, cn.Inputs[1]) {
+		work = append(work, flow.exitVal())
+	}
+	for len(work) > 0 {
+		val := work[len(work)-1]
+		work = work[:len(work)-1]
+		if v.g.IsOutput(val) {
+			return nil
+		}
+		for _, cn := range v.cons[val] {
+			switch {
+			case list && isOp(cn, "Identity"):
+				work = append(work, out(cn, 0))
+				continue
+			case list && isOp(cn, "TensorListStack") && cn.Inputs[0] == val:
+			case !list && isOp(cn, "TensorArrayGatherV3") && len(cn.Inputs) == 3 && cn.Inputs[2] == val &&
+				v.skip(cn.Inputs[0]) == out(outTA, 0) && isIdentityRange(v, cn.Inputs[1]):
+			default:
 				return nil
 			}
 			c.gathers = append(c.gathers, out(cn, 0))
@@ -371,6 +388,34 @@ func matchCell(v *view, l *loop) *cell {
 		c.zeroInit = c.zeroInit && v.isZero(c.c0)
 	}
 	return c
+}
+
+// timeInput matches the cell input x_t read at time t from an array made
+// of a time-major tensor before the loop: a TensorArray scattered
+// (unstacked) or a TensorList made with TensorListFromTensor. It returns
+// that tensor, or "".
+func timeInput(v *view, xt string, timeVar *loopVar) string {
+	read := v.prod[v.skip(xt)]
+	switch {
+	case isOp(read, "TensorListGetItem") && len(read.Inputs) >= 2 && v.skip(read.Inputs[1]) == timeVar.body():
+		ft := v.prod[v.skipEnter(read.Inputs[0])]
+		if !isOp(ft, "TensorListFromTensor") {
+			return ""
+		}
+		return ft.Inputs[0]
+	case isOp(read, "TensorArrayReadV3") && len(read.Inputs) == 3 && v.skip(read.Inputs[1]) == timeVar.body():
+		inTA := v.prod[v.skipEnter(read.Inputs[0])]
+		if !isOp(inTA, "TensorArrayV3") {
+			return ""
+		}
+		scatter := v.prod[v.skipEnter(read.Inputs[2])]
+		if !isOp(scatter, "TensorArrayScatterV3") || len(scatter.Inputs) != 4 || v.skip(scatter.Inputs[0]) != out(inTA, 0) ||
+			!isIdentityRange(v, scatter.Inputs[1]) {
+			return ""
+		}
+		return scatter.Inputs[2]
+	}
+	return ""
 }
 
 // isIdentityRange reports indices range(0, n, 1): element i goes to i.

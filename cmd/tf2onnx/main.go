@@ -21,7 +21,6 @@ import (
 	"github.com/tf2onnx-go/tf2onnx/convert"
 	"github.com/tf2onnx-go/tf2onnx/frozen"
 	"github.com/tf2onnx-go/tf2onnx/graph"
-	"github.com/tf2onnx-go/tf2onnx/internal/pb/tfpb"
 	"github.com/tf2onnx-go/tf2onnx/onnxio"
 	"github.com/tf2onnx-go/tf2onnx/opmap"
 )
@@ -107,9 +106,13 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 func convertFlags() []cli.Flag {
 	return append([]cli.Flag{
 		&cli.StringFlag{Name: "graphdef", Aliases: []string{"input"}, Usage: "frozen GraphDef to convert (.pb, or .pbtxt as text)"},
+		&cli.StringFlag{Name: "output", Usage: "ONNX file to write"},
 		&cli.StringFlag{Name: "tflite", Usage: "TFLite model (.tflite) to convert instead of a GraphDef; --inputs/--outputs then name TFLite tensors (default: the model's own)"},
 		&cli.BoolFlag{Name: "dequantize", Usage: "TFLite: fold quantized weights to float and drop the quantize/dequantize pairs between float ops"},
-		&cli.StringFlag{Name: "output", Usage: "ONNX file to write"},
+		&cli.StringFlag{Name: "saved-model", Aliases: []string{"saved_model"}, Usage: "SavedModel directory to convert (read without TensorFlow)"},
+		&cli.StringFlag{Name: "tag", Usage: "SavedModel meta graph tags, comma separated (default serve)"},
+		&cli.StringFlag{Name: "signature_def", Aliases: []string{"signature-def"}, Usage: "SavedModel signature to convert (default serving_default); its keys name the ONNX inputs and outputs"},
+		&cli.StringFlag{Name: "checkpoint", Usage: "TF1 checkpoint to convert: the .meta MetaGraphDef, with the checkpoint files beside it (needs --outputs)"},
 		&cli.StringFlag{Name: "inputs", Usage: "graph inputs, comma separated: `name:0[1,28,28,3]` (the shape is optional; -1 or ? for unknown dims)"},
 		&cli.StringFlag{Name: "outputs", Usage: "graph outputs, comma separated: name:0"},
 		&cli.IntFlag{Name: "opset", Value: convert.DefaultOpset, Usage: fmt.Sprintf("ONNX opset to target (%d to %d)", opmap.MinOpset, opmap.MaxOpset)},
@@ -141,51 +144,41 @@ func convertAction(c *cli.Context) error {
 	if c.Args().Len() > 0 {
 		return usageError{fmt.Errorf("unexpected argument %q (did you mean --graphdef %s?)", c.Args().First(), c.Args().First())}
 	}
+	var given []string
+	for _, f := range []string{"graphdef", "saved-model", "checkpoint", "tflite"} {
+		if c.String(f) != "" {
+			given = append(given, "--"+f)
+		}
+	}
+	switch {
+	case len(given) == 0:
+		return usageError{errors.New("--graphdef is required (the frozen .pb to convert), or --saved-model DIR, --checkpoint FILE.meta or --tflite FILE; see --help")}
+	case len(given) > 1:
+		return usageError{fmt.Errorf("%s: give one model", strings.Join(given, " and "))}
+	case c.String("saved-model") != "" || c.String("checkpoint") != "":
+		return convertSavedModel(c)
+	case c.String("tflite") != "":
+		return convertTFLite(c)
+	}
 	path := c.String("graphdef")
-	tfl := c.String("tflite")
-	if path != "" && tfl != "" {
-		return usageError{errors.New("--graphdef and --tflite: give one model")}
-	}
-	if path == "" && tfl == "" {
-		return usageError{errors.New("--graphdef is required (the frozen .pb to convert), or --tflite; see --help")}
-	}
 	out := c.String("output")
 	if out == "" {
 		return usageError{errors.New("--output is required (the .onnx file to write)")}
 	}
-	if c.String("outputs") == "" && tfl == "" {
+	if c.String("outputs") == "" {
 		return usageError{errors.New("--outputs is required (e.g. --outputs Softmax:0)")}
 	}
-	var inputs, outputs []frozen.Spec
-	if tfl == "" {
-		var err error
-		inputs, err = frozen.ParseSpecs(c.String("inputs"))
-		if err != nil && c.String("inputs") != "" {
-			return fmt.Errorf("--inputs: %w", err)
-		}
-		outputs, err = frozen.ParseSpecs(c.String("outputs"))
-		if err != nil {
-			return fmt.Errorf("--outputs: %w", err)
-		}
+	inputs, err := frozen.ParseSpecs(c.String("inputs"))
+	if err != nil && c.String("inputs") != "" {
+		return fmt.Errorf("--inputs: %w", err)
 	}
-	opts := convert.Options{
-		Inputs: inputs, Outputs: outputs, Opset: c.Int("opset"),
-		InputsAsNCHW: splitList(c.String("inputs-as-nchw")), OutputsAsNCHW: splitList(c.String("outputs-as-nchw")),
-		RenameInputs: splitList(c.String("rename-inputs")), RenameOutputs: splitList(c.String("rename-outputs")),
-		ContinueOnError: c.Bool("continue-on-error"), Debug: c.Bool("debug"),
+	outputs, err := frozen.ParseSpecs(c.String("outputs"))
+	if err != nil {
+		return fmt.Errorf("--outputs: %w", err)
 	}
-	if opts.Opset < opmap.MinOpset || opts.Opset > opmap.MaxOpset {
-		return &convert.OpsetError{Opset: opts.Opset}
-	}
-	if pass := c.String("dump-after"); pass != "" {
-		opts.AfterPass = func(name string, g *graph.Graph) {
-			if pass == "all" || pass == name {
-				fmt.Fprintf(c.App.ErrWriter, "# after %s\n%s\n", name, g.Dump())
-			}
-		}
-	}
-	if tfl != "" {
-		return convertTFLite(c, tfl, out, opts)
+	opts, err := convertOptions(c, inputs, outputs)
+	if err != nil {
+		return err
 	}
 	verbose := c.Bool("verbose")
 	logf := func(format string, args ...any) {
@@ -199,18 +192,40 @@ func convertAction(c *cli.Context) error {
 		return err
 	}
 	logf("read %s: %d nodes", path, len(gd.Node))
-	return finish(c, path, out, gd, opts, start)
+	model, diag, err := convert.GraphDef(context.Background(), gd, opts)
+	return emit(c, path, out, start, model, diag, err)
 }
 
-// finish converts a loaded GraphDef, writes the model and reports.
-func finish(c *cli.Context, path, out string, gd *tfpb.GraphDef, opts convert.Options, start time.Time) error {
+// convertOptions turns the conversion flags into options.
+func convertOptions(c *cli.Context, inputs, outputs []frozen.Spec) (convert.Options, error) {
+	opts := convert.Options{
+		Inputs: inputs, Outputs: outputs, Opset: c.Int("opset"),
+		InputsAsNCHW: splitList(c.String("inputs-as-nchw")), OutputsAsNCHW: splitList(c.String("outputs-as-nchw")),
+		RenameInputs: splitList(c.String("rename-inputs")), RenameOutputs: splitList(c.String("rename-outputs")),
+		ContinueOnError: c.Bool("continue-on-error"), Debug: c.Bool("debug"),
+	}
+	if opts.Opset < opmap.MinOpset || opts.Opset > opmap.MaxOpset {
+		return opts, &convert.OpsetError{Opset: opts.Opset}
+	}
+	if pass := c.String("dump-after"); pass != "" {
+		opts.AfterPass = func(name string, g *graph.Graph) {
+			if pass == "all" || pass == name {
+				fmt.Fprintf(c.App.ErrWriter, "# after %s\n%s\n", name, g.Dump())
+			}
+		}
+	}
+	return opts, nil
+}
+
+// emit reports a conversion's warnings and errors, writes the model and
+// prints the summary and the cost report.
+func emit(c *cli.Context, path, out string, start time.Time, model *convert.Model, diag convert.Diagnostics, err error) error {
 	verbose := c.Bool("verbose")
 	logf := func(format string, args ...any) {
 		if verbose {
 			fmt.Fprintf(c.App.ErrWriter, format+"\n", args...)
 		}
 	}
-	model, diag, err := convert.GraphDef(context.Background(), gd, opts)
 	for _, w := range diag.Warnings {
 		fmt.Fprintln(c.App.ErrWriter, "tf2onnx: warning: "+w)
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -9,10 +11,18 @@ import (
 	"github.com/tf2onnx-go/tf2onnx/tflite"
 )
 
-// convertTFLite reads a .tflite model as a GraphDef and converts it like
-// one. --inputs/--outputs name TFLite tensors; the ONNX model's inputs and
-// outputs keep those names unless --rename-* says otherwise.
-func convertTFLite(c *cli.Context, path, out string, opts convert.Options) error {
+// convertTFLite reads a .tflite model (--tflite) as a GraphDef and converts
+// it like one. --inputs/--outputs name TFLite tensors; the ONNX model's
+// inputs and outputs keep those names unless --rename-* says otherwise.
+func convertTFLite(c *cli.Context) error {
+	path, out := c.String("tflite"), c.String("output")
+	if out == "" {
+		return usageError{errors.New("--output is required (the .onnx file to write)")}
+	}
+	opts, err := convertOptions(c, nil, nil)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
 	m, err := tflite.Load(path, tflite.Options{
 		Inputs:     tflite.SplitList(c.String("inputs")),
@@ -35,5 +45,6 @@ func convertTFLite(c *cli.Context, path, out string, opts convert.Options) error
 	for i, n := range opts.OutputsAsNCHW {
 		opts.OutputsAsNCHW[i] = m.InternalName(n)
 	}
-	return finish(c, path, out, m.GraphDef, opts, start)
+	model, diag, err := convert.GraphDef(context.Background(), m.GraphDef, opts)
+	return emit(c, path, out, start, model, diag, err)
 }

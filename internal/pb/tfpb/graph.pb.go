@@ -1003,52 +1003,6 @@ func (x *OpDef) GetControlOutput() []string {
 	return nil
 }
 
-// SavedModel's top level, read only to recognise a saved_model.pb given where
-// a frozen GraphDef was expected.
-type SavedModel struct {
-	state                   protoimpl.MessageState `protogen:"open.v1"`
-	SavedModelSchemaVersion int64                  `protobuf:"varint,1,opt,name=saved_model_schema_version,json=savedModelSchemaVersion,proto3" json:"saved_model_schema_version,omitempty"`
-	unknownFields           protoimpl.UnknownFields
-	sizeCache               protoimpl.SizeCache
-}
-
-func (x *SavedModel) Reset() {
-	*x = SavedModel{}
-	mi := &file_tensorflow_graph_proto_msgTypes[10]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *SavedModel) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*SavedModel) ProtoMessage() {}
-
-func (x *SavedModel) ProtoReflect() protoreflect.Message {
-	mi := &file_tensorflow_graph_proto_msgTypes[10]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use SavedModel.ProtoReflect.Descriptor instead.
-func (*SavedModel) Descriptor() ([]byte, []int) {
-	return file_tensorflow_graph_proto_rawDescGZIP(), []int{10}
-}
-
-func (x *SavedModel) GetSavedModelSchemaVersion() int64 {
-	if x != nil {
-		return x.SavedModelSchemaVersion
-	}
-	return 0
-}
-
 type AttrValue_ListValue struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	S             [][]byte               `protobuf:"bytes,2,rep,name=s,proto3" json:"s,omitempty"`
@@ -1065,7 +1019,7 @@ type AttrValue_ListValue struct {
 
 func (x *AttrValue_ListValue) Reset() {
 	*x = AttrValue_ListValue{}
-	mi := &file_tensorflow_graph_proto_msgTypes[12]
+	mi := &file_tensorflow_graph_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1077,7 +1031,7 @@ func (x *AttrValue_ListValue) String() string {
 func (*AttrValue_ListValue) ProtoMessage() {}
 
 func (x *AttrValue_ListValue) ProtoReflect() protoreflect.Message {
-	mi := &file_tensorflow_graph_proto_msgTypes[12]
+	mi := &file_tensorflow_graph_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1159,7 +1113,7 @@ type TensorShapeProto_Dim struct {
 
 func (x *TensorShapeProto_Dim) Reset() {
 	*x = TensorShapeProto_Dim{}
-	mi := &file_tensorflow_graph_proto_msgTypes[14]
+	mi := &file_tensorflow_graph_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1171,7 +1125,7 @@ func (x *TensorShapeProto_Dim) String() string {
 func (*TensorShapeProto_Dim) ProtoMessage() {}
 
 func (x *TensorShapeProto_Dim) ProtoReflect() protoreflect.Message {
-	mi := &file_tensorflow_graph_proto_msgTypes[14]
+	mi := &file_tensorflow_graph_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1215,7 +1169,7 @@ type OpDef_ArgDef struct {
 
 func (x *OpDef_ArgDef) Reset() {
 	*x = OpDef_ArgDef{}
-	mi := &file_tensorflow_graph_proto_msgTypes[18]
+	mi := &file_tensorflow_graph_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1227,7 +1181,7 @@ func (x *OpDef_ArgDef) String() string {
 func (*OpDef_ArgDef) ProtoMessage() {}
 
 func (x *OpDef_ArgDef) ProtoReflect() protoreflect.Message {
-	mi := &file_tensorflow_graph_proto_msgTypes[18]
+	mi := &file_tensorflow_graph_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1396,10 +1350,7 @@ const file_tensorflow_graph_proto_rawDesc = "" +
 	"\ttype_attr\x18\x04 \x01(\tR\btypeAttr\x12\x1f\n" +
 	"\vnumber_attr\x18\x05 \x01(\tR\n" +
 	"numberAttr\x12$\n" +
-	"\x0etype_list_attr\x18\x06 \x01(\tR\ftypeListAttr\"I\n" +
-	"\n" +
-	"SavedModel\x12;\n" +
-	"\x1asaved_model_schema_version\x18\x01 \x01(\x03R\x17savedModelSchemaVersion*\xf4\x02\n" +
+	"\x0etype_list_attr\x18\x06 \x01(\tR\ftypeListAttr*\xf4\x02\n" +
 	"\bDataType\x12\x0e\n" +
 	"\n" +
 	"DT_INVALID\x10\x00\x12\f\n" +
@@ -1443,7 +1394,7 @@ func file_tensorflow_graph_proto_rawDescGZIP() []byte {
 }
 
 var file_tensorflow_graph_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_tensorflow_graph_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
+var file_tensorflow_graph_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
 var file_tensorflow_graph_proto_goTypes = []any{
 	(DataType)(0),                // 0: tensorflow.DataType
 	(*GraphDef)(nil),             // 1: tensorflow.GraphDef
@@ -1456,38 +1407,37 @@ var file_tensorflow_graph_proto_goTypes = []any{
 	(*FunctionDefLibrary)(nil),   // 8: tensorflow.FunctionDefLibrary
 	(*FunctionDef)(nil),          // 9: tensorflow.FunctionDef
 	(*OpDef)(nil),                // 10: tensorflow.OpDef
-	(*SavedModel)(nil),           // 11: tensorflow.SavedModel
-	nil,                          // 12: tensorflow.NodeDef.AttrEntry
-	(*AttrValue_ListValue)(nil),  // 13: tensorflow.AttrValue.ListValue
-	nil,                          // 14: tensorflow.NameAttrList.AttrEntry
-	(*TensorShapeProto_Dim)(nil), // 15: tensorflow.TensorShapeProto.Dim
-	nil,                          // 16: tensorflow.FunctionDef.AttrEntry
-	nil,                          // 17: tensorflow.FunctionDef.RetEntry
-	nil,                          // 18: tensorflow.FunctionDef.ControlRetEntry
-	(*OpDef_ArgDef)(nil),         // 19: tensorflow.OpDef.ArgDef
+	nil,                          // 11: tensorflow.NodeDef.AttrEntry
+	(*AttrValue_ListValue)(nil),  // 12: tensorflow.AttrValue.ListValue
+	nil,                          // 13: tensorflow.NameAttrList.AttrEntry
+	(*TensorShapeProto_Dim)(nil), // 14: tensorflow.TensorShapeProto.Dim
+	nil,                          // 15: tensorflow.FunctionDef.AttrEntry
+	nil,                          // 16: tensorflow.FunctionDef.RetEntry
+	nil,                          // 17: tensorflow.FunctionDef.ControlRetEntry
+	(*OpDef_ArgDef)(nil),         // 18: tensorflow.OpDef.ArgDef
 }
 var file_tensorflow_graph_proto_depIdxs = []int32{
 	3,  // 0: tensorflow.GraphDef.node:type_name -> tensorflow.NodeDef
 	8,  // 1: tensorflow.GraphDef.library:type_name -> tensorflow.FunctionDefLibrary
 	2,  // 2: tensorflow.GraphDef.versions:type_name -> tensorflow.VersionDef
-	12, // 3: tensorflow.NodeDef.attr:type_name -> tensorflow.NodeDef.AttrEntry
+	11, // 3: tensorflow.NodeDef.attr:type_name -> tensorflow.NodeDef.AttrEntry
 	0,  // 4: tensorflow.AttrValue.type:type_name -> tensorflow.DataType
 	6,  // 5: tensorflow.AttrValue.shape:type_name -> tensorflow.TensorShapeProto
 	7,  // 6: tensorflow.AttrValue.tensor:type_name -> tensorflow.TensorProto
-	13, // 7: tensorflow.AttrValue.list:type_name -> tensorflow.AttrValue.ListValue
+	12, // 7: tensorflow.AttrValue.list:type_name -> tensorflow.AttrValue.ListValue
 	5,  // 8: tensorflow.AttrValue.func:type_name -> tensorflow.NameAttrList
-	14, // 9: tensorflow.NameAttrList.attr:type_name -> tensorflow.NameAttrList.AttrEntry
-	15, // 10: tensorflow.TensorShapeProto.dim:type_name -> tensorflow.TensorShapeProto.Dim
+	13, // 9: tensorflow.NameAttrList.attr:type_name -> tensorflow.NameAttrList.AttrEntry
+	14, // 10: tensorflow.TensorShapeProto.dim:type_name -> tensorflow.TensorShapeProto.Dim
 	0,  // 11: tensorflow.TensorProto.dtype:type_name -> tensorflow.DataType
 	6,  // 12: tensorflow.TensorProto.tensor_shape:type_name -> tensorflow.TensorShapeProto
 	9,  // 13: tensorflow.FunctionDefLibrary.function:type_name -> tensorflow.FunctionDef
 	10, // 14: tensorflow.FunctionDef.signature:type_name -> tensorflow.OpDef
-	16, // 15: tensorflow.FunctionDef.attr:type_name -> tensorflow.FunctionDef.AttrEntry
+	15, // 15: tensorflow.FunctionDef.attr:type_name -> tensorflow.FunctionDef.AttrEntry
 	3,  // 16: tensorflow.FunctionDef.node_def:type_name -> tensorflow.NodeDef
-	17, // 17: tensorflow.FunctionDef.ret:type_name -> tensorflow.FunctionDef.RetEntry
-	18, // 18: tensorflow.FunctionDef.control_ret:type_name -> tensorflow.FunctionDef.ControlRetEntry
-	19, // 19: tensorflow.OpDef.input_arg:type_name -> tensorflow.OpDef.ArgDef
-	19, // 20: tensorflow.OpDef.output_arg:type_name -> tensorflow.OpDef.ArgDef
+	16, // 17: tensorflow.FunctionDef.ret:type_name -> tensorflow.FunctionDef.RetEntry
+	17, // 18: tensorflow.FunctionDef.control_ret:type_name -> tensorflow.FunctionDef.ControlRetEntry
+	18, // 19: tensorflow.OpDef.input_arg:type_name -> tensorflow.OpDef.ArgDef
+	18, // 20: tensorflow.OpDef.output_arg:type_name -> tensorflow.OpDef.ArgDef
 	4,  // 21: tensorflow.NodeDef.AttrEntry.value:type_name -> tensorflow.AttrValue
 	0,  // 22: tensorflow.AttrValue.ListValue.type:type_name -> tensorflow.DataType
 	6,  // 23: tensorflow.AttrValue.ListValue.shape:type_name -> tensorflow.TensorShapeProto
@@ -1526,7 +1476,7 @@ func file_tensorflow_graph_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tensorflow_graph_proto_rawDesc), len(file_tensorflow_graph_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   19,
+			NumMessages:   18,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
