@@ -71,3 +71,18 @@ func TestTFLite(t *testing.T) {
 		t.Errorf("ops %v: want a QDQ model with two Convs", ops)
 	}
 }
+
+// The cost pass counts an int8 model's weights as int8 parameters and its
+// convolutions' MACs (5,364 for the fixture: 144 outputs × 27 + 144 × 9 + 5 × 36).
+func TestTFLiteCost(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "m.onnx")
+	code, stdout, stderr := runCLI("--tflite", tfliteFixture, "--output", out, "--cost")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"parameters       324 ", "MACs             5,364 ", "weights          int8 324 B"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("the cost report lacks %q:\n%s", want, stdout)
+		}
+	}
+}
