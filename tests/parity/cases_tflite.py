@@ -370,3 +370,27 @@ function_case("tflite_generators", lambda x, i: (
     tf.cast(tf.shape(x), tf.float32) * tf.reduce_sum(x), tf.range(0, i[0] + 3) * 2,
     tf.fill([i[1] + 1, 2], 3.5)),
     tf.TensorSpec((2, 4), F), tf.TensorSpec((3,), tf.int32), int_feeds={1: np.array([2, 0, 4], np.int32)})
+
+
+def symbolic_batch(model, opset):
+    has_ops("Conv")(model, opset)
+    d = model.graph.input[0].type.tensor_type.shape.dim[0]
+    if not d.dim_param:
+        raise AssertionError(f"the input's batch dim is {d}, want a symbolic one")
+
+
+@tflite_case("tflite_cnn_dynamic_batch", check=symbolic_batch)
+def _cnn_dynamic_batch():
+    """A Keras model without a batch size: the .tflite's shape_signature has
+    -1 for the batch, which the ONNX input keeps as a symbolic dim."""
+    keras.utils.set_random_seed(5)
+    m = keras.Sequential([
+        keras.Input((12, 12, 3)),
+        keras.layers.Conv2D(6, 3, activation="relu"),
+        keras.layers.DepthwiseConv2D(3),
+        keras.layers.GlobalAveragePooling2D(),
+        keras.layers.Dense(4, activation="tanh"),
+        keras.layers.Reshape((2, 2)),
+    ])
+    b = tf.lite.TFLiteConverter.from_keras_model(m).convert()
+    return b, feeds_for(b)
