@@ -8,7 +8,7 @@ import (
 
 // tfliteRules map the pseudo ops the TFLite reader (package tflite) emits
 // where TensorFlow has no op of the same meaning: affine quantization,
-// TFLite's PRELU, HARD_SWISH, GELU and its fused LSTM.
+// TFLite's PRELU, HARD_SWISH, GELU, WHERE and its fused LSTMs.
 var tfliteRules = []Rule{
 	{"_TFLQuantize", MinOpset, tflQuantize},
 	{"_TFLDequantize", MinOpset, tflDequantize},
@@ -18,6 +18,16 @@ var tfliteRules = []Rule{
 	{"_TFLGelu", MinOpset, tflGelu},
 	{"_TFLGelu", 20, tflGelu20},
 	{"_TFLLSTM", MinOpset, tflLSTM},
+	{"_TFLWhere", MinOpset, tflWhere},
+}
+
+// tflWhere: WHERE of one input, the coordinates of the true (non-zero)
+// elements, [n, rank] int64 in row-major order: NonZero gives them
+// transposed.
+func tflWhere(c *Ctx) error {
+	nz := c.Op("NonZero", nil, c.In(0))
+	c.OpTo(c.Out(0), "Transpose", Attrs{"perm": []int64{1, 0}}, nz)
+	return nil
 }
 
 // tflQuantParams adds the scale and zero point of a quantized tensor: scalars

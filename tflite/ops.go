@@ -571,6 +571,22 @@ func (o *opCtx) translate() error {
 		return o.out(0, x)
 	case "FAKE_QUANT":
 		return o.fakeQuant()
+	case "REVERSE_SEQUENCE":
+		var opt fb.ReverseSequenceOptions
+		o.options(&opt)
+		xs, err := o.inList(0, 2)
+		if err != nil {
+			return err
+		}
+		return o.out(0, o.tf("ReverseSequence", attrs{"seq_dim": aI(int64(opt.SeqDim())), "batch_dim": aI(int64(opt.BatchDim()))}, xs...))
+	case "WHERE":
+		x, err := o.raw(0)
+		if err != nil {
+			return err
+		}
+		return o.outRaw(0, o.tf("_TFLWhere", nil, x))
+	case "CONV_3D", "CONV_3D_TRANSPOSE":
+		return o.conv3d()
 	case "WHILE":
 		return o.while()
 	case "IF":
@@ -667,7 +683,7 @@ func (o *opCtx) biasAct(v string, i int, act int8) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		v = o.tf("BiasAdd", attrs{"data_format": aS("NHWC")}, v, b)
+		v = o.tf("BiasAdd", nil, v, b) // NHWC/NDHWC: the bias is on the last axis
 	}
 	return o.activation(act, v)
 }
@@ -1073,4 +1089,43 @@ func (o *opCtx) biLSTM() error {
 	}
 	vs := o.tfN("_TFLLSTM", n, a, x, pack(fw, bw, "W"), pack(fr, br, "R"), pack(fbias, bbias, "B"))
 	return o.outAll(vs)
+}
+
+// conv3d: TFLite's 3-D filters are TF's layout already ([D, H, W, I, O],
+// and [D, H, W, O, I] for the transpose, whose inputs are output_shape,
+// filter, x, bias).
+func (o *opCtx) conv3d() error {
+	var opt fb.Conv3DOptions
+	o.options(&opt)
+	a := attrs{
+		"strides":     aIs(1, int64(opt.StrideD()), int64(opt.StrideH()), int64(opt.StrideW()), 1),
+		"dilations":   aIs(1, int64(opt.DilationDFactor()), int64(opt.DilationHFactor()), int64(opt.DilationWFactor()), 1),
+		"padding":     aS(padding(opt.Padding())),
+		"data_format": aS("NDHWC"),
+	}
+	var v string
+	bias := 2
+	if o.name == "CONV_3D" {
+		xs, err := o.inList(0, 2)
+		if err != nil {
+			return err
+		}
+		v = o.tf("Conv3D", a, xs...)
+	} else {
+		size, err := o.raw(0)
+		if err != nil {
+			return err
+		}
+		xs, err := o.inList(1, 3)
+		if err != nil {
+			return err
+		}
+		v = o.tf("Conv3DBackpropInputV2", a, size, xs[0], xs[1])
+		bias = 3
+	}
+	v, err := o.biasAct(v, bias, opt.FusedActivationFunction())
+	if err != nil {
+		return err
+	}
+	return o.out(0, v)
 }

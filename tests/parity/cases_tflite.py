@@ -394,3 +394,14 @@ def _cnn_dynamic_batch():
     ])
     b = tf.lite.TFLiteConverter.from_keras_model(m).convert()
     return b, feeds_for(b)
+
+keras.utils.set_random_seed(6)
+_conv3d = keras.layers.Conv3D(4, 3, strides=(1, 2, 1), padding="same", activation="relu")
+_conv3d.build((1, 5, 6, 6, 2))
+_tconv3d = keras.layers.Conv3DTranspose(3, 2, strides=2)
+_tconv3d.build((1, 5, 6, 6, 2))
+function_case("tflite_conv3d", lambda x: _conv3d(x), tf.TensorSpec((1, 5, 6, 6, 2), F))
+function_case("tflite_conv3d_transpose", lambda x: _tconv3d(x), tf.TensorSpec((1, 5, 6, 6, 2), F))
+function_case("tflite_reverse_sequence_where", lambda x, n: (
+    tf.reverse_sequence(x, n, seq_axis=1, batch_axis=0), tf.where(x > 0.2)),
+    tf.TensorSpec((3, 5, 2), F), tf.TensorSpec((3,), tf.int32), int_feeds={1: np.array([2, 5, 0], np.int32)})
