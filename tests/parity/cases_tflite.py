@@ -405,3 +405,75 @@ function_case("tflite_conv3d_transpose", lambda x: _tconv3d(x), tf.TensorSpec((1
 function_case("tflite_reverse_sequence_where", lambda x, n: (
     tf.reverse_sequence(x, n, seq_axis=1, batch_axis=0), tf.where(x > 0.2)),
     tf.TensorSpec((3, 5, 2), F), tf.TensorSpec((3,), tf.int32), int_feeds={1: np.array([2, 5, 0], np.int32)})
+
+
+def single_op_tflite(op, inputs, outputs, options=None, consts=None):
+    """A model of one builtin operator, for operators the converter never
+    writes on its own (it folds or rewrites them): inputs and outputs are
+    (name, shape, TensorType) tuples, consts (name, numpy array) inputs
+    after them; options a schema object (e.g. FakeQuantOptionsT)."""
+    from tensorflow.lite.python import schema_py_generated as s
+    import flatbuffers
+
+    ttypes = {np.float32: s.TensorType.FLOAT32, np.int32: s.TensorType.INT32, np.bool_: s.TensorType.BOOL}
+    buffers, tensors = [s.BufferT()], []
+
+    def tensor(name, shape, ttype, data=None):
+        t = s.TensorT()
+        t.name, t.shape, t.type = name, list(shape), ttype
+        if data is not None:
+            b = s.BufferT()
+            b.data = np.ascontiguousarray(data).tobytes()
+            buffers.append(b)
+            t.buffer = len(buffers) - 1
+        tensors.append(t)
+        return len(tensors) - 1
+
+    ins = [tensor(n, sh, ty) for n, sh, ty in inputs]
+    cins = [tensor(n, a.shape, ttypes[a.dtype.type], a) for n, a in (consts or [])]
+    outs = [tensor(n, sh, ty) for n, sh, ty in outputs]
+    o = s.OperatorT()
+    o.opcodeIndex, o.inputs, o.outputs = 0, ins + cins, outs
+    if options is not None:
+        o.builtinOptionsType = getattr(s.BuiltinOptions, type(options).__name__[:-1])
+        o.builtinOptions = options
+    code = s.OperatorCodeT()
+    code.builtinCode = getattr(s.BuiltinOperator, op)
+    code.deprecatedBuiltinCode = min(code.builtinCode, 127)
+    sg = s.SubGraphT()
+    sg.tensors, sg.inputs, sg.outputs, sg.operators = tensors, ins, outs, [o]
+    m = s.ModelT()
+    m.version, m.operatorCodes, m.subgraphs, m.buffers = 3, [code], [sg], buffers
+    bld = flatbuffers.Builder(1024)
+    bld.Finish(m.Pack(bld), file_identifier=b"TFL3")
+    return bytes(bld.Output())
+
+
+def _options(cls, **fields):
+    from tensorflow.lite.python import schema_py_generated as s
+    o = getattr(s, cls)()
+    for k, v in fields.items():
+        setattr(o, k, v)
+    return o
+
+
+def single_op_case(name, op, in_shape, out_shape, options=None, consts=None, out_type=0, lo=-2.0, hi=2.0, **kw):
+    def make():
+        b = single_op_tflite(op, [("x", in_shape, 0)], [("y", out_shape, out_type)], options, consts)
+        return b, feeds_for(b, lo=lo, hi=hi)
+    tflite_case(name, **kw)(make)
+
+
+single_op_case("tflite_op_fake_quant", "FAKE_QUANT", (2, 6), (2, 6),
+               _options("FakeQuantOptionsT", min=-1.0, max=1.5, numBits=8), check=has_ops("QuantizeLinear"))
+single_op_case("tflite_op_relu_n1_to_1", "RELU_N1_TO_1", (2, 6), (2, 6))
+single_op_case("tflite_op_relu6", "RELU6", (2, 6), (2, 6), lo=-3.0, hi=9.0)
+single_op_case("tflite_op_l2_pool", "L2_POOL_2D", (1, 6, 6, 2), (1, 3, 3, 2),
+               _options("Pool2DOptionsT", padding=1, strideW=2, strideH=2, filterWidth=2, filterHeight=2),
+               rtol=1e-5, atol=2e-6, why_tolerance="a square root of a mean, in a different order")
+single_op_case("tflite_op_squeeze", "SQUEEZE", (2, 1, 3, 1), (2, 3), _options("SqueezeOptionsT", squeezeDims=[1, 3]))
+single_op_case("tflite_op_expand_dims", "EXPAND_DIMS", (2, 3), (2, 1, 3), consts=[("axis", np.array([1], np.int32))])
+single_op_case("tflite_op_shape", "SHAPE", (2, 3, 4), (3,), _options("ShapeOptionsT", outType=2), out_type=2)
+single_op_case("tflite_op_hard_swish", "HARD_SWISH", (2, 8), (2, 8), lo=-5.0, hi=5.0)
+single_op_case("tflite_op_softmax_beta", "SOFTMAX", (2, 8), (2, 8), _options("SoftmaxOptionsT", beta=0.5))
+single_op_case("tflite_op_reshape_new_shape", "RESHAPE", (2, 6), (3, 4), _options("ReshapeOptionsT", newShape=[3, 4]))
