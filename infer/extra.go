@@ -22,22 +22,6 @@ func inferNMS(c *ctx) error {
 	return nil
 }
 
-// inferQuantize: the quantized type is the zero point's (uint8 without one).
-func inferQuantize(c *ctx) error {
-	dt := c.dtype(2)
-	if dt == graph.Undefined {
-		dt = graph.Uint8
-	}
-	c.set(0, dt, c.shape(0))
-	return nil
-}
-
-// inferDequantize: the scale's type.
-func inferDequantize(c *ctx) error {
-	c.set(0, c.dtype(1), c.shape(0))
-	return nil
-}
-
 // inferRandom: dtype attribute (float by default) and shape attribute.
 func inferRandom(c *ctx) error {
 	dt := c.n.Type("dtype")

@@ -16,11 +16,36 @@ type Pass struct {
 // Passes is the ordered list of TF-side rewrites.
 func Passes() []Pass {
 	return []Pass{
+		// Calls first: every other rewrite matches across function
+		// boundaries once the graph is flat.
+		{"inline-calls", "PartitionedCall/StatefulPartitionedCall → the nodes of their function (nested calls too, and inside While/If bodies)", inlineCalls},
+		{"lower-while", "TF2 While/StatelessWhile → a TF1 frame (Enter/Merge/Switch/NextIteration/Exit), so that one set of loop rewrites serves both forms", lowerWhilePass},
 		DilatedConv,
 		// Control flow: the LSTM/GRU rewrite must see the TF1 loops before
 		// the generic loop rewrite turns them into Loop.
-		{"rnn", "dynamic_rnn loops of LSTM/GRU cells → one ONNX LSTM/GRU (bidirectional pairs merged)", rnnPass},
-		{"functional-control-flow", "TF2 While/StatelessWhile → Loop and If/StatelessIf → If (functions from the GraphDef's library)", functionalPass},
-		{"control-flow-v1", "TF1 cond (Switch/Merge) → If and TF1 while loops (Enter/Merge/Switch/NextIteration/Exit, TensorArrays) → Loop, innermost first", controlFlowV1},
+		{"rnn", "dynamic_rnn and Keras loops of LSTM/GRU cells → one ONNX LSTM/GRU (bidirectional pairs merged)", inSubgraphs(rnnPass)},
+		{"functional-control-flow", "TF2 If/StatelessIf → If (functions from the GraphDef's library)", functionalPass},
+		{"control-flow-v1", "TF1 cond (Switch/Merge) → If and TF1 while loops (Enter/Merge/Switch/NextIteration/Exit, TensorArrays, TensorLists) → Loop, innermost first", inSubgraphs(controlFlowV1)},
 	}
+}
+
+// inSubgraphs runs a pass on g's subgraphs (If branches holding lowered
+// loops), innermost first, then on g.
+func inSubgraphs(pass func(*graph.Graph) (bool, error)) func(*graph.Graph) (bool, error) {
+	var run func(g *graph.Graph) (bool, error)
+	run = func(g *graph.Graph) (bool, error) {
+		changed := false
+		for _, n := range g.Nodes {
+			for _, sg := range n.Subgraphs() {
+				c, err := run(sg)
+				if err != nil {
+					return changed, err
+				}
+				changed = changed || c
+			}
+		}
+		c, err := pass(g)
+		return changed || c, err
+	}
+	return run
 }

@@ -260,8 +260,8 @@ def _(x):
     return tensor_array_scan(x)
 
 
-@graph_case("rnn_v2_gru_generic_loop", {"x": X}, shapes=XS, control_flow_v2=True,
-            check=expect_ops({"Loop": 1}, absent=()))
+@graph_case("rnn_v2_gru", {"x": X}, shapes=XS, control_flow_v2=True,
+            check=expect_ops({"GRU": 1}))
 @seeded
 def _(x):
     out, st = tf.compat.v1.nn.dynamic_rnn(GRUCell(6), x, dtype=tf.float32)
