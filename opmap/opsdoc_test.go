@@ -65,14 +65,12 @@ func TestOpsDoc(t *testing.T) {
 // does not hold, with where they are handled (or why they are not ops of
 // a TF graph at all).
 var notRules = map[string]string{
-	"Const":                "read as constants",
-	"Placeholder":          "graph inputs",
-	"While":                "control-flow rewrite (tfrewrite)",
-	"StatelessWhile":       "control-flow rewrite (tfrewrite)",
-	"StatelessIf":          "control-flow rewrite (tfrewrite)",
-	"If":                   "control-flow rewrite (tfrewrite)",
-	"TensorListFromTensor": "loop rewrite (tfrewrite), inside loops",
-	"TensorListGetItem":    "loop rewrite (tfrewrite), inside loops",
+	"Const":          "read as constants",
+	"Placeholder":    "graph inputs",
+	"While":          "control-flow rewrite (tfrewrite)",
+	"StatelessWhile": "control-flow rewrite (tfrewrite)",
+	"StatelessIf":    "control-flow rewrite (tfrewrite)",
+	"If":             "control-flow rewrite (tfrewrite)",
 	// Names the Python converter's own rewriters give the nodes they make.
 	"Loop": "internal to the Python converter", "Scan": "internal to the Python converter",
 	"Flatten": "internal to the Python converter", "Prelu": "internal to the Python converter",
