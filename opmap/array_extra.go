@@ -20,6 +20,8 @@ var arrayExtraRules = []Rule{
 	{"SoftmaxCrossEntropyWithLogits", MinOpset, arrNeeds(2, arrSoftmaxXent(false))},
 	{"SparseSoftmaxCrossEntropyWithLogits", MinOpset, arrNeeds(2, arrSoftmaxXent(true))},
 	{"AdjustContrastv2", MinOpset, arrNeeds(2, arrAdjustContrast)},
+	{"StringToNumber", MinOpset, arrNeeds(1, arrStringToNumber)},
+	{"AsString", MinOpset, arrNeeds(1, arrAsString)},
 }
 
 // arrUnique: ONNX Unique unsorted keeps the order of first occurrence, as
@@ -225,5 +227,30 @@ func arrAdjustContrast(c *Ctx) error {
 	}
 	f = mathCastTo(c, f, c.DType(x))
 	c.OpTo(c.Out(0), "Add", nil, c.Op("Mul", nil, c.Op("Sub", nil, x, mean), f), mean)
+	return nil
+}
+
+// arrStringToNumber parses decimal strings (ONNX Cast from string).
+func arrStringToNumber(c *Ctx) error {
+	dt := c.Node.Type("out_type")
+	if dt == graph.Undefined {
+		dt = graph.Float
+	}
+	c.OpTo(c.Out(0), "Cast", Attrs{"to": int64(dt)}, c.In(0))
+	return nil
+}
+
+// arrAsString prints integers and bools (ONNX Cast to string gives TF's
+// digits for them). Floats are refused: TF prints them with %f-style
+// fixed precision ("1.500000") where Cast gives the shortest form.
+func arrAsString(c *Ctx) error {
+	dt := c.DType(c.In(0))
+	if !dt.IsInt() && dt != graph.Bool {
+		return c.Errorf("AsString of %v is not supported (TF's float formatting has no ONNX form)", dt)
+	}
+	if c.Node.Int("width", -1) > 0 || c.Node.Str("fill", "") != "" {
+		return c.Errorf("AsString with width or fill is not supported")
+	}
+	c.OpTo(c.Out(0), "Cast", Attrs{"to": int64(graph.String)}, c.In(0))
 	return nil
 }

@@ -14,6 +14,7 @@ var imageRules = []Rule{
 	{"NonMaxSuppressionV4", MinOpset, arrNeeds(5, imgNMS(4))},
 	{"NonMaxSuppressionV5", MinOpset, arrNeeds(6, imgNMS(5))},
 	{"CropAndResize", MinOpset, arrNeeds(4, imgCropAndResize)},
+	{"ResizeBicubic", MinOpset, arrNeeds(2, nnResizeBicubic)},
 }
 
 // imgMaxPoolArgmax is MaxPool (NHWC) whose second output is TF's argmax:

@@ -59,6 +59,37 @@ func nnResize(nearest bool) Handler {
 			// TF's bilinear resize always yields float32.
 			x = nnCastTo(c, x, graph.Float)
 		}
+		nnResizeEmit(c, x, size, attrs)
+		return nil
+	}
+}
+
+// nnResizeBicubic: TF's bicubic resize with half_pixel_centers is Keys'
+// cubic (a = −0.5) with the weights of taps outside the image dropped and
+// the rest renormalized (ONNX exclude_outside); the legacy kernel uses
+// a = −0.75 and repeats the edge pixels.
+func nnResizeBicubic(c *Ctx) error {
+	x, size := c.In(0), c.In(1)
+	if r := c.Rank(x); r >= 0 && r != 4 {
+		return fmt.Errorf("images have rank %d; resizing takes rank-4 NHWC images", r)
+	}
+	align, half := c.Node.Bool("align_corners", false), c.Node.Bool("half_pixel_centers", false)
+	attrs := Attrs{"mode": "cubic", "cubic_coeff_a": float32(-0.75), "exclude_outside": int64(0), "coordinate_transformation_mode": "asymmetric"}
+	switch {
+	case align && half:
+		return fmt.Errorf("align_corners and half_pixel_centers cannot both be true")
+	case half:
+		attrs["cubic_coeff_a"], attrs["exclude_outside"], attrs["coordinate_transformation_mode"] = float32(-0.5), int64(1), "half_pixel"
+	case align:
+		attrs["coordinate_transformation_mode"] = "align_corners"
+	}
+	nnResizeEmit(c, nnCastTo(c, x, graph.Float), size, attrs)
+	return nil
+}
+
+// nnResizeEmit resizes NHWC x to the 2 sizes given, on NCHW data.
+func nnResizeEmit(c *Ctx, x, size string, attrs Attrs) {
+	{
 		xt := nnToCF(c, x, 4)
 		hw := nnCastTo(c, size, graph.Int64)
 		// Full 4-D sizes at every opset: with Resize-18's axes attribute,
@@ -74,6 +105,5 @@ func nnResize(nearest bool) Handler {
 		sizes := c.Op("Concat", Attrs{"axis": int64(0)}, nc, hw)
 		y := c.Op("Resize", attrs, xt, "", "", sizes)
 		nnFinish(c, 0, y, 4, false)
-		return nil
 	}
 }
