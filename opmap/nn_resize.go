@@ -83,7 +83,17 @@ func nnResizeBicubic(c *Ctx) error {
 	case align:
 		attrs["coordinate_transformation_mode"] = "align_corners"
 	}
-	nnResizeEmit(c, nnCastTo(c, x, graph.Float), size, attrs)
+	// The images go to Resize as [N·C, 1, H, W]: onnxruntime's layout
+	// optimizer would otherwise move the NHWC transposes through the Resize
+	// and its cubic kernel refuses scales on other than the last two dims.
+	xt := nnToCF(c, nnCastTo(c, x, graph.Float), 4)
+	shape := c.Op("Shape", nil, xt)
+	hw := nnCastTo(c, size, graph.Int64)
+	flat := c.Op("Reshape", nil, xt, c.Op("Concat", Attrs{"axis": int64(0)}, c.Int64s(-1, 1), c.Op("Slice", nil, shape, c.Int64s(2), c.Int64s(4))))
+	lead := c.Op("Slice", nil, c.Op("Shape", nil, flat), c.Int64s(0), c.Int64s(2))
+	y := c.Op("Resize", attrs, flat, "", "", c.Op("Concat", Attrs{"axis": int64(0)}, lead, hw))
+	back := c.Op("Reshape", nil, y, c.Op("Concat", Attrs{"axis": int64(0)}, c.Op("Slice", nil, shape, c.Int64s(0), c.Int64s(2)), hw))
+	nnFinish(c, 0, back, 4, false)
 	return nil
 }
 

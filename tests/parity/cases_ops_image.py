@@ -73,3 +73,24 @@ def _(x, b, i, s):
                                                     "i": np.zeros((0,), np.int32)})
 def _(x, b, i):
     return tf.image.crop_and_resize(x, b, i, [3, 3])
+
+
+for _half, _align in ((True, False), (False, True), (False, False)):
+    graph_case(f"ops_resize_bicubic_half{int(_half)}_align{int(_align)}", {"x": f32(2, 5, 7, 3, lo=0, hi=10)},
+               rtol=1e-3, atol=1e-3,
+               why_tolerance="TF's bicubic kernel reads its weights from a 1024-entry table; ONNX Resize computes them exactly")(
+        lambda x, h=_half, a=_align: raw.ResizeBicubic(images=x, size=[9, 4], half_pixel_centers=h, align_corners=a))
+
+
+@graph_case("ops_resize_bicubic_runtime_size", {"x": f32(2, 5, 7, 3, lo=0, hi=10), "s": np.array([9, 4], np.int32)},
+            rtol=1e-3, atol=1e-3,
+               why_tolerance="TF's bicubic kernel reads its weights from a 1024-entry table; ONNX Resize computes them exactly")
+def _(x, s):
+    return tf.image.resize(x, s, method="bicubic")
+
+
+@graph_case("ops_resize_bicubic_batch1_const", {"x": f32(1, 5, 7, 3, lo=0, hi=10)},
+            rtol=1e-3, atol=1e-3,
+               why_tolerance="TF's bicubic kernel reads its weights from a 1024-entry table; ONNX Resize computes them exactly")
+def _(x):
+    return tf.image.resize(x, [9, 4], method="bicubic")
