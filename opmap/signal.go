@@ -73,12 +73,12 @@ func signalRFFT(dims int) Handler {
 		if dt := c.DType(x); dt != graph.Float {
 			return c.Errorf("%s of %v is not supported", c.Node.Op, dt)
 		}
-		if slices.Contains(c.G.Outputs, c.Out(0)) {
-			return errComplex
-		}
 		lens, ok := c.ConstInts(c.In(1))
 		if !ok || len(lens) != dims {
 			return c.Errorf("fft_length must be a constant of %d values", dims)
+		}
+		if slices.Contains(c.G.Outputs, c.Out(0)) {
+			return errComplex
 		}
 		for _, l := range lens {
 			if l < 1 {
