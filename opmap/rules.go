@@ -40,6 +40,7 @@ func Families() []Family {
 		{"signal", signalRules},
 		{"detection and image", imageRules},
 		{"array (more)", arrayExtraRules},
+		{"sparse and ragged", sparseRules},
 	}
 }
 
