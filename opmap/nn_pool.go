@@ -142,12 +142,18 @@ func nnFusedBatchNorm(c *Ctx) error {
 	}
 	eps := c.Node.Float("epsilon", 1e-4)
 	// ONNX before opset 15 wants every input in one type; TF allows half
-	// data with float statistics.
-	scale, offset = nnCastTo(c, scale, dt), nnCastTo(c, offset, dt)
+	// data with float statistics, and computes in float (its U type): half
+	// data is normalized in float32 and cast back.
+	work := dt
+	if dt == graph.Float16 || dt == graph.BFloat16 {
+		work = graph.Float
+	}
+	scale, offset = nnCastTo(c, scale, work), nnCastTo(c, offset, work)
 	xt := x
 	if !cf {
 		xt = nnToCF(c, x, rank)
 	}
+	xt = nnCastTo(c, xt, work)
 	if c.Node.Bool("is_training", true) {
 		if len(c.Node.Outputs) > 1 {
 			return fmt.Errorf("is_training=True with the batch statistics outputs used is not supported")
@@ -169,7 +175,12 @@ func nnFusedBatchNorm(c *Ctx) error {
 		c.Alias(c.Out(2), c.In(4))
 		c.Alias(c.Out(3), c.In(3))
 		c.Alias(c.Out(4), c.In(4))
-		mean, variance = nnCastTo(c, mean, dt), nnCastTo(c, variance, dt)
+		mean, variance = nnCastTo(c, mean, work), nnCastTo(c, variance, work)
+	}
+	if work != dt {
+		y := c.Op("BatchNormalization", Attrs{"epsilon": eps}, xt, scale, offset, mean, variance)
+		nnFinish(c, 0, c.Op("Cast", Attrs{"to": int64(dt)}, y), rank, cf)
+		return nil
 	}
 	nnEmit(c, "BatchNormalization", Attrs{"epsilon": eps}, rank, cf, xt, scale, offset, mean, variance)
 	return nil

@@ -156,3 +156,12 @@ def _(x, y):
     # compared by reading them back.
     return (tf.strings.to_number(tf.strings.as_string(x), out_type=tf.int32),
             tf.strings.to_number(tf.strings.as_string(y), out_type=tf.int64))
+
+
+@graph_case("ops_fused_batch_norm_half_data_float_stats", {"x": (np.random.RandomState(2).rand(1, 6, 6, 3) * 4).astype(np.float16)},
+            rtol=1e-3, atol=1e-3, why_tolerance="float16 output: one half-precision step is 1e-3 relative")
+def _(x):
+    y, _, _, _, _, _ = raw.FusedBatchNormV3(x=x, scale=tf.constant([1.0, 2.0, 0.5]), offset=tf.constant([0.1, -0.2, 0.3]),
+                                           mean=tf.constant([2.0, 1.5, 1.0]), variance=tf.constant([0.3, 1.2, 2.0]),
+                                           epsilon=0.001, is_training=False)
+    return y
