@@ -75,6 +75,9 @@ var binaryOps = map[string]string{
 
 func unary(op string) Handler {
 	return func(c *Ctx) error {
+		if c.DType(c.In(0)) == graph.BFloat16 {
+			return viaFloat(c, op, c.In(0))
+		}
 		c.OpTo(c.Out(0), op, nil, c.In(0))
 		return nil
 	}
@@ -82,9 +85,29 @@ func unary(op string) Handler {
 
 func binary(op string) Handler {
 	return func(c *Ctx) error {
+		if c.DType(c.In(0)) == graph.BFloat16 {
+			return viaFloat(c, op, c.In(0), c.In(1))
+		}
 		c.OpTo(c.Out(0), op, nil, c.In(0), c.In(1))
 		return nil
 	}
+}
+
+// viaFloat runs a 1:1 op on bfloat16 inputs in float32 (onnxruntime has
+// no bfloat16 CPU kernels for them; TF's CPU kernels also widen) and
+// rounds a bfloat16 result back.
+func viaFloat(c *Ctx, op string, ins ...string) error {
+	wide := make([]string, len(ins))
+	for i, v := range ins {
+		wide[i] = c.Op("Cast", Attrs{"to": int64(graph.Float)}, v)
+	}
+	y := c.Op(op, nil, wide...)
+	if c.DType(y) == graph.Bool {
+		c.Alias(c.Out(0), y)
+		return nil
+	}
+	c.OpTo(c.Out(0), "Cast", Attrs{"to": int64(graph.BFloat16)}, y)
+	return nil
 }
 
 // identityRules are ops that pass their input through.

@@ -145,3 +145,10 @@ _TRUNC = np.array([1.0 + 2**-30, -(1.0 + 2**-30), 1.0 / 3, -2.0 / 3, 3.402823567
 @graph_case("ops_cast_truncate_f64_f32", {"x": _TRUNC})
 def _(x):
     return raw.Cast(x=x, DstT=tf.float32, Truncate=True)
+
+
+@graph_case("ops_bfloat16_elementwise", {"x": f32(3, 4), "y": f32(3, 4, seed=1)})
+def _(x, y):
+    a, b = tf.cast(x, tf.bfloat16), tf.cast(y, tf.bfloat16)
+    s = tf.abs(a + b * b - tf.maximum(a, b))
+    return tf.cast(s, tf.float32), a < b
