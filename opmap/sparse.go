@@ -9,6 +9,7 @@ import (
 var sparseRules = []Rule{
 	{"SparseReshape", MinOpset, arrNeeds(3, sparseReshape)},
 	{"RaggedRange", MinOpset, arrNeeds(3, raggedRange)},
+	{"RaggedTensorToTensor", MinOpset, arrNeeds(4, raggedToTensor)},
 }
 
 // sparseStrides is the row-major strides of a 1-D int64 shape v: element
@@ -67,5 +68,90 @@ func raggedRange(c *Ctx) error {
 		sdt = graph.Int64
 	}
 	mathCastOut(c, 0, splits, sdt)
+	return nil
+}
+
+// raggedToTensor scatters the flat values of a ragged tensor into a dense
+// one filled with default_value. Each value's coordinates come from its
+// position, level by level from the innermost: with row splits s, the row
+// is the number of row ends at or before the position and the column its
+// distance from the row start; with value row ids, the row is the id and
+// the column the number of earlier ids equal to it. Dims are the row count
+// and each level's longest row, or the shape input where it gives one
+// (values outside it are dropped, as TF's shape constraint does).
+func raggedToTensor(c *Ctx) error {
+	types, _ := c.Node.Attrs["row_partition_types"].([]string)
+	parts := c.Node.Inputs[3:]
+	if len(types) == 0 || len(types) != len(parts) {
+		return c.Errorf("row_partition_types %v do not match %d partition tensors", types, len(parts))
+	}
+	shapeIn, values, def := c.In(0), c.In(1), c.In(2)
+	i64 := func(v int64) string { return c.AddConst(graph.ScalarInt64(v)) }
+	n := c.Op("Squeeze", nil, arrDim(c, values, 0), c.Int64s(0))
+	pos := c.Op("Range", nil, i64(0), n, i64(1))
+	var cols, widths []string
+	var nrows string
+	start := 0
+	if types[0] == "FIRST_DIM_SIZE" {
+		nrows = c.Op("Reshape", nil, arrInt64(c, parts[0]), c.Int64s())
+		start = 1
+	}
+	for k := len(parts) - 1; k >= start; k-- {
+		t := arrInt64(c, parts[k])
+		var row, col string
+		switch types[k] {
+		case "ROW_SPLITS":
+			ends := c.Op("Slice", nil, t, c.Int64s(1), c.Int64s(arrInt64Max))
+			row = c.Op("ReduceSum", Attrs{"keepdims": int64(0)}, c.Op("Cast", Attrs{"to": int64(graph.Int64)},
+				c.Op("LessOrEqual", nil, c.Op("Unsqueeze", nil, ends, c.Int64s(0)), c.Op("Unsqueeze", nil, pos, c.Int64s(1)))), c.Int64s(1))
+			col = c.Op("Sub", nil, pos, c.Op("Gather", Attrs{"axis": int64(0)}, t, row))
+			lens := c.Op("Sub", nil, ends, c.Op("Slice", nil, t, c.Int64s(0), c.Int64s(-1)))
+			widths = append(widths, c.Op("ReduceMax", Attrs{"keepdims": int64(1)}, c.Op("Concat", Attrs{"axis": int64(0)}, c.Int64s(0), lens)))
+			if k == 0 {
+				nrows = c.Op("Sub", nil, c.Op("Squeeze", nil, arrDim(c, t, 0), c.Int64s(0)), i64(1))
+			}
+		case "VALUE_ROWIDS":
+			row = c.Op("Gather", Attrs{"axis": int64(0)}, t, pos)
+			before := c.Op("Less", nil, c.Op("Unsqueeze", nil, t, c.Int64s(0)), c.Op("Unsqueeze", nil, row, c.Int64s(1)))
+			col = c.Op("Sub", nil, pos, c.Op("ReduceSum", Attrs{"keepdims": int64(0)}, c.Op("Cast", Attrs{"to": int64(graph.Int64)}, before), c.Int64s(1)))
+			widths = append(widths, c.Op("Add", nil, c.Op("ReduceMax", Attrs{"keepdims": int64(1)}, c.Op("Concat", Attrs{"axis": int64(0)}, c.Int64s(-1), col)), c.Int64s(1)))
+		default:
+			return c.Errorf("row partition type %q is not supported", types[k])
+		}
+		cols = append([]string{col}, cols...)
+		pos = row
+	}
+	if nrows == "" {
+		return c.Errorf("the row count is unknown (row_partition_types %v)", types)
+	}
+	slicesDims := []string{c.Op("Reshape", nil, nrows, c.Int64s(1))}
+	for i := len(widths) - 1; i >= 0; i-- {
+		slicesDims = append(slicesDims, widths[i])
+	}
+	ragged := c.Op("Concat", Attrs{"axis": int64(0)}, slicesDims...) // [K+1]
+	inner := c.Op("Slice", nil, c.Op("Shape", nil, values), c.Int64s(1), c.Int64s(arrInt64Max))
+	full := c.Op("Concat", Attrs{"axis": int64(0)}, ragged, inner)
+	coords := []string{c.Op("Unsqueeze", nil, pos, c.Int64s(1))}
+	for _, col := range cols {
+		coords = append(coords, c.Op("Unsqueeze", nil, col, c.Int64s(1)))
+	}
+	idx := c.Op("Concat", Attrs{"axis": int64(1)}, coords...) // [N, K+1]
+	if c.Rank(shapeIn) == 1 {
+		// Dims the shape input gives replace the computed ones; values
+		// outside them are dropped.
+		want := arrInt64(c, shapeIn)
+		full = c.Op("Where", nil, c.Op("Less", nil, want, i64(0)), full, want)
+		lim := c.Op("Slice", nil, full, c.Int64s(0), c.Op("Shape", nil, ragged))
+		keep := c.Op("Cast", Attrs{"to": int64(graph.Bool)}, c.Op("ReduceMin", Attrs{"keepdims": int64(0), "axes": []int64{1}},
+			c.Op("Cast", Attrs{"to": int64(graph.Int32)}, c.Op("Less", nil, idx, c.Op("Unsqueeze", nil, lim, c.Int64s(0))))))
+		if c.Opset >= 18 {
+			keep = c.Op("Cast", Attrs{"to": int64(graph.Bool)}, c.Op("ReduceMin", Attrs{"keepdims": int64(0)},
+				c.Op("Cast", Attrs{"to": int64(graph.Int32)}, c.Op("Less", nil, idx, c.Op("Unsqueeze", nil, lim, c.Int64s(0)))), c.Int64s(1)))
+		}
+		idx = c.Op("Compress", Attrs{"axis": int64(0)}, idx, keep)
+		values = c.Op("Compress", Attrs{"axis": int64(0)}, values, keep)
+	}
+	dense := c.Op("Expand", nil, mathCastTo(c, def, c.DType(values)), full)
+	c.OpTo(c.Out(0), "ScatterND", nil, dense, idx, values)
 	return nil
 }

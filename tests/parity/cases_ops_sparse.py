@@ -32,3 +32,22 @@ def _(a, b, d):
 def _(b):
     r = raw.RaggedRange(starts=tf.constant(0.0), limits=b, deltas=tf.constant(0.5), Tsplits=tf.int32)
     return r.rt_nested_splits, r.rt_dense_values
+
+
+@graph_case("ops_ragged_to_tensor_splits", {"s1": np.array([0, 1, 1, 5], np.int32), "s2": np.array([0, 3, 3, 5, 9, 10], np.int32),
+                                            "v": np.arange(10, 20, dtype=np.float32)})
+def _(s1, s2, v):
+    return tf.RaggedTensor.from_nested_row_splits(v, [s1, s2], validate=False).to_tensor(default_value=7)
+
+
+@graph_case("ops_ragged_to_tensor_row_ids", {"i1": np.array([0, 0, 0, 2, 2], np.int64), "i2": np.array([0, 0, 2, 2, 2, 3, 3, 4], np.int64),
+                                             "v": np.arange(48, dtype=np.int32).reshape(8, 2, 3)})
+def _(i1, i2, v):
+    return tf.RaggedTensor.from_nested_value_rowids(v, [i1, i2], [4, 5]).to_tensor(default_value=-1)
+
+
+@graph_case("ops_ragged_to_tensor_constrained", {"s1": np.array([0, 1, 1, 5], np.int64), "s2": np.array([0, 3, 3, 5, 9, 10], np.int64),
+                                                 "v": np.arange(60, dtype=np.float32).reshape(10, 2, 3)})
+def _(s1, s2, v):
+    r = tf.RaggedTensor.from_nested_row_splits(v, [s1, s2], validate=False)
+    return r.to_tensor(default_value=0.5, shape=[2, None, 2, 2, 3])
