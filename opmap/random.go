@@ -19,6 +19,9 @@ var randomRules = []Rule{
 // 1-D value shape: the op itself when the shape is constant, its *Like form
 // over a run-time ConstantOfShape otherwise.
 func randomValues(c *Ctx, op string, dt graph.DType, shape string, attrs Attrs) (string, error) {
+	if err := randomOpsetCheck(c); err != nil {
+		return "", err
+	}
 	if dt != graph.Float && dt != graph.Double && dt != graph.Float16 {
 		return "", c.Errorf("%s of %v is not supported", c.Node.Op, dt)
 	}
@@ -70,6 +73,9 @@ func randomUniformInt(c *Ctx) error {
 // randomMultinomial: ONNX Multinomial also samples from unnormalized log
 // probabilities, [batch, classes] → [batch, num_samples].
 func randomMultinomial(c *Ctx) error {
+	if err := randomOpsetCheck(c); err != nil {
+		return err
+	}
 	n, ok := c.ConstInts(c.In(1))
 	if !ok || len(n) != 1 {
 		return c.Errorf("num_samples must be a constant")
@@ -101,5 +107,14 @@ func randomShuffle(c *Ctx) error {
 	}
 	perm := c.OpN("TopK", 2, Attrs{"axis": int64(0)}, keys, n)
 	c.OpTo(c.Out(0), "Gather", Attrs{"axis": int64(0)}, x, perm[1])
+	return nil
+}
+
+// randomOpsetCheck: the generators' opset-22 versions have no onnxruntime
+// CPU kernel (1.32), so the model would not run; refused with the way out.
+func randomOpsetCheck(c *Ctx) error {
+	if c.Opset >= 22 {
+		return c.Errorf("%s maps to ONNX random generators, which onnxruntime cannot run at opset %d (no kernel for their opset-22 versions); convert with --opset 21 or lower", c.Node.Op, c.Opset)
+	}
 	return nil
 }

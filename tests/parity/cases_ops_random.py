@@ -8,7 +8,10 @@ import tensorflow as tf
 
 from harness import graph_case, f32, i32
 
-_STAT = dict(rtol=0, atol=0.02, why_tolerance="statistics of 200k random draws: the standard error is under 0.003")
+# onnxruntime 1.32 has no kernels for the opset-22 generators: the converter
+# refuses them there (see the Go tests), so the cases stop at 21.
+_STAT = dict(rtol=0, atol=0.02, why_tolerance="statistics of 200k random draws: the standard error is under 0.003",
+             max_opset=21)
 
 
 @graph_case("ops_random_uniform_stats", {"x": f32(2)}, **_STAT)
@@ -51,13 +54,13 @@ def _(p):
     return tf.shape(s), tf.reduce_mean(tf.cast(s, tf.float32), axis=1), tf.reduce_all((s >= 0) & (s < 2))
 
 
-@graph_case("ops_multinomial_int64", {"l": f32(3, 5)})
+@graph_case("ops_multinomial_int64", {"l": f32(3, 5)}, max_opset=21)
 def _(l):
     s = tf.random.categorical(l, 7)
     return tf.shape(s), tf.reduce_all((s >= 0) & (s < 5))
 
 
-@graph_case("ops_random_shuffle", {"x": i32(9, 2, lo=0, hi=1000)}, shapes={"x": (None, 2)})
+@graph_case("ops_random_shuffle", {"x": i32(9, 2, lo=0, hi=1000)}, shapes={"x": (None, 2)}, max_opset=21)
 def _(x):
     s = tf.random.shuffle(x)
     # Rows move whole: sorting by the row key gives back the sorted input.
