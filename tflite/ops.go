@@ -656,9 +656,13 @@ func (o *opCtx) arith() error {
 		return err
 	}
 	tfop := map[string]string{"ADD": "AddV2", "SUB": "Sub", "MUL": "Mul", "DIV": "RealDiv"}[o.name]
-	if o.name == "DIV" {
-		if dt, err := o.s.dtype(o.outs[0]); err == nil && dt != tfpb.DataType_DT_FLOAT && quantOf(mustTensor(o.s, o.outs[0])) == nil {
-			tfop = "Div" // integer division truncates, as TFLite's does
+	if o.name == "DIV" && len(o.outs) > 0 {
+		t, err := o.s.tensor(o.outs[0])
+		if err != nil {
+			return err
+		}
+		if t.Type() == 2 && quantOf(t) == nil {
+			tfop = "Div" // int32 division truncates, as TFLite's does
 		}
 	}
 	v, err := o.activation(act, o.tf(tfop, nil, xs...))
@@ -666,14 +670,6 @@ func (o *opCtx) arith() error {
 		return err
 	}
 	return o.out(0, v)
-}
-
-func mustTensor(s *sub, i int32) *fb.Tensor {
-	t, err := s.tensor(i)
-	if err != nil {
-		panic(err)
-	}
-	return t
 }
 
 // biasAct adds the optional bias input i and the fused activation.
@@ -868,22 +864,18 @@ func (o *opCtx) fakeQuant() error {
 	if err != nil {
 		return err
 	}
-	bits := opt.NumBits()
-	if bits != 8 {
+	if bits := opt.NumBits(); bits != 8 {
 		return fmt.Errorf("num_bits %d is not supported (8 is)", bits)
 	}
-	qmin, qmax := 0.0, 255.0
 	if opt.NarrowRange() {
-		qmin = 1
+		return fmt.Errorf("narrow_range is not supported")
 	}
+	qmin, qmax := 0.0, 255.0
 	lo, hi := float64(opt.Min()), float64(opt.Max())
 	scale := (hi - lo) / (qmax - qmin)
 	zp := math.Round(qmin - lo/scale)
 	zp = math.Max(qmin, math.Min(qmax, zp))
 	q := &quant{scale: []float32{float32(scale)}, zero: []int64{int64(zp)}}
-	if opt.NarrowRange() {
-		return fmt.Errorf("narrow_range is not supported")
-	}
 	qv := o.tf("_TFLQuantize", q.attrs(tfpb.DataType_DT_UINT8), x)
 	return o.out(0, o.tf("_TFLDequantize", q.attrs(tfpb.DataType_DT_UINT8), qv))
 }
