@@ -100,13 +100,34 @@ def _cnn_dynamic():
     return b, feeds_for(b)
 
 
+def runs_quantized(model, opset):
+    """onnxruntime fuses the QDQ model's convolutions into QLinearConv: the
+    model runs quantized, not merely dequantized."""
+    import os
+    import tempfile
+    import onnxruntime as ort
+    has_ops("QuantizeLinear", "DequantizeLinear", "Conv")(model, opset)
+    with tempfile.TemporaryDirectory() as d:
+        src, opt = os.path.join(d, "m.onnx"), os.path.join(d, "opt.onnx")
+        with open(src, "wb") as f:
+            f.write(model.SerializeToString())
+        so = ort.SessionOptions()
+        so.optimized_model_filepath = opt
+        so.log_severity_level = 3
+        ort.InferenceSession(src, so, providers=["CPUExecutionProvider"])
+        import onnx
+        fused = op_counts(onnx.load(opt)).get("QLinearConv", 0)
+    if fused < 2:
+        raise AssertionError(f"onnxruntime made {fused} QLinearConv of the 3 convolutions")
+
+
 # onnxruntime 1.32's transpose optimizer breaks QDQ models at opset 21 (it
 # makes a QuantizeLinear whose output_dtype contradicts its zero point; the
 # model loads with ORT_ENABLE_BASIC): the int8 cases stop at opset 20. Past
 # opset 21 it has no QuantizeLinear/DequantizeLinear kernels at all (the
 # version-25+ ops): every case with them stops at 21.
 @tflite_case("tflite_cnn_int8", atol=1, max_opset=20, why_tolerance="int8 outputs within one quantization step",
-             check=has_ops("QuantizeLinear", "DequantizeLinear", "Conv"))
+             check=runs_quantized)
 def _cnn_int8():
     b = cnn_tflite("int8")
     return b, feeds_for(b)
