@@ -159,6 +159,17 @@ func (o *opCtx) outType(i int) (tfpb.DataType, error) {
 	return o.s.dtype(o.outs[i])
 }
 
+// positive checks the strides, dilations and window sizes of an operator:
+// a zero would divide by zero further on.
+func positive(what string, vals ...int32) error {
+	for _, v := range vals {
+		if v <= 0 {
+			return badf("%s %v: each must be at least 1", what, vals)
+		}
+	}
+	return nil
+}
+
 func padding(p int8) string {
 	if p == 1 {
 		return "VALID"
@@ -251,6 +262,9 @@ func (o *opCtx) translate() error {
 			if !o.options(&opt) {
 				return fmt.Errorf("has neither a shape input nor new_shape")
 			}
+			if !o.s.b.fits(opt.NewShapeLength(), 4) {
+				return badf("new_shape is longer than the file")
+			}
 			dims := make([]int64, opt.NewShapeLength())
 			for j := range dims {
 				dims[j] = int64(opt.NewShape(j))
@@ -261,6 +275,9 @@ func (o *opCtx) translate() error {
 	case "SQUEEZE":
 		var opt fb.SqueezeOptions
 		o.options(&opt)
+		if !o.s.b.fits(opt.SqueezeDimsLength(), 4) {
+			return badf("squeeze_dims is longer than the file")
+		}
 		dims := make([]int64, opt.SqueezeDimsLength())
 		for j := range dims {
 			dims[j] = int64(opt.SqueezeDims(j))
@@ -550,6 +567,9 @@ func (o *opCtx) translate() error {
 			o.options(&opt)
 			bs = opt.BlockSize()
 		}
+		if err := positive("block_size", bs); err != nil {
+			return err
+		}
 		x, err := o.in(0)
 		if err != nil {
 			return err
@@ -688,6 +708,9 @@ func (o *opCtx) biasAct(v string, i int, act int8) (string, error) {
 func (o *opCtx) conv() error {
 	var opt fb.Conv2DOptions
 	o.options(&opt)
+	if err := positive("strides and dilations", opt.StrideH(), opt.StrideW(), opt.DilationHFactor(), opt.DilationWFactor()); err != nil {
+		return err
+	}
 	x, err := o.in(0)
 	if err != nil {
 		return err
@@ -715,6 +738,9 @@ func (o *opCtx) conv() error {
 func (o *opCtx) depthwise() error {
 	var opt fb.DepthwiseConv2DOptions
 	o.options(&opt)
+	if err := positive("strides and dilations", opt.StrideH(), opt.StrideW(), opt.DilationHFactor(), opt.DilationWFactor()); err != nil {
+		return err
+	}
 	x, err := o.in(0)
 	if err != nil {
 		return err
@@ -757,6 +783,9 @@ func (o *opCtx) depthwise() error {
 func (o *opCtx) transposeConv() error {
 	var opt fb.TransposeConvOptions
 	o.options(&opt)
+	if err := positive("strides", opt.StrideH(), opt.StrideW()); err != nil {
+		return err
+	}
 	size, err := o.raw(0)
 	if err != nil {
 		return err
@@ -829,6 +858,9 @@ func (o *opCtx) fullyConnected() error {
 func (o *opCtx) pool() error {
 	var opt fb.Pool2DOptions
 	o.options(&opt)
+	if err := positive("strides and window", opt.StrideH(), opt.StrideW(), opt.FilterHeight(), opt.FilterWidth()); err != nil {
+		return err
+	}
 	x, err := o.in(0)
 	if err != nil {
 		return err
@@ -1089,6 +1121,10 @@ func (o *opCtx) biLSTM() error {
 func (o *opCtx) conv3d() error {
 	var opt fb.Conv3DOptions
 	o.options(&opt)
+	if err := positive("strides and dilations", opt.StrideD(), opt.StrideH(), opt.StrideW(),
+		opt.DilationDFactor(), opt.DilationHFactor(), opt.DilationWFactor()); err != nil {
+		return err
+	}
 	a := attrs{
 		"strides":     aIs(1, int64(opt.StrideD()), int64(opt.StrideH()), int64(opt.StrideW()), 1),
 		"dilations":   aIs(1, int64(opt.DilationDFactor()), int64(opt.DilationHFactor()), int64(opt.DilationWFactor()), 1),
