@@ -66,6 +66,9 @@ type Model struct {
 // outputs read.
 func Load(dir string, opts Options) (*Model, error) {
 	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		if base := filepath.Base(dir); base != "saved_model.pb" && base != "saved_model.pbtxt" {
+			return nil, notSavedModel("%s is a file, not a SavedModel directory (a frozen GraphDef converts with --graphdef, a .meta with --checkpoint)", dir)
+		}
 		dir = filepath.Dir(dir)
 	}
 	sm, err := readSavedModel(dir)
