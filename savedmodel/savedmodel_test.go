@@ -199,6 +199,13 @@ func TestLoadErrors(t *testing.T) {
 			_, err := Load(filepath.Join(fixtures, "module"), Options{ConcreteFunction: &n})
 			return err
 		}, "no __call__ function", ErrNotSavedModel},
+		{"a V1 checkpoint", func() error {
+			dir := copyFixture(t, "partitioned")
+			os.Remove(filepath.Join(dir, "model.ckpt.index"))
+			os.WriteFile(filepath.Join(dir, "model.ckpt"), []byte("v1"), 0o644)
+			_, err := LoadCheckpoint(filepath.Join(dir, "model.ckpt.meta"))
+			return err
+		}, "a V1-format checkpoint?", ErrNotSavedModel},
 		{"checkpoint that is not a meta graph", func() error {
 			_, err := LoadCheckpoint(filepath.Join(fixtures, "partitioned", "model.ckpt.index"))
 			return err
