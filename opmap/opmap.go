@@ -85,6 +85,11 @@ type Options struct {
 	// Release, when set, is told the bytes of each constant the mapping
 	// drops, so a reader that mapped them from a file can let them go.
 	Release func(data []byte)
+	// Report, when set, is told the problems the mapping works around
+	// rather than fails on: shape inference that failed on an emitted node
+	// (its outputs stay untyped), constant folding that failed (the node
+	// stays). Under --debug the converter fails on them.
+	Report func(err error)
 }
 
 // UnsupportedError lists every TF op without a rule, with counts and one
@@ -133,6 +138,15 @@ func (m MapErrors) Error() string {
 	return fmt.Sprintf("%d nodes failed to convert: %s", len(m), strings.Join(parts, "; "))
 }
 
+// Unwrap lets errors.Is see each node's error (graph.ErrInternal among them).
+func (m MapErrors) Unwrap() []error {
+	out := make([]error, len(m))
+	for i, e := range m {
+		out[i] = e
+	}
+	return out
+}
+
 // Unsupported lists the TF ops of g that have no rule at the opset.
 func Unsupported(g *graph.Graph, opset int) []OpUse {
 	uses := map[string]*OpUse{}
@@ -171,7 +185,7 @@ func Apply(g *graph.Graph, opts Options) (warnings []string, err error) {
 			warnings = append(warnings, fmt.Sprintf("kept %d %s node(s) in domain %s (e.g. %q); onnxruntime cannot run them", u.Count, u.Op, graph.DomainTF, u.Example))
 		}
 	}
-	c := &Ctx{G: g, Opset: opts.Opset, aliases: map[string]string{}}
+	c := &Ctx{G: g, Opset: opts.Opset, aliases: map[string]string{}, report: opts.Report}
 	resolve := func(v string) string {
 		for {
 			a, ok := c.aliases[v]
@@ -193,7 +207,9 @@ func Apply(g *graph.Graph, opts Options) (warnings []string, err error) {
 		if n.Domain != graph.DomainTF {
 			// ONNX nodes left by the TF-side rewrites are typed here, where
 			// their inputs are, for the handlers downstream.
-			_ = infer.Node(g, n, opts.Opset)
+			if err := infer.Node(g, n, opts.Opset); err != nil {
+				c.problem(err)
+			}
 			c.out = append(c.out, n)
 			c.pruner.done(n, c.out[mark:])
 			continue
@@ -334,7 +350,11 @@ func (p *pruner) shared(t *graph.Tensor) bool {
 func callHandler(h Handler, c *Ctx) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("internal error in the %s handler: %v (please report this with the model)", c.Node.Op, r)
+			if m, ok := r.(missingInput); ok {
+				err = fmt.Errorf("%s needs input %d but the node has %d", c.Node.Op, m.i, len(c.Node.Inputs))
+				return
+			}
+			err = fmt.Errorf("%w in the %s handler: %v", graph.ErrInternal, c.Node.Op, r)
 		}
 	}()
 	return h(c)

@@ -31,6 +31,7 @@ func Families() []Family {
 		{"tf2", tf2Rules},
 		{"resource", resourceRules},
 		{"tflite", tfliteRules},
+		{"tensorlist", tensorListRules},
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/tf2onnx-go/tf2onnx/convert"
+	"github.com/tf2onnx-go/tf2onnx/cost"
 	"github.com/tf2onnx-go/tf2onnx/frozen"
 	"github.com/tf2onnx-go/tf2onnx/graph"
 	"github.com/tf2onnx-go/tf2onnx/onnxio"
@@ -36,6 +37,10 @@ const (
 	exitWrite    = 3 // the output cannot be written
 	exitInternal = 4 // a bug: please report
 )
+
+// convertGraphDef is convert.GraphDef; the exit-code test swaps it for a
+// stand-in that fails the way a converter bug does.
+var convertGraphDef = convert.GraphDef
 
 // usageError marks errors that come from the command line itself.
 type usageError struct{ error }
@@ -56,17 +61,25 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(stderr, "tf2onnx: "+oneLine(err.Error()))
-	return exitCode(err)
+	code = exitCode(err)
+	msg := oneLine(err.Error())
+	if code == exitInternal {
+		msg += " (a bug in tf2onnx: please report it with the model)"
+	}
+	fmt.Fprintln(stderr, "tf2onnx: "+msg)
+	return code
 }
 
 func exitCode(err error) int {
 	var ue usageError
 	var se *frozen.SpecError
 	var oe *convert.OpsetError
+	var pe *convert.OptionError
 	var we writeError
 	switch {
-	case errors.As(err, &ue), errors.As(err, &se), errors.As(err, &oe):
+	case errors.Is(err, graph.ErrInternal):
+		return exitInternal
+	case errors.As(err, &ue), errors.As(err, &se), errors.As(err, &oe), errors.As(err, &pe):
 		return exitUsage
 	case errors.As(err, &we):
 		return exitWrite
@@ -125,8 +138,8 @@ func convertFlags() []cli.Flag {
 		&cli.StringFlag{Name: "extra-opset", Aliases: []string{"extra_opset"}, Usage: "extra opset imports for the model, comma separated `DOMAIN:VERSION` (e.g. ai.onnx.contrib:1)"},
 		&cli.BoolFlag{Name: "large-model", Aliases: []string{"large_model", "external-data"}, Usage: "write weights of 1 KiB and more to <output>.data beside the model (ONNX external data; automatic past protobuf's 2 GB cap)"},
 		&cli.BoolFlag{Name: "verbose", Usage: "print each stage and the op counts"},
-		&cli.BoolFlag{Name: "debug", Usage: "verify the graph after every pass and name the pass that broke it"},
-		&cli.StringFlag{Name: "dump-after", Aliases: []string{"dump_after"}, Usage: "print the graph as text on stderr after the named pass (extract, a rewrite, map, an optimizer pass) or after every pass (all)"},
+		&cli.BoolFlag{Name: "debug", Usage: "verify the graph after every stage and pass and name the one that broke it; fail on problems a normal run warns about"},
+		&cli.StringFlag{Name: "dump-after", Aliases: []string{"dump_after"}, Usage: "print the graph as text on stderr after the named stage or pass (extract, a rewrite, map, layout, an optimizer pass, optimize, renames, inference, verify) or after every one (all)"},
 		&cli.BoolFlag{Name: "cost", Usage: "print the cost report of the converted model"},
 	}, costFlags()...)
 }
@@ -193,7 +206,7 @@ func convertAction(c *cli.Context) error {
 		return err
 	}
 	logf("read %s: %d nodes", path, len(gd.Node))
-	model, diag, err := convert.GraphDef(context.Background(), gd, opts)
+	model, diag, err := convertGraphDef(context.Background(), gd, opts)
 	return emit(c, path, out, start, model, diag, err)
 }
 
@@ -207,6 +220,9 @@ func convertOptions(c *cli.Context, inputs, outputs []frozen.Spec) (convert.Opti
 	}
 	if opts.Opset < opmap.MinOpset || opts.Opset > opmap.MaxOpset {
 		return opts, &convert.OpsetError{Opset: opts.Opset}
+	}
+	if err := checkFlagsFirst(c); err != nil {
+		return opts, err
 	}
 	if pass := c.String("dump-after"); pass != "" {
 		opts.AfterPass = func(name string, g *graph.Graph) {
@@ -227,12 +243,15 @@ func emit(c *cli.Context, path, out string, start time.Time, model *convert.Mode
 			fmt.Fprintf(c.App.ErrWriter, format+"\n", args...)
 		}
 	}
-	for _, w := range diag.Warnings {
-		fmt.Fprintln(c.App.ErrWriter, "tf2onnx: warning: "+w)
-	}
 	if err != nil {
+		// One line per failure: the warnings of a failed run (problems it
+		// went on without) only with --verbose.
+		if verbose {
+			printWarnings(c, diag.Warnings)
+		}
 		return fmt.Errorf("%s: %w", path, err)
 	}
+	printWarnings(c, diag.Warnings)
 	domains, err := extraOpsets(c.String("extra-opset"), model.ExtraDomains)
 	if err != nil {
 		return err
@@ -258,6 +277,12 @@ func emit(c *cli.Context, path, out string, start time.Time, model *convert.Mode
 	return nil
 }
 
+func printWarnings(c *cli.Context, warnings []string) {
+	for _, w := range warnings {
+		fmt.Fprintln(c.App.ErrWriter, "tf2onnx: warning: "+oneLine(w))
+	}
+}
+
 func humanBytes(n int64) string {
 	switch {
 	case n >= 1<<30:
@@ -268,6 +293,28 @@ func humanBytes(n int64) string {
 		return fmt.Sprintf("%.1f kB (%d bytes)", float64(n)/1e3, n)
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// checkFlagsFirst checks the flags that do not need the model, before any
+// work: a bad one must not cost a conversion, nor leave a model written.
+func checkFlagsFirst(c *cli.Context) error {
+	if pass := c.String("dump-after"); pass != "" {
+		if err := convert.CheckPassName("--dump-after", pass); err != nil {
+			return err
+		}
+	}
+	if _, err := extraOpsets(c.String("extra-opset"), nil); err != nil {
+		return err
+	}
+	if c.Bool("cost") || c.String("cost-out") != "" {
+		if _, err := costOptions(c); err != nil {
+			return err
+		}
+		if format := c.String("format"); !cost.ValidFormat(format) {
+			return usageError{fmt.Errorf("--format %q: choose %s", format, strings.Join(cost.Formats, ", "))}
+		}
+	}
+	return nil
 }
 
 // extraOpsets merges --extra-opset DOMAIN:VERSION entries into the opset
