@@ -7,9 +7,7 @@ onnxruntime runs it on the same inputs. ONNX inputs and outputs must carry
 the signature's keys, sorted, as the Python tf2onnx names and orders them.
 
 The case over 2 GB is registered only with TF2ONNX_PARITY_LARGE=1 (`make
-parity-large`): it writes and reads several GB. The Keras LSTM/GRU case is
-registered only with TF2ONNX_PARITY_PENDING=1 until TF2 While/TensorList
-support lands (see the note at the case).
+parity-large`): it writes and reads several GB.
 """
 
 from __future__ import annotations
@@ -30,7 +28,6 @@ import harness
 from harness import Case, Failure, _register, compare, f32
 
 LARGE = bool(os.environ.get("TF2ONNX_PARITY_LARGE"))
-PENDING = bool(os.environ.get("TF2ONNX_PARITY_PENDING"))
 
 
 @dataclasses.dataclass
@@ -166,16 +163,16 @@ def _(d):
     return SavedBuilt(["--saved-model", path], feeds, tf_signature(path, feeds))
 
 
-# PENDING on issue 7 (TF2 loops of Keras 3 RNN layers): Keras 3's LSTM and
-# GRU layers trace to While loops over TensorLists. The SavedModel part
-# works (variables frozen, calls inlined, the While lowered), but the loop
-# rewrites do not match these loops yet: "unsupported: Enter, Merge, Switch,
-# NextIteration, Exit, LoopCond, TensorList*". The same model frozen by
-# TensorFlow (convert_variables_to_constants_v2) and given as --graphdef
-# fails the same way, so it is not SavedModel-specific. Registered only
-# with TF2ONNX_PARITY_PENDING=1 until then, so that the default run stays
-# green; run it with
-#   TF2ONNX_PARITY_PENDING=1 .venv/bin/python tests/parity/run.py -k bilstm
+def _rnn_ops(model, opset):
+    ops = [n.op_type for n in model.graph.node]
+    if "LSTM" not in ops or "GRU" not in ops or "Loop" in ops:
+        raise AssertionError(f"want one bidirectional LSTM and a GRU, no Loop: {ops}")
+
+
+# Keras 3's LSTM and GRU layers trace to TF2 While loops over TensorLists,
+# read through the inlined signature call; they must become ONNX LSTM/GRU.
+@saved_model_case("savedmodel_keras_bilstm_gru", check=_rnn_ops, rtol=1e-4, atol=1e-5,
+                  why_tolerance="float32 recurrences accumulate rounding over the sequence")
 def _keras_bilstm_gru(d):
     import keras
 
@@ -190,11 +187,6 @@ def _keras_bilstm_gru(d):
     model.export(path, verbose=False)
     feeds = keras_feeds(path, f32(2, 7, 4, seed=3))
     return SavedBuilt(["--saved-model", path], feeds, tf_signature(path, feeds))
-
-
-if PENDING:
-    saved_model_case("savedmodel_keras_bilstm_gru", rtol=1e-4, atol=1e-5,
-                     why_tolerance="float32 recurrences accumulate rounding over the sequence")(_keras_bilstm_gru)
 
 
 # ---- tf.Module with two signatures -------------------------------------------
