@@ -163,6 +163,66 @@ def _(d):
     return SavedBuilt(["--saved-model", path], feeds, tf_signature(path, feeds))
 
 
+@saved_model_case("savedmodel_keras_embedding")
+def _(d):
+    """An Embedding layer gathers from its variable (ResourceGather)."""
+    import keras
+
+    inp = keras.Input((5,), dtype="int32", name="tokens")
+    x = keras.layers.Embedding(20, 4)(inp)
+    model = keras.Model(inp, keras.layers.Dense(2)(keras.layers.GlobalAveragePooling1D()(x)))
+    seeded(model, seed=3)
+    path = os.path.join(d, "keras_embedding")
+    model.export(path, verbose=False)
+    feeds = keras_feeds(path, np.random.RandomState(4).randint(0, 20, size=(3, 5)).astype(np.int32))
+    return SavedBuilt(["--saved-model", path], feeds, tf_signature(path, feeds))
+
+
+class Lookup(tf.Module):
+    """Reads a variable without ReadVariableOp: ResourceGather,
+    ResourceGatherNd and VariableShape take the resource itself."""
+
+    def __init__(self):
+        super().__init__()
+        self.table = tf.Variable(f32(10, 3, seed=40), name="table")
+        # A dynamic dim keeps tf.shape from folding to a constant.
+        self.grown = tf.Variable(f32(4, 3, seed=41), shape=tf.TensorShape([None, 3]), name="grown")
+
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.int32, name="ids"),
+                                  tf.TensorSpec([None, 2], tf.int32, name="pairs")])
+    def __call__(self, ids, pairs):
+        rows = tf.gather(self.table, ids)
+        cells = tf.gather_nd(self.table, pairs)
+        # tf.shape reads the value (ReadVariableOp + Shape) in TF 2.21; older
+        # graphs ask the resource for its shape.
+        shape = tf.raw_ops.VariableShape(input=self.grown.handle, out_type=tf.int32)
+        return {"rows": rows, "cells": cells, "shape": shape}
+
+
+def _resource_ops(model, opset):
+    ops = [n.op_type for n in model.graph.node]
+    if "Gather" not in ops or "GatherND" not in ops:
+        raise AssertionError(f"want Gather and GatherND: {ops}")
+
+
+@saved_model_case("savedmodel_resource_reads", check=_resource_ops)
+def _(d):
+    m = Lookup()
+    path = os.path.join(d, "lookup")
+    tf.saved_model.save(m, path, signatures={"serving_default": m.__call__})
+    from tensorflow.core.protobuf import saved_model_pb2
+
+    sm = saved_model_pb2.SavedModel()
+    with open(os.path.join(path, "saved_model.pb"), "rb") as f:
+        sm.ParseFromString(f.read())
+    ops = {n.op for f in sm.meta_graphs[0].graph_def.library.function for n in f.node_def}
+    missing = {"ResourceGather", "ResourceGatherNd", "VariableShape"} - ops
+    if missing:
+        raise AssertionError(f"TensorFlow traced no {sorted(missing)}; the case no longer covers them")
+    feeds = {"ids": np.array([3, 0, 9, 3], np.int32), "pairs": np.array([[1, 2], [9, 0]], np.int32)}
+    return SavedBuilt(["--saved-model", path], feeds, tf_signature(path, feeds))
+
+
 def _rnn_ops(model, opset):
     ops = [n.op_type for n in model.graph.node]
     if "LSTM" not in ops or "GRU" not in ops or "Loop" in ops:
