@@ -71,6 +71,7 @@ demo: build
 
 generate:
 	cd internal/pb && PATH="$$PATH:$$($(GO) env GOPATH)/bin" $(GO) generate .
+	$(GO) generate ./tflite
 
 # Benchmark vs the Python tf2onnx (bench/README.md). It runs in its own venv,
 # .venv-tf2onnx, made from requirements-bench.txt; models go to build/bench/.

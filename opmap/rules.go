@@ -32,6 +32,14 @@ func Families() []Family {
 		{"resource", resourceRules},
 		{"tflite", tfliteRules},
 		{"tensorlist", tensorListRules},
+		{"math and bits", mathExtraRules},
+		{"scatter and segments", scatterRules},
+		{"matrix", matrixRules},
+		{"quantization", quantRules},
+		{"random", randomRules},
+		{"signal", signalRules},
+		{"detection and image", imageRules},
+		{"array (more)", arrayExtraRules},
 	}
 }
 
