@@ -121,19 +121,20 @@ def runs_quantized(model, opset):
         raise AssertionError(f"onnxruntime made {fused} QLinearConv of the 3 convolutions")
 
 
-# onnxruntime 1.32's transpose optimizer breaks QDQ models at opset 21 (it
-# makes a QuantizeLinear whose output_dtype contradicts its zero point; the
-# model loads with ORT_ENABLE_BASIC): the int8 cases stop at opset 20. Past
-# opset 21 it has no QuantizeLinear/DequantizeLinear kernels at all (the
-# version-25+ ops): every case with them stops at 21.
-@tflite_case("tflite_cnn_int8", atol=1, max_opset=20, why_tolerance="int8 outputs within one quantization step",
+# onnxruntime 1.32's transpose optimizer breaks QDQ models at opset 21 when a
+# Transpose follows the input's quantization (it makes a QuantizeLinear whose
+# output_dtype contradicts its zero point); the optimizer's dq-transpose
+# pass avoids that for int8 inputs, not for float inputs quantized in the
+# model (the float-I/O case stops at opset 20). Past opset 21 onnxruntime has
+# no QuantizeLinear/DequantizeLinear kernels at all: quantized cases stop at 21.
+@tflite_case("tflite_cnn_int8", atol=1, max_opset=21, why_tolerance="int8 outputs within one quantization step",
              check=runs_quantized)
 def _cnn_int8():
     b = cnn_tflite("int8")
     return b, feeds_for(b)
 
 
-@tflite_case("tflite_cnn_int8_dequantize", atol=1, max_opset=20, why_tolerance="int8 outputs within one quantization step",
+@tflite_case("tflite_cnn_int8_dequantize", atol=1, max_opset=21, why_tolerance="int8 outputs within one quantization step",
              extra_flags=("--dequantize",))
 def _cnn_int8_deq():
     b = cnn_tflite("int8")
