@@ -15,6 +15,7 @@ var imageRules = []Rule{
 	{"NonMaxSuppressionV5", MinOpset, arrNeeds(6, imgNMS(5))},
 	{"CropAndResize", MinOpset, arrNeeds(4, imgCropAndResize)},
 	{"ResizeBicubic", MinOpset, arrNeeds(2, nnResizeBicubic)},
+	{"ExtractImagePatches", MinOpset, arrNeeds(1, imgExtractPatches)},
 }
 
 // imgMaxPoolArgmax is MaxPool (NHWC) whose second output is TF's argmax:
@@ -205,5 +206,67 @@ func imgCropAndResize(c *Ctx) error {
 		out = c.Op("Add", nil, top, c.Op("Mul", nil, c.Op("Sub", nil, bottom, top), yl))
 	}
 	c.OpTo(c.Out(0), "Where", nil, c.Op("Unsqueeze", nil, valid, c.Int64s(3)), out, extra)
+	return nil
+}
+
+// imgExtractPatches is a Conv whose kernel copies each tap: output channel
+// (i·kw + j)·C + c reads input channel c at tap (i, j) with weight 1 (TF's
+// patch order), with the rates as dilations. Adding the zero products of
+// the other taps is exact. Needs the channel count and float data.
+func imgExtractPatches(c *Ctx) error {
+	x := c.In(0)
+	dt := c.DType(x)
+	if dt != graph.Float && dt != graph.Double && dt != graph.Float16 {
+		return c.Errorf("ExtractImagePatches of %v is not supported", dt)
+	}
+	sh := c.Shape(x)
+	if sh.Rank() != 4 || !sh.Dims[3].Known() {
+		return c.Errorf("ExtractImagePatches needs NHWC images with a known channel count")
+	}
+	ch := sh.Dims[3].Size
+	k, err := nnSpatialList(c.Node.Ints("ksizes"), "ksizes", 4, false)
+	if err != nil {
+		return err
+	}
+	s, err := nnSpatialList(c.Node.Ints("strides"), "strides", 4, false)
+	if err != nil {
+		return err
+	}
+	d, err := nnSpatialList(c.Node.Ints("rates"), "rates", 4, false)
+	if err != nil {
+		return err
+	}
+	kh, kw := k[0], k[1]
+	out := kh * kw * ch
+	w := make([]float64, out*ch*kh*kw)
+	for i := range kh {
+		for j := range kw {
+			for cc := range ch {
+				o := (i*kw+j)*ch + cc
+				w[((o*ch+cc)*kh+i)*kw+j] = 1
+			}
+		}
+	}
+	attrs := Attrs{"kernel_shape": k, "strides": s, "dilations": d}
+	switch p := c.Node.Str("padding", "VALID"); p {
+	case "SAME":
+		// Explicit pads: onnxruntime refuses auto_pad with dilations.
+		in := nnSpatialDims(sh, 4, false)
+		pads := make([]int64, 4)
+		for a := range 2 {
+			b, e, ok := nnSamePad(in[a], k[a], s[a], d[a])
+			if !ok {
+				return c.Errorf("SAME padding needs the image height and width")
+			}
+			pads[a], pads[2+a] = b, e
+		}
+		attrs["pads"] = pads
+	case "VALID":
+	default:
+		return c.Errorf("padding %q is not supported", p)
+	}
+	kernel := c.AddConst(graph.NewTensor(dt, []int64{out, ch, kh, kw}, w))
+	y := c.Op("Conv", attrs, nnToCF(c, x, 4), kernel)
+	nnFinish(c, 0, y, 4, false)
 	return nil
 }

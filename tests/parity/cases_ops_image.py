@@ -94,3 +94,8 @@ def _(x, s):
                why_tolerance="TF's bicubic kernel reads its weights from a 1024-entry table; ONNX Resize computes them exactly")
 def _(x):
     return tf.image.resize(x, [9, 4], method="bicubic")
+
+
+for _pad in ("SAME", "VALID"):
+    graph_case(f"ops_extract_image_patches_{_pad}", {"x": f32(2, 9, 8, 3)}, shapes={"x": (None, 9, 8, 3)})(
+        lambda x, p=_pad: tf.image.extract_patches(x, sizes=[1, 3, 2, 1], strides=[1, 2, 3, 1], rates=[1, 2, 1, 1], padding=p))
