@@ -124,6 +124,12 @@ def error_line(log_path, side, code):
 
 def convert_cmd(side, meta, out, opset):
     pb = os.path.join(ROOT, meta["pb"])
+    if meta.get("saved_model"):
+        # Both read the directory and convert its serving_default signature.
+        if side == "ours":
+            return [OURS, "--saved-model", pb, "--output", out, "--opset", str(opset)]
+        return [PYVENV, "-m", "tf2onnx.convert", "--saved-model", pb, "--output", out,
+                "--opset", str(opset)]
     ins, outs = ",".join(meta["inputs"]), ",".join(meta["outputs"])
     if meta.get("format") == "tflite":  # both read the model's own inputs and outputs
         if side == "ours":
@@ -332,9 +338,16 @@ def versions():
     return v
 
 
+def model_bytes(path):
+    """A .pb's size, or a SavedModel directory's (every file in it)."""
+    if not os.path.isdir(path):
+        return os.path.getsize(path)
+    return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path) for f in fs)
+
+
 def bench_model(meta, args, outdir):
     name = meta["name"]
-    pb_bytes = os.path.getsize(os.path.join(ROOT, meta["pb"]))
+    pb_bytes = model_bytes(os.path.join(ROOT, meta["pb"]))
     res = {"name": name, "pb": meta["pb"], "pb_bytes": pb_bytes, "about": meta.get("about", ""),
            "loadavg_before": os.getloadavg()}
     reps = {"ours": args.reps, "python": 0 if args.no_python else args.py_reps}

@@ -33,6 +33,18 @@ func (e *MissingInputError) Error() string {
 	return fmt.Sprintf("--inputs: the outputs depend on Placeholder %q, which is not listed; add %s:0 to --inputs", e.Placeholder, e.Placeholder)
 }
 
+// fixedOutputs counts the outputs of the ops the TF-side rewrites take
+// apart (control flow, TensorArrays): a reference past them is a damaged
+// file, which the rewrites must not see. Other ops' outputs are checked
+// once mapped (convert).
+var fixedOutputs = map[string]int{
+	"Const": 1, "Placeholder": 1, "PlaceholderWithDefault": 1, "Identity": 1,
+	"Switch": 2, "RefSwitch": 2, "Merge": 2, "RefMerge": 2, "Enter": 1, "RefEnter": 1,
+	"Exit": 1, "RefExit": 1, "NextIteration": 1, "RefNextIteration": 1, "LoopCond": 1,
+	"TensorArrayV3": 2, "TensorArrayReadV3": 1, "TensorArrayWriteV3": 1, "TensorArrayGatherV3": 1,
+	"TensorArrayScatterV3": 1, "TensorArraySizeV3": 1,
+}
+
 // MaxOutputPort bounds the output index a reference may name (`node:k`):
 // each node gets as many outputs as its highest referenced port, so an
 // unbounded k in a hostile file would allocate without limit.
@@ -86,6 +98,11 @@ func Extract(gd *tfpb.GraphDef, inputs, outputs []Spec) (*graph.Graph, error) {
 		node, port, _ := SplitTensorName(ref)
 		if port < 0 || port > MaxOutputPort {
 			return fmt.Errorf("%q reads output %d of node %q; no TensorFlow op has that many outputs: %w", ref, port, node, ErrBadFile)
+		}
+		if nd := byName[node]; nd != nil {
+			if k, ok := fixedOutputs[nd.Op]; ok && port >= k {
+				return fmt.Errorf("%q reads output %d of node %q, but %s has %d: %w", ref, port, node, nd.Op, k, ErrBadFile)
+			}
 		}
 		if port > maxPort[node] {
 			maxPort[node] = port

@@ -144,6 +144,9 @@ func decodeTensor(p *tfpb.TensorProto, budget *int64) (*graph.Tensor, error) {
 		return t, nil
 	}
 	if need := n * size; need > MaxExpandedBytes || budget != nil && need > *budget {
+		if need > MaxExpandedBytes {
+			budget = nil // name the limit that was passed
+		}
 		what := fmt.Sprintf("%d bytes", held)
 		if dt == graph.String {
 			what = fmt.Sprintf("%d string values", held)
@@ -221,8 +224,8 @@ func countString(n int64) string {
 
 func limitString(budget *int64) string {
 	if budget != nil && *budget < MaxExpandedBytes {
-		return fmt.Sprintf("a file's compressed constants may expand to %s bytes plus %d per byte of the file (%d bytes left)",
-			countString(ExpandBudgetBase), ExpandBudgetPerByte, *budget)
+		return fmt.Sprintf("a file's compressed constants may expand to %s bytes plus %d per byte of the file in all",
+			countString(ExpandBudgetBase), ExpandBudgetPerByte)
 	}
 	return fmt.Sprintf("a compressed constant may expand to %s bytes at most", countString(MaxExpandedBytes))
 }

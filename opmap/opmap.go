@@ -84,6 +84,11 @@ type Options struct {
 	// Release, when set, is told the bytes of each constant the mapping
 	// drops, so a reader that mapped them from a file can let them go.
 	Release func(data []byte)
+	// Report, when set, is told the problems the mapping works around
+	// rather than fails on: shape inference that failed on an emitted node
+	// (its outputs stay untyped), constant folding that failed (the node
+	// stays). Under --debug the converter fails on them.
+	Report func(err error)
 }
 
 // UnsupportedError lists every TF op without a rule, with counts and one
@@ -132,6 +137,15 @@ func (m MapErrors) Error() string {
 	return fmt.Sprintf("%d nodes failed to convert: %s", len(m), strings.Join(parts, "; "))
 }
 
+// Unwrap lets errors.Is see each node's error (graph.ErrInternal among them).
+func (m MapErrors) Unwrap() []error {
+	out := make([]error, len(m))
+	for i, e := range m {
+		out[i] = e
+	}
+	return out
+}
+
 // Unsupported lists the TF ops of g that have no rule at the opset.
 func Unsupported(g *graph.Graph, opset int) []OpUse {
 	uses := map[string]*OpUse{}
@@ -170,7 +184,7 @@ func Apply(g *graph.Graph, opts Options) (warnings []string, err error) {
 			warnings = append(warnings, fmt.Sprintf("kept %d %s node(s) in domain %s (e.g. %q); onnxruntime cannot run them", u.Count, u.Op, graph.DomainTF, u.Example))
 		}
 	}
-	c := &Ctx{G: g, Opset: opts.Opset, aliases: map[string]string{}}
+	c := &Ctx{G: g, Opset: opts.Opset, aliases: map[string]string{}, report: opts.Report}
 	resolve := func(v string) string {
 		for {
 			a, ok := c.aliases[v]
@@ -192,7 +206,9 @@ func Apply(g *graph.Graph, opts Options) (warnings []string, err error) {
 		if n.Domain != graph.DomainTF {
 			// ONNX nodes left by the TF-side rewrites are typed here, where
 			// their inputs are, for the handlers downstream.
-			_ = infer.Node(g, n, opts.Opset)
+			if err := infer.Node(g, n, opts.Opset); err != nil {
+				c.problem(err)
+			}
 			c.out = append(c.out, n)
 			c.pruner.done(n, c.out[mark:])
 			continue
@@ -222,6 +238,21 @@ func Apply(g *graph.Graph, opts Options) (warnings []string, err error) {
 	}
 	for i, o := range g.Outputs {
 		r := resolve(o)
+		if t, ok := g.Consts[r]; ok {
+			// A constant graph output (a TF Const fetched directly, or a
+			// value folded whole) is computed by a Constant node: runtimes
+			// and tools differ on an initializer that is also a graph output.
+			if r == o {
+				delete(g.Consts, o)
+				delete(g.Values, o)
+			}
+			k := &graph.Node{Name: g.UniqueName(strings.TrimSuffix(o, ":0") + "/value"), Op: "Constant", Outputs: []string{o}, Attrs: map[string]any{"value": t}}
+			g.AddNode(k)
+			if err := infer.Node(g, k, opts.Opset); err != nil {
+				return warnings, err
+			}
+			continue
+		}
 		if r == o {
 			continue
 		}
@@ -302,6 +333,9 @@ func reads(n *graph.Node) []string {
 func (p *pruner) alias(out, v string) {
 	if p != nil {
 		p.uses[v] += p.uses[out]
+		if p.pinned[out] {
+			p.pinned[v] = true // a graph output's stand-in stays
+		}
 	}
 }
 
@@ -356,8 +390,15 @@ func (p *pruner) flush() {
 func callHandler(h Handler, c *Ctx) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("internal error in the %s handler: %v (please report this with the model)", c.Node.Op, r)
+			if m, ok := r.(missingInput); ok {
+				err = fmt.Errorf("%s needs input %d but the node has %d", c.Node.Op, m.i, len(c.Node.Inputs))
+				return
+			}
+			err = fmt.Errorf("%w in the %s handler: %v", graph.ErrInternal, c.Node.Op, r)
 		}
 	}()
+	if err := complexGuard(c.Node); err != nil {
+		return err
+	}
 	return h(c)
 }

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,8 +20,10 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/tf2onnx-go/tf2onnx/convert"
+	"github.com/tf2onnx-go/tf2onnx/cost"
 	"github.com/tf2onnx-go/tf2onnx/frozen"
 	"github.com/tf2onnx-go/tf2onnx/graph"
+	"github.com/tf2onnx-go/tf2onnx/internal/pb/tfpb"
 	"github.com/tf2onnx-go/tf2onnx/onnxio"
 	"github.com/tf2onnx-go/tf2onnx/opmap"
 )
@@ -36,6 +39,10 @@ const (
 	exitWrite    = 3 // the output cannot be written
 	exitInternal = 4 // a bug: please report
 )
+
+// convertGraphDef is convert.GraphDef; the exit-code test swaps it for a
+// stand-in that fails the way a converter bug does.
+var convertGraphDef = convert.GraphDef
 
 // usageError marks errors that come from the command line itself.
 type usageError struct{ error }
@@ -56,17 +63,25 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(stderr, "tf2onnx: "+oneLine(err.Error()))
-	return exitCode(err)
+	code = exitCode(err)
+	msg := oneLine(err.Error())
+	if code == exitInternal {
+		msg += " (a bug in tf2onnx: please report it with the model)"
+	}
+	fmt.Fprintln(stderr, "tf2onnx: "+msg)
+	return code
 }
 
 func exitCode(err error) int {
 	var ue usageError
 	var se *frozen.SpecError
 	var oe *convert.OpsetError
+	var pe *convert.OptionError
 	var we writeError
 	switch {
-	case errors.As(err, &ue), errors.As(err, &se), errors.As(err, &oe):
+	case errors.Is(err, graph.ErrInternal):
+		return exitInternal
+	case errors.As(err, &ue), errors.As(err, &se), errors.As(err, &oe), errors.As(err, &pe):
 		return exitUsage
 	case errors.As(err, &we):
 		return exitWrite
@@ -112,6 +127,7 @@ func convertFlags() []cli.Flag {
 		&cli.StringFlag{Name: "saved-model", Aliases: []string{"saved_model"}, Usage: "SavedModel directory to convert (read without TensorFlow)"},
 		&cli.StringFlag{Name: "tag", Usage: "SavedModel meta graph tags, comma separated (default serve)"},
 		&cli.StringFlag{Name: "signature_def", Aliases: []string{"signature-def"}, Usage: "SavedModel signature to convert (default serving_default); its keys name the ONNX inputs and outputs"},
+		&cli.IntFlag{Name: "concrete_function", Aliases: []string{"concrete-function"}, Usage: "convert the SavedModel root's __call__ traced for its N-th input signature instead of a signature"},
 		&cli.StringFlag{Name: "checkpoint", Usage: "TF1 checkpoint to convert: the .meta MetaGraphDef, with the checkpoint files beside it (needs --outputs)"},
 		&cli.StringFlag{Name: "inputs", Usage: "graph inputs, comma separated: `name:0[1,28,28,3]` (the shape is optional; -1 or ? for unknown dims)"},
 		&cli.StringFlag{Name: "outputs", Usage: "graph outputs, comma separated: name:0"},
@@ -120,12 +136,14 @@ func convertFlags() []cli.Flag {
 		&cli.StringFlag{Name: "outputs-as-nchw", Aliases: []string{"outputs_as_nchw"}, Usage: "NHWC outputs the ONNX model should give as NCHW, comma separated"},
 		&cli.StringFlag{Name: "rename-inputs", Aliases: []string{"rename_inputs"}, Usage: "new names for the inputs, in --inputs order"},
 		&cli.StringFlag{Name: "rename-outputs", Aliases: []string{"rename_outputs"}, Usage: "new names for the outputs, in --outputs order"},
+		&cli.StringFlag{Name: "use-default", Aliases: []string{"use_default"}, Usage: "PlaceholderWithDefault nodes that take their default value (not model inputs), comma separated"},
+		&cli.StringFlag{Name: "ignore-default", Aliases: []string{"ignore_default"}, Usage: "PlaceholderWithDefault nodes that become model inputs (their default is dropped), comma separated"},
 		&cli.BoolFlag{Name: "continue-on-error", Aliases: []string{"continue_on_error"}, Usage: "keep unsupported ops as nodes in domain org.tensorflow and warn, instead of failing"},
 		&cli.StringFlag{Name: "extra-opset", Aliases: []string{"extra_opset"}, Usage: "extra opset imports for the model, comma separated `DOMAIN:VERSION` (e.g. ai.onnx.contrib:1)"},
 		&cli.BoolFlag{Name: "large-model", Aliases: []string{"large_model", "external-data"}, Usage: "write weights of 1 KiB and more to <output>.data beside the model (ONNX external data; automatic past protobuf's 2 GB cap)"},
 		&cli.BoolFlag{Name: "verbose", Usage: "print each stage and the op counts"},
-		&cli.BoolFlag{Name: "debug", Usage: "verify the graph after every pass and name the pass that broke it"},
-		&cli.StringFlag{Name: "dump-after", Aliases: []string{"dump_after"}, Usage: "print the graph as text on stderr after the named pass (extract, a rewrite, map, an optimizer pass) or after every pass (all)"},
+		&cli.BoolFlag{Name: "debug", Usage: "verify the graph after every stage and pass and name the one that broke it; fail on problems a normal run warns about"},
+		&cli.StringFlag{Name: "dump-after", Aliases: []string{"dump_after"}, Usage: "print the graph as text on stderr after the named stage or pass (extract, a rewrite, map, layout, an optimizer pass, optimize, renames, inference, verify) or after every one (all)"},
 		&cli.BoolFlag{Name: "cost", Usage: "print the cost report of the converted model"},
 	}, costFlags()...)
 }
@@ -192,7 +210,10 @@ func convertAction(c *cli.Context) error {
 		return err
 	}
 	logf("read %s: %d nodes", path, len(gd.Node))
-	model, diag, err := convert.GraphDef(context.Background(), gd, opts)
+	if opts.Inputs, err = placeholderDefaults(gd, opts.Inputs, splitList(c.String("use-default")), splitList(c.String("ignore-default"))); err != nil {
+		return err
+	}
+	model, diag, err := convertGraphDef(context.Background(), gd, opts)
 	return emit(c, path, out, start, model, diag, err)
 }
 
@@ -206,6 +227,9 @@ func convertOptions(c *cli.Context, inputs, outputs []frozen.Spec) (convert.Opti
 	}
 	if opts.Opset < opmap.MinOpset || opts.Opset > opmap.MaxOpset {
 		return opts, &convert.OpsetError{Opset: opts.Opset}
+	}
+	if err := checkFlagsFirst(c); err != nil {
+		return opts, err
 	}
 	if pass := c.String("dump-after"); pass != "" {
 		opts.AfterPass = func(name string, g *graph.Graph) {
@@ -226,12 +250,15 @@ func emit(c *cli.Context, path, out string, start time.Time, model *convert.Mode
 			fmt.Fprintf(c.App.ErrWriter, format+"\n", args...)
 		}
 	}
-	for _, w := range diag.Warnings {
-		fmt.Fprintln(c.App.ErrWriter, "tf2onnx: warning: "+w)
-	}
 	if err != nil {
+		// One line per failure: the warnings of a failed run (problems it
+		// went on without) only with --verbose.
+		if verbose {
+			printWarnings(c, diag.Warnings)
+		}
 		return fmt.Errorf("%s: %w", path, err)
 	}
+	printWarnings(c, diag.Warnings)
 	domains, err := extraOpsets(c.String("extra-opset"), model.ExtraDomains)
 	if err != nil {
 		return err
@@ -257,6 +284,12 @@ func emit(c *cli.Context, path, out string, start time.Time, model *convert.Mode
 	return nil
 }
 
+func printWarnings(c *cli.Context, warnings []string) {
+	for _, w := range warnings {
+		fmt.Fprintln(c.App.ErrWriter, "tf2onnx: warning: "+oneLine(w))
+	}
+}
+
 func humanBytes(n int64) string {
 	switch {
 	case n >= 1<<30:
@@ -267,6 +300,28 @@ func humanBytes(n int64) string {
 		return fmt.Sprintf("%.1f kB (%d bytes)", float64(n)/1e3, n)
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// checkFlagsFirst checks the flags that do not need the model, before any
+// work: a bad one must not cost a conversion, nor leave a model written.
+func checkFlagsFirst(c *cli.Context) error {
+	if pass := c.String("dump-after"); pass != "" {
+		if err := convert.CheckPassName("--dump-after", pass); err != nil {
+			return err
+		}
+	}
+	if _, err := extraOpsets(c.String("extra-opset"), nil); err != nil {
+		return err
+	}
+	if c.Bool("cost") || c.String("cost-out") != "" {
+		if _, err := costOptions(c); err != nil {
+			return err
+		}
+		if format := c.String("format"); !cost.ValidFormat(format) {
+			return usageError{fmt.Errorf("--format %q: choose %s", format, strings.Join(cost.Formats, ", "))}
+		}
+	}
+	return nil
 }
 
 // extraOpsets merges --extra-opset DOMAIN:VERSION entries into the opset
@@ -288,4 +343,38 @@ func extraOpsets(flag string, have map[string]int) (map[string]int, error) {
 		out[item[:i]] = v
 	}
 	return out, nil
+}
+
+// placeholderDefaults applies --use_default (the node keeps its default
+// value: it leaves the inputs) and --ignore_default (the node becomes an
+// input) to the input list; each name must be a PlaceholderWithDefault.
+func placeholderDefaults(gd *tfpb.GraphDef, inputs []frozen.Spec, use, ignore []string) ([]frozen.Spec, error) {
+	ops := map[string]string{}
+	for _, n := range gd.GetNode() {
+		ops[n.GetName()] = n.GetOp()
+	}
+	node := func(flag, name string) (string, error) {
+		name = strings.TrimSuffix(name, ":0")
+		if op, ok := ops[name]; !ok || op != "PlaceholderWithDefault" {
+			return "", usageError{fmt.Errorf("--%s: %q is not a PlaceholderWithDefault node of the graph", flag, name)}
+		}
+		return name, nil
+	}
+	for _, u := range use {
+		name, err := node("use_default", u)
+		if err != nil {
+			return nil, err
+		}
+		inputs = slices.DeleteFunc(inputs, func(s frozen.Spec) bool { return s.Node == name })
+	}
+	for _, ig := range ignore {
+		name, err := node("ignore_default", ig)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.ContainsFunc(inputs, func(s frozen.Spec) bool { return s.Node == name }) {
+			inputs = append(inputs, frozen.Spec{Node: name})
+		}
+	}
+	return inputs, nil
 }
