@@ -29,6 +29,8 @@ type cell struct {
 	// lastOnly: the gathers hold only the last output ([1, batch, hidden]),
 	// the final h.
 	lastOnly bool
+	// stateExit: the final LSTM state as one tensor concat([c, h], 1).
+	stateExit string
 
 	scatterVal string   // the time-major input the loop reads
 	gathers    []string // time-major outputs gathered after the loop
@@ -388,6 +390,25 @@ func matchCell(v *view, l *loop) *cell {
 		}
 		newOf[s] = v.skip(nv)
 	}
+	// An LSTM state kept as one tensor concat([c, h], 1) (state_is_tuple
+	// False): the body slices it and concatenates the new halves.
+	if len(states) == 1 {
+		if cn, hn, cp, hp, ok := concatState(v, states[0], newOf[states[0]]); ok && (hNew == "" || v.skip(hNew) == v.skip(hn)) {
+			xt := matchLSTM(v, c, hn, cn, hp, cp)
+			s := states[0]
+			if xt == "" || !v.isZero(s.init()) || sliceWidth(v, hp) != c.hidden {
+				return nil
+			}
+			if !matchInputOutputs(v, c, xt, counters, timeVar, flow, list, outTA, lastOnly) {
+				return nil
+			}
+			c.zeroInit = true
+			if s.exit != nil && v.used(s.exitVal()) {
+				c.stateExit = s.exitVal()
+			}
+			return c
+		}
+	}
 	var hVar, cVar *loopVar
 	for _, s := range states {
 		if newOf[s] == v.skip(hNew) {
@@ -428,43 +449,8 @@ func matchCell(v *view, l *loop) *cell {
 		return nil
 	}
 
-	for _, tv := range counters {
-		if timeVar == nil || tv == timeVar {
-			if c.scatterVal = timeInput(v, xt, tv); c.scatterVal != "" {
-				break
-			}
-		}
-	}
-	if c.scatterVal == "" {
+	if !matchInputOutputs(v, c, xt, counters, timeVar, flow, list, outTA, lastOnly) {
 		return nil
-	}
-	c.lastOnly = lastOnly
-	// The output: gathered (stacked) after the loop.
-	// A TensorList reaches its stacks through the Identity nodes TF2 puts
-	// on a While's outputs.
-	work := []string{}
-	if flow != nil && flow.exit != nil {
-		work = append(work, flow.exitVal())
-	}
-	for len(work) > 0 {
-		val := work[len(work)-1]
-		work = work[:len(work)-1]
-		if v.g.IsOutput(val) {
-			return nil
-		}
-		for _, cn := range v.cons[val] {
-			switch {
-			case list && isOp(cn, "Identity"):
-				work = append(work, out(cn, 0))
-				continue
-			case list && isOp(cn, "TensorListStack") && cn.Inputs[0] == val:
-			case !list && isOp(cn, "TensorArrayGatherV3") && len(cn.Inputs) == 3 && cn.Inputs[2] == val &&
-				v.skip(cn.Inputs[0]) == out(outTA, 0) && isIdentityRange(v, cn.Inputs[1]):
-			default:
-				return nil
-			}
-			c.gathers = append(c.gathers, out(cn, 0))
-		}
 	}
 	c.hExit = hVar.exitVal()
 	if !v.used(c.hExit) {
@@ -481,6 +467,103 @@ func matchCell(v *view, l *loop) *cell {
 		c.zeroInit = c.zeroInit && v.isZero(c.c0)
 	}
 	return c
+}
+
+// matchInputOutputs finds the cell's input array (read at time t) and the
+// stacks of its output array after the loop.
+func matchInputOutputs(v *view, c *cell, xt string, counters []*loopVar, timeVar, flow *loopVar, list bool,
+	outTA *graph.Node, lastOnly bool) bool {
+	for _, tv := range counters {
+		if timeVar == nil || tv == timeVar {
+			if c.scatterVal = timeInput(v, xt, tv); c.scatterVal != "" {
+				break
+			}
+		}
+	}
+	if c.scatterVal == "" {
+		return false
+	}
+	c.lastOnly = lastOnly
+	// The output: gathered (stacked) after the loop.
+	// A TensorList reaches its stacks through the Identity nodes TF2 puts
+	// on a While's outputs.
+	work := []string{}
+	if flow != nil && flow.exit != nil {
+		work = append(work, flow.exitVal())
+	}
+	for len(work) > 0 {
+		val := work[len(work)-1]
+		work = work[:len(work)-1]
+		if v.g.IsOutput(val) {
+			return false
+		}
+		for _, cn := range v.cons[val] {
+			switch {
+			case list && isOp(cn, "Identity"):
+				work = append(work, out(cn, 0))
+				continue
+			case list && isOp(cn, "TensorListStack") && cn.Inputs[0] == val:
+			case !list && isOp(cn, "TensorArrayGatherV3") && len(cn.Inputs) == 3 && cn.Inputs[2] == val &&
+				v.skip(cn.Inputs[0]) == out(outTA, 0) && isIdentityRange(v, cn.Inputs[1]):
+			default:
+				return false
+			}
+			c.gathers = append(c.gathers, out(cn, 0))
+		}
+	}
+	return true
+}
+
+// concatState matches a state variable s whose next value is
+// concat([c', h'], 1) and whose current value the body reads as two
+// column slices, c then h.
+func concatState(v *view, s *loopVar, next string) (cNew, hNew, cPrev, hPrev string, ok bool) {
+	cc := v.prod[next]
+	if !isOp(cc, "ConcatV2") || len(cc.Inputs) != 3 {
+		return
+	}
+	if ax, ok2 := v.scalarInt(cc.Inputs[2]); !ok2 || (ax != 1 && ax != -1) {
+		return
+	}
+	var cols [2]string
+	var readers []*graph.Node
+	for work := []string{s.body()}; len(work) > 0; work = work[1:] {
+		for _, r := range v.cons[work[0]] {
+			if isOp(r, "Identity") {
+				work = append(work, out(r, 0))
+			} else {
+				readers = append(readers, r)
+			}
+		}
+	}
+	for _, sl := range readers {
+		if !isOp(sl, "Slice") || len(sl.Inputs) != 3 {
+			continue
+		}
+		b, ok1 := v.ints(sl.Inputs[1])
+		z, ok2 := v.ints(sl.Inputs[2])
+		if !ok1 || !ok2 || len(b) != 2 || len(z) != 2 || b[0] != 0 || z[0] != -1 {
+			return
+		}
+		switch {
+		case b[1] == 0:
+			cols[0] = out(sl, 0)
+		case b[1] == z[1]:
+			cols[1] = out(sl, 0)
+		default:
+			return
+		}
+	}
+	if cols[0] == "" || cols[1] == "" {
+		return
+	}
+	return cc.Inputs[0], cc.Inputs[1], cols[0], cols[1], true
+}
+
+// sliceWidth is the column count of a Slice made by concatState's match.
+func sliceWidth(v *view, val string) int64 {
+	z, _ := v.ints(v.prod[val].Inputs[2])
+	return z[1]
 }
 
 // timeInput matches the cell input x_t read at time t from an array made
@@ -886,8 +969,8 @@ func emitRNN(g *graph.Graph, renames map[string]string, dirs []*cell) {
 	}
 	needH, needC := false, false
 	for _, c := range dirs {
-		needH = needH || c.hExit != "" || (c.lastOnly && len(c.gathers) > 0)
-		needC = needC || c.cExit != ""
+		needH = needH || c.hExit != "" || c.stateExit != "" || (c.lastOnly && len(c.gathers) > 0)
+		needC = needC || c.cExit != "" || c.stateExit != ""
 	}
 	if !needH {
 		outs[1] = ""
@@ -921,6 +1004,9 @@ func emitRNN(g *graph.Graph, renames map[string]string, dirs []*cell) {
 			}
 			if c.cExit != "" {
 				replace(c.cExit, e.gather(yc, int64(d), 0))
+			}
+			if c.stateExit != "" {
+				replace(c.stateExit, e.op("Concat", map[string]any{"axis": int64(1)}, e.gather(yc, int64(d), 0), e.gather(yh, int64(d), 0)))
 			}
 			continue
 		}
@@ -977,6 +1063,9 @@ func emitRNN(g *graph.Graph, renames map[string]string, dirs []*cell) {
 		}
 		if c.cExit != "" {
 			replace(c.cExit, e.gather(yc, int64(d), 0))
+		}
+		if c.stateExit != "" {
+			replace(c.stateExit, e.op("Concat", map[string]any{"axis": int64(1)}, e.gather(yc, int64(d), 0), e.gather(yh, int64(d), 0)))
 		}
 	}
 	// concat([fw, bw], -1) of the two batch-major outputs is Y with its

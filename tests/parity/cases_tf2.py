@@ -536,3 +536,15 @@ def _(x):
 
 
 needs("EmptyTensorList", "TensorListPushBack", "TensorListGetItem", "TensorListLength")
+
+
+# An LSTM state kept as one tensor concat([c, h], 1) (state_is_tuple=False).
+for _v2 in (True, False):
+    @graph_case(f"rnn2_bilstm_state_not_tuple_seqlen_{'cf2' if _v2 else 'cf1'}", {"x": RX, "len": RLENS}, shapes=RXL,
+                control_flow_v2=_v2, check=rnn_check("LSTM", 1, "bidirectional"))
+    @seeded
+    def _(x, n):
+        (fw, bw), (sf, sb) = tf.compat.v1.nn.bidirectional_dynamic_rnn(
+            rnn_cell_impl.LSTMCell(6, state_is_tuple=False), rnn_cell_impl.LSTMCell(6, state_is_tuple=False), x,
+            sequence_length=n, dtype=tf.float32)
+        return fw, bw, sf, sb
