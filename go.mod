@@ -3,6 +3,7 @@ module github.com/tf2onnx-go/tf2onnx
 go 1.26.8
 
 require (
+	github.com/google/flatbuffers v2.0.8+incompatible
 	github.com/urfave/cli/v2 v2.27.7
 	google.golang.org/protobuf v1.36.12
 )

@@ -1,13 +1,18 @@
 // Package convert is the public Go API of the converter and owns the order
-// of its passes: extract the subgraph, rewrite TF patterns, map ops, optimize,
-// apply the layout and naming options, verify.
+// of its stages: one table (stages, below) of named steps — extract the
+// subgraph, the TF-side rewrites, map ops, the layout options, the
+// optimizer's passes, renames, inference, verify — each followed by the same
+// hook: the dump the caller asked for, the verifier under Debug, and a check
+// for cancellation.
 package convert
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/tf2onnx-go/tf2onnx/fold"
 	"github.com/tf2onnx-go/tf2onnx/frozen"
 	"github.com/tf2onnx-go/tf2onnx/graph"
 	"github.com/tf2onnx-go/tf2onnx/infer"
@@ -31,10 +36,12 @@ type Options struct {
 	// Inputs and Outputs.
 	RenameInputs, RenameOutputs []string
 	ContinueOnError             bool
-	// Debug runs the verifier after every pass and names the pass that
-	// broke an invariant.
+	// Debug runs the verifier after every stage and pass and names the one
+	// that broke an invariant; problems the conversion would otherwise work
+	// around (failed shape inference or folding) fail it too.
 	Debug bool
-	// AfterPass, when set, sees the graph after each pass (dumps).
+	// AfterPass, when set, sees the graph after each stage and pass
+	// (dumps); PassNames lists their names.
 	AfterPass func(pass string, g *graph.Graph)
 }
 
@@ -58,7 +65,89 @@ func (e *OpsetError) Error() string {
 	return fmt.Sprintf("--opset %d is not supported; choose %d to %d", e.Opset, opmap.MinOpset, opmap.MaxOpset)
 }
 
-// GraphDef converts a frozen GraphDef.
+// OptionError is an option that cannot apply as given: renames whose count
+// does not match, two boundary values given one name, NCHW asked of a tensor
+// that is not a rank-4 input or output, an unknown pass name. Like a bad
+// flag, it is the command line's fault, not the model's.
+type OptionError struct{ Flag, Msg string }
+
+func (e *OptionError) Error() string { return e.Flag + ": " + e.Msg }
+
+// maxOptimizeRounds bounds how often the optimizer's pass list repeats
+// while some pass still changes the graph.
+const maxOptimizeRounds = 10
+
+// stage is one named step of the conversion. A stage with passes runs them
+// in rounds until a round changes nothing, the hook after each pass that
+// changed the graph; the others run once, the hook after them.
+type stage struct {
+	name   string
+	run    func(c *conversion) error
+	passes []optimize.Pass
+}
+
+// stages is the conversion, in order.
+func stages() []stage {
+	s := []stage{{name: "extract", run: (*conversion).extract}}
+	for _, p := range tfrewrite.Passes() {
+		s = append(s, stage{name: p.Name, run: func(c *conversion) error {
+			if _, err := p.Run(c.g); err != nil {
+				return fmt.Errorf("rewrite %s: %w", p.Name, err)
+			}
+			return nil
+		}})
+	}
+	return append(s,
+		stage{name: "map", run: (*conversion).mapOps},
+		stage{name: "layout", run: (*conversion).layout},
+		stage{name: "optimize", passes: optimize.Passes()},
+		stage{name: "renames", run: (*conversion).renames},
+		stage{name: "inference", run: (*conversion).inference},
+		stage{name: "verify", run: (*conversion).verify},
+	)
+}
+
+// PassNames lists, in order, the names the AfterPass hook (and the CLI's
+// --dump-after) sees: every stage, and every optimizer pass.
+func PassNames() []string {
+	var out []string
+	for _, s := range stages() {
+		for _, p := range s.passes {
+			out = append(out, p.Name)
+		}
+		out = append(out, s.name)
+	}
+	return out
+}
+
+// CheckPassName accepts a name of PassNames, or "all".
+func CheckPassName(flag, name string) error {
+	valid := append(PassNames(), "all")
+	for _, v := range valid {
+		if v == name {
+			return nil
+		}
+	}
+	return &OptionError{Flag: flag, Msg: fmt.Sprintf("no pass is called %q; choose one of %s", name, strings.Join(valid, ", "))}
+}
+
+// conversion is the state of one GraphDef call.
+type conversion struct {
+	ctx  context.Context
+	opts Options
+	gd   *tfpb.GraphDef
+	g    *graph.Graph
+	diag *Diagnostics
+	// sorted: TopoSort has run (until then TF1 loops read values defined
+	// later); mapped: no TF op should be left.
+	sorted, mapped bool
+	// problems the mapping worked around (opmap.Options.Report), not yet
+	// turned into warnings or errors by the hook.
+	problems []error
+}
+
+// GraphDef converts a frozen GraphDef. It is safe to call from several
+// goroutines at once.
 func GraphDef(ctx context.Context, gd *tfpb.GraphDef, opts Options) (*Model, Diagnostics, error) {
 	var diag Diagnostics
 	if opts.Opset == 0 {
@@ -70,76 +159,22 @@ func GraphDef(ctx context.Context, gd *tfpb.GraphDef, opts Options) (*Model, Dia
 	if err := checkRenames(opts); err != nil {
 		return nil, diag, err
 	}
-	g, err := frozen.Extract(gd, opts.Inputs, opts.Outputs)
-	if err != nil {
-		return nil, diag, err
-	}
-	if err := frozen.AttachFunctions(g, gd.GetLibrary()); err != nil {
-		return nil, diag, err
-	}
-	g.Opset = opts.Opset
-	diag.TFNodes = len(g.Nodes) + len(g.Consts)
-	sorted := false // until TopoSort, TF1 loops read values defined later
-	step := func(name string, allowTF bool) error {
-		if opts.AfterPass != nil {
-			opts.AfterPass(name, g)
+	c := &conversion{ctx: ctx, opts: opts, gd: gd, diag: &diag}
+	for _, s := range stages() {
+		if err := ctx.Err(); err != nil {
+			return nil, diag, err
 		}
-		if opts.Debug {
-			if err := g.Verify(graph.VerifyOptions{AllowTF: allowTF, Unordered: !sorted}); err != nil {
-				return fmt.Errorf("internal error after pass %s: %w", name, err)
-			}
+		var err error
+		if s.passes != nil {
+			err = c.optimize(s)
+		} else if err = s.run(c); err == nil {
+			err = c.after(s.name)
 		}
-		return ctx.Err()
-	}
-	if err := step("extract", true); err != nil {
-		return nil, diag, err
-	}
-	for _, p := range tfrewrite.Passes() {
-		if _, err := p.Run(g); err != nil {
-			return nil, diag, fmt.Errorf("rewrite %s: %w", p.Name, err)
-		}
-		if err := step(p.Name, true); err != nil {
+		if err != nil {
 			return nil, diag, err
 		}
 	}
-	if un := opmap.Unsupported(g, opts.Opset); len(un) > 0 && !opts.ContinueOnError {
-		return nil, diag, &opmap.UnsupportedError{Opset: opts.Opset, Ops: un}
-	}
-	if err := g.TopoSort(); err != nil {
-		return nil, diag, err
-	}
-	sorted = true
-	warns, err := opmap.Apply(g, opmap.Options{Opset: opts.Opset, ContinueOnError: opts.ContinueOnError, Release: frozen.Release})
-	diag.Warnings = append(diag.Warnings, warns...)
-	if err != nil {
-		return nil, diag, err
-	}
-	if err := step("map", opts.ContinueOnError); err != nil {
-		return nil, diag, err
-	}
-	if err := applyLayout(g, opts); err != nil {
-		return nil, diag, err
-	}
-	var hook optimize.Hook
-	if opts.Debug || opts.AfterPass != nil {
-		hook = func(pass string, g *graph.Graph) error { return step(pass, opts.ContinueOnError) }
-	}
-	if err := optimize.Run(g, opts.Opset, optimize.Passes(), hook); err != nil {
-		return nil, diag, err
-	}
-	if err := applyRenames(g, opts); err != nil {
-		return nil, diag, err
-	}
-	if err := g.TopoSort(); err != nil {
-		return nil, diag, err
-	}
-	if err := infer.Graph(g, opts.Opset); err != nil {
-		return nil, diag, fmt.Errorf("shape inference on the converted graph: %w", err)
-	}
-	nameOutputDims(g)
-	if err := g.Verify(graph.VerifyOptions{AllowTF: opts.ContinueOnError, NeedDTypes: true}); err != nil {
-		return nil, diag, fmt.Errorf("internal error: the converted graph is invalid: %w", err)
-	}
+	g := c.g
 	diag.OutNodes = len(g.Nodes)
 	m := &Model{Graph: g, Opset: opts.Opset}
 	for _, n := range g.Nodes {
@@ -151,12 +186,200 @@ func GraphDef(ctx context.Context, gd *tfpb.GraphDef, opts Options) (*Model, Dia
 	return m, diag, nil
 }
 
+// after is the hook that follows every stage and pass.
+func (c *conversion) after(name string) error {
+	if c.opts.AfterPass != nil {
+		c.opts.AfterPass(name, c.g)
+	}
+	problems := c.problems
+	c.problems = nil
+	if c.opts.Debug {
+		if err := c.g.Verify(graph.VerifyOptions{AllowTF: !c.mapped || c.opts.ContinueOnError, Unordered: !c.sorted}); err != nil {
+			return fmt.Errorf("%w after pass %s: %w", graph.ErrInternal, name, err)
+		}
+		if len(problems) > 0 {
+			return fmt.Errorf("pass %s: %w", name, errors.Join(problems...))
+		}
+		if c.mapped {
+			if err := checkFolding(c.g); err != nil {
+				return fmt.Errorf("after pass %s: %w", name, err)
+			}
+		}
+	}
+	for _, p := range problems {
+		c.diag.Warnings = append(c.diag.Warnings, fmt.Sprintf("%s: %v; the conversion went on without it", name, p))
+	}
+	return c.ctx.Err()
+}
+
+func (c *conversion) extract() error {
+	g, err := frozen.Extract(c.gd, c.opts.Inputs, c.opts.Outputs)
+	if err != nil {
+		return err
+	}
+	if err := frozen.AttachFunctions(g, c.gd.GetLibrary()); err != nil {
+		return err
+	}
+	g.Opset = c.opts.Opset
+	c.g = g
+	c.diag.TFNodes = len(g.Nodes) + len(g.Consts)
+	return nil
+}
+
+func (c *conversion) mapOps() error {
+	if un := opmap.Unsupported(c.g, c.opts.Opset); len(un) > 0 && !c.opts.ContinueOnError {
+		return &opmap.UnsupportedError{Opset: c.opts.Opset, Ops: un}
+	}
+	if err := c.g.TopoSort(); err != nil {
+		return err
+	}
+	c.sorted = true
+	ops := map[string]string{} // TF node → op, to name what a missing output was
+	for _, n := range c.g.Nodes {
+		ops[n.Name] = n.Op
+	}
+	warns, err := opmap.Apply(c.g, opmap.Options{Opset: c.opts.Opset, ContinueOnError: c.opts.ContinueOnError,
+		Release: frozen.Release, Report: func(err error) { c.problems = append(c.problems, err) }})
+	c.diag.Warnings = append(c.diag.Warnings, warns...)
+	c.mapped = true
+	if err != nil {
+		return err
+	}
+	return checkReadsDefined(c.g, ops)
+}
+
+// checkReadsDefined finds reads of outputs that the mapped ops do not yield:
+// a file (or --outputs) that names output k of a TF op with fewer outputs,
+// such as concat:5. Until mapping, every port a reference names exists.
+func checkReadsDefined(g *graph.Graph, ops map[string]string) error {
+	defined := map[string]bool{"": true}
+	for _, v := range g.Inputs {
+		defined[v] = true
+	}
+	for v := range g.Consts {
+		defined[v] = true
+	}
+	for _, n := range g.Nodes {
+		for _, o := range n.Outputs {
+			defined[o] = true
+		}
+	}
+	missing := func(v string) error {
+		node, port, _ := frozen.SplitTensorName(v)
+		op := ops[node]
+		if op == "" {
+			op = "node"
+		}
+		return fmt.Errorf("%s: %s %q has no output %d: %w", v, op, node, port, frozen.ErrBadFile)
+	}
+	for _, o := range g.Outputs {
+		if !defined[o] {
+			return fmt.Errorf("--outputs: %w", missing(o))
+		}
+	}
+	for _, n := range g.Nodes {
+		for _, v := range append(append([]string(nil), n.Inputs...), n.OuterReads()...) {
+			if !defined[v] {
+				return fmt.Errorf("node %q reads %w", n.Name, missing(v))
+			}
+		}
+	}
+	return nil
+}
+
+func (c *conversion) layout() error { return applyLayout(c.g, c.opts) }
+
+// optimize runs the optimizer's passes in rounds until one changes nothing,
+// the hook after each pass that changed the graph. A graph still changing
+// after maxOptimizeRounds is correct but may not be minimal: a warning says
+// so (a pass pair undoing each other is a bug to report).
+func (c *conversion) optimize(s stage) error {
+	for round := 0; round < maxOptimizeRounds; round++ {
+		var changedBy []string
+		for _, p := range s.passes {
+			changed, err := p.Run(c.g, c.opts.Opset)
+			if err != nil {
+				return fmt.Errorf("pass %s: %w", p.Name, err)
+			}
+			if changed {
+				changedBy = append(changedBy, p.Name)
+				if err := c.after(p.Name); err != nil {
+					return err
+				}
+			}
+		}
+		if len(changedBy) == 0 {
+			return c.after(s.name)
+		}
+		if round == maxOptimizeRounds-1 {
+			c.diag.Warnings = append(c.diag.Warnings, fmt.Sprintf("the optimizer did not converge in %d rounds "+
+				"(the last round still changed the graph in %s); the model is correct but may not be minimal",
+				maxOptimizeRounds, strings.Join(changedBy, ", ")))
+		}
+	}
+	return c.after(s.name)
+}
+
+func (c *conversion) renames() error { return applyRenames(c.g, c.opts) }
+
+func (c *conversion) inference() error {
+	if err := c.g.TopoSort(); err != nil {
+		return err
+	}
+	if err := infer.Graph(c.g, c.opts.Opset); err != nil {
+		return fmt.Errorf("shape inference on the converted graph: %w", err)
+	}
+	nameOutputDims(c.g)
+	return nil
+}
+
+func (c *conversion) verify() error {
+	if err := c.g.Verify(graph.VerifyOptions{AllowTF: c.opts.ContinueOnError, NeedDTypes: true}); err != nil {
+		for _, n := range c.g.Nodes {
+			if n.Domain == graph.DomainTF {
+				// Kept TF nodes (--continue-on-error) may leave types that
+				// nothing can tell: a limit of what was kept, not a bug.
+				return fmt.Errorf("--continue-on-error: the graph around the kept TF nodes cannot be typed: %w", err)
+			}
+		}
+		return fmt.Errorf("%w: the converted graph is invalid: %w", graph.ErrInternal, err)
+	}
+	return nil
+}
+
+// checkFolding evaluates, under Debug, every node whose inputs are all
+// constants, as the folding pass does, and reports a folding rule that
+// failed on its own (a bug): the pass itself leaves such nodes in place,
+// where the runtime computes them, so nothing is lost in a normal run.
+func checkFolding(g *graph.Graph) error {
+	for _, n := range g.Nodes {
+		in := make([]*graph.Tensor, len(n.Inputs))
+		all := len(n.Inputs) > 0
+		for i, v := range n.Inputs {
+			if v == "" {
+				continue
+			}
+			if in[i] = g.Consts[v]; in[i] == nil {
+				all = false
+				break
+			}
+		}
+		if !all {
+			continue
+		}
+		if _, _, err := fold.Eval(n, in, g.Opset); err != nil && errors.Is(err, graph.ErrInternal) {
+			return err
+		}
+	}
+	return nil
+}
+
 func checkRenames(opts Options) error {
 	if len(opts.RenameInputs) > 0 && len(opts.RenameInputs) != len(opts.Inputs) {
-		return fmt.Errorf("--rename-inputs: %d names for %d inputs", len(opts.RenameInputs), len(opts.Inputs))
+		return &OptionError{Flag: "--rename-inputs", Msg: fmt.Sprintf("%d names for %d inputs", len(opts.RenameInputs), len(opts.Inputs))}
 	}
 	if len(opts.RenameOutputs) > 0 && len(opts.RenameOutputs) != len(opts.Outputs) {
-		return fmt.Errorf("--rename-outputs: %d names for %d outputs", len(opts.RenameOutputs), len(opts.Outputs))
+		return &OptionError{Flag: "--rename-outputs", Msg: fmt.Sprintf("%d names for %d outputs", len(opts.RenameOutputs), len(opts.Outputs))}
 	}
 	return nil
 }

@@ -2,12 +2,15 @@ package convert
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/tf2onnx-go/tf2onnx/frozen"
+	"github.com/tf2onnx-go/tf2onnx/graph"
 )
 
 // Seeds under testdata/seeds are small frozen graphs of parity cases (made
@@ -64,16 +67,46 @@ func TestSeedsConvert(t *testing.T) {
 }
 
 // FuzzConvert: mutated graphs either convert or fail with an error; no
-// pass panics (a panic here is a bug a user would see as exit code 4).
+// pass panics, and no error is an internal one (graph.ErrInternal: a pass
+// broke the graph, a rule failed on its own) — either would be a bug a user
+// sees as exit code 4. The verifier runs after every stage (Debug); flags
+// picks boundary options: bit 0 renames the outputs, bit 1 asks the first
+// output as NCHW, bit 2 targets opset 13 instead of 21, bit 3 keeps
+// unsupported ops.
 func FuzzConvert(f *testing.F) {
 	for p, io := range seeds(f) {
 		data, err := os.ReadFile(p)
 		if err != nil {
 			f.Fatal(err)
 		}
-		f.Add(data, io[0], io[1])
+		f.Add(data, io[0], io[1], uint8(0))
+		f.Add(data, io[0], io[1], uint8(3))
 	}
-	f.Fuzz(func(t *testing.T, data []byte, ins, outs string) {
-		_ = convertBytes(data, ins, outs, 17)
+	f.Fuzz(func(t *testing.T, data []byte, ins, outs string, flags uint8) {
+		gd, err := frozen.Parse("seed.pb", data)
+		if err != nil {
+			return
+		}
+		in, err1 := frozen.ParseSpecs(ins)
+		out, err2 := frozen.ParseSpecs(outs)
+		if err1 != nil || err2 != nil || len(out) > 8 {
+			return
+		}
+		opts := Options{Inputs: in, Outputs: out, Opset: 21, Debug: true, ContinueOnError: flags&8 != 0}
+		if flags&1 != 0 {
+			for i := range out {
+				opts.RenameOutputs = append(opts.RenameOutputs, fmt.Sprintf("out%d", i))
+			}
+		}
+		if flags&2 != 0 && len(out) > 0 {
+			opts.OutputsAsNCHW = []string{out[0].Tensor()}
+		}
+		if flags&4 != 0 {
+			opts.Opset = 13
+		}
+		_, _, err = GraphDef(context.Background(), gd, opts)
+		if errors.Is(err, graph.ErrInternal) {
+			t.Fatalf("internal error: %v", err)
+		}
 	})
 }

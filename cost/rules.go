@@ -495,7 +495,9 @@ func isParam(n *graph.Node, i int, t *graph.Tensor) bool {
 	if t.NumElements() < 2 {
 		return false
 	}
-	if (t.DType == graph.Int8 || t.DType == graph.Uint8) && !macOps[n.Op] && n.Op != "Gather" {
+	// 8-bit weights count where a MAC op or a Gather reads them, or where a
+	// DequantizeLinear makes float weights of them (QDQ models, TFLite int8).
+	if (t.DType == graph.Int8 || t.DType == graph.Uint8) && !macOps[n.Op] && n.Op != "Gather" && !(n.Op == "DequantizeLinear" && i == 0) {
 		return false
 	}
 	for _, j := range notParamInputs[n.Op] {

@@ -57,7 +57,8 @@ var evaluators = map[string]evalFunc{
 // Eval computes n's outputs from its constant inputs (nil for an omitted
 // optional input). ok is false when the op or its dtype is not foldable
 // here, or when an output would exceed 16M elements; err reports inputs that
-// no runtime would accept (and names the node).
+// no runtime would accept (and names the node), or a bug here (a recovered
+// panic, wrapping graph.ErrInternal).
 func Eval(n *graph.Node, in []*graph.Tensor, opset int) (out []*graph.Tensor, ok bool, err error) {
 	if n.Domain != "" && n.Domain != "ai.onnx" {
 		return nil, false, nil
@@ -76,7 +77,7 @@ func Eval(n *graph.Node, in []*graph.Tensor, opset int) (out []*graph.Tensor, ok
 		// A bug here must not take the whole conversion down without
 		// saying which node tripped it.
 		if r := recover(); r != nil {
-			out, ok, err = nil, false, c.errf("internal error: %v", r)
+			out, ok, err = nil, false, fmt.Errorf("%w: fold: node %q (%s): %v", graph.ErrInternal, n.Name, n.Op, r)
 		}
 	}()
 	out, ok, err = f(c)

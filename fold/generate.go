@@ -80,6 +80,9 @@ func evalRange(c *call) ([]*graph.Tensor, bool, error) {
 		if delta == 0 {
 			return nil, false, c.errf("delta is 0")
 		}
+		if (limit > start) != (limit-start > 0) {
+			return no() // the count overflows int64
+		}
 		n := max(ceilDiv(limit-start, delta), 0)
 		if tooBig([]int64{n}) {
 			return no()

@@ -33,33 +33,89 @@ func hideTensorContents(data []byte) []hiddenContent {
 		if num != 1 || typ != protowire.BytesType {
 			return
 		}
+		start := len(out)
 		forEachField(v, func(num protowire.Number, typ protowire.Type, _ int, entry []byte) {
 			if num != 5 || typ != protowire.BytesType {
 				return
 			}
-			var key string
-			forEachField(entry, func(num protowire.Number, typ protowire.Type, _ int, ev []byte) {
-				switch {
-				case num == 1 && typ == protowire.BytesType:
-					key = string(ev)
-				case num == 2 && typ == protowire.BytesType:
-					forEachField(ev, func(num protowire.Number, typ protowire.Type, _ int, tensor []byte) {
-						if num != 8 || typ != protowire.BytesType {
-							return
-						}
-						forEachField(tensor, func(num protowire.Number, typ protowire.Type, at int, content []byte) {
-							if num == 4 && typ == protowire.BytesType && tensor[at] == tagTensorContent && len(content) >= minAliased {
-								tensor[at] = tagHidden
-								out = append(out, hiddenContent{node: node, attr: key, data: content})
-							}
-						})
-					})
+			key, content, ok := attrTensorContent(entry)
+			// A later entry with the same key replaces the earlier one
+			// when decoded, so an earlier hidden content must not come back.
+			for i := start; i < len(out); i++ {
+				if out[i].attr == key {
+					out[i].data = nil
 				}
-			})
+			}
+			if ok {
+				content.tensor[content.at] = tagHidden
+				out = append(out, hiddenContent{node: node, attr: key, data: content.data})
+			}
 		})
 		node++
 	})
-	return out
+	kept := out[:0]
+	for _, h := range out {
+		if h.data != nil {
+			kept = append(kept, h)
+		}
+	}
+	return kept
+}
+
+// contentField is where a tensor_content field sits: the tensor's bytes,
+// the offset of the field's tag in them, and the payload.
+type contentField struct {
+	tensor []byte
+	at     int
+	data   []byte
+}
+
+// attrTensorContent reads one attr map entry. Protobuf lets a writer put the
+// entry's key and value in either order (and repeat fields: the last key
+// wins, repeated messages merge), so the whole entry is read before deciding.
+// It reports the entry's key and, when the value is a tensor whose
+// tensor_content can be aliased without changing what the decoder would
+// build, where that field is. Anything unusual (a repeated value, tensor or
+// tensor_content) is left to the decoder, which then copies as usual.
+func attrTensorContent(entry []byte) (key string, c contentField, ok bool) {
+	var value []byte
+	values := 0
+	forEachField(entry, func(num protowire.Number, typ protowire.Type, _ int, v []byte) {
+		switch {
+		case num == 1 && typ == protowire.BytesType:
+			key = string(v)
+		case num == 2:
+			values++
+			value = v
+		}
+	})
+	if values != 1 || value == nil {
+		return key, c, false
+	}
+	var tensor []byte
+	tensors := 0
+	forEachField(value, func(num protowire.Number, typ protowire.Type, _ int, v []byte) {
+		if num == 8 {
+			tensors++
+			tensor = v
+		}
+	})
+	if tensors != 1 || tensor == nil {
+		return key, c, false
+	}
+	contents := 0
+	forEachField(tensor, func(num protowire.Number, typ protowire.Type, at int, v []byte) {
+		if num == 4 {
+			contents++
+			if typ == protowire.BytesType && tensor[at] == tagTensorContent {
+				c = contentField{tensor: tensor, at: at, data: v}
+			}
+		}
+	})
+	if contents != 1 || c.data == nil || len(c.data) < minAliased {
+		return key, contentField{}, false
+	}
+	return key, c, true
 }
 
 // minAliased: smaller tensors are copied as usual; aliasing pays only for

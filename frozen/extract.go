@@ -33,6 +33,23 @@ func (e *MissingInputError) Error() string {
 	return fmt.Sprintf("--inputs: the outputs depend on Placeholder %q, which is not listed; add %s:0 to --inputs", e.Placeholder, e.Placeholder)
 }
 
+// fixedOutputs counts the outputs of the ops the TF-side rewrites take
+// apart (control flow, TensorArrays): a reference past them is a damaged
+// file, which the rewrites must not see. Other ops' outputs are checked
+// once mapped (convert).
+var fixedOutputs = map[string]int{
+	"Const": 1, "Placeholder": 1, "PlaceholderWithDefault": 1, "Identity": 1,
+	"Switch": 2, "RefSwitch": 2, "Merge": 2, "RefMerge": 2, "Enter": 1, "RefEnter": 1,
+	"Exit": 1, "RefExit": 1, "NextIteration": 1, "RefNextIteration": 1, "LoopCond": 1,
+	"TensorArrayV3": 2, "TensorArrayReadV3": 1, "TensorArrayWriteV3": 1, "TensorArrayGatherV3": 1,
+	"TensorArrayScatterV3": 1, "TensorArraySizeV3": 1,
+}
+
+// MaxOutputPort bounds the output index a reference may name (`node:k`):
+// each node gets as many outputs as its highest referenced port, so an
+// unbounded k in a hostile file would allocate without limit.
+const MaxOutputPort = 1<<16 - 1
+
 // Extract builds the subgraph that computes outputs from inputs: nodes the
 // outputs do not need are dropped, the graph is cut at the inputs, a listed
 // input's shape in the spec overrides the Placeholder's, and an unlisted
@@ -77,15 +94,26 @@ func Extract(gd *tfpb.GraphDef, inputs, outputs []Spec) (*graph.Graph, error) {
 	// Walk back from the outputs along data edges, stopping at inputs.
 	need := map[string]bool{}
 	maxPort := map[string]int{}
-	use := func(ref string) {
+	use := func(ref string) error {
 		node, port, _ := SplitTensorName(ref)
+		if port < 0 || port > MaxOutputPort {
+			return fmt.Errorf("%q reads output %d of node %q; no TensorFlow op has that many outputs: %w", ref, port, node, ErrBadFile)
+		}
+		if nd := byName[node]; nd != nil {
+			if k, ok := fixedOutputs[nd.Op]; ok && port >= k {
+				return fmt.Errorf("%q reads output %d of node %q, but %s has %d: %w", ref, port, node, nd.Op, k, ErrBadFile)
+			}
+		}
 		if port > maxPort[node] {
 			maxPort[node] = port
 		}
+		return nil
 	}
 	var work []string
 	for _, s := range outputs {
-		use(s.Tensor())
+		if err := use(s.Tensor()); err != nil {
+			return nil, fmt.Errorf("--outputs: %w", err)
+		}
 		if _, isIn := cut[s.Tensor()]; !isIn {
 			work = append(work, s.Node)
 		}
@@ -112,7 +140,9 @@ func Extract(gd *tfpb.GraphDef, inputs, outputs []Spec) (*graph.Graph, error) {
 			if byName[node] == nil {
 				return nil, fmt.Errorf("node %q reads %q, which is not in the graph: %w", name, ref, ErrBadFile)
 			}
-			use(ref)
+			if err := use(ref); err != nil {
+				return nil, fmt.Errorf("node %q: %w", name, err)
+			}
 			if _, isIn := cut[node+":"+strconv.Itoa(port)]; isIn {
 				continue
 			}
@@ -132,11 +162,12 @@ func Extract(gd *tfpb.GraphDef, inputs, outputs []Spec) (*graph.Graph, error) {
 		g.SetValue(tensor, dt, nameUnknownDims(shape, s.Node))
 		g.Reserve(tensor)
 	}
+	budget := ExpandBudget(gd) // for compressed constants, see decodeTensor
 	for _, nd := range gd.Node {
 		if !need[nd.Name] {
 			continue
 		}
-		if err := addNode(g, nd, maxPort[nd.Name], byName, merged[nd.Name]); err != nil {
+		if err := addNode(g, nd, maxPort[nd.Name], byName, merged[nd.Name], &budget); err != nil {
 			return nil, err
 		}
 	}
@@ -226,11 +257,11 @@ func isCondPivot(byName map[string]*tfpb.NodeDef, name string) bool {
 	return d == q && dp == qp
 }
 
-func addNode(g *graph.Graph, nd *tfpb.NodeDef, maxPort int, byName map[string]*tfpb.NodeDef, merged bool) error {
+func addNode(g *graph.Graph, nd *tfpb.NodeDef, maxPort int, byName map[string]*tfpb.NodeDef, merged bool, budget *int64) error {
 	if nd.Op == "Const" {
 		for _, ref := range nd.Input {
 			if node, _, control := SplitTensorName(ref); merged && control && isCondPivot(byName, node) {
-				return addGuardedConst(g, nd, node)
+				return addGuardedConst(g, nd, node, budget)
 			}
 		}
 		a := nd.Attr["value"]
@@ -238,7 +269,7 @@ func addNode(g *graph.Graph, nd *tfpb.NodeDef, maxPort int, byName map[string]*t
 		if !ok {
 			return fmt.Errorf("node %q: Const without a value: %w", nd.Name, ErrBadFile)
 		}
-		t, err := DecodeTensor(tp.Tensor)
+		t, err := decodeTensor(tp.Tensor, budget)
 		if err != nil {
 			return fmt.Errorf("node %q: %v: %w", nd.Name, err, ErrBadFile)
 		}
@@ -264,8 +295,8 @@ func addNode(g *graph.Graph, nd *tfpb.NodeDef, maxPort int, byName map[string]*t
 	return nil
 }
 
-func addGuardedConst(g *graph.Graph, nd *tfpb.NodeDef, pivot string) error {
-	t, err := DecodeTensor(nd.Attr["value"].GetTensor())
+func addGuardedConst(g *graph.Graph, nd *tfpb.NodeDef, pivot string, budget *int64) error {
+	t, err := decodeTensor(nd.Attr["value"].GetTensor(), budget)
 	if err != nil {
 		return fmt.Errorf("node %q: %v: %w", nd.Name, err, ErrBadFile)
 	}

@@ -37,12 +37,21 @@ func AttachFunctions(g *graph.Graph, lib *tfpb.FunctionDefLibrary) error {
 	for _, f := range lib.GetFunction() {
 		fns[f.GetSignature().GetName()] = f
 	}
-	return attach(g, fns, 0)
+	budget := maxFunctionNodes
+	return attach(g, fns, nil, &budget)
 }
 
-func attach(g *graph.Graph, fns map[string]*tfpb.FunctionDef, depth int) error {
-	if depth > 32 {
-		return fmt.Errorf("functions nest more than 32 deep (recursion?): %w", ErrBadFile)
+// maxFunctionNodes bounds the nodes of all function bodies a graph
+// instantiates: each call site gets its own copy, so functions that call
+// others twice at each of a few levels would otherwise multiply without end.
+const maxFunctionNodes = 1 << 20
+
+// attach gives g's functional nodes their subgraphs. stack holds the
+// functions being instantiated around g: one that calls itself, directly or
+// not, is an error (TensorFlow cannot run it either).
+func attach(g *graph.Graph, fns map[string]*tfpb.FunctionDef, stack []string, budget *int) error {
+	if len(stack) > 32 {
+		return fmt.Errorf("functions nest more than 32 deep (%s ...): %w", strings.Join(stack[:4], " → "), ErrBadFile)
 	}
 	for _, n := range g.Nodes {
 		if n.Domain != graph.DomainTF {
@@ -52,7 +61,7 @@ func attach(g *graph.Graph, fns map[string]*tfpb.FunctionDef, depth int) error {
 			if list, ok := n.Attrs[key].([]*graph.Func); ok {
 				for i, f := range list {
 					k := key + "/" + strconv.Itoa(i)
-					sg, err := attachOne(n, k, f, fns, depth)
+					sg, err := attachOne(n, k, f, fns, stack, budget)
 					if err != nil {
 						return err
 					}
@@ -65,7 +74,7 @@ func attach(g *graph.Graph, fns map[string]*tfpb.FunctionDef, depth int) error {
 			if f == nil {
 				continue
 			}
-			sg, err := attachOne(n, key, f, fns, depth)
+			sg, err := attachOne(n, key, f, fns, stack, budget)
 			if err != nil {
 				return err
 			}
@@ -75,17 +84,26 @@ func attach(g *graph.Graph, fns map[string]*tfpb.FunctionDef, depth int) error {
 	return nil
 }
 
-// attachOne builds the subgraph of function f for attribute key of node n.
-func attachOne(n *graph.Node, key string, f *graph.Func, fns map[string]*tfpb.FunctionDef, depth int) (*graph.Graph, error) {
+// attachOne builds the subgraph of function f for attribute key of node n,
+// with the functions it calls attached in turn.
+func attachOne(n *graph.Node, key string, f *graph.Func, fns map[string]*tfpb.FunctionDef, stack []string, budget *int) (*graph.Graph, error) {
 	fd := fns[f.Name]
 	if fd == nil {
 		return nil, fmt.Errorf("node %q: function %q is not in the GraphDef's library: %w", n.Name, f.Name, ErrBadFile)
+	}
+	for _, s := range stack {
+		if s == f.Name {
+			return nil, fmt.Errorf("node %q: function %q calls itself (%s → %s): %w", n.Name, f.Name, strings.Join(stack, " → "), f.Name, ErrBadFile)
+		}
+	}
+	if *budget -= len(fd.NodeDef); *budget < 0 {
+		return nil, fmt.Errorf("node %q: the graph's function calls instantiate more than %d nodes: %w", n.Name, maxFunctionNodes, ErrBadFile)
 	}
 	sg, err := functionGraph(fd, n.Name+"/"+key+"/")
 	if err != nil {
 		return nil, fmt.Errorf("node %q: function %q: %w", n.Name, f.Name, err)
 	}
-	if err := attach(sg, fns, depth+1); err != nil {
+	if err := attach(sg, fns, append(stack[:len(stack):len(stack)], f.Name), budget); err != nil {
 		return nil, err
 	}
 	return sg, nil
@@ -125,7 +143,7 @@ func functionGraph(fd *tfpb.FunctionDef, prefix string) (*graph.Graph, error) {
 		case 2:
 			if _, ok := ops[parts[0]]; ok {
 				p, err := strconv.Atoi(parts[1])
-				if err == nil {
+				if err == nil && p >= 0 && p <= MaxOutputPort {
 					maxPort[parts[0]] = max(maxPort[parts[0]], p)
 					return prefix + parts[0] + ":" + parts[1], nil
 				}
@@ -135,6 +153,9 @@ func functionGraph(fd *tfpb.FunctionDef, prefix string) (*graph.Graph, error) {
 			idx, err := strconv.Atoi(parts[2])
 			if ok && err == nil {
 				p := outputPort(op, parts[1], idx)
+				if p < 0 || p > MaxOutputPort {
+					return "", fmt.Errorf("%q names output %d; no TensorFlow op has that many outputs: %w", ref, p, ErrBadFile)
+				}
 				maxPort[parts[0]] = max(maxPort[parts[0]], p)
 				return prefix + parts[0] + ":" + strconv.Itoa(p), nil
 			}

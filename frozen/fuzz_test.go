@@ -1,6 +1,8 @@
 package frozen
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"google.golang.org/protobuf/proto"
@@ -29,6 +31,13 @@ func FuzzParseExtract(f *testing.F) {
 	}
 	f.Add(bin, "x:0", "out:0")
 	f.Add([]byte(smallPbtxt), "x:0[2,2]", "out:0")
+	// The malformed-input corpus (testdata/malformed/gen.go).
+	files, _ := filepath.Glob("../testdata/malformed/*.pb")
+	for _, p := range files {
+		if data, err := os.ReadFile(p); err == nil {
+			f.Add(data, "x:0", "y:0")
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte, ins, outs string) {
 		name := "f.pb"
 		if len(data) > 0 && data[0] == 'n' {

@@ -45,6 +45,9 @@ func Parse(name string, data []byte) (*tfpb.GraphDef, error) {
 			return nil, fmt.Errorf("%s: cannot parse as a text GraphDef (%v): %w", name, firstLine(err), ErrBadFile)
 		}
 	} else {
+		if looksLikeONNX(data) {
+			return nil, fmt.Errorf("%s: this is an ONNX model, not a TensorFlow GraphDef (tf2onnx cost reads ONNX models): %w", name, ErrBadFile)
+		}
 		if looksLikeSavedModel(data) {
 			return nil, fmt.Errorf("%s: this is a SavedModel (saved_model.pb), not a frozen GraphDef; freeze it first (e.g. convert_variables_to_constants_v2) and pass the frozen .pb: %w", name, ErrBadFile)
 		}
@@ -75,6 +78,32 @@ func looksLikeSavedModel(data []byte) bool {
 	return num == 1 && typ == protowire.VarintType
 }
 
+// looksLikeONNX recognises an ONNX ModelProto: a varint field 1
+// (ir_version), as SavedModel starts, but also its graph (field 7) or
+// opset imports (field 8), which neither SavedModel nor GraphDef has at the
+// top level (GraphDef's field 1 is a node, length-delimited).
+func looksLikeONNX(data []byte) bool {
+	num, typ, n := protowire.ConsumeTag(data)
+	if n < 0 || num != 1 || typ != protowire.VarintType {
+		return false
+	}
+	for off := 0; off < len(data); {
+		num, typ, n := protowire.ConsumeTag(data[off:])
+		if n < 0 {
+			return false
+		}
+		if (num == 7 || num == 8) && typ == protowire.BytesType {
+			return true
+		}
+		m := protowire.ConsumeFieldValue(num, typ, data[off+n:])
+		if m < 0 {
+			return false
+		}
+		off += n + m
+	}
+	return false
+}
+
 func firstLine(err error) string {
 	s := err.Error()
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
@@ -82,3 +111,9 @@ func firstLine(err error) string {
 	}
 	return s
 }
+
+// MapFile maps a file as Load does (private and copy-on-write, pages read
+// as touched), for other readers whose tensors alias file bytes (the
+// variables shards of a SavedModel, a .tflite file); Release works on these
+// bytes too.
+func MapFile(path string) ([]byte, error) { return mapFile(path) }

@@ -4,6 +4,9 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"math/bits"
+
+	"google.golang.org/protobuf/proto"
 
 	"github.com/tf2onnx-go/tf2onnx/graph"
 	"github.com/tf2onnx-go/tf2onnx/internal/pb/tfpb"
@@ -69,11 +72,40 @@ func ShapeFromProto(p *tfpb.TensorShapeProto) graph.Shape {
 	return s
 }
 
+// A constant that TensorFlow stored compressed (fewer typed values than
+// elements, the last one repeated) is expanded when read. A file of a few
+// bytes may declare any shape, so expansion is bounded: MaxExpandedBytes for
+// one constant, and for one extraction ExpandBudgetBase plus
+// ExpandBudgetPerByte per byte of the GraphDef, so that reading a hostile
+// file takes memory in proportion to its size. (TensorFlow compresses
+// constants it folded, zeros and fills mostly; real models stay far below.)
+const (
+	MaxExpandedBytes    = 1 << 30
+	ExpandBudgetBase    = 64 << 20
+	ExpandBudgetPerByte = 16
+)
+
+// ExpandBudget is the expansion budget of one extraction of gd.
+func ExpandBudget(gd *tfpb.GraphDef) int64 {
+	return ExpandBudgetBase + ExpandBudgetPerByte*int64(proto.Size(gd))
+}
+
 // DecodeTensor turns a TF TensorProto into a graph.Tensor. It accepts every
 // encoding TensorFlow writes: raw tensor_content; the typed *_val fields,
 // where fewer values than elements repeat the last one (a single value
 // fills the tensor); half and bfloat16 as 16-bit patterns in half_val.
+// Shapes whose size overflows, and compressed constants that would expand
+// past MaxExpandedBytes, are errors.
 func DecodeTensor(p *tfpb.TensorProto) (*graph.Tensor, error) {
+	return decodeTensor(p, nil)
+}
+
+// decodeTensor is DecodeTensor drawing expansions from a budget (bytes left)
+// when budget is not nil.
+func decodeTensor(p *tfpb.TensorProto, budget *int64) (*graph.Tensor, error) {
+	if p == nil {
+		return nil, fmt.Errorf("constant has no tensor")
+	}
 	dt, ok := DType(p.Dtype)
 	if !ok {
 		return nil, fmt.Errorf("constant of type %v has no ONNX equivalent", p.Dtype)
@@ -83,7 +115,46 @@ func DecodeTensor(p *tfpb.TensorProto) (*graph.Tensor, error) {
 		return nil, fmt.Errorf("constant has a non-static shape %v", shape)
 	}
 	t := &graph.Tensor{DType: dt, Dims: shape.Sizes()}
-	n := t.NumElements()
+	size := int64(dt.Size())
+	if dt == graph.String {
+		size = 24 // a slice header per element
+	}
+	n, ok := sizeOf(t.Dims, size)
+	if !ok {
+		return nil, fmt.Errorf("constant of shape %v has more than 2^63 bytes", shape)
+	}
+	n /= size
+	held := int64(len(p.TensorContent))
+	if dt == graph.String {
+		held = int64(len(p.StringVal))
+	} else if held == 0 {
+		_, count, err := typedValues(p, dt)
+		if err != nil {
+			return nil, err
+		}
+		held = int64(count) * size
+	}
+	if dt != graph.String && len(p.TensorContent) > 0 {
+		if held != n*size {
+			return nil, fmt.Errorf("constant of type %v and shape %v needs %d bytes but tensor_content holds %d", dt, shape, n*size, held)
+		}
+		// Alias, not copy: the GraphDef is not used after extraction, and
+		// the weights are most of the bytes a conversion holds.
+		t.Data = p.TensorContent
+		return t, nil
+	}
+	if need := n * size; need > MaxExpandedBytes || budget != nil && need > *budget {
+		if need > MaxExpandedBytes {
+			budget = nil // name the limit that was passed
+		}
+		what := fmt.Sprintf("%d bytes", held)
+		if dt == graph.String {
+			what = fmt.Sprintf("%d string values", held)
+		}
+		return nil, fmt.Errorf("%s for %s %v elements (shape %v); %s", what, countString(n), dt, shape, limitString(budget))
+	} else if budget != nil {
+		*budget -= need
+	}
 	if dt == graph.String {
 		if int64(len(p.StringVal)) > n {
 			return nil, fmt.Errorf("string constant declares %d elements but holds %d", n, len(p.StringVal))
@@ -99,16 +170,6 @@ func DecodeTensor(p *tfpb.TensorProto) (*graph.Tensor, error) {
 				t.Strings[i] = []byte{}
 			}
 		}
-		return t, nil
-	}
-	size := int64(dt.Size())
-	if len(p.TensorContent) > 0 {
-		if int64(len(p.TensorContent)) != n*size {
-			return nil, fmt.Errorf("constant of type %v and shape %v needs %d bytes but tensor_content holds %d", dt, shape, n*size, len(p.TensorContent))
-		}
-		// Alias, not copy: the GraphDef is not used after extraction, and
-		// the weights are most of the bytes a conversion holds.
-		t.Data = p.TensorContent
 		return t, nil
 	}
 	vals, count, err := typedValues(p, dt)
@@ -130,6 +191,43 @@ func DecodeTensor(p *tfpb.TensorProto) (*graph.Tensor, error) {
 		vals(t.Data[i*size:(i+1)*size], int(src))
 	}
 	return t, nil
+}
+
+// sizeOf is the product of dims and elem, ok false when a dim is negative
+// or the product overflows int64.
+func sizeOf(dims []int64, elem int64) (int64, bool) {
+	n := elem
+	for _, d := range dims {
+		if d < 0 {
+			return 0, false
+		}
+		if d == 0 {
+			return 0, true
+		}
+	}
+	for _, d := range dims {
+		if n > math.MaxInt64/d {
+			return 0, false
+		}
+		n *= d
+	}
+	return n, true
+}
+
+// countString prints a count, as a power of two when it is one (2^40).
+func countString(n int64) string {
+	if n >= 1<<20 && n&(n-1) == 0 {
+		return fmt.Sprintf("2^%d", bits.TrailingZeros64(uint64(n)))
+	}
+	return fmt.Sprint(n)
+}
+
+func limitString(budget *int64) string {
+	if budget != nil && *budget < MaxExpandedBytes {
+		return fmt.Sprintf("a file's compressed constants may expand to %s bytes plus %d per byte of the file in all",
+			countString(ExpandBudgetBase), ExpandBudgetPerByte)
+	}
+	return fmt.Sprintf("a compressed constant may expand to %s bytes at most", countString(MaxExpandedBytes))
 }
 
 // typedValues returns a writer that puts value i of the typed field into a

@@ -79,9 +79,19 @@ func inferRange(c *ctx) error {
 	var n int64
 	if dt.IsInt() {
 		s, l, d := c.constant(0).Int64s()[0], c.constant(1).Int64s()[0], c.constant(2).Int64s()[0]
+		if (l > s) != (l-s > 0) {
+			// The count overflows int64: no static size to state.
+			c.set(0, dt, graph.DimsOf(graph.Unk()))
+			return nil
+		}
 		n = ceilDiv(l-s, d)
 	} else {
-		n = int64(math.Ceil((limit[0] - start[0]) / delta[0]))
+		f := math.Ceil((limit[0] - start[0]) / delta[0])
+		if math.IsNaN(f) || f >= math.MaxInt64 {
+			c.set(0, dt, graph.DimsOf(graph.Unk()))
+			return nil
+		}
+		n = int64(max(f, 0))
 	}
 	c.set(0, dt, graph.ShapeOf(max(n, 0)))
 	return nil

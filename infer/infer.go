@@ -96,11 +96,21 @@ var ops = map[string]inferFunc{
 
 	// control.go
 	"Loop": inferLoop, "If": inferIf, "Scan": inferScan,
+
+	// quant.go
+	"QuantizeLinear": inferQuantize, "DequantizeLinear": inferDequantize,
+	// extra.go
+	"Det": inferDet, "NonMaxSuppression": inferNMS,
+	"RandomUniform": inferRandom, "RandomNormal": inferRandom,
+	"RandomUniformLike": inferRandomLike, "RandomNormalLike": inferRandomLike,
+	"Bernoulli": inferRandomLike, "Multinomial": inferMultinomial,
+	"Unique": inferUnique, "DFT": inferDFT, "Compress": inferCompress,
 }
 
 // Node infers n's outputs and records them in g.Values. Ops it does not know
 // (and ops of other domains) leave their outputs unset; that is not an
-// error. Errors report inputs that contradict each other.
+// error. Errors report inputs that contradict each other, or a bug in a rule
+// (a recovered panic, wrapping graph.ErrInternal).
 func Node(g *graph.Graph, n *graph.Node, opset int) error {
 	return run(&scope{g: g}, n, opset)
 }
@@ -119,10 +129,18 @@ func runGraph(s *scope, opset int) error {
 	return nil
 }
 
-func run(s *scope, n *graph.Node, opset int) error {
+func run(s *scope, n *graph.Node, opset int) (err error) {
 	if n.Domain != "" && n.Domain != "ai.onnx" {
 		return nil
 	}
+	defer func() {
+		// A rule that trips on inputs it did not foresee is a bug: report
+		// it with the node rather than take down the caller (a conversion,
+		// or a program embedding the converter).
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: infer: node %q (%s): %v", graph.ErrInternal, n.Name, n.Op, r)
+		}
+	}()
 	f := ops[n.Op]
 	if f == nil {
 		return nil

@@ -45,16 +45,20 @@ func ReadFile(path string, opts ReadOptions) (*graph.Graph, ReadInfo, error) {
 	if err != nil {
 		return nil, ReadInfo{}, fmt.Errorf("read %s: %w", path, err)
 	}
-	m := &onnxpb.ModelProto{}
-	if err := proto.Unmarshal(data, m); err != nil {
-		return nil, ReadInfo{}, fmt.Errorf("read %s: not an ONNX model: %w", path, err)
-	}
-	data = nil
-	g, info, err := FromProto(m, opts)
+	g, info, err := Parse(data, opts)
 	if err != nil {
 		return nil, info, fmt.Errorf("read %s: %w", path, err)
 	}
 	return g, info, nil
+}
+
+// Parse reads an ONNX model from its bytes, as ReadFile does.
+func Parse(data []byte, opts ReadOptions) (*graph.Graph, ReadInfo, error) {
+	m := &onnxpb.ModelProto{}
+	if err := proto.Unmarshal(data, m); err != nil {
+		return nil, ReadInfo{}, fmt.Errorf("not an ONNX model: %w", err)
+	}
+	return FromProto(m, opts)
 }
 
 // FromProto turns a ModelProto into a graph.
@@ -257,10 +261,16 @@ func (r *reader) attr(a *onnxpb.AttributeProto) (any, error) {
 func (r *reader) tensor(t *onnxpb.TensorProto, initializer bool) (*graph.Tensor, error) {
 	dt := graph.DType(t.GetDataType())
 	out := &graph.Tensor{DType: dt, Dims: append([]int64{}, t.GetDims()...)}
+	elems := int64(1)
 	for _, d := range out.Dims {
 		if d < 0 {
 			return nil, fmt.Errorf("negative dim %d", d)
 		}
+		// Bytes must fit an int64 too (16 per complex128 element).
+		if d > 0 && elems > math.MaxInt64/16/d {
+			return nil, fmt.Errorf("dims %v: more elements than fit in memory", out.Dims)
+		}
+		elems *= d
 	}
 	if t.GetDataLocation() == onnxpb.TensorProto_EXTERNAL || len(t.GetExternalData()) > 0 {
 		r.info.External = append(r.info.External, t.GetName())
@@ -285,6 +295,11 @@ func (r *reader) tensor(t *onnxpb.TensorProto, initializer bool) (*graph.Tensor,
 		}
 		out.Data = raw
 		return out, nil
+	}
+	// Count the values before allocating: a small file may declare any
+	// dims, and only values that are there may be stored.
+	if have := typedCount(t, dt); have != n {
+		return nil, fmt.Errorf("%d values for %d elements of %v", have, n, dt)
 	}
 	b := make([]byte, n*int64(sz))
 	put := func(i int, bits uint64) {
@@ -368,4 +383,32 @@ func (r *reader) tensor(t *onnxpb.TensorProto, initializer bool) (*graph.Tensor,
 	}
 	out.Data = b
 	return out, nil
+}
+
+// typedCount is the number of elements a TensorProto's typed field holds
+// for dt (a complex element is two numbers; an odd count holds none fully
+// and never matches).
+func typedCount(t *onnxpb.TensorProto, dt graph.DType) int64 {
+	switch dt {
+	case graph.Float:
+		return int64(len(t.GetFloatData()))
+	case graph.Complex64:
+		return pairs(len(t.GetFloatData()))
+	case graph.Double:
+		return int64(len(t.GetDoubleData()))
+	case graph.Complex128:
+		return pairs(len(t.GetDoubleData()))
+	case graph.Int64:
+		return int64(len(t.GetInt64Data()))
+	case graph.Uint32, graph.Uint64:
+		return int64(len(t.GetUint64Data()))
+	}
+	return int64(len(t.GetInt32Data()))
+}
+
+func pairs(n int) int64 {
+	if n%2 != 0 {
+		return -1
+	}
+	return int64(n / 2)
 }

@@ -50,7 +50,7 @@ func TestStreamedEncodingMatches(t *testing.T) {
 }
 
 func TestIRVersion(t *testing.T) {
-	for opset, want := range map[int]int64{11: 6, 13: 7, 14: 7, 15: 8, 17: 8, 18: 8, 19: 9, 20: 9, 21: 10} {
+	for opset, want := range map[int]int64{11: 6, 13: 7, 14: 7, 15: 8, 17: 8, 18: 8, 19: 9, 20: 9, 21: 10, 22: 10, 23: 11, 24: 12, 25: 13, 27: 13, 28: 14} {
 		if got := IRVersion(opset); got != want {
 			t.Errorf("IRVersion(%d) = %d, want %d", opset, got, want)
 		}

@@ -22,10 +22,31 @@ type Ctx struct {
 	out     []*graph.Node     // the mapped graph's node list, in order
 	aliases map[string]string // TF output name → the value that stands for it
 	pruner  *pruner           // frees constants nobody will read (nil in subgraphs)
+	report  func(error)       // Options.Report
 }
 
-// In is the value name of the node's i-th input.
-func (c *Ctx) In(i int) string { return c.Node.Inputs[i] }
+// problem passes a worked-around problem to Options.Report.
+func (c *Ctx) problem(err error) {
+	if c.report != nil {
+		if c.Node != nil && c.Node.Domain == graph.DomainTF {
+			err = fmt.Errorf("mapping TF node %q (%s): %w", c.Node.Name, c.Node.Op, err)
+		}
+		c.report(err)
+	}
+}
+
+// In is the value name of the node's i-th input. A node with fewer inputs
+// than its handler reads is a damaged model, not a handler bug: the panic
+// here becomes an error saying so (see callHandler).
+func (c *Ctx) In(i int) string {
+	if i >= len(c.Node.Inputs) {
+		panic(missingInput{i})
+	}
+	return c.Node.Inputs[i]
+}
+
+// missingInput is a handler's read of input i that the node does not have.
+type missingInput struct{ i int }
 
 // NumIn is the node's number of (data) inputs.
 func (c *Ctx) NumIn() int { return len(c.Node.Inputs) }
@@ -164,11 +185,38 @@ func (c *Ctx) emit(op string, attrs Attrs, inputs, outs []string) []string {
 	c.out = append(c.out, n)
 	c.G.Reserve(n.Name)
 	if err := infer.Node(c.G, n, c.Opset); err != nil {
-		// Inference problems surface when the verifier runs; a handler that
-		// needs a shape asks for it and reports its own error.
-		_ = err
+		// The node stays, untyped; a handler that needs a shape asks for it
+		// and reports its own error.
+		c.problem(err)
+	}
+	if t := knownContents(c.G, outs); t != nil {
+		// A shape vector whose elements are all known (a static dim read
+		// from a partly dynamic shape) is a constant.
+		c.out = c.out[:len(c.out)-1]
+		c.G.SetConst(outs[0], t)
 	}
 	return outs
+}
+
+// knownContents is the constant that a single integer vector or scalar
+// output stands for when inference knows every element (graph.Value
+// Contents), else nil.
+func knownContents(g *graph.Graph, outs []string) *graph.Tensor {
+	if len(outs) != 1 || outs[0] == "" {
+		return nil
+	}
+	v := g.Value(outs[0])
+	if v == nil || v.Contents == nil || (v.DType != graph.Int64 && v.DType != graph.Int32) || !v.Shape.Known || v.Shape.Rank() > 1 {
+		return nil
+	}
+	vals := make([]int64, len(v.Contents))
+	for i, d := range v.Contents {
+		if d.Name != "" || d.Size < 0 {
+			return nil
+		}
+		vals[i] = d.Size
+	}
+	return graph.NewIntTensor(v.DType, v.Shape.Sizes(), vals)
 }
 
 // maxFoldBytes bounds a folded constant, so that folding never turns a small
@@ -206,6 +254,9 @@ func (c *Ctx) tryFold(n *graph.Node) bool {
 		return true
 	}
 	outs, ok, err := fold.Eval(n, in, c.Opset)
+	if err != nil {
+		c.problem(err) // the node stays, for the runtime to evaluate
+	}
 	if !ok || err != nil || len(outs) != len(n.Outputs) {
 		return false
 	}

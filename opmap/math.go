@@ -10,6 +10,7 @@ var mathRules = []Rule{
 	// elementwise
 	{"Rsqrt", MinOpset, mathRsqrt},
 	{"Square", MinOpset, mathSquare},
+	{"Erfc", MinOpset, mathErfc},
 	{"SquaredDifference", MinOpset, mathSquaredDifference},
 	{"Div", MinOpset, mathDiv},
 	{"TruncateDiv", MinOpset, mathDiv},
@@ -51,6 +52,14 @@ var mathRules = []Rule{
 	{"ZerosLike", MinOpset, mathFillLike(0)},
 	{"OnesLike", MinOpset, mathFillLike(1)},
 	{"Fill", MinOpset, mathFill},
+}
+
+// mathErfc is 1 − erf(x) (ONNX has no Erfc); TF's exact GELU is written
+// with it, 0.5·x·erfc(−x/√2).
+func mathErfc(c *Ctx) error {
+	x := c.In(0)
+	c.OpTo(c.Out(0), "Sub", nil, c.Scalar(c.DType(x), 1), c.Op("Erf", nil, x))
+	return nil
 }
 
 // mathCastTo casts v to dt unless it already has that type.

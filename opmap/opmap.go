@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/tf2onnx-go/tf2onnx/graph"
 	"github.com/tf2onnx-go/tf2onnx/infer"
@@ -26,21 +27,37 @@ type Rule struct {
 	Map   Handler
 }
 
-// MinOpset and MaxOpset bound the opsets the converter targets.
+// MinOpset and MaxOpset bound the opsets the converter targets. 28 is the
+// newest the pinned onnx (1.23.2) defines; onnxruntime 1.32.0 has a CPU
+// kernel (or a function body) for every op version we emit up to it, and the
+// parity suite passes there (docs/notes.md).
 const (
 	MinOpset = 13
-	MaxOpset = 21
+	MaxOpset = 28
 )
 
-var table map[string][]Rule
+// ruleTable indexes Rules() by op. It is built on first use, once, so that
+// conversions running at the same time share it safely. (A sync.Once, not a
+// sync.OnceValue variable: handlers reach lookup through Apply, and a
+// variable initialised from Rules would be an initialization cycle.)
+var (
+	ruleTableOnce sync.Once
+	ruleTableMap  map[string][]Rule
+)
+
+func ruleTable() map[string][]Rule {
+	ruleTableOnce.Do(func() {
+		t := map[string][]Rule{}
+		for _, r := range Rules() {
+			t[r.Op] = append(t[r.Op], r)
+		}
+		ruleTableMap = t
+	})
+	return ruleTableMap
+}
 
 func lookup(op string, opset int) (Handler, bool) {
-	if table == nil {
-		table = map[string][]Rule{}
-		for _, r := range Rules() {
-			table[r.Op] = append(table[r.Op], r)
-		}
-	}
+	table := ruleTable()
 	var best *Rule
 	for i, r := range table[op] {
 		if r.Since <= opset && (best == nil || r.Since > best.Since) {
@@ -68,6 +85,11 @@ type Options struct {
 	// Release, when set, is told the bytes of each constant the mapping
 	// drops, so a reader that mapped them from a file can let them go.
 	Release func(data []byte)
+	// Report, when set, is told the problems the mapping works around
+	// rather than fails on: shape inference that failed on an emitted node
+	// (its outputs stay untyped), constant folding that failed (the node
+	// stays). Under --debug the converter fails on them.
+	Report func(err error)
 }
 
 // UnsupportedError lists every TF op without a rule, with counts and one
@@ -116,6 +138,15 @@ func (m MapErrors) Error() string {
 	return fmt.Sprintf("%d nodes failed to convert: %s", len(m), strings.Join(parts, "; "))
 }
 
+// Unwrap lets errors.Is see each node's error (graph.ErrInternal among them).
+func (m MapErrors) Unwrap() []error {
+	out := make([]error, len(m))
+	for i, e := range m {
+		out[i] = e
+	}
+	return out
+}
+
 // Unsupported lists the TF ops of g that have no rule at the opset.
 func Unsupported(g *graph.Graph, opset int) []OpUse {
 	uses := map[string]*OpUse{}
@@ -154,7 +185,7 @@ func Apply(g *graph.Graph, opts Options) (warnings []string, err error) {
 			warnings = append(warnings, fmt.Sprintf("kept %d %s node(s) in domain %s (e.g. %q); onnxruntime cannot run them", u.Count, u.Op, graph.DomainTF, u.Example))
 		}
 	}
-	c := &Ctx{G: g, Opset: opts.Opset, aliases: map[string]string{}}
+	c := &Ctx{G: g, Opset: opts.Opset, aliases: map[string]string{}, report: opts.Report}
 	resolve := func(v string) string {
 		for {
 			a, ok := c.aliases[v]
@@ -176,7 +207,9 @@ func Apply(g *graph.Graph, opts Options) (warnings []string, err error) {
 		if n.Domain != graph.DomainTF {
 			// ONNX nodes left by the TF-side rewrites are typed here, where
 			// their inputs are, for the handlers downstream.
-			_ = infer.Node(g, n, opts.Opset)
+			if err := infer.Node(g, n, opts.Opset); err != nil {
+				c.problem(err)
+			}
 			c.out = append(c.out, n)
 			c.pruner.done(n, c.out[mark:])
 			continue
@@ -196,6 +229,7 @@ func Apply(g *graph.Graph, opts Options) (warnings []string, err error) {
 		}
 		c.pruner.done(n, c.out[mark:])
 	}
+	c.pruner.flush()
 	g.Nodes = c.out
 	if len(errs) > 0 && !opts.ContinueOnError {
 		return warnings, errs
@@ -205,6 +239,21 @@ func Apply(g *graph.Graph, opts Options) (warnings []string, err error) {
 	}
 	for i, o := range g.Outputs {
 		r := resolve(o)
+		if t, ok := g.Consts[r]; ok {
+			// A constant graph output (a TF Const fetched directly, or a
+			// value folded whole) is computed by a Constant node: runtimes
+			// and tools differ on an initializer that is also a graph output.
+			if r == o {
+				delete(g.Consts, o)
+				delete(g.Values, o)
+			}
+			k := &graph.Node{Name: g.UniqueName(strings.TrimSuffix(o, ":0") + "/value"), Op: "Constant", Outputs: []string{o}, Attrs: map[string]any{"value": t}}
+			g.AddNode(k)
+			if err := infer.Node(g, k, opts.Opset); err != nil {
+				return warnings, err
+			}
+			continue
+		}
 		if r == o {
 			continue
 		}
@@ -250,7 +299,18 @@ type pruner struct {
 	release func([]byte)
 	uses    map[string]int  // reads by nodes not yet mapped
 	pinned  map[string]bool // read by mapped nodes or graph outputs
+	// Dropped constants whose bytes wait for release until no constant
+	// left holds them. Checking that is a scan of every constant, so it is
+	// done for a batch at once: per dropped constant it made the mapping
+	// quadratic in the graph's size.
+	pending      [][]byte
+	pendingBytes int
 }
+
+// flushAt bounds what waits for release: a few MB (large weights go at
+// once, as they did, keeping the peak low) or a share of the constants
+// (many small ones cost one scan per batch).
+const flushAt = 16 << 20
 
 func newPruner(g *graph.Graph, nodes []*graph.Node, release func([]byte)) *pruner {
 	p := &pruner{g: g, release: release, uses: map[string]int{}, pinned: map[string]bool{}}
@@ -274,6 +334,9 @@ func reads(n *graph.Node) []string {
 func (p *pruner) alias(out, v string) {
 	if p != nil {
 		p.uses[v] += p.uses[out]
+		if p.pinned[out] {
+			p.pinned[v] = true // a graph output's stand-in stays
+		}
 	}
 }
 
@@ -290,25 +353,36 @@ func (p *pruner) done(n *graph.Node, emitted []*graph.Node) {
 			if t, ok := p.g.Consts[v]; ok {
 				delete(p.g.Consts, v)
 				delete(p.g.Values, v)
-				if p.release != nil && !p.shared(t) {
-					p.release(t.Data)
+				if p.release != nil && len(t.Data) > 0 {
+					p.pending = append(p.pending, t.Data)
+					p.pendingBytes += len(t.Data)
 				}
 			}
 		}
 	}
+	if p.pendingBytes >= flushAt || len(p.pending) >= max(64, len(p.g.Consts)/8) {
+		p.flush()
+	}
 }
 
-// shared reports whether another constant still holds t's bytes.
-func (p *pruner) shared(t *graph.Tensor) bool {
-	if len(t.Data) == 0 {
-		return true
+// flush releases the pending bytes that no constant left holds.
+func (p *pruner) flush() {
+	if p == nil || len(p.pending) == 0 {
+		return
 	}
+	held := make(map[*byte]bool, len(p.g.Consts))
 	for _, o := range p.g.Consts {
-		if len(o.Data) > 0 && &o.Data[0] == &t.Data[0] {
-			return true
+		if len(o.Data) > 0 {
+			held[&o.Data[0]] = true
 		}
 	}
-	return false
+	for _, d := range p.pending {
+		if !held[&d[0]] {
+			held[&d[0]] = true // released once
+			p.release(d)
+		}
+	}
+	p.pending, p.pendingBytes = nil, 0
 }
 
 // callHandler runs a handler, turning a panic (a handler bug on an input it
@@ -317,8 +391,15 @@ func (p *pruner) shared(t *graph.Tensor) bool {
 func callHandler(h Handler, c *Ctx) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("internal error in the %s handler: %v (please report this with the model)", c.Node.Op, r)
+			if m, ok := r.(missingInput); ok {
+				err = fmt.Errorf("%s needs input %d but the node has %d", c.Node.Op, m.i, len(c.Node.Inputs))
+				return
+			}
+			err = fmt.Errorf("%w in the %s handler: %v", graph.ErrInternal, c.Node.Op, r)
 		}
 	}()
+	if err := complexGuard(c.Node); err != nil {
+		return err
+	}
 	return h(c)
 }

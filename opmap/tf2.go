@@ -2,22 +2,11 @@ package opmap
 
 import "github.com/tf2onnx-go/tf2onnx/graph"
 
-// tf2Rules: ops that TensorFlow 2 and Keras 3 graphs bring beside their
-// control flow: Keras 3's exact GELU is written with Erfc, and a TF2
-// bidirectional RNN with sequence_length reverses its input with
-// ReverseSequence.
+// tf2Rules: ops that TensorFlow 2 graphs bring beside their control flow:
+// a TF2 bidirectional RNN with sequence_length reverses its input with
+// ReverseSequence. (Keras 3's exact GELU brings Erfc, a math rule.)
 var tf2Rules = []Rule{
-	{"Erfc", MinOpset, erfc},
 	{"ReverseSequence", MinOpset, reverseSequence},
-}
-
-// erfc is 1 - Erf(x). It loses relative precision where erfc(x) is tiny
-// (x beyond about 4), which is only absolute error below float32's epsilon;
-// GELU, the op's user, multiplies it by x/2 and reads the large side.
-func erfc(c *Ctx) error {
-	x := c.In(0)
-	c.OpTo(c.Out(0), "Sub", nil, c.Scalar(c.DType(x), 1), c.Op("Erf", nil, x))
-	return nil
 }
 
 // reverseSequence: ONNX ReverseSequence takes only the batch and time axes

@@ -21,6 +21,9 @@ type index struct {
 	added   []*graph.Node
 	reorder bool // an edit may have broken the topological order
 	changed bool
+	// dataOwners counts the constants whose bytes start at each address
+	// (aliased weights share them); built on first use, see ownsConst.
+	dataOwners map[*byte]int
 }
 
 func newIndex(g *graph.Graph) *index {
@@ -223,6 +226,9 @@ func (ix *index) add(n *graph.Node) *graph.Node {
 
 // addConst stores a new constant named after hint.
 func (ix *index) addConst(hint string, t *graph.Tensor) string {
+	if ix.dataOwners != nil && len(t.Data) > 0 {
+		ix.dataOwners[&t.Data[0]]++
+	}
 	return ix.g.AddConst(hint, t)
 }
 

@@ -39,6 +39,20 @@ var reduceOps = setOf(
 	"ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare",
 )
 
+// perTensorQDQ: a QuantizeLinear or DequantizeLinear with one scale acts on
+// each element alone (TFLite models have them around every op).
+func perTensorQDQ(g *graph.Graph, n *graph.Node) bool {
+	if !isOp(n, "QuantizeLinear") && !isOp(n, "DequantizeLinear") {
+		return false
+	}
+	for _, in := range n.Inputs[1:] {
+		if in != "" && g.ShapeOf(in).Rank() != 0 {
+			return false
+		}
+	}
+	return true
+}
+
 func setOf(names ...string) map[string]bool {
 	m := make(map[string]bool, len(names))
 	for _, n := range names {
@@ -56,11 +70,124 @@ type transposer struct {
 	opset  int
 	work   []*graph.Node
 	queued map[*graph.Node]bool
+	split  bool // give each reader of a shared Transpose its own copy (transpose-branches)
+}
+
+// pushable reports an op that visit can take a Transpose below.
+func pushable(c *graph.Node) bool {
+	if c.Domain != "" && c.Domain != "ai.onnx" || len(c.Subgraphs()) > 0 {
+		return false
+	}
+	switch {
+	case unaryLayoutFree[c.Op], broadcastLayoutFree[c.Op], reduceOps[c.Op]:
+		return true
+	}
+	switch c.Op {
+	case "Concat", "Softmax", "LogSoftmax", "Hardmax", "ArgMax", "ArgMin", "Pad", "Slice", "Squeeze", "Transpose":
+		return true
+	}
+	return false
+}
+
+// splitBranches gives every reader of Transpose n a Transpose of its own,
+// when each reader is an op a Transpose moves through, so that each copy
+// can travel down its branch (the two arms of x·sigmoid(x), of a hard
+// swish, of a squeeze-excite block) and meet its inverse. Copies that stay
+// where they are merge again at the end of the pass (mergeDuplicates).
+func (t *transposer) splitBranches(n *graph.Node) {
+	y := n.Outputs[0]
+	readers := t.cons[y]
+	if t.isOutput(y) || len(readers) < 2 || len(readers) > 16 {
+		return
+	}
+	for _, c := range readers {
+		if !readsDirect(c, y) || !pushable(c) {
+			return
+		}
+	}
+	for _, c := range t.consumers(y)[1:] {
+		v := t.g.UniqueName(y + "__br")
+		t.g.SetValue(v, t.g.DTypeOf(y), t.g.ShapeOf(y))
+		m := t.add(&graph.Node{Name: t.g.UniqueName(n.Name + "/br"), Op: "Transpose", Inputs: []string{n.Inputs[0]}, Outputs: []string{v}, Attrs: map[string]any{"perm": append([]int64{}, n.Ints("perm")...)}})
+		for i, in := range c.Inputs {
+			if in == y {
+				t.setInput(c, i, v)
+			}
+		}
+		t.enqueue(m)
+	}
+	t.enqueue(n)
+}
+
+// transposeBranches is transposePass with shared Transposes split per
+// reader, tried on a copy of the graph and kept only when the model ends
+// with fewer Transposes, or as many moving fewer elements: a split whose
+// copies cannot all move would otherwise only be merged back, and the pass
+// list never settle.
+func transposeBranches(g *graph.Graph, opset int) (bool, error) {
+	ix := newIndex(g)
+	candidate := false
+	for _, n := range g.Nodes {
+		if isOp(n, "Transpose") && len(n.Outputs) == 1 && len(ix.cons[n.Outputs[0]]) > 1 {
+			candidate = true
+			break
+		}
+	}
+	if !candidate {
+		return false, nil
+	}
+	h := g.Clone()
+	t := &transposer{index: newIndex(h), opset: opset, queued: map[*graph.Node]bool{}, split: true}
+	if _, err := t.run(); err != nil {
+		return false, err
+	}
+	// Counted after dead-node removal: a pushed copy may leave its
+	// original unread.
+	h.RemoveUnused()
+	bn, bv := transposeCost(g)
+	an, av := transposeCost(h)
+	if an > bn || an == bn && av >= bv {
+		return false, nil
+	}
+	*g = *h
+	return true, nil
+}
+
+// transposeCost is the number of Transposes and the elements they move
+// (a dim of unknown size counted as 1000): the split is kept when it
+// lowers the first, or the second at an equal first (a Transpose moved
+// below a reduction), so that a kept split never undoes another.
+func transposeCost(g *graph.Graph) (count int, volume float64) {
+	for _, n := range g.Nodes {
+		if !isOp(n, "Transpose") || len(n.Inputs) != 1 {
+			continue
+		}
+		count++
+		v := 1.0
+		s := g.ShapeOf(n.Inputs[0])
+		if !s.Known {
+			v = 1e12
+		}
+		for _, d := range s.Dims {
+			if d.Known() {
+				v *= float64(d.Size)
+			} else {
+				v *= 1000
+			}
+		}
+		volume += v
+	}
+	return count, volume
 }
 
 // transposePass cancels, merges and pushes down Transposes.
 func transposePass(g *graph.Graph, opset int) (bool, error) {
 	t := &transposer{index: newIndex(g), opset: opset, queued: map[*graph.Node]bool{}}
+	return t.run()
+}
+
+func (t *transposer) run() (bool, error) {
+	g := t.g
 	for _, n := range g.Nodes {
 		if isOp(n, "Transpose") {
 			t.enqueue(n)
@@ -197,11 +324,15 @@ func (t *transposer) visit(n *graph.Node) {
 		return
 	}
 	c := t.soleConsumer(y)
+	if c == nil && t.split {
+		t.splitBranches(n)
+		return
+	}
 	if c == nil || len(c.Subgraphs()) > 0 || (c.Domain != "" && c.Domain != "ai.onnx") {
 		return
 	}
 	switch {
-	case unaryLayoutFree[c.Op]:
+	case unaryLayoutFree[c.Op], perTensorQDQ(t.g, c):
 		t.pushUnary(n, c, p)
 	case broadcastLayoutFree[c.Op]:
 		t.pushElementwise(n, c, p, nil)

@@ -83,7 +83,7 @@ func TestInlineErrors(t *testing.T) {
 		{"recursion", `function { signature { name: "outer" input_arg { name: "x" type: DT_FLOAT } input_arg { name: "v" type: DT_FLOAT }
 		  output_arg { name: "a" type: DT_FLOAT } output_arg { name: "b" type: DT_FLOAT } }
 		  node_def { name: "again" op: "PartitionedCall" input: "x" input: "v" attr { key: "f" value { func { name: "outer" } } } }
-		  ret { key: "a" value: "again:output:0" } ret { key: "b" value: "again:output:1" } }`, "nest more than"},
+		  ret { key: "a" value: "again:output:0" } ret { key: "b" value: "again:output:1" } }`, `function "outer" calls itself`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			src := resourceCallGraph[:strings.Index(resourceCallGraph, "library {")]

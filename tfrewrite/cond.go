@@ -1,6 +1,7 @@
 package tfrewrite
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/tf2onnx-go/tf2onnx/graph"
@@ -136,7 +137,7 @@ func condOnce(g *graph.Graph) (bool, error) {
 			gr.blocked = true
 			continue
 		}
-		if len(v.cons[out(m, 1)]) > 0 {
+		if len(v.cons[out(m, 1)]) > 0 || g.IsOutput(out(m, 1)) {
 			gr.blocked = true // value_index is used
 			continue
 		}
@@ -162,6 +163,16 @@ func condOnce(g *graph.Graph) (bool, error) {
 		for n := range gr.sides[0] {
 			if gr.sides[1][n] {
 				overlap = true
+			}
+		}
+		// A branch that swallowed the predicate's producer (a Switch it
+		// should have stopped at is not one: a damaged graph) would leave
+		// the If reading a value nobody defines.
+		for side := 0; side < 2; side++ {
+			for n := range gr.sides[side] {
+				if slices.Contains(n.Outputs, pred) {
+					overlap = true
+				}
 			}
 		}
 		if overlap {

@@ -189,9 +189,12 @@ func (l *loop) describe(v *view) error {
 			return fmt.Errorf("loop %q: variable %q has no NextIteration or Switch", l.name, n.Name)
 		}
 		for _, c := range v.cons[out(lv.sw, 0)] {
-			if isOp(c, "Exit") {
-				lv.exit = c
+			if !isOp(c, "Exit") {
+				// TensorFlow sends a loop's exit side only to an Exit; a
+				// damaged file may not, and the loop would lose the reader.
+				return fmt.Errorf("loop %q: %q (%s) reads the exit side of %q, which only an Exit may", l.name, c.Name, c.Op, lv.sw.Name)
 			}
+			lv.exit = c
 		}
 		l.vars = append(l.vars, lv)
 	}

@@ -4,4 +4,4 @@
 // TestGeneratedIsFresh fails when the committed code is stale.
 package pb
 
-//go:generate protoc --proto_path=../../proto --go_out=. --go_opt=module=github.com/tf2onnx-go/tf2onnx/internal/pb tensorflow/graph.proto onnx/onnx.proto
+//go:generate protoc --proto_path=../../proto --go_out=. --go_opt=module=github.com/tf2onnx-go/tf2onnx/internal/pb tensorflow/graph.proto tensorflow/saved_model.proto tensorflow/saved_object_graph.proto tensorflow/trackable_object_graph.proto tensorflow/tensor_bundle.proto onnx/onnx.proto

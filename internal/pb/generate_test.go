@@ -25,11 +25,13 @@ func TestGeneratedIsFresh(t *testing.T) {
 	out := t.TempDir()
 	cmd := exec.Command("protoc", "--proto_path=../../proto", "--go_out="+out,
 		"--go_opt=module=github.com/tf2onnx-go/tf2onnx/internal/pb",
-		"tensorflow/graph.proto", "onnx/onnx.proto")
+		"tensorflow/graph.proto", "tensorflow/saved_model.proto", "tensorflow/saved_object_graph.proto",
+		"tensorflow/trackable_object_graph.proto", "tensorflow/tensor_bundle.proto", "onnx/onnx.proto")
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("protoc: %v\n%s", err, msg)
 	}
-	for _, f := range []string{"tfpb/graph.pb.go", "onnxpb/onnx.pb.go"} {
+	for _, f := range []string{"tfpb/graph.pb.go", "tfpb/saved_model.pb.go", "tfpb/saved_object_graph.pb.go",
+		"tfpb/trackable_object_graph.pb.go", "tfpb/tensor_bundle.pb.go", "onnxpb/onnx.pb.go"} {
 		fresh, err := os.ReadFile(filepath.Join(out, f))
 		if err != nil {
 			t.Fatal(err)

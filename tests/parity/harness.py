@@ -20,13 +20,17 @@ from typing import Callable
 import numpy as np
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# TensorFlow runs NCHW convolutions and pools on the CPU only through its oneDNN
+# kernels, which it turns on by default only on CPUs with AVX-512: without this
+# the NCHW cases cannot even build their reference on an AVX2-only machine.
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
 import tensorflow as tf  # noqa: E402
 import onnx  # noqa: E402
 import onnxruntime as ort  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.environ.get("TF2ONNX_BIN", os.path.join(ROOT, "bin", "tf2onnx"))
-OPSETS = (13, 17, 21)
+OPSETS = (13, 17, 21, 28)
 
 
 @dataclasses.dataclass
@@ -37,6 +41,7 @@ class Case:
     atol: float = 1e-5
     why_tolerance: str = ""  # required when rtol/atol are looser than 1e-5
     min_opset: int = 13
+    max_opset: int = 99
     extra_flags: tuple = ()
     # CLI layout and naming options: the harness passes the flags and adapts
     # the feeds and the expected outputs (NHWC↔NCHW transposes, new names).
@@ -45,6 +50,9 @@ class Case:
     rename_inputs: tuple = ()
     rename_outputs: tuple = ()
     check: Callable | None = None  # check(onnx.ModelProto, opset) raises on failure
+    # runner(case, opsets, workdir) replaces the GraphDef flow for cases whose
+    # input is not a frozen graph (SavedModels, checkpoints); same result list.
+    runner: Callable | None = None
 
 
 @dataclasses.dataclass
@@ -53,6 +61,7 @@ class Built:
     feeds: dict  # tensor name ("x:0") -> numpy array
     outputs: list  # tensor names
     input_specs: list | None = None  # --inputs entries (default: feed names)
+    tflite: bytes | None = None  # a .tflite model: converted with --tflite, run in tf.lite.Interpreter
 
 
 REGISTRY: list[Case] = []
@@ -129,7 +138,36 @@ def function_case(name, inputs, *, signature=None, **kw):
     return deco
 
 
+def tflite_case(name, **kw):
+    """Registers fn() -> (tflite bytes, feeds): a model from TFLiteConverter
+    and its inputs by TFLite tensor name; the reference is tf.lite.Interpreter
+    and the ONNX model keeps the TFLite tensor names."""
+
+    def deco(fn):
+        def build():
+            content, feeds = fn()
+            it = tf.lite.Interpreter(model_content=content)
+            outs = [d["name"] for d in it.get_output_details()]
+            return Built(None, feeds, outs, input_specs=[], tflite=content)
+
+        _register(Case(name=name, build=build, **kw))
+        return fn
+
+    return deco
+
+
+def tflite_reference(built: Built):
+    it = tf.lite.Interpreter(model_content=built.tflite)
+    it.allocate_tensors()
+    for d in it.get_input_details():
+        it.set_tensor(d["index"], built.feeds[d["name"]])
+    it.invoke()
+    return [it.get_tensor(d["index"]) for d in it.get_output_details()]
+
+
 def tf_reference(built: Built):
+    if built.tflite is not None:
+        return tflite_reference(built)
     g = tf.Graph()
     with g.as_default():
         tf.import_graph_def(built.graph_def, name="")
@@ -145,6 +183,8 @@ def convert(pb_path, onnx_path, built: Built, opset, extra_flags=()):
     ins = built.input_specs if built.input_specs is not None else list(built.feeds)
     cmd = [BINARY, "--graphdef", pb_path, "--output", onnx_path, "--opset", str(opset),
            "--outputs", ",".join(built.outputs)]
+    if built.tflite is not None:
+        cmd = [BINARY, "--tflite", pb_path, "--output", onnx_path, "--opset", str(opset)]
     if ins:
         cmd += ["--inputs", ",".join(ins)]
     cmd += list(extra_flags)
@@ -160,6 +200,12 @@ def compare(name, want, got, rtol, atol):
         raise Failure(f"{name}: dtype {got.dtype}, TensorFlow gives {want.dtype}")
     if want.shape != got.shape:
         raise Failure(f"{name}: shape {got.shape}, TensorFlow gives {want.shape}")
+    if want.dtype.kind in "iu" and atol >= 1:  # quantized outputs: within atol steps
+        diff = np.abs(got.astype(np.int64) - want.astype(np.int64))
+        if diff.size and diff.max() > atol:
+            bad = np.unravel_index(np.argmax(diff), diff.shape)
+            raise Failure(f"{name}: differs by {diff[bad]} steps at {bad}: {got[bad]} vs TensorFlow {want[bad]}")
+        return float(diff.max()) if diff.size else 0.0
     if want.dtype.kind in "biuO" or want.dtype == np.bool_:
         if not np.array_equal(want, got):
             bad = np.argwhere(want != got)[0]
@@ -204,19 +250,22 @@ def run_onnx(onnx_path, built: Built, case: Case):
 
 def run_case(case: Case, opsets=OPSETS, workdir=None):
     """Runs one case at each opset; returns a list of (opset, error or None, max_err)."""
+    if case.runner is not None:
+        return case.runner(case, opsets, workdir)
     results = []
     try:
         built = case.build()
-        SEEN_OPS.update(n.op for n in built.graph_def.node)
+        if built.graph_def is not None:
+            SEEN_OPS.update(n.op for n in built.graph_def.node)
         want = tf_reference(built)
     except Exception as e:  # a broken case is a failure, never a skip
         return [(o, f"building the TF case failed: {type(e).__name__}: {e}", None) for o in opsets]
     with tempfile.TemporaryDirectory(dir=workdir) as d:
-        pb = os.path.join(d, case.name + ".pb")
+        pb = os.path.join(d, case.name + (".tflite" if built.tflite is not None else ".pb"))
         with open(pb, "wb") as f:
-            f.write(built.graph_def.SerializeToString())
+            f.write(built.tflite if built.tflite is not None else built.graph_def.SerializeToString())
         for opset in opsets:
-            if opset < case.min_opset:
+            if opset < case.min_opset or opset > case.max_opset:
                 continue
             out = os.path.join(d, f"{case.name}_{opset}.onnx")
             try:

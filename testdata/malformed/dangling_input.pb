@@ -1,0 +1,8 @@
+
+;
+xPlaceholder*
+dtype0*
+shape:ÿÿÿÿÿÿÿÿÿ
+
+yAddV2xghost*
+T0

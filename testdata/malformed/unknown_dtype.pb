@@ -1,0 +1,13 @@
+
+;
+xPlaceholder*
+dtype0*
+shape:ÿÿÿÿÿÿÿÿÿ
+,
+cConst*
+dtype0*
+value
+B
+
+yAddV2xc*
+T0

@@ -1,0 +1,7 @@
+
+
+xPlaceholder*
+dtype0ç
+
+yRelux*
+T0ç
