@@ -1,6 +1,7 @@
 package tfrewrite
 
 import (
+	"math"
 	"slices"
 	"strings"
 
@@ -31,6 +32,10 @@ type cell struct {
 	lastOnly bool
 	// stateExit: the final LSTM state as one tensor concat([c, h], 1).
 	stateExit string
+	// recAct is the gates' activation: "" (Sigmoid) or "HardSigmoid"
+	// (tf.keras' hard_sigmoid, clip(0.2·x + 0.5, 0, 1): ONNX's defaults).
+	recAct  string
+	actSeen bool
 
 	scatterVal string   // the time-major input the loop reads
 	gathers    []string // time-major outputs gathered after the loop
@@ -99,7 +104,7 @@ func rnnPass(g *graph.Graph) (bool, error) {
 }
 
 func samePair(v *view, a, b *cell) bool {
-	return a.kind == b.kind && a.linearBeforeReset == b.linearBeforeReset && a.hidden == b.hidden && a.input == b.input && a.dtype == b.dtype &&
+	return a.kind == b.kind && a.linearBeforeReset == b.linearBeforeReset && a.recAct == b.recAct && a.hidden == b.hidden && a.input == b.input && a.dtype == b.dtype &&
 		a.batchMajor == b.batchMajor && a.src == b.src &&
 		seqRoot(v, a.seqLen) == seqRoot(v, b.seqLen) && a.zeroInit == b.zeroInit
 }
@@ -614,6 +619,7 @@ func isIdentityRange(v *view, val string) bool {
 //	c' = sigmoid(f + forget_bias)·c + sigmoid(i)·tanh(j)
 //	h' = sigmoid(o)·tanh(c')
 func matchLSTM(v *view, c *cell, hNew, cNew, hPrev, cPrev string) string {
+	c.recAct, c.actSeen = "", false
 	var split *graph.Node
 	// gate reports the Split part val is, or -1.
 	gate := func(val string) int {
@@ -626,7 +632,7 @@ func matchLSTM(v *view, c *cell, hNew, cNew, hPrev, cPrev string) string {
 	}
 	var o, f, i, j int
 	isSig := func(val string) bool {
-		o = gate(unaryIn(v, val, "Sigmoid"))
+		o = gate(recurrentAct(v, c, val))
 		return o >= 0
 	}
 	// h' = sigmoid(o) · tanh(c')
@@ -644,7 +650,7 @@ func matchLSTM(v *view, c *cell, hNew, cNew, hPrev, cPrev string) string {
 		return ""
 	}
 	_, sf, _ := binary(v, fc, []string{"Mul"}, func(x string) bool { return v.skip(x) == cPrev })
-	fArg := unaryIn(v, sf, "Sigmoid")
+	fArg := recurrentAct(v, c, sf)
 	forgetBias := 0.0
 	if f = gate(fArg); f < 0 {
 		_, fb, ok := binary(v, fArg, addOps, func(x string) bool { f = gate(x); return f >= 0 })
@@ -655,7 +661,7 @@ func matchLSTM(v *view, c *cell, hNew, cNew, hPrev, cPrev string) string {
 		forgetBias = t.Float64s()[0]
 	}
 	_, tj, ok := binary(v, ij, []string{"Mul"}, func(val string) bool {
-		i = gate(unaryIn(v, val, "Sigmoid"))
+		i = gate(recurrentAct(v, c, val))
 		return i >= 0
 	})
 	if !ok {
@@ -689,6 +695,61 @@ func matchLSTM(v *view, c *cell, hNew, cNew, hPrev, cPrev string) string {
 			}
 		}
 	}
+	return x
+}
+
+// recurrentAct returns the argument of a gate activation, the first one
+// seen fixing the cell's kind (all gates must share it): Sigmoid, or the
+// hard sigmoid clip(0.2·x + 0.5, 0, 1) written as Maximum(Minimum(…, 1), 0)
+// in either order. "" when val is neither.
+func recurrentAct(v *view, c *cell, val string) string {
+	kind, arg := "", unaryIn(v, val, "Sigmoid")
+	if arg == "" {
+		kind, arg = "HardSigmoid", hardSigmoid(v, val)
+	}
+	if arg == "" || (c.recAct != kind && c.actSeen) {
+		return ""
+	}
+	c.recAct, c.actSeen = kind, true
+	return arg
+}
+
+func hardSigmoid(v *view, val string) string {
+	isConst := func(x string, want float64) bool {
+		t := v.constOf(x)
+		return t != nil && t.NumElements() == 1 && math.Abs(t.Float64s()[0]-want) < 1e-6
+	}
+	clip := func(val, op string, bound float64) string {
+		p := v.prod[v.skip(val)]
+		if !isOp(p, op) || len(p.Inputs) != 2 {
+			return ""
+		}
+		for i := 0; i < 2; i++ {
+			if isConst(p.Inputs[1-i], bound) {
+				return p.Inputs[i]
+			}
+		}
+		return ""
+	}
+	inner := clip(val, "Maximum", 0)
+	if inner = clip(inner, "Minimum", 1); inner == "" {
+		if inner = clip(clip(val, "Minimum", 1), "Maximum", 0); inner == "" {
+			return ""
+		}
+	}
+	// 0.2·x + 0.5
+	ax, _, ok := binary(v, inner, addOps, func(x string) bool {
+		_, _, ok := binary(v, x, []string{"Mul"}, func(y string) bool { return isConst(y, 0.2) })
+		return ok
+	})
+	if !ok {
+		return ""
+	}
+	_, half, _ := binary(v, inner, addOps, func(x string) bool { return x == ax })
+	if !isConst(half, 0.5) {
+		return ""
+	}
+	_, x, _ := binary(v, ax, []string{"Mul"}, func(y string) bool { return isConst(y, 0.2) })
 	return x
 }
 
@@ -954,6 +1015,13 @@ func emitRNN(g *graph.Graph, renames map[string]string, dirs []*cell) {
 		inputs = inputs[:len(inputs)-1]
 	}
 	attrs := map[string]any{"hidden_size": H, "direction": direction}
+	if c0.recAct != "" {
+		var acts []string
+		for range dirs {
+			acts = append(acts, c0.recAct, "Tanh", "Tanh")
+		}
+		attrs["activations"] = acts
+	}
 	if c0.kind == "GRU" {
 		attrs["linear_before_reset"] = c0.linearBeforeReset
 	}

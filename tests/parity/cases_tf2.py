@@ -548,3 +548,59 @@ for _v2 in (True, False):
             rnn_cell_impl.LSTMCell(6, state_is_tuple=False), rnn_cell_impl.LSTMCell(6, state_is_tuple=False), x,
             sequence_length=n, dtype=tf.float32)
         return fw, bw, sf, sb
+
+
+# A Keras-style LSTM written out (x·Kx + h·Kh + b, gates i, f, c, o) with
+# tf.keras' hard sigmoid, clip(0.2·x + 0.5, 0, 1), as the gates' activation:
+# ONNX LSTM with activations HardSigmoid/Tanh/Tanh.
+def _hand_lstm(x, hidden=5, hard=True, reverse=False):
+    rng = np.random.RandomState(45)
+    feat = x.shape[-1]
+    kx = tf.constant(rng.uniform(-0.5, 0.5, (feat, 4 * hidden)).astype(np.float32))
+    kh = tf.constant(rng.uniform(-0.5, 0.5, (hidden, 4 * hidden)).astype(np.float32))
+    b = tf.constant(rng.uniform(-0.5, 0.5, (4 * hidden,)).astype(np.float32))
+
+    def act(z):
+        return tf.clip_by_value(0.2 * z + 0.5, 0.0, 1.0) if hard else tf.sigmoid(z)
+    xt = tf.transpose(x, [1, 0, 2])
+    if reverse:
+        xt = tf.reverse(xt, [0])
+    n = tf.shape(xt)[0]
+    xs = tf.TensorArray(tf.float32, size=n).unstack(xt)
+    ys = tf.TensorArray(tf.float32, size=n)
+    batch = tf.shape(x)[0]
+    zeros = tf.zeros(tf.stack([batch, hidden]))
+
+    def body(t, h, c, ys):
+        z = tf.nn.bias_add(tf.matmul(xs.read(t), kx) + tf.matmul(h, kh), b)
+        i, f, g, o = tf.split(z, 4, axis=1)
+        c = act(f) * c + act(i) * tf.tanh(g)
+        h = act(o) * tf.tanh(c)
+        return t + 1, h, c, ys.write(t, h)
+    _, h, c, ys = tf.while_loop(lambda t, *_: t < n, body, [0, zeros, zeros, ys])
+    return tf.transpose(ys.stack(), [1, 0, 2]), h, c
+
+
+@graph_case("rnn2_lstm_hard_sigmoid", {"x": f32(3, 6, 4, seed=46, lo=-3, hi=3)}, shapes=RXS,
+            check=rnn_check("LSTM", 1))
+def _(x):
+    return _hand_lstm(x)
+
+
+needs("StatelessWhile")
+
+
+@graph_case("rnn2_lstm_hand_written_sigmoid_cf1", {"x": f32(3, 6, 4, seed=46)}, shapes=RXS,
+            control_flow_v2=False, check=rnn_check("LSTM", 1))
+def _(x):
+    return _hand_lstm(x, hard=False)
+
+
+needs("TensorArrayV3")
+
+
+# Keras 3's hard_sigmoid is relu6(x + 3) / 6, not ONNX HardSigmoid's
+# defaults: that loop stays a (correct) Loop.
+keras_case("keras3_lstm_hard_sigmoid_stays_loop", lambda: __import__("keras").layers.LSTM(
+    4, recurrent_activation="hard_sigmoid", return_sequences=True), f32(2, 5, 4, seed=47), lower=False,
+    check=expect_ops({"Loop": 1}, absent=()))
