@@ -36,6 +36,9 @@ type cell struct {
 	// (tf.keras' hard_sigmoid, clip(0.2·x + 0.5, 0, 1): ONNX's defaults).
 	recAct  string
 	actSeen bool
+	// actG is the LSTM cell's activation (Keras `activation`) of the
+	// candidate and of the cell state: Tanh by default, Sigmoid or Relu.
+	actG, actH string
 
 	scatterVal string   // the time-major input the loop reads
 	gathers    []string // time-major outputs gathered after the loop
@@ -104,7 +107,8 @@ func rnnPass(g *graph.Graph) (bool, error) {
 }
 
 func samePair(v *view, a, b *cell) bool {
-	return a.kind == b.kind && a.linearBeforeReset == b.linearBeforeReset && a.recAct == b.recAct && a.hidden == b.hidden && a.input == b.input && a.dtype == b.dtype &&
+	return a.kind == b.kind && a.linearBeforeReset == b.linearBeforeReset && a.recAct == b.recAct && a.actG == b.actG &&
+		a.hidden == b.hidden && a.input == b.input && a.dtype == b.dtype &&
 		a.batchMajor == b.batchMajor && a.src == b.src &&
 		seqRoot(v, a.seqLen) == seqRoot(v, b.seqLen) && a.zeroInit == b.zeroInit
 }
@@ -637,7 +641,8 @@ func matchLSTM(v *view, c *cell, hNew, cNew, hPrev, cPrev string) string {
 	}
 	// h' = sigmoid(o) · tanh(c')
 	_, tc, ok := binary(v, hNew, []string{"Mul"}, isSig)
-	if !ok || v.skip(unaryIn(v, tc, "Tanh")) != cNew {
+	var hc string
+	if hc, c.actH = cellAct(v, tc); !ok || v.skip(hc) != cNew {
 		return ""
 	}
 	// c' = A + B
@@ -667,7 +672,9 @@ func matchLSTM(v *view, c *cell, hNew, cNew, hPrev, cPrev string) string {
 	if !ok {
 		return ""
 	}
-	if j = gate(unaryIn(v, tj, "Tanh")); j < 0 {
+	var jArg string
+	jArg, c.actG = cellAct(v, tj)
+	if j = gate(jArg); j < 0 || c.actG != c.actH {
 		return ""
 	}
 	if seen := map[int]bool{i: true, j: true, f: true, o: true}; len(seen) != 4 {
@@ -696,6 +703,17 @@ func matchLSTM(v *view, c *cell, hNew, cNew, hPrev, cPrev string) string {
 		}
 	}
 	return x
+}
+
+// cellAct returns the argument and op of the activation Keras lets an LSTM
+// choose for the candidate and the output (Tanh, Sigmoid, Relu).
+func cellAct(v *view, val string) (string, string) {
+	for _, op := range []string{"Tanh", "Sigmoid", "Relu"} {
+		if a := unaryIn(v, val, op); a != "" {
+			return a, op
+		}
+	}
+	return "", ""
 }
 
 // recurrentAct returns the argument of a gate activation, the first one
@@ -1015,10 +1033,14 @@ func emitRNN(g *graph.Graph, renames map[string]string, dirs []*cell) {
 		inputs = inputs[:len(inputs)-1]
 	}
 	attrs := map[string]any{"hidden_size": H, "direction": direction}
-	if c0.recAct != "" {
+	if c0.recAct != "" || c0.actG != "Tanh" && c0.kind == "LSTM" {
+		f := c0.recAct
+		if f == "" {
+			f = "Sigmoid"
+		}
 		var acts []string
 		for range dirs {
-			acts = append(acts, c0.recAct, "Tanh", "Tanh")
+			acts = append(acts, f, c0.actG, c0.actG)
 		}
 		attrs["activations"] = acts
 	}

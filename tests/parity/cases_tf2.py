@@ -331,6 +331,9 @@ def _keras_layers():
         "gru_reset_before": (lambda: L.GRU(6, return_sequences=True, reset_after=False), ("GRU", 1)),
         "bigru": (lambda: L.Bidirectional(L.GRU(5, return_sequences=True)), ("GRU", 1)),
         "bigru_last": (lambda: L.Bidirectional(L.GRU(5)), ("GRU", 1)),
+        "lstm_sigmoid_activation": (lambda: L.LSTM(6, activation="sigmoid"), ("LSTM", 1)),
+        "bilstm_relu_activation": (lambda: L.Bidirectional(L.LSTM(4, activation="relu", return_sequences=True)),
+                                   ("LSTM", 1)),
         "gru_backwards_state": (lambda: L.GRU(4, go_backwards=True, return_state=True, reset_after=False), ("GRU", 1)),
     }
 
