@@ -241,11 +241,20 @@ func dense(v *view, val string, isH func(string) bool) (x, h string, k, bias *gr
 		return cc.Inputs[0], cc.Inputs[1], k, bias, true
 	}
 	// x·Kx + h·Kh: stack the kernels' rows, input first.
+	// With a static batch of 1, grappler writes the sum as a BiasAdd of
+	// one product by the other squeezed to a vector.
 	sum := mm
-	if !isOp(sum, "Add", "AddV2") || len(sum.Inputs) != 2 {
+	if !isOp(sum, "Add", "AddV2", "BiasAdd") || len(sum.Inputs) != 2 {
 		return
 	}
-	mx, mh := v.prod[v.skip(sum.Inputs[0])], v.prod[v.skip(sum.Inputs[1])]
+	product := func(val string) *graph.Node {
+		p := v.prod[v.skip(val)]
+		if isOp(p, "Squeeze") && len(p.Inputs) == 1 {
+			p = v.prod[v.skip(p.Inputs[0])]
+		}
+		return p
+	}
+	mx, mh := product(sum.Inputs[0]), product(sum.Inputs[1])
 	kx, kh := kernel(mx), kernel(mh)
 	if kx == nil || kh == nil || kx.DType != kh.DType {
 		return

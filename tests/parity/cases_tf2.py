@@ -295,10 +295,11 @@ needs("StatelessWhile", "PartitionedCall")
 
 # --- Keras 3 recurrent layers, frozen lowered and functional ---------------
 
-def keras_case(name, make, x, *, lower, check, initial_state=None):
+def keras_case(name, make, x, *, lower, check, static=False):
     """Registers a Keras model (make() -> a layer or a function of the input
     tensor) frozen with convert_variables_to_constants_v2, control flow
-    lowered to TF1 frames (lower=True) or kept functional (lower=False)."""
+    lowered to TF1 frames (lower=True) or kept functional (lower=False).
+    static: the input's shape is x's (grappler then rewrites more)."""
 
     def build():
         import keras
@@ -308,7 +309,7 @@ def keras_case(name, make, x, *, lower, check, initial_state=None):
         inp = keras.Input((None, x.shape[2]))
         out = make()(inp)
         model = keras.Model(inp, out)
-        spec = tf.TensorSpec((None, None, x.shape[2]), tf.float32, name="x")
+        spec = tf.TensorSpec(x.shape if static else (None, None, x.shape[2]), tf.float32, name="x")
         concrete = tf.function(lambda t: model(t)).get_concrete_function(spec)
         frozen = convert_variables_to_constants_v2(concrete, lower_control_flow=lower)
         gd = frozen.graph.as_graph_def()
@@ -607,3 +608,12 @@ needs("TensorArrayV3")
 keras_case("keras3_lstm_hard_sigmoid_stays_loop", lambda: __import__("keras").layers.LSTM(
     4, recurrent_activation="hard_sigmoid", return_sequences=True), f32(2, 5, 4, seed=47), lower=False,
     check=expect_ops({"Loop": 1}, absent=()))
+
+
+# A static batch of 1: grappler writes x·Kx + h·Kh as BiasAdd(x·Kx, Squeeze(h·Kh)).
+for _lower in (True, False):
+    keras_case(f"keras3_bilstm_stacked_batch1_{'lowered' if _lower else 'functional'}",
+               lambda: (lambda t: __import__("keras").layers.Bidirectional(__import__("keras").layers.LSTM(
+                   5, return_sequences=True))(__import__("keras").layers.Bidirectional(
+                       __import__("keras").layers.LSTM(6, return_sequences=True))(t))),
+               f32(1, 9, 4, seed=48), lower=_lower, check=rnn_check("LSTM", 2), static=True)
