@@ -617,3 +617,28 @@ for _lower in (True, False):
                    5, return_sequences=True))(__import__("keras").layers.Bidirectional(
                        __import__("keras").layers.LSTM(6, return_sequences=True))(t))),
                f32(1, 9, 4, seed=48), lower=_lower, check=rnn_check("LSTM", 2), static=True)
+
+
+# Keras LSTM with an initial state fed by the caller.
+def _keras_initial_state_case(lower):
+    def build():
+        import keras
+        from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
+
+        keras.utils.set_random_seed(9)
+        xi, hi, ci = keras.Input((None, 4)), keras.Input((6,)), keras.Input((6,))
+        y, h, c = keras.layers.LSTM(6, return_sequences=True, return_state=True)(xi, initial_state=[hi, ci])
+        model = keras.Model([xi, hi, ci], [y, h, c])
+        specs = [tf.TensorSpec((None, None, 4), tf.float32, name="x"), tf.TensorSpec((None, 6), tf.float32, name="h0"),
+                 tf.TensorSpec((None, 6), tf.float32, name="c0")]
+        concrete = tf.function(lambda a, b, c: model([a, b, c])).get_concrete_function(*specs)
+        frozen = convert_variables_to_constants_v2(concrete, lower_control_flow=lower)
+        feeds = {"x:0": f32(3, 5, 4, seed=49), "h0:0": f32(3, 6, seed=50), "c0:0": f32(3, 6, seed=51)}
+        return harness.Built(frozen.graph.as_graph_def(), feeds, [t.name for t in frozen.outputs])
+
+    harness._register(harness.Case(name=f"keras3_lstm_initial_state_{'lowered' if lower else 'functional'}",
+                                   build=build, check=rnn_check("LSTM", 1)))
+
+
+for _lower in (True, False):
+    _keras_initial_state_case(_lower)
