@@ -278,6 +278,35 @@ func evalNode(n *graph.Node, in []arr, hasIn []bool) ([]arr, error) {
 			res.v[f] += p
 		}
 		return []arr{res}, nil
+	case "Split":
+		x := in[0]
+		r := len(x.dims)
+		ax := normAxes([]int64{n.Int("axis", 0)}, r)[0]
+		k := len(n.Outputs)
+		sizes := make([]int64, k)
+		if len(in) > 1 && hasIn[1] {
+			for i, v := range in[1].v {
+				sizes[i] = int64(v)
+			}
+		} else {
+			for i := range sizes {
+				sizes[i] = x.dims[ax] / int64(k)
+			}
+		}
+		outs := make([]arr, k)
+		start := int64(0)
+		for o := range outs {
+			d := append([]int64{}, x.dims...)
+			d[ax] = sizes[o]
+			outs[o] = arr{dims: d, v: make([]float64, numel(d))}
+			for e := range outs[o].v {
+				idx := unravel(int64(e), d)
+				idx[ax] += start
+				outs[o].v[e] = x.at(idx)
+			}
+			start += sizes[o]
+		}
+		return outs, nil
 	case "HardSigmoid":
 		alpha, beta := float64(n.Float("alpha", 0.2)), float64(n.Float("beta", 0.5))
 		return un(func(x float64) float64 { return math.Max(0, math.Min(1, alpha*x+beta)) })

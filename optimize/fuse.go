@@ -405,6 +405,12 @@ func (ix *index) scaleInputChannels(convs []*graph.Node, scale []float64) {
 			o := e / (cPer * inner)
 			return (o/mPer)*cPer + (e/inner)%cPer
 		}
+		if ix.ownsConst(c.Inputs[1], w) {
+			// As in fuseConv: the Conv's own (transposed) copy changes in place.
+			scaleWeights(w, w, scale, channelOf, inner)
+			ix.changed = true
+			continue
+		}
 		nw := &graph.Tensor{DType: w.DType, Dims: append([]int64{}, w.Dims...), Data: make([]byte, len(w.Data))}
 		scaleWeights(nw, w, scale, channelOf, inner)
 		ix.setInput(c, 1, ix.addConst(c.Name+"/W", nw))

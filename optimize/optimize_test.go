@@ -1105,3 +1105,19 @@ func TestFlattenConcat(t *testing.T) {
 	optimizeAndCheck(t, "flatten_concat", g, Passes())
 	wantCounts(t, g, map[string]int{"Concat": 3})
 }
+
+// TestTransposeSplit: an NHWC Split of a conv's output along channels,
+// each part into its own conv; the Transpose moves below the Split and
+// each copy cancels with its conv's.
+func TestTransposeSplit(t *testing.T) {
+	b := newBuilder("split")
+	x := b.input("x", 1, 5, 5, 2)
+	y := b.nhwcConv("c0", x, 2, 4, true)
+	b.g.AddNode(&graph.Node{Name: "split", Op: "Split", Inputs: []string{y}, Outputs: []string{"s0", "s1"}, Attrs: map[string]any{"axis": int64(3)}})
+	a := b.nhwcConv("c1", "s0", 2, 2, false)
+	c := b.nhwcConv("c2", "s1", 2, 2, false)
+	g := b.output(b.op("out", "Add", nil, a, c))
+	annotate(t, g)
+	optimizeAndCheck(t, "split", g, Passes())
+	wantCounts(t, g, map[string]int{"Transpose": 1, "Split": 1}) // the last is a Reshape: 1×1×1×2
+}

@@ -112,7 +112,7 @@ func pushable(c *graph.Node) bool {
 		return true
 	}
 	switch c.Op {
-	case "Concat", "Softmax", "LogSoftmax", "Hardmax", "ArgMax", "ArgMin", "Pad", "Slice", "Squeeze", "Transpose":
+	case "Concat", "Softmax", "LogSoftmax", "Hardmax", "ArgMax", "ArgMin", "Pad", "Slice", "Squeeze", "Transpose", "Split":
 		return true
 	}
 	return false
@@ -157,7 +157,10 @@ func transposeBranches(g *graph.Graph, opset int) (bool, error) {
 	ix := newIndex(g)
 	candidate := false
 	for _, n := range g.Nodes {
-		if isOp(n, "Transpose") && len(n.Outputs) == 1 && len(ix.cons[n.Outputs[0]]) > 1 {
+		if !isOp(n, "Transpose") || len(n.Outputs) != 1 {
+			continue
+		}
+		if c := ix.cons[n.Outputs[0]]; len(c) > 1 || len(c) == 1 && isOp(c[0], "Split") {
 			candidate = true
 			break
 		}
@@ -398,6 +401,47 @@ func (t *transposer) visit(n *graph.Node) {
 		t.pushSqueeze(n, c, p)
 	case c.Op == "Reshape":
 		t.flattenIntoMatMul(n, c, p)
+	case c.Op == "Split" && t.split:
+		t.pushSplit(n, c, p)
+	}
+}
+
+// pushSplit moves n below a Split, one Transpose per output. That adds
+// Transposes, so it is only tried by transpose-branches, which keeps it
+// when they then meet their inverses.
+func (t *transposer) pushSplit(n, c *graph.Node, p []int64) {
+	if c.Inputs[0] != n.Outputs[0] || len(c.Outputs) < 1 || len(c.Outputs) > 16 {
+		return
+	}
+	for _, in := range c.Inputs[1:] {
+		if in == n.Outputs[0] {
+			return
+		}
+	}
+	r := int64(len(p))
+	a := c.Int("axis", 0)
+	if a < 0 {
+		a += r
+	}
+	if a < 0 || a >= r {
+		return
+	}
+	x := n.Inputs[0]
+	c.Attrs["axis"] = p[a]
+	t.setInput(c, 0, x)
+	inv := invertPerm(p)
+	for i, old := range c.Outputs {
+		if old == "" {
+			continue
+		}
+		fresh := t.g.UniqueName(old + "__tr")
+		t.g.SetValue(fresh, t.g.DTypeOf(old), permuteShape(t.g.ShapeOf(old), inv))
+		t.setOutput(c, i, fresh)
+		m := t.add(&graph.Node{Name: t.g.UniqueName(n.Name + "/split"), Op: "Transpose", Inputs: []string{fresh}, Outputs: []string{old}, Attrs: map[string]any{"perm": append([]int64{}, p...)}})
+		t.enqueue(m)
+	}
+	if t.uses(n.Outputs[0]) == 0 {
+		t.remove(n)
 	}
 }
 

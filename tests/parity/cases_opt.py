@@ -236,3 +236,13 @@ def _(x):
     b = tf.concat([conv(x, "b1", 2, 2, seed=93), conv(x, "b2", 2, 3, seed=95)], axis=3)
     c = tf.concat([conv(x, "c1", 2, 1, seed=97), conv(x, "c2", 2, 2, seed=99)], axis=-1)
     return tf.identity(tf.concat([a, b, c], axis=3), name="out")
+
+
+@graph_case("opt_split_channels", {"x": f32(1, 6, 6, 2, seed=14)},
+            check=expect(max_transposes=2, present=("Split",)))
+def _(x):
+    # A channel Split between NHWC convs: the Transpose moves below it and
+    # each copy cancels with its conv's.
+    h = tf.nn.relu(conv(x, "c0", 2, 6, seed=101))
+    a, b = tf.split(h, [2, 4], axis=3)
+    return tf.identity(conv(a, "c1", 2, 3, seed=103) + conv(b, "c2", 4, 3, seed=105), name="out")

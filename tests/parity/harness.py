@@ -30,7 +30,7 @@ import onnxruntime as ort  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.environ.get("TF2ONNX_BIN", os.path.join(ROOT, "bin", "tf2onnx"))
-OPSETS = (13, 17, 21, 28)
+OPSETS = (13, 17, 21, 27)
 
 
 @dataclasses.dataclass

@@ -1,4 +1,4 @@
-"""Runs the parity suite: python tests/parity/run.py [-k SUBSTRING] [--opsets 13,17,21,28]
+"""Runs the parity suite: python tests/parity/run.py [-k SUBSTRING] [--opsets 13,17,21,27]
 
 Prints one line per case and opset, then `N passed, N failed`; exits 1 when
 any failed."""
