@@ -198,6 +198,18 @@ func (l *loop) describe(v *view) error {
 		}
 		l.vars = append(l.vars, lv)
 	}
+	// Every Merge and NextIteration of the frame belongs to a variable: a
+	// damaged file (an Enter that is not one) would leave them reading
+	// what the rewrite removes.
+	owned := map[*graph.Node]bool{}
+	for _, lv := range l.vars {
+		owned[lv.merge], owned[lv.next] = true, true
+	}
+	for _, n := range l.nodes {
+		if (isOp(n, "Merge") || isOp(n, "NextIteration")) && !owned[n] {
+			return fmt.Errorf("loop %q: %s %q belongs to no loop variable (no Enter feeds it)", l.name, n.Op, n.Name)
+		}
+	}
 	return nil
 }
 
