@@ -387,6 +387,18 @@ func checkFolding(g *graph.Graph) error {
 }
 
 func checkRenames(opts Options) error {
+	for _, l := range []struct {
+		flag  string
+		specs []frozen.Spec
+	}{{"--inputs", opts.Inputs}, {"--outputs", opts.Outputs}} {
+		seen := map[string]bool{}
+		for _, s := range l.specs {
+			if seen[s.Tensor()] {
+				return &OptionError{Flag: l.flag, Msg: fmt.Sprintf("%s is listed twice", s.Tensor())}
+			}
+			seen[s.Tensor()] = true
+		}
+	}
 	if len(opts.RenameInputs) > 0 && len(opts.RenameInputs) != len(opts.Inputs) {
 		return &OptionError{Flag: "--rename-inputs", Msg: fmt.Sprintf("%d names for %d inputs", len(opts.RenameInputs), len(opts.Inputs))}
 	}
