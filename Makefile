@@ -9,7 +9,7 @@ VPY     := $(VENV)/bin/python
 BIN     := bin/tf2onnx
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all build test gotest parity costcheck vet bench demo generate venv clean fuzz
+.PHONY: all build test gotest parity parity-large costcheck vet bench demo generate venv clean fuzz
 
 all: build
 
@@ -53,6 +53,11 @@ fuzz:
 parity: build venv
 	$(VPY) tests/parity/run.py
 
+# The SavedModel case over 2 GB (external data): several GB written and read,
+# a few minutes; kept out of the default parity run.
+parity-large: build venv
+	TF2ONNX_PARITY_LARGE=1 $(VPY) tests/parity/run.py -k savedmodel_large --opsets 17
+
 # The cost pass against TensorFlow's profiler on three Keras applications.
 costcheck: build venv
 	$(VPY) -m pytest tests/cost -q
@@ -66,6 +71,7 @@ demo: build
 
 generate:
 	cd internal/pb && PATH="$$PATH:$$($(GO) env GOPATH)/bin" $(GO) generate .
+	$(GO) generate ./tflite
 
 # Benchmark vs the Python tf2onnx (bench/README.md). It runs in its own venv,
 # .venv-tf2onnx, made from requirements-bench.txt; models go to build/bench/.

@@ -8,6 +8,9 @@ exist is skipped unless --force):
   mlp.pb       784 -> 512 -> 256 -> 10 MLP (MatMul + BiasAdd + Relu, Softmax)
   cnn_bn.pb    small NHWC CNN, 1x32x32x3: 2x [Conv2D + FusedBatchNormV3 + Relu
                + MaxPool], global mean, dense, Softmax
+  cnn_sm/      SavedModel (Keras 3 model.export) of a small NHWC CNN, 1x32x32x3
+  resnet50_sm/ SavedModel (Keras 3 model.export) of ResNet50(weights=None)
+               (the SavedModel rows: both converters read the directory)
 
 Each generated model is frozen with convert_variables_to_constants_v2 and gets
 a <name>.json beside it: {"pb", "inputs", "outputs", "input_shapes", ...}.
@@ -39,7 +42,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SEED = 20261127
 
 # Benchmark order: small first, so a partial run is still informative.
-ORDER = ["mlp", "lenet", "cnn_bn", "resnet50", "mobilenetv2", "mobilenetv3large",
+ORDER = ["mlp", "lenet", "cnn_bn", "cnn_sm", "resnet50", "resnet50_sm", "mobilenetv2", "mobilenetv3large",
          "efficientnetb0", "efficientnetv2b0", "densenet121", "nasnetmobile", "inceptionv3",
          "bert", "bilstm", "ctpn",
          "mobilenetv2_tflite", "mobilenetv2_int8_tflite", "resnet50_tflite"]
@@ -353,6 +356,40 @@ SCALE = {"scale10k": 10_000, "scale100k": 100_000}
 BUILDERS.update({k: (lambda n=n: build_scale(n)) for k, n in SCALE.items()})
 
 
+def export_keras(model, name):
+    """model.export() into build/bench/NAME/ (a SavedModel directory); the
+    meta's "pb" is the directory and "saved_model" marks it."""
+    import shutil
+    path = os.path.join(ROOT, "build", "bench", name)
+    shutil.rmtree(path, ignore_errors=True)
+    model.export(path, verbose=False)
+    return path
+
+
+def build_cnn_sm():
+    import keras
+    keras.utils.set_random_seed(SEED)
+    model = keras.Sequential([
+        keras.Input((32, 32, 3)),
+        keras.layers.Conv2D(16, 3, padding="same"), keras.layers.BatchNormalization(), keras.layers.ReLU(),
+        keras.layers.MaxPooling2D(),
+        keras.layers.Conv2D(32, 3, padding="same"), keras.layers.BatchNormalization(), keras.layers.ReLU(),
+        keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(10, activation="softmax"),
+    ])
+    return export_keras(model, "cnn_sm"), [1, 32, 32, 3], "Keras 3 model.export() of a small NHWC CNN"
+
+
+def build_resnet50_sm():
+    import keras
+    keras.utils.set_random_seed(SEED)
+    model = keras.applications.ResNet50(weights=None, input_shape=(224, 224, 3))
+    about = "Keras 3 model.export() of ResNet50(weights=None), %d parameters" % model.count_params()
+    return export_keras(model, "resnet50_sm"), [1, 224, 224, 3], about
+
+
+SAVED_MODELS = {"cnn_sm": build_cnn_sm, "resnet50_sm": build_resnet50_sm}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "bench"))
@@ -366,7 +403,21 @@ def main():
     names = ORDER + [n for n in only if n in SCALE]
     for name in names:
         meta_path = os.path.join(args.out, name + ".json")
-        if name in COMMITTED:
+        if name in SAVED_MODELS:
+            rel = os.path.relpath(os.path.join(args.out, name), ROOT)
+            if (not args.force and os.path.exists(os.path.join(ROOT, rel, "saved_model.pb"))
+                    and os.path.exists(meta_path)) or (only and name not in only):
+                if os.path.exists(meta_path):
+                    with open(meta_path) as f:
+                        manifest.append(json.load(f))
+                continue
+            t0 = time.time()
+            _tf()
+            path, shape, about = SAVED_MODELS[name]()
+            meta = {"name": name, "pb": rel, "saved_model": True, "input_shapes": {"serving_default": shape},
+                    "about": about, "seed": SEED}
+            print("make_models: wrote %s/ (%.1fs)" % (rel, time.time() - t0))
+        elif name in COMMITTED:
             meta = dict(COMMITTED[name], name=name)
             if not os.path.exists(os.path.join(ROOT, meta["pb"])):
                 print("make_models: %s missing, skipped" % meta["pb"], file=sys.stderr)

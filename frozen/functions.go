@@ -16,6 +16,9 @@ var functionalOps = map[string][]string{
 	"StatelessWhile": {"cond", "body"},
 	"If":             {"then_branch", "else_branch"},
 	"StatelessIf":    {"then_branch", "else_branch"},
+	// A list of functions: the subgraphs go to "branches/0", "branches/1", …
+	"Case":          {"branches"},
+	"StatelessCase": {"branches"},
 	// Calls, which tfrewrite inlines.
 	"PartitionedCall":         {"f"},
 	"StatefulPartitionedCall": {"f"},
@@ -55,33 +58,55 @@ func attach(g *graph.Graph, fns map[string]*tfpb.FunctionDef, stack []string, bu
 			continue
 		}
 		for _, key := range functionalOps[n.Op] {
+			if list, ok := n.Attrs[key].([]*graph.Func); ok {
+				for i, f := range list {
+					k := key + "/" + strconv.Itoa(i)
+					sg, err := attachOne(n, k, f, fns, stack, budget)
+					if err != nil {
+						return err
+					}
+					n.Attrs[k] = sg
+				}
+				delete(n.Attrs, key)
+				continue
+			}
 			f := n.FuncAttr(key)
 			if f == nil {
 				continue
 			}
-			fd := fns[f.Name]
-			if fd == nil {
-				return fmt.Errorf("node %q: function %q is not in the GraphDef's library: %w", n.Name, f.Name, ErrBadFile)
-			}
-			for _, s := range stack {
-				if s == f.Name {
-					return fmt.Errorf("node %q: function %q calls itself (%s → %s): %w", n.Name, f.Name, strings.Join(stack, " → "), f.Name, ErrBadFile)
-				}
-			}
-			if *budget -= len(fd.NodeDef); *budget < 0 {
-				return fmt.Errorf("node %q: the graph's function calls instantiate more than %d nodes: %w", n.Name, maxFunctionNodes, ErrBadFile)
-			}
-			sg, err := functionGraph(fd, n.Name+"/"+key+"/")
+			sg, err := attachOne(n, key, f, fns, stack, budget)
 			if err != nil {
-				return fmt.Errorf("node %q: function %q: %w", n.Name, f.Name, err)
-			}
-			if err := attach(sg, fns, append(stack[:len(stack):len(stack)], f.Name), budget); err != nil {
 				return err
 			}
 			n.Attrs[key] = sg
 		}
 	}
 	return nil
+}
+
+// attachOne builds the subgraph of function f for attribute key of node n,
+// with the functions it calls attached in turn.
+func attachOne(n *graph.Node, key string, f *graph.Func, fns map[string]*tfpb.FunctionDef, stack []string, budget *int) (*graph.Graph, error) {
+	fd := fns[f.Name]
+	if fd == nil {
+		return nil, fmt.Errorf("node %q: function %q is not in the GraphDef's library: %w", n.Name, f.Name, ErrBadFile)
+	}
+	for _, s := range stack {
+		if s == f.Name {
+			return nil, fmt.Errorf("node %q: function %q calls itself (%s → %s): %w", n.Name, f.Name, strings.Join(stack, " → "), f.Name, ErrBadFile)
+		}
+	}
+	if *budget -= len(fd.NodeDef); *budget < 0 {
+		return nil, fmt.Errorf("node %q: the graph's function calls instantiate more than %d nodes: %w", n.Name, maxFunctionNodes, ErrBadFile)
+	}
+	sg, err := functionGraph(fd, n.Name+"/"+key+"/")
+	if err != nil {
+		return nil, fmt.Errorf("node %q: function %q: %w", n.Name, f.Name, err)
+	}
+	if err := attach(sg, fns, append(stack[:len(stack):len(stack)], f.Name), budget); err != nil {
+		return nil, err
+	}
+	return sg, nil
 }
 
 // functionGraph builds the subgraph of one FunctionDef; every name gets

@@ -99,6 +99,12 @@ var ops = map[string]inferFunc{
 
 	// quant.go
 	"QuantizeLinear": inferQuantize, "DequantizeLinear": inferDequantize,
+	// extra.go
+	"Det": inferDet, "NonMaxSuppression": inferNMS,
+	"RandomUniform": inferRandom, "RandomNormal": inferRandom,
+	"RandomUniformLike": inferRandomLike, "RandomNormalLike": inferRandomLike,
+	"Bernoulli": inferRandomLike, "Multinomial": inferMultinomial,
+	"Unique": inferUnique, "DFT": inferDFT, "Compress": inferCompress,
 }
 
 // Node infers n's outputs and records them in g.Values. Ops it does not know

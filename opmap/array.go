@@ -237,13 +237,13 @@ func arrSplit(c *Ctx) error {
 // SplitV(value, size_splits, axis); one size may be -1 (the rest).
 func arrSplitV(c *Ctx) error {
 	x := c.In(0)
-	sizes, ok := c.ConstInts(c.In(1))
-	if !ok {
-		return c.Errorf("size_splits must be a constant")
-	}
 	axis, err := arrConstAxis(c, c.In(2))
 	if err != nil {
 		return err
+	}
+	sizes, ok := c.ConstInts(c.In(1))
+	if !ok {
+		return arrSplitVDynamic(c, x, axis)
 	}
 	if len(sizes) == 1 {
 		c.Alias(c.Out(0), x)
@@ -297,6 +297,30 @@ func arrSplitV(c *Ctx) error {
 	return nil
 }
 
+// arrSplitVDynamic splits by sizes known at run time (num_split of them);
+// a -1 among them takes what the others leave of the dim.
+func arrSplitVDynamic(c *Ctx, x string, axis int64) error {
+	n := c.Node.Int("num_split", -1)
+	if n < 1 {
+		return c.Errorf("run-time size_splits need the num_split attribute")
+	}
+	outs := make([]string, n)
+	for i := range outs {
+		outs[i] = c.Out(i)
+	}
+	if n == 1 {
+		c.Alias(c.Out(0), x)
+		return nil
+	}
+	sizes := arrInt64(c, c.In(1))
+	minus := c.Op("Equal", nil, sizes, c.AddConst(graph.ScalarInt64(-1)))
+	zero := c.AddConst(graph.ScalarInt64(0))
+	known := c.Op("ReduceSum", Attrs{"keepdims": int64(1)}, c.Op("Where", nil, minus, zero, sizes), c.Int64s(0))
+	rest := c.Op("Sub", nil, arrDim(c, x, axis), known)
+	c.OpOuts("Split", Attrs{"axis": axis}, outs, x, c.Op("Where", nil, minus, rest, sizes))
+	return nil
+}
+
 // arrDim is x's dim at axis as a run-time 1-element int64 tensor.
 func arrDim(c *Ctx, x string, axis int64) string {
 	shape := c.Op("Shape", nil, x)
@@ -343,10 +367,13 @@ func arrSqueezeOp(c *Ctx) error {
 
 // ExpandDims(input, axis): a negative axis counts in the output's rank, as
 // Unsqueeze's does.
+// A run-time axis is a run-time Unsqueeze axes input (the rank still grows
+// by one, so shapes downstream keep their rank).
 func arrExpandDims(c *Ctx) error {
 	axis, err := arrConstAxis(c, c.In(1))
 	if err != nil {
-		return err
+		c.OpTo(c.Out(0), "Unsqueeze", nil, c.In(0), mathVec1D(c, c.In(1)))
+		return nil
 	}
 	c.OpTo(c.Out(0), "Unsqueeze", nil, c.In(0), c.Int64s(axis))
 	return nil
@@ -443,9 +470,75 @@ func arrGatherV2(c *Ctx) error {
 		return err
 	}
 	if bd := c.Node.Int("batch_dims", 0); bd != 0 {
-		return c.Errorf("batch_dims %d is not supported", bd)
+		return arrGatherBatched(c, axis, bd)
 	}
 	c.OpTo(c.Out(0), "Gather", Attrs{"axis": axis}, c.In(0), c.In(1))
+	return nil
+}
+
+// arrGatherBatched is GatherV2 with batch_dims b: params[B, ..., idx, ...]
+// for each batch index B. With the gathered axis moved next to the batch
+// dims it is GatherND with batch_dims b on indices[..., None]; the dims
+// between the batch and the axis then move back in front of the index dims.
+func arrGatherBatched(c *Ctx, axis, b int64) error {
+	params, idx := c.In(0), c.In(1)
+	pr, ir := int64(c.Rank(params)), int64(c.Rank(idx))
+	if pr < 0 || ir < 0 {
+		return c.Errorf("batch_dims needs the ranks of params and indices")
+	}
+	if b < 0 {
+		b += ir
+	}
+	if axis < 0 {
+		axis += pr
+	}
+	if b < 0 || b > ir || axis < b || axis >= pr {
+		return c.Errorf("batch_dims %d and axis %d do not fit params of rank %d and indices of rank %d", b, axis, pr, ir)
+	}
+	if b == ir {
+		// Scalar indices per batch: GatherND wants at least one index dim.
+		idx = c.Op("Unsqueeze", nil, idx, c.Int64s(-1))
+		ir++
+	}
+	p := params
+	if axis > b {
+		perm := []int64{}
+		for i := range b {
+			perm = append(perm, i)
+		}
+		perm = append(perm, axis)
+		for i := b; i < pr; i++ {
+			if i != axis {
+				perm = append(perm, i)
+			}
+		}
+		p = c.Op("Transpose", Attrs{"perm": perm}, params)
+	}
+	g := c.Op("GatherND", Attrs{"batch_dims": b}, p, c.Op("Unsqueeze", nil, arrInt64(c, idx), c.Int64s(-1)))
+	// g: [batch (b), index dims (ir-b), params dims b..axis-1 (axis-b), rest]
+	outRank := ir + pr - b - 1
+	perm := []int64{}
+	for i := range b {
+		perm = append(perm, i)
+	}
+	for i := range axis - b {
+		perm = append(perm, ir+i)
+	}
+	for i := b; i < ir; i++ {
+		perm = append(perm, i)
+	}
+	for i := ir + axis - b; i < outRank; i++ {
+		perm = append(perm, i)
+	}
+	res := g
+	if axis > b {
+		res = c.Op("Transpose", Attrs{"perm": perm}, g)
+	}
+	if int64(c.Rank(c.In(1))) == b {
+		c.OpTo(c.Out(0), "Squeeze", nil, res, c.Int64s(axis)) // the one index dim
+		return nil
+	}
+	c.Alias(c.Out(0), res)
 	return nil
 }
 
@@ -455,10 +548,11 @@ func arrGatherV1(c *Ctx) error {
 }
 
 func arrGatherNd(c *Ctx) error {
+	attrs := Attrs{}
 	if bd := c.Node.Int("batch_dims", 0); bd != 0 {
-		return c.Errorf("batch_dims %d is not supported", bd)
+		attrs["batch_dims"] = bd // the same meaning in ONNX
 	}
-	c.OpTo(c.Out(0), "GatherND", nil, c.In(0), arrInt64(c, c.In(1)))
+	c.OpTo(c.Out(0), "GatherND", attrs, c.In(0), arrInt64(c, c.In(1)))
 	return nil
 }
 
@@ -500,7 +594,7 @@ func arrMirrorPad(c *Ctx) error {
 	}
 	p, ok := c.ConstInts(c.In(1))
 	if !ok {
-		return c.Errorf("SYMMETRIC paddings must be a constant")
+		return arrSymmetricPadDynamic(c, x)
 	}
 	type step struct{ axis, before, after int64 }
 	var steps []step
@@ -532,6 +626,37 @@ func arrMirrorPad(c *Ctx) error {
 			out = c.Out(0)
 		}
 		v = arrEmit(c, out, "Concat", Attrs{"axis": s.axis}, parts...)
+	}
+	return nil
+}
+
+// arrSymmetricPadDynamic pads each axis with run-time amounts: the axis
+// reversed, its last `before` elements go first and its first `after`
+// elements last (either may be empty).
+func arrSymmetricPadDynamic(c *Ctx, x string) error {
+	r := c.Rank(x)
+	if r < 0 {
+		return c.Errorf("SYMMETRIC padding by run-time amounts needs the input rank")
+	}
+	p := arrInt64(c, c.In(1))
+	v := x
+	for i := range r {
+		row := c.Op("Gather", Attrs{"axis": int64(0)}, p, c.AddConst(graph.ScalarInt64(int64(i))))
+		before := c.Op("Slice", nil, row, c.Int64s(0), c.Int64s(1))
+		after := c.Op("Slice", nil, row, c.Int64s(1), c.Int64s(2))
+		ax := c.Int64s(int64(i))
+		rev := c.Op("Slice", nil, v, c.Int64s(-1), c.Int64s(arrInt64Min), ax, c.Int64s(-1))
+		n := arrDim(c, v, int64(i))
+		head := c.Op("Slice", nil, rev, c.Op("Sub", nil, n, before), c.Int64s(arrInt64Max), ax)
+		tail := c.Op("Slice", nil, rev, c.Int64s(0), after, ax)
+		out := ""
+		if i == r-1 {
+			out = c.Out(0)
+		}
+		v = arrEmit(c, out, "Concat", Attrs{"axis": int64(i)}, head, v, tail)
+	}
+	if r == 0 {
+		c.Alias(c.Out(0), x)
 	}
 	return nil
 }

@@ -22,6 +22,8 @@ const (
 type arrStridedSpec struct {
 	Begin, End, Strides                                   []int64
 	BeginMask, EndMask, EllipsisMask, NewAxisMask, Shrink int64
+	// DynStrides: the strides are read at run time (Strides holds 1s).
+	DynStrides bool
 }
 
 // arrSliceDim is one input axis that the ONNX Slice cuts.
@@ -39,6 +41,12 @@ type arrSliceDim struct {
 	// start+1, or "to the end" when start is -1; the emitter uses a Gather
 	// instead.
 	Shrink bool
+	// DynStep: the step is element StepIdx of the strides input, read at
+	// run time; BeginMasked/EndMasked then mark bounds whose value follows
+	// the step's sign.
+	DynStep                bool
+	StepIdx                int
+	BeginMasked, EndMasked bool
 }
 
 // arrSlicePlan is StridedSlice as ONNX Slice, then Squeeze (axes of the Slice
@@ -174,6 +182,10 @@ func arrPlanStridedSlice(dims []int64, rankKnown bool, s arrStridedSpec) (*arrSl
 			continue
 		}
 		outAxis++
+		if s.DynStrides {
+			d.DynStep, d.StepIdx = true, i
+			d.BeginMasked, d.EndMasked = bit(s.BeginMask, i), bit(s.EndMask, i)
+		}
 		switch {
 		case bit(s.BeginMask, i):
 			d.Start = 0
@@ -208,6 +220,10 @@ func arrPlanStridedSlice(dims []int64, rankKnown bool, s arrStridedSpec) (*arrSl
 				d.End = arrInt64Min // ONNX would add dim and still clamp to -1; be explicit
 			}
 		}
+		if d.DynStep {
+			p.Dims = append(p.Dims, d)
+			continue
+		}
 		if d.StartFrom < 0 && d.EndFrom < 0 && d.Step == 1 && d.Start == 0 && d.End == arrInt64Max {
 			continue // the whole axis
 		}
@@ -223,10 +239,22 @@ func arrPlanStridedSlice(dims []int64, rankKnown bool, s arrStridedSpec) (*arrSl
 func arrStridedSlice(c *Ctx) error {
 	x := c.In(0)
 	strides, ok := c.ConstInts(c.In(3))
+	dyn := false
 	if !ok {
-		return c.Errorf("strides must be a constant")
+		n, known := c.KnownInts(c.In(3))
+		if !known {
+			return c.Errorf("strides of unknown length")
+		}
+		strides = make([]int64, len(n))
+		for i, v := range n {
+			strides[i] = v
+			if v < 0 || v == 0 {
+				strides[i], dyn = 1, true
+			}
+		}
 	}
 	s := arrStridedSpec{
+		DynStrides:   dyn,
 		Strides:      strides,
 		BeginMask:    c.Node.Int("begin_mask", 0),
 		EndMask:      c.Node.Int("end_mask", 0),
@@ -241,14 +269,14 @@ func arrStridedSlice(c *Ctx) error {
 	if err != nil {
 		return err
 	}
-	return arrEmitSlicePlan(c, x, c.In(1), c.In(2), p, c.Out(0))
+	return arrEmitSlicePlan(c, x, c.In(1), c.In(2), c.In(3), p, c.Out(0))
 }
 
 // arrEmitSlicePlan emits a plan, writing its last node to out: a Gather for
 // each index read at run time (x[i]: Gather takes a negative i as TF does,
 // where a Slice would need i+1 mended at -1), then Slice, Squeeze and
 // Unsqueeze. begin and end are the run-time bounds the plan may refer to.
-func arrEmitSlicePlan(c *Ctx, x, begin, end string, p *arrSlicePlan, out string) error {
+func arrEmitSlicePlan(c *Ctx, x, begin, end, strides string, p *arrSlicePlan, out string) error {
 	var gathers, dims []arrSliceDim
 	for _, d := range p.Dims {
 		if d.Shrink && d.StartFrom >= 0 {
@@ -284,6 +312,9 @@ func arrEmitSlicePlan(c *Ctx, x, begin, end string, p *arrSlicePlan, out string)
 			stepv := make([]int64, len(dims))
 			for i, d := range dims {
 				axes[i], stepv[i] = d.Axis, d.Step
+			}
+			if slices.ContainsFunc(dims, func(d arrSliceDim) bool { return d.DynStep }) {
+				return arrEmitDynSteps(c, in, out, starts, ends, strides, axes, stepv, dims)
 			}
 			ins := []string{in, starts, ends, c.Int64s(axes...)}
 			if slices.ContainsFunc(stepv, func(s int64) bool { return s != 1 }) {
@@ -373,4 +404,24 @@ func arrBoolTensor(v ...bool) *graph.Tensor {
 		}
 	}
 	return graph.NewIntTensor(graph.Bool, []int64{int64(len(v))}, ints)
+}
+
+// arrEmitDynSteps is the Slice of a plan whose steps are (partly) read at
+// run time: a masked bound of such a dim is 0/"past the end" for a
+// positive step and "the end"/"before the start" for a negative one.
+func arrEmitDynSteps(c *Ctx, in, out, starts, ends, strides string, axes, stepv []int64, dims []arrSliceDim) string {
+	n := len(dims)
+	idx, isDyn := make([]int64, n), make([]bool, n)
+	bm, em := make([]bool, n), make([]bool, n)
+	for i, d := range dims {
+		idx[i], isDyn[i] = int64(d.StepIdx), d.DynStep
+		bm[i], em[i] = d.DynStep && d.BeginMasked, d.DynStep && d.EndMasked
+	}
+	g := c.Op("Gather", Attrs{"axis": int64(0)}, arrInt64(c, strides), c.Int64s(idx...))
+	steps := c.Op("Where", nil, c.AddConst(arrBoolTensor(isDyn...)), g, c.Int64s(stepv...))
+	neg := c.Op("Less", nil, steps, c.AddConst(graph.ScalarInt64(0)))
+	max, min := c.AddConst(graph.ScalarInt64(arrInt64Max)), c.AddConst(graph.ScalarInt64(arrInt64Min))
+	starts = c.Op("Where", nil, c.Op("And", nil, neg, c.AddConst(arrBoolTensor(bm...))), max, starts)
+	ends = c.Op("Where", nil, c.Op("And", nil, neg, c.AddConst(arrBoolTensor(em...))), min, ends)
+	return arrEmit(c, out, "Slice", nil, in, starts, ends, c.Int64s(axes...), steps)
 }

@@ -189,7 +189,34 @@ func (c *Ctx) emit(op string, attrs Attrs, inputs, outs []string) []string {
 		// and reports its own error.
 		c.problem(err)
 	}
+	if t := knownContents(c.G, outs); t != nil {
+		// A shape vector whose elements are all known (a static dim read
+		// from a partly dynamic shape) is a constant.
+		c.out = c.out[:len(c.out)-1]
+		c.G.SetConst(outs[0], t)
+	}
 	return outs
+}
+
+// knownContents is the constant that a single integer vector or scalar
+// output stands for when inference knows every element (graph.Value
+// Contents), else nil.
+func knownContents(g *graph.Graph, outs []string) *graph.Tensor {
+	if len(outs) != 1 || outs[0] == "" {
+		return nil
+	}
+	v := g.Value(outs[0])
+	if v == nil || v.Contents == nil || (v.DType != graph.Int64 && v.DType != graph.Int32) || !v.Shape.Known || v.Shape.Rank() > 1 {
+		return nil
+	}
+	vals := make([]int64, len(v.Contents))
+	for i, d := range v.Contents {
+		if d.Name != "" || d.Size < 0 {
+			return nil
+		}
+		vals[i] = d.Size
+	}
+	return graph.NewIntTensor(v.DType, v.Shape.Sizes(), vals)
 }
 
 // maxFoldBytes bounds a folded constant, so that folding never turns a small

@@ -8,6 +8,37 @@ import (
 
 // Pooling, batch normalization and LRN.
 
+// nnPoolWide runs a max pooling of int16/uint16/int32/uint32 (no
+// onnxruntime kernel) in float64, which holds every such value exactly,
+// and casts the result back.
+func nnPoolWide(h Handler) Handler {
+	return func(c *Ctx) error {
+		if c.NumIn() < 1 {
+			return h(c)
+		}
+		dt := c.DType(c.In(0))
+		switch dt {
+		case graph.Int16, graph.Uint16, graph.Int32, graph.Uint32:
+		default:
+			return h(c)
+		}
+		outs, ins := c.Node.Outputs, c.Node.Inputs
+		tmp := c.G.UniqueName(c.Node.Name + "/wide")
+		c.Node.Outputs = append([]string{tmp}, outs[1:]...)
+		c.Node.Inputs = append([]string{c.Op("Cast", Attrs{"to": int64(graph.Double)}, ins[0])}, ins[1:]...)
+		err := h(c)
+		c.Node.Outputs, c.Node.Inputs = outs, ins
+		if err != nil {
+			return err
+		}
+		if a, ok := c.aliases[tmp]; ok {
+			tmp = a
+		}
+		c.OpTo(c.Out(0), "Cast", Attrs{"to": int64(dt)}, tmp)
+		return nil
+	}
+}
+
 // nnPool maps MaxPool/AvgPool (ksize and strides attributes) and MaxPoolV2
 // (ksize and strides as constant inputs).
 func nnPool(op string, spatial int, v2 bool) Handler {

@@ -229,6 +229,7 @@ func Apply(g *graph.Graph, opts Options) (warnings []string, err error) {
 		}
 		c.pruner.done(n, c.out[mark:])
 	}
+	c.pruner.flush()
 	g.Nodes = c.out
 	if len(errs) > 0 && !opts.ContinueOnError {
 		return warnings, errs
@@ -238,6 +239,21 @@ func Apply(g *graph.Graph, opts Options) (warnings []string, err error) {
 	}
 	for i, o := range g.Outputs {
 		r := resolve(o)
+		if t, ok := g.Consts[r]; ok {
+			// A constant graph output (a TF Const fetched directly, or a
+			// value folded whole) is computed by a Constant node: runtimes
+			// and tools differ on an initializer that is also a graph output.
+			if r == o {
+				delete(g.Consts, o)
+				delete(g.Values, o)
+			}
+			k := &graph.Node{Name: g.UniqueName(strings.TrimSuffix(o, ":0") + "/value"), Op: "Constant", Outputs: []string{o}, Attrs: map[string]any{"value": t}}
+			g.AddNode(k)
+			if err := infer.Node(g, k, opts.Opset); err != nil {
+				return warnings, err
+			}
+			continue
+		}
 		if r == o {
 			continue
 		}
@@ -283,7 +299,18 @@ type pruner struct {
 	release func([]byte)
 	uses    map[string]int  // reads by nodes not yet mapped
 	pinned  map[string]bool // read by mapped nodes or graph outputs
+	// Dropped constants whose bytes wait for release until no constant
+	// left holds them. Checking that is a scan of every constant, so it is
+	// done for a batch at once: per dropped constant it made the mapping
+	// quadratic in the graph's size.
+	pending      [][]byte
+	pendingBytes int
 }
+
+// flushAt bounds what waits for release: a few MB (large weights go at
+// once, as they did, keeping the peak low) or a share of the constants
+// (many small ones cost one scan per batch).
+const flushAt = 16 << 20
 
 func newPruner(g *graph.Graph, nodes []*graph.Node, release func([]byte)) *pruner {
 	p := &pruner{g: g, release: release, uses: map[string]int{}, pinned: map[string]bool{}}
@@ -307,6 +334,9 @@ func reads(n *graph.Node) []string {
 func (p *pruner) alias(out, v string) {
 	if p != nil {
 		p.uses[v] += p.uses[out]
+		if p.pinned[out] {
+			p.pinned[v] = true // a graph output's stand-in stays
+		}
 	}
 }
 
@@ -323,25 +353,36 @@ func (p *pruner) done(n *graph.Node, emitted []*graph.Node) {
 			if t, ok := p.g.Consts[v]; ok {
 				delete(p.g.Consts, v)
 				delete(p.g.Values, v)
-				if p.release != nil && !p.shared(t) {
-					p.release(t.Data)
+				if p.release != nil && len(t.Data) > 0 {
+					p.pending = append(p.pending, t.Data)
+					p.pendingBytes += len(t.Data)
 				}
 			}
 		}
 	}
+	if p.pendingBytes >= flushAt || len(p.pending) >= max(64, len(p.g.Consts)/8) {
+		p.flush()
+	}
 }
 
-// shared reports whether another constant still holds t's bytes.
-func (p *pruner) shared(t *graph.Tensor) bool {
-	if len(t.Data) == 0 {
-		return true
+// flush releases the pending bytes that no constant left holds.
+func (p *pruner) flush() {
+	if p == nil || len(p.pending) == 0 {
+		return
 	}
+	held := make(map[*byte]bool, len(p.g.Consts))
 	for _, o := range p.g.Consts {
-		if len(o.Data) > 0 && &o.Data[0] == &t.Data[0] {
-			return true
+		if len(o.Data) > 0 {
+			held[&o.Data[0]] = true
 		}
 	}
-	return false
+	for _, d := range p.pending {
+		if !held[&d[0]] {
+			held[&d[0]] = true // released once
+			p.release(d)
+		}
+	}
+	p.pending, p.pendingBytes = nil, 0
 }
 
 // callHandler runs a handler, turning a panic (a handler bug on an input it
@@ -357,5 +398,8 @@ func callHandler(h Handler, c *Ctx) (err error) {
 			err = fmt.Errorf("%w in the %s handler: %v", graph.ErrInternal, c.Node.Op, r)
 		}
 	}()
+	if err := complexGuard(c.Node); err != nil {
+		return err
+	}
 	return h(c)
 }

@@ -31,6 +31,15 @@ func Families() []Family {
 		{"tf2", tf2Rules},
 		{"resource", resourceRules},
 		{"tflite", tfliteRules},
+		{"tensorlist", tensorListRules},
+		{"math and bits", mathExtraRules},
+		{"scatter and segments", scatterRules},
+		{"matrix", matrixRules},
+		{"quantization", quantRules},
+		{"random", randomRules},
+		{"signal", signalRules},
+		{"detection and image", imageRules},
+		{"array (more)", arrayExtraRules},
 	}
 }
 

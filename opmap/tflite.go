@@ -8,7 +8,7 @@ import (
 
 // tfliteRules map the pseudo ops the TFLite reader (package tflite) emits
 // where TensorFlow has no op of the same meaning: affine quantization,
-// TFLite's PRELU, HARD_SWISH, GELU and its fused LSTM.
+// TFLite's PRELU, HARD_SWISH, GELU, WHERE and its fused LSTMs.
 var tfliteRules = []Rule{
 	{"_TFLQuantize", MinOpset, tflQuantize},
 	{"_TFLDequantize", MinOpset, tflDequantize},
@@ -18,6 +18,16 @@ var tfliteRules = []Rule{
 	{"_TFLGelu", MinOpset, tflGelu},
 	{"_TFLGelu", 20, tflGelu20},
 	{"_TFLLSTM", MinOpset, tflLSTM},
+	{"_TFLWhere", MinOpset, tflWhere},
+}
+
+// tflWhere: WHERE of one input, the coordinates of the true (non-zero)
+// elements, [n, rank] int64 in row-major order: NonZero gives them
+// transposed.
+func tflWhere(c *Ctx) error {
+	nz := c.Op("NonZero", nil, c.In(0))
+	c.OpTo(c.Out(0), "Transpose", Attrs{"perm": []int64{1, 0}}, nz)
+	return nil
 }
 
 // tflQuantParams adds the scale and zero point of a quantized tensor: scalars
@@ -112,25 +122,49 @@ func tflGelu20(c *Ctx) error {
 }
 
 // tflLSTM: _TFLLSTM(x, W [4H, I], R [4H, H], B [8H]) with the gates in
-// ONNX's order is one forward ONNX LSTM with zero initial states; x and
-// the result are [batch, time, ·] unless time_major.
+// ONNX's order is one forward ONNX LSTM with zero initial states; with
+// direction bidirectional, W, R and B are stacked [2, ...] and the outputs
+// are the two directions' (or one, concatenated, with merge_outputs). x
+// and the results are [batch, time, ·] unless time_major.
 func tflLSTM(c *Ctx) error {
 	timeMajor := c.Node.Bool("time_major", false)
+	dir := c.Node.Str("direction", "forward")
 	x := c.In(0)
 	if !timeMajor {
 		x = c.Op("Transpose", Attrs{"perm": []int64{1, 0, 2}}, x)
 	}
-	axis0 := c.Int64s(0)
-	w := c.Op("Unsqueeze", nil, c.In(1), axis0)
-	r := c.Op("Unsqueeze", nil, c.In(2), axis0)
-	b := c.Op("Unsqueeze", nil, c.In(3), axis0)
-	ys := c.OpN("LSTM", 1, Attrs{"hidden_size": c.Node.Int("hidden_size", 0), "direction": "forward"}, x, w, r, b)
-	y := ys[0] // [time, 1, batch, H]
-	if timeMajor {
-		c.OpTo(c.Out(0), "Squeeze", nil, y, c.Int64s(1))
-		return nil
+	w, r, b := c.In(1), c.In(2), c.In(3)
+	if dir == "forward" {
+		axis0 := c.Int64s(0)
+		w = c.Op("Unsqueeze", nil, w, axis0)
+		r = c.Op("Unsqueeze", nil, r, axis0)
+		b = c.Op("Unsqueeze", nil, b, axis0)
 	}
-	y = c.Op("Squeeze", nil, y, c.Int64s(1))
-	c.OpTo(c.Out(0), "Transpose", Attrs{"perm": []int64{1, 0, 2}}, y)
+	hidden := c.Node.Int("hidden_size", 0)
+	y := c.OpN("LSTM", 1, Attrs{"hidden_size": hidden, "direction": dir}, x, w, r, b)[0] // [time, dirs, batch, H]
+	// batchMajor puts a [time, batch, ·] value in the output's layout.
+	layout := func(out, v string) {
+		if timeMajor {
+			c.Alias(out, v)
+			return
+		}
+		c.OpTo(out, "Transpose", Attrs{"perm": []int64{1, 0, 2}}, v)
+	}
+	switch {
+	case dir == "forward":
+		layout(c.Out(0), c.Op("Squeeze", nil, y, c.Int64s(1)))
+	case c.Node.Bool("merge_outputs", false):
+		t := c.Op("Transpose", Attrs{"perm": []int64{0, 2, 1, 3}}, y) // [time, batch, 2, H]
+		layout(c.Out(0), c.Op("Reshape", nil, t, c.Int64s(0, 0, 2*hidden)))
+	default:
+		a := Attrs{"axis": int64(1)}
+		if c.Opset >= 18 {
+			a["num_outputs"] = int64(2)
+		}
+		parts := c.OpN("Split", 2, a, y)
+		for i, p := range parts {
+			layout(c.Out(i), c.Op("Squeeze", nil, p, c.Int64s(1)))
+		}
+	}
 	return nil
 }

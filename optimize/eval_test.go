@@ -1,9 +1,12 @@
 package optimize
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"math/rand"
+	"sort"
+	"strings"
 	"testing"
 
 	"github.com/tf2onnx-go/tf2onnx/graph"
@@ -190,6 +193,91 @@ func evalNode(n *graph.Node, in []arr, hasIn []bool) ([]arr, error) {
 			hi = in[2].v[0]
 		}
 		return un(func(x float64) float64 { return math.Min(math.Max(x, lo), hi) })
+	case "Erf":
+		return un(math.Erf)
+	case "Sqrt":
+		return un(math.Sqrt)
+	case "Reciprocal":
+		return un(func(x float64) float64 { return 1 / x })
+	case "Pow":
+		return bin(math.Pow)
+	case "Gelu":
+		if n.Str("approximate", "none") == "tanh" {
+			return un(func(x float64) float64 {
+				return 0.5 * x * (1 + math.Tanh(math.Sqrt(2/math.Pi)*(x+0.044715*x*x*x)))
+			})
+		}
+		return un(func(x float64) float64 { return 0.5 * x * (1 + math.Erf(x/math.Sqrt2)) })
+	case "LayerNormalization": // over the last axis
+		x := in[0]
+		w := x.dims[len(x.dims)-1]
+		out := arr{dims: x.dims, v: make([]float64, len(x.v))}
+		eps := float64(n.Float("epsilon", 1e-5))
+		for r := int64(0); r*w < int64(len(x.v)); r++ {
+			row := x.v[r*w : (r+1)*w]
+			mean, sq := 0.0, 0.0
+			for _, v := range row {
+				mean += v
+			}
+			mean /= float64(w)
+			for _, v := range row {
+				sq += (v - mean) * (v - mean)
+			}
+			inv := 1 / math.Sqrt(sq/float64(w)+eps)
+			for i, v := range row {
+				y := (v - mean) * inv * in[1].v[i]
+				if len(in) > 2 && hasIn[2] {
+					y += in[2].v[i]
+				}
+				out.v[r*w+int64(i)] = y
+			}
+		}
+		return []arr{out}, nil
+	case "Einsum": // explicit "…->…" form, one letter per dim
+		eq := strings.ReplaceAll(n.Str("equation", ""), " ", "")
+		lhs, out, _ := strings.Cut(eq, "->")
+		terms := strings.Split(lhs, ",")
+		size := map[byte]int64{}
+		for t, term := range terms {
+			for i := 0; i < len(term); i++ {
+				size[term[i]] = in[t].dims[i]
+			}
+		}
+		var letters []byte
+		for c := range size {
+			letters = append(letters, c)
+		}
+		sort.Slice(letters, func(i, j int) bool { return letters[i] < letters[j] })
+		dims := make([]int64, len(letters))
+		for i, c := range letters {
+			dims[i] = size[c]
+		}
+		od := make([]int64, len(out))
+		for i := range od {
+			od[i] = size[out[i]]
+		}
+		res := arr{dims: od, v: make([]float64, numel(od))}
+		at := func(idx []int64, term string) []int64 {
+			o := make([]int64, len(term))
+			for i := 0; i < len(term); i++ {
+				o[i] = idx[bytes.IndexByte(letters, term[i])]
+			}
+			return o
+		}
+		for e := int64(0); e < numel(dims); e++ {
+			idx := unravel(e, dims)
+			p := 1.0
+			for t, term := range terms {
+				p *= in[t].at(at(idx, term))
+			}
+			o := at(idx, out)
+			f := int64(0)
+			for i, st := range strides(od) {
+				f += o[i] * st
+			}
+			res.v[f] += p
+		}
+		return []arr{res}, nil
 	case "HardSigmoid":
 		alpha, beta := float64(n.Float("alpha", 0.2)), float64(n.Float("beta", 0.5))
 		return un(func(x float64) float64 { return math.Max(0, math.Min(1, alpha*x+beta)) })
@@ -458,6 +546,29 @@ func evalNode(n *graph.Node, in []arr, hasIn []bool) ([]arr, error) {
 		return []arr{{dims: dims, v: in[0].v}}, nil
 	case "MatMul", "Gemm":
 		a, b := in[0], in[1]
+		if len(b.dims) > 2 {
+			// Batched: equal leading dims on both sides.
+			r := len(a.dims)
+			if len(b.dims) != r {
+				return nil, fmt.Errorf("eval: MatMul of ranks %d and %d", r, len(b.dims))
+			}
+			m, k, nn := a.dims[r-2], a.dims[r-1], b.dims[r-1]
+			batch := numel(a.dims[:r-2])
+			dims := append(append([]int64{}, a.dims[:r-1]...), nn)
+			out := arr{dims: dims, v: make([]float64, batch*m*nn)}
+			for q := int64(0); q < batch; q++ {
+				for i := int64(0); i < m; i++ {
+					for j := int64(0); j < nn; j++ {
+						s := 0.0
+						for t := int64(0); t < k; t++ {
+							s += a.v[(q*m+i)*k+t] * b.v[(q*k+t)*nn+j]
+						}
+						out.v[(q*m+i)*nn+j] = s
+					}
+				}
+			}
+			return []arr{out}, nil
+		}
 		// A rank-r MatMul by a matrix is a [prod(leading dims), k] one.
 		r := len(a.dims)
 		m, k, nn := a.dims[0], a.dims[r-1], b.dims[1]
@@ -603,7 +714,21 @@ func evalEnv(g *graph.Graph, feeds map[string]arr) ([]arr, map[string]arr, error
 			}
 			ins[i], has[i] = a, true
 		}
-		outs, err := evalNode(n, ins, has)
+		var outs []arr
+		var err error
+		if n.Op == "If" {
+			// The branch reads the values around it by name.
+			branch, _ := n.Attrs["else_branch"].(*graph.Graph)
+			if ins[0].v[0] != 0 {
+				branch, _ = n.Attrs["then_branch"].(*graph.Graph)
+			}
+			if branch == nil {
+				return nil, nil, fmt.Errorf("eval: %s has no branch", n.Name)
+			}
+			outs, _, err = evalEnv(branch, env)
+		} else {
+			outs, err = evalNode(n, ins, has)
+		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("node %s: %w", n.Name, err)
 		}

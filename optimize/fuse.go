@@ -21,6 +21,9 @@ type convInfo struct {
 	channels  int64
 	channelOf func(e int64) int64
 	run       int64 // consecutive weight elements share a channel in runs of this length
+	// quantized: the weights are DequantizeLinear(constant), w has their
+	// dims but no data; a bias still folds, a scale does not.
+	quantized bool
 }
 
 func (ix *index) convInfo(c *graph.Node) *convInfo {
@@ -28,10 +31,16 @@ func (ix *index) convInfo(c *graph.Node) *convInfo {
 		return nil
 	}
 	w := ix.constOf(c.Inputs[1])
-	if w == nil || len(w.Dims) < 3 || !isFloat(w.DType) || elemSize(w) == 0 {
+	quantized := false
+	if dq := ix.prod[c.Inputs[1]]; w == nil && isOp(dq, "DequantizeLinear") {
+		if q := ix.constOf(dq.Inputs[0]); q != nil && ix.g.DTypeOf(c.Inputs[1]) == graph.Float {
+			w, quantized = &graph.Tensor{DType: graph.Float, Dims: q.Dims}, true
+		}
+	}
+	if w == nil || len(w.Dims) < 3 || !isFloat(w.DType) || (!quantized && elemSize(w) == 0) {
 		return nil
 	}
-	info := &convInfo{w: w}
+	info := &convInfo{w: w, quantized: quantized}
 	if len(c.Inputs) > 2 && c.Inputs[2] != "" {
 		info.b = ix.constOf(c.Inputs[2])
 		if info.b == nil || info.b.DType != w.DType {
@@ -161,6 +170,8 @@ func (ix *index) fuseConvOnce(c *graph.Node) bool {
 		for i := range bias {
 			bias[i] += sign * v[i]
 		}
+	case info.quantized && !isOp(f, "Add") && !isOp(f, "Sub"):
+		return false
 	case isOp(f, "Mul") && len(f.Inputs) == 2 && len(f.Outputs) == 1:
 		other := f.Inputs[1]
 		if other == y {

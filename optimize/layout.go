@@ -466,3 +466,65 @@ func isScalarNear(k *graph.Tensor, v float64) bool {
 	}
 	return float32(k.Float64s()[0]) == float32(v)
 }
+
+// flattenConcat splices a Concat read only by another Concat along the
+// same axis into it (InceptionV3's blocks concatenate concatenations).
+func flattenConcat(g *graph.Graph, opset int) (bool, error) {
+	ix := newIndex(g)
+	axis := func(n *graph.Node) (int64, bool) {
+		a, ok := n.Attrs["axis"].(int64)
+		r := int64(g.ShapeOf(n.Outputs[0]).Rank())
+		if !ok || r < 0 {
+			return 0, false
+		}
+		if a < 0 {
+			a += r
+		}
+		return a, a >= 0 && a < r
+	}
+	for _, n := range g.Nodes {
+		if ix.removed[n] || !isOp(n, "Concat") || len(n.Outputs) != 1 {
+			continue
+		}
+		a, ok := axis(n)
+		if !ok {
+			continue
+		}
+		var ins []string
+		spliced := false
+		for _, in := range n.Inputs {
+			p := ix.producer(in)
+			if isOp(p, "Concat") && len(p.Outputs) == 1 && ix.soleConsumer(in) == n && countOf(n.Inputs, in) == 1 {
+				if pa, ok := axis(p); ok && pa == a {
+					ins = append(ins, p.Inputs...)
+					ix.remove(p)
+					spliced = true
+					continue
+				}
+			}
+			ins = append(ins, in)
+		}
+		if !spliced {
+			continue
+		}
+		for _, in := range n.Inputs {
+			ix.dropCons(in, n)
+		}
+		n.Inputs = ins
+		for _, in := range ins {
+			ix.addCons(in, n)
+		}
+		ix.changed, ix.reorder = true, true
+	}
+	return ix.finish()
+}
+
+func countOf(list []string, s string) int {
+	k := 0
+	for _, x := range list {
+		if x == s {
+			k++
+		}
+	}
+	return k
+}

@@ -278,3 +278,153 @@ func (ix *index) emitLayerNorm(m *layerNormMatch) {
 	ix.add(&graph.Node{Name: name, Op: "LayerNormalization", Inputs: []string{m.x, gamma, beta}, Outputs: []string{out},
 		Attrs: map[string]any{"axis": int64(-1), "epsilon": float32(eps)}})
 }
+
+// fuseGelu writes GELU, exact (0.5·x·(1 + erf(x/√2)), or TF's
+// 0.5·x·erfc(−x/√2) = 0.5·x·(1 − erf(−x/√2))) or tanh-approximated
+// (0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))), as one Gelu (opset 20 on).
+func fuseGelu(g *graph.Graph, opset int) (bool, error) {
+	if opset < 20 {
+		return false, nil
+	}
+	ix := newIndex(g)
+	for _, n := range g.Nodes {
+		if ix.removed[n] || !isOp(n, "Mul") || len(n.Inputs) != 2 || len(n.Outputs) != 1 {
+			continue
+		}
+		for i := 0; i < 2; i++ {
+			h := ix.producer(n.Inputs[i]) // 0.5·x
+			if !isOp(h, "Mul") || len(h.Inputs) != 2 {
+				continue
+			}
+			x := ix.otherThanConst(h, 0.5)
+			if x == "" {
+				continue
+			}
+			approx, nodes := ix.geluTail(n.Inputs[1-i], x)
+			if nodes == nil {
+				continue
+			}
+			nodes = append(nodes, h, n)
+			if !ix.closed(nodes, n) {
+				continue
+			}
+			for _, m := range nodes {
+				ix.remove(m)
+			}
+			attrs := map[string]any{}
+			if approx {
+				attrs["approximate"] = "tanh"
+			}
+			ix.add(&graph.Node{Name: n.Name, Op: "Gelu", Inputs: []string{x}, Outputs: []string{n.Outputs[0]}, Attrs: attrs})
+			break
+		}
+	}
+	return ix.finish()
+}
+
+// otherThanConst returns the input of binary n other than a scalar
+// constant near v ("" when n has no such constant, or both are constant).
+func (ix *index) otherThanConst(n *graph.Node, v float64) string {
+	for k := 0; k < 2; k++ {
+		if c := ix.constOf(n.Inputs[k]); c != nil && isScalarNear(c, v) && !ix.isConst(n.Inputs[1-k]) {
+			return n.Inputs[1-k]
+		}
+	}
+	return ""
+}
+
+// geluTail matches v = 1 + erf(x/√2), 1 − erf(−x/√2) or
+// 1 + tanh(√(2/π)·(x + 0.044715·x³)); it returns whether v is the tanh
+// form and the nodes matched (nil: no match).
+func (ix *index) geluTail(v, x string) (bool, []*graph.Node) {
+	s := ix.producer(v)
+	if s == nil || len(s.Inputs) != 2 || len(s.Outputs) != 1 {
+		return false, nil
+	}
+	var f string
+	sign := 1.0
+	switch {
+	case isOp(s, "Add"):
+		f = ix.otherThanConst(s, 1)
+	case isOp(s, "Sub") && ix.isConst(s.Inputs[0]) && isScalarNear(ix.constOf(s.Inputs[0]), 1):
+		f, sign = s.Inputs[1], -1
+	}
+	fn := ix.producer(f)
+	if f == "" || fn == nil || len(fn.Inputs) != 1 {
+		return false, nil
+	}
+	nodes := []*graph.Node{s, fn}
+	u := fn.Inputs[0]
+	switch {
+	case isOp(fn, "Erf"):
+		// u = sign·x/√2: x·(±1/√2), x/(±√2), or Neg(x)·(1/√2).
+		un := ix.producer(u)
+		if un == nil || len(un.Inputs) != 2 {
+			return false, nil
+		}
+		nodes = append(nodes, un)
+		y := ""
+		switch {
+		case isOp(un, "Mul"):
+			if y = ix.otherThanConst(un, sign/math.Sqrt2); y == "" {
+				if y = ix.otherThanConst(un, -sign/math.Sqrt2); y != "" {
+					return ix.negOf(y, x, nodes)
+				}
+			}
+		case isOp(un, "Div") && ix.isConst(un.Inputs[1]):
+			if isScalarNear(ix.constOf(un.Inputs[1]), sign*math.Sqrt2) {
+				y = un.Inputs[0]
+			} else if isScalarNear(ix.constOf(un.Inputs[1]), -sign*math.Sqrt2) {
+				return ix.negOf(un.Inputs[0], x, nodes)
+			}
+		}
+		if y != x { // u = sign/√2 · y needs y = x
+			return false, nil
+		}
+		return false, nodes
+	case isOp(fn, "Tanh") && sign > 0:
+		// u = √(2/π)·(x + 0.044715·x³)
+		un := ix.producer(u)
+		if !isOp(un, "Mul") || len(un.Inputs) != 2 {
+			return false, nil
+		}
+		inner := ix.otherThanConst(un, math.Sqrt(2/math.Pi))
+		a := ix.producer(inner)
+		if inner == "" || !isOp(a, "Add") || len(a.Inputs) != 2 {
+			return false, nil
+		}
+		nodes = append(nodes, un, a)
+		for k := 0; k < 2; k++ {
+			if a.Inputs[k] != x {
+				continue
+			}
+			c := ix.producer(a.Inputs[1-k]) // 0.044715·x³
+			if !isOp(c, "Mul") || len(c.Inputs) != 2 {
+				return false, nil
+			}
+			cube := ix.producer(ix.otherThanConst(c, 0.044715))
+			if cube == nil || len(cube.Inputs) != 2 || cube.Inputs[0] != x {
+				return false, nil
+			}
+			switch {
+			case isOp(cube, "Pow") && ix.isConst(cube.Inputs[1]) && isScalarNear(ix.constOf(cube.Inputs[1]), 3):
+			default:
+				return false, nil
+			}
+			return true, append(nodes, c, cube)
+		}
+	}
+	return false, nil
+}
+
+// negOf accepts y = −x (a Neg of x) for the erfc form.
+func (ix *index) negOf(y, x string, nodes []*graph.Node) (bool, []*graph.Node) {
+	if y == x {
+		return false, nil
+	}
+	n := ix.producer(y)
+	if !isOp(n, "Neg") || n.Inputs[0] != x {
+		return false, nil
+	}
+	return false, append(nodes, n)
+}

@@ -3,6 +3,7 @@ package optimize
 import (
 	"flag"
 	"fmt"
+	"math"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -106,6 +107,12 @@ func annotate(t *testing.T, g *graph.Graph) {
 // dump with testdata/<name>.golden.
 func optimizeAndCheck(t *testing.T, name string, g *graph.Graph, passes []Pass) *graph.Graph {
 	t.Helper()
+	return optimizeAndCheckAt(t, name, g, passes, 17)
+}
+
+// optimizeAndCheckAt is optimizeAndCheck at another opset.
+func optimizeAndCheckAt(t *testing.T, name string, g *graph.Graph, passes []Pass, opset int) *graph.Graph {
+	t.Helper()
 	if err := g.Verify(graph.VerifyOptions{}); err != nil {
 		t.Fatalf("test graph: %v", err)
 	}
@@ -117,7 +124,7 @@ func optimizeAndCheck(t *testing.T, name string, g *graph.Graph, passes []Pass) 
 	ins := append([]string{}, g.Inputs...)
 	outs := append([]string{}, g.Outputs...)
 	before := g.Dump()
-	err = Run(g, 17, passes, func(pass string, g *graph.Graph) error {
+	err = Run(g, opset, passes, func(pass string, g *graph.Graph) error {
 		return g.Verify(graph.VerifyOptions{NeedDTypes: true})
 	})
 	if err != nil {
@@ -128,7 +135,7 @@ func optimizeAndCheck(t *testing.T, name string, g *graph.Graph, passes []Pass) 
 	}
 	// A fixed point: no pass finds more to do.
 	for _, p := range passes {
-		if c, err := p.Run(g, 17); err != nil || c {
+		if c, err := p.Run(g, opset); err != nil || c {
 			t.Errorf("pass %s still changes the optimized graph (err %v):\n%s", p.Name, err, g.Dump())
 		}
 	}
@@ -962,4 +969,139 @@ func TestMergeDuplicates(t *testing.T) {
 	if g.Consts["pads2"] != nil {
 		t.Errorf("equal constants should be one:\n%s", g.Dump())
 	}
+}
+
+// TestSubgraphs: an If branch gets the same passes as the main graph (a
+// Transpose pair cancels, a Mul by 1 goes); the branch's output keeps its
+// name and the If its values.
+func TestSubgraphs(t *testing.T) {
+	b := newBuilder("subgraphs")
+	x := b.input("x", 1, 2, 3, 4)
+	b.g.Inputs = append(b.g.Inputs, "cond")
+	b.g.SetValue("cond", graph.Bool, graph.ShapeOf())
+	then := newBuilder("then")
+	y := then.tr("then/t1", x, toNHWC...)
+	y = then.op("then/relu", "Relu", nil, y)
+	y = then.tr("then/t2", y, toNCHW...)
+	y = then.op("then/out", "Mul", nil, y, then.scalar("then/one", 1))
+	then.output(y)
+	els := newBuilder("else")
+	els.output(els.op("else/out", "Sigmoid", nil, x))
+	b.g.AddNode(&graph.Node{Name: "if", Op: "If", Inputs: []string{"cond"}, Outputs: []string{"if"},
+		Attrs: map[string]any{"then_branch": then.g, "else_branch": els.g}})
+	g := b.output(b.op("out", "Neg", nil, "if"))
+	// Shapes: both branches give x's shape.
+	for _, v := range []string{"then/t1", "then/relu"} {
+		then.g.SetValue(v, graph.Float, graph.ShapeOf(1, 3, 4, 2))
+	}
+	for _, v := range []string{"then/t2", "then/out"} {
+		then.g.SetValue(v, graph.Float, graph.ShapeOf(1, 2, 3, 4))
+	}
+	els.g.SetValue("else/out", graph.Float, graph.ShapeOf(1, 2, 3, 4))
+	g.SetValue("if", graph.Float, graph.ShapeOf(1, 2, 3, 4))
+	g.SetValue("out", graph.Float, graph.ShapeOf(1, 2, 3, 4))
+	for _, c := range []float64{0, 1} {
+		t.Run(fmt.Sprint(c), func(t *testing.T) {
+			gc := g.Clone()
+			feeds := randomFeeds(t, gc, 3)
+			feeds["cond"] = arr{v: []float64{c}}
+			want, err := evalGraph(gc, feeds)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := Run(gc, 17, Passes(), func(pass string, g *graph.Graph) error {
+				return g.Verify(graph.VerifyOptions{NeedDTypes: true})
+			}); err != nil {
+				t.Fatal(err)
+			}
+			got, err := evalGraph(gc, feeds)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, gc.Dump())
+			}
+			sameValues(t, want, got)
+			body := nodeByOp(gc, "If").Attrs["then_branch"].(*graph.Graph)
+			if n := counts(body); n["Transpose"] != 0 || n["Mul"] != 0 || len(body.Outputs) != 1 || body.Outputs[0] != "then/out" {
+				t.Errorf("then branch not optimized or renamed:\n%s", body.Dump())
+			}
+		})
+	}
+}
+
+// TestLayerNormGelu is a BERT feed-forward as TF writes it: a layer norm
+// from tf.nn.moments and tf.nn.batch_normalization, then TF's exact GELU
+// (0.5·x·erfc(−x/√2), Erfc mapped as 1 − Erf) and the tanh one. At opset
+// 20 each is one node.
+func TestLayerNormGelu(t *testing.T) {
+	b := newBuilder("layer_norm_gelu")
+	x := b.input("x", 2, 3, 8)
+	mean := b.op("mean", "ReduceMean", map[string]any{"axes": []int64{-1}}, x)
+	d := b.op("d", "Sub", nil, x, mean)
+	v := b.op("var", "ReduceMean", map[string]any{"axes": []int64{2}}, b.op("sq", "Mul", nil, d, d))
+	r := b.op("rsqrt", "Reciprocal", nil, b.op("sqrt", "Sqrt", nil, b.op("ve", "Add", nil, v, b.scalar("eps", 1e-3))))
+	m := b.op("m", "Mul", nil, r, b.positive("gamma", 8))
+	q := b.op("q", "Sub", nil, b.weights("beta", 1, 1, 8), b.op("mm", "Mul", nil, mean, m))
+	y := b.op("ln", "Add", nil, b.op("xm", "Mul", nil, x, m), q)
+	// exact GELU, TF's spelling
+	h := b.op("g/half", "Mul", nil, b.scalar("half", 0.5), y)
+	e := b.op("g/mul", "Mul", nil, b.op("g/neg", "Neg", nil, y), b.scalar("rsqrt2", 1/math.Sqrt2))
+	e = b.op("g/erfc", "Sub", nil, b.scalar("one", 1), b.op("g/erf", "Erf", nil, e))
+	y = b.op("g/out", "Mul", nil, h, e)
+	// tanh GELU
+	h = b.op("t/half", "Mul", nil, y, b.scalar("half2", 0.5))
+	c := b.op("t/c", "Mul", nil, b.scalar("k", 0.044715), b.op("t/cube", "Pow", nil, y, b.scalar("three", 3)))
+	u := b.op("t/u", "Mul", nil, b.scalar("s2pi", math.Sqrt(2/math.Pi)), b.op("t/a", "Add", nil, y, c))
+	u = b.op("t/1p", "Add", nil, b.op("t/tanh", "Tanh", nil, u), b.scalar("one2", 1))
+	g := b.output(b.op("out", "Mul", nil, h, u))
+	annotate(t, g)
+	optimizeAndCheckAt(t, "layer_norm_gelu", g, Passes(), 20)
+	wantCounts(t, g, map[string]int{"LayerNormalization": 1, "Gelu": 2, "ReduceMean": 0, "Erf": 0, "Tanh": 0})
+	if len(g.Nodes) != 3 {
+		t.Errorf("want 3 nodes:\n%s", g.Dump())
+	}
+}
+
+// TestAttentionMatMul: Keras' multi-head attention einsums become
+// Transposes and MatMuls, and the dense layers' Tensordot Reshapes go.
+func TestAttentionMatMul(t *testing.T) {
+	b := newBuilder("attention")
+	x := b.input("x", 1, 4, 6) // [B, T, C]
+	flat := b.op("q/flat", "Reshape", nil, x, b.ints("q/s1", 4, 6))
+	q := b.op("q/mm", "MatMul", nil, flat, b.weights("q/W", 6, 6))
+	q = b.op("q/back", "Reshape", nil, q, b.ints("q/s2", 1, 4, 6))
+	q = b.op("q/heads", "Reshape", nil, q, b.ints("q/s3", 1, 4, 2, 3)) // [B, T, N, H]
+	k := b.op("k/heads", "Reshape", nil, b.op("k/mm", "MatMul", nil, x, b.weights("k/W", 6, 6)), b.ints("k/s", 1, 4, 2, 3))
+	s := b.op("scores", "Einsum", map[string]any{"equation": "BTNH,BSNH->BNTS"}, q, k)
+	s = b.op("probs", "Softmax", map[string]any{"axis": int64(-1)}, s)
+	o := b.op("ctx", "Einsum", map[string]any{"equation": "BNTS,BSNH->BTNH"}, s, k)
+	g := b.output(b.op("out", "Reshape", nil, o, b.ints("o/s", 1, 4, 6)))
+	annotate(t, g)
+	optimizeAndCheck(t, "attention", g, Passes())
+	wantCounts(t, g, map[string]int{"Einsum": 0, "MatMul": 4})
+	if mm := nodeByOp(g, "MatMul"); mm.Inputs[0] != "x" {
+		t.Errorf("the dense layer should read x directly:\n%s", g.Dump())
+	}
+}
+
+func TestPlanEinsum(t *testing.T) {
+	for eq, ok := range map[string]bool{
+		"BTNH,BSNH->BNTS": true, "BNTS,BSNH->BTNH": true, "ij,jk->ik": true, "bij,bjk->bik": true,
+		"ij,jk->ki": true, "ii,ij->j": false, "ij,jk": false, "i,i->": false, "ijk,jkl->il": false, "...ij,...jk->...ik": false,
+	} {
+		if got := planEinsum(eq) != nil; got != ok {
+			t.Errorf("planEinsum(%q) = %v, want %v", eq, got, ok)
+		}
+	}
+}
+
+func TestFlattenConcat(t *testing.T) {
+	b := newBuilder("flatten_concat")
+	x := b.input("x", 1, 2, 3, 3)
+	z := b.input("z", 1, 1, 3, 3)
+	inner := b.op("inner", "Concat", map[string]any{"axis": int64(1)}, x, z)
+	twice := b.op("twice", "Concat", map[string]any{"axis": int64(1)}, z, z) // read twice below: kept
+	other := b.op("other", "Concat", map[string]any{"axis": int64(2)}, x, x) // another axis: kept
+	g := b.output(b.op("outer", "Concat", map[string]any{"axis": int64(-3)}, z, inner, twice, twice), other)
+	annotate(t, g)
+	optimizeAndCheck(t, "flatten_concat", g, Passes())
+	wantCounts(t, g, map[string]int{"Concat": 3})
 }

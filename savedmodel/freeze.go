@@ -77,7 +77,31 @@ func (m *Model) Freeze(inputs, outputs []frozen.Spec) error {
 		}
 		m.Variables++
 	}
+	readsAsIdentities(gd)
 	return nil
+}
+
+// readsAsIdentities turns every ReadVariableOp, in the graph and in its
+// functions, into an Identity of the value, as TensorFlow's own freezing
+// (convert_variables_to_constants_v2) does: once the variables are
+// constants a read is the value, and the rewrites that match loops and
+// recurrent cells see the graph a frozen one would give them (a Keras LSTM's
+// loop reads its kernel through Enter → ReadVariableOp otherwise).
+func readsAsIdentities(gd *tfpb.GraphDef) {
+	fix := func(nodes []*tfpb.NodeDef) {
+		for _, n := range nodes {
+			if n.Op != "ReadVariableOp" || n.Attr["dtype"] == nil {
+				continue
+			}
+			n.Op = "Identity"
+			n.Attr["T"] = n.Attr["dtype"]
+			delete(n.Attr, "dtype")
+		}
+	}
+	fix(gd.Node)
+	for _, f := range gd.GetLibrary().GetFunction() {
+		fix(f.NodeDef)
+	}
 }
 
 // readVariables walks back along data edges from outputs, stopping at

@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"google.golang.org/protobuf/encoding/prototext"
+	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/tf2onnx-go/tf2onnx/frozen"
@@ -36,6 +37,9 @@ type Options struct {
 	// Signature is the signature key (default: serving_default, else the
 	// only signature, else the first by name).
 	Signature string
+	// ConcreteFunction, when not nil, picks the root's __call__ traced for
+	// that input signature instead of a signature.
+	ConcreteFunction *int
 }
 
 // Model is a frozen graph and what to convert in it.
@@ -80,6 +84,12 @@ func Load(dir string, opts Options) (*Model, error) {
 	if m.Graph == nil || len(m.Graph.Node) == 0 {
 		return nil, notSavedModel("%s: the meta graph %v has no graph", dir, tags)
 	}
+	if opts.ConcreteFunction != nil {
+		if err := m.pickConcreteFunction(*opts.ConcreteFunction); err != nil {
+			return nil, err
+		}
+		return m, nil
+	}
 	if err := m.pickSignature(opts.Signature); err != nil {
 		return nil, err
 	}
@@ -89,7 +99,7 @@ func Load(dir string, opts Options) (*Model, error) {
 func readSavedModel(dir string) (*tfpb.SavedModel, error) {
 	sm := &tfpb.SavedModel{}
 	pb := filepath.Join(dir, "saved_model.pb")
-	data, err := os.ReadFile(pb)
+	data, err := frozen.MapFile(pb)
 	if errors.Is(err, fs.ErrNotExist) {
 		txt := filepath.Join(dir, "saved_model.pbtxt")
 		data, err = os.ReadFile(txt)
@@ -110,13 +120,67 @@ func readSavedModel(dir string) (*tfpb.SavedModel, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", pb, err)
 	}
+	restore := aliasGraphs(data)
 	if err := (proto.UnmarshalOptions{DiscardUnknown: true}).Unmarshal(data, sm); err != nil {
 		return nil, notSavedModel("%s: cannot parse as a SavedModel, the file is corrupt or truncated", pb)
+	}
+	for i, mg := range sm.MetaGraphs {
+		if f := restore[i]; f != nil && mg.GraphDef != nil {
+			f(mg.GraphDef)
+		}
 	}
 	if len(sm.MetaGraphs) == 0 {
 		return nil, notSavedModel("%s: no meta graphs; is it a SavedModel?", pb)
 	}
 	return sm, nil
+}
+
+// aliasGraphs finds each meta graph's GraphDef in the mapped
+// saved_model.pb (SavedModel field 2, MetaGraphDef field 2) and prepares
+// its large constants to alias the file, as frozen.Parse does for a .pb: a
+// TF1 export can hold its weights as constants. It returns, by meta graph
+// index, the function to apply to the decoded GraphDef. Malformed bytes
+// are left to the decoder to report.
+func aliasGraphs(data []byte) map[int]func(*tfpb.GraphDef) {
+	out := map[int]func(*tfpb.GraphDef){}
+	i := 0
+	eachBytesField(data, func(num protowire.Number, mg []byte) {
+		if num != 2 {
+			return
+		}
+		eachBytesField(mg, func(num protowire.Number, gd []byte) {
+			if num == 2 {
+				out[i] = frozen.AliasTensorContents(gd)
+			}
+		})
+		i++
+	})
+	return out
+}
+
+// eachBytesField calls f for each top-level length-delimited field of msg.
+func eachBytesField(msg []byte, f func(num protowire.Number, v []byte)) {
+	for len(msg) > 0 {
+		num, typ, n := protowire.ConsumeTag(msg)
+		if n < 0 {
+			return
+		}
+		msg = msg[n:]
+		if typ == protowire.BytesType {
+			v, m := protowire.ConsumeBytes(msg)
+			if m < 0 {
+				return
+			}
+			f(num, v)
+			msg = msg[m:]
+			continue
+		}
+		m := protowire.ConsumeFieldValue(num, typ, msg)
+		if m < 0 {
+			return
+		}
+		msg = msg[m:]
+	}
 }
 
 func pickMetaGraph(dir string, sm *tfpb.SavedModel, tags []string) (*tfpb.MetaGraphDef, error) {

@@ -1,11 +1,14 @@
 package savedmodel
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"google.golang.org/protobuf/proto"
 
 	"github.com/tf2onnx-go/tf2onnx/frozen"
 	"github.com/tf2onnx-go/tf2onnx/internal/pb/tfpb"
@@ -172,6 +175,22 @@ func TestLoadErrors(t *testing.T) {
 			_, err := LoadCheckpoint(filepath.Join(dir, "model.ckpt.meta"))
 			return err
 		}, "model.ckpt.index beside it is missing", ErrNotSavedModel},
+		{"a lookup table", func() error {
+			gd := &tfpb.GraphDef{Node: []*tfpb.NodeDef{
+				{Name: "keys", Op: "Placeholder"},
+				{Name: "table", Op: "HashTableV2"},
+				{Name: "find", Op: "LookupTableFindV2", Input: []string{"table", "keys", "keys"}},
+			}}
+			m := &Model{Graph: gd, mg: &tfpb.MetaGraphDef{GraphDef: gd}, dir: "x"}
+			in, _ := frozen.ParseSpecs("keys:0")
+			out, _ := frozen.ParseSpecs("find:0")
+			return m.Freeze(in, out)
+		}, `node "table" (HashTableV2): lookup tables and other non-variable resources are not supported`, ErrNotSavedModel},
+		{"concrete function out of range", func() error {
+			n := 3
+			_, err := Load(filepath.Join(fixtures, "module"), Options{ConcreteFunction: &n})
+			return err
+		}, "no __call__ function", ErrNotSavedModel},
 		{"checkpoint that is not a meta graph", func() error {
 			_, err := LoadCheckpoint(filepath.Join(fixtures, "partitioned", "model.ckpt.index"))
 			return err
@@ -190,5 +209,44 @@ func TestLoadErrors(t *testing.T) {
 				t.Errorf("error %q does not match %v", err, c.is)
 			}
 		})
+	}
+}
+
+// A large constant in saved_model.pb's graph aliases the file's bytes
+// (as in a .pb), small ones are decoded as usual.
+func TestGraphConstantsAlias(t *testing.T) {
+	big := make([]byte, 100<<10)
+	for i := range big {
+		big[i] = byte(i * 7)
+	}
+	konst := func(name string, content []byte) *tfpb.NodeDef {
+		return &tfpb.NodeDef{Name: name, Op: "Const", Attr: map[string]*tfpb.AttrValue{
+			"value": {Value: &tfpb.AttrValue_Tensor{Tensor: &tfpb.TensorProto{
+				Dtype:         tfpb.DataType_DT_UINT8,
+				TensorShape:   &tfpb.TensorShapeProto{Dim: []*tfpb.TensorShapeProto_Dim{{Size: int64(len(content))}}},
+				TensorContent: content,
+			}}}}}
+	}
+	sm := &tfpb.SavedModel{MetaGraphs: []*tfpb.MetaGraphDef{
+		{MetaInfoDef: &tfpb.MetaGraphDef_MetaInfoDef{Tags: []string{"train"}}},
+		{GraphDef: &tfpb.GraphDef{Node: []*tfpb.NodeDef{konst("small", []byte{1, 2, 3}), konst("big", big)}}},
+	}}
+	data, err := proto.Marshal(sm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	restore := aliasGraphs(data)
+	got := &tfpb.SavedModel{}
+	if err := (proto.UnmarshalOptions{DiscardUnknown: true}).Unmarshal(data, got); err != nil {
+		t.Fatal(err)
+	}
+	gd := got.MetaGraphs[1].GraphDef
+	restore[1](gd)
+	tc := node(gd, "big").Attr["value"].GetTensor().TensorContent
+	if !bytes.Equal(tc, big) || !within(tc, data) {
+		t.Errorf("the large constant is not the file's bytes (equal %v, aliased %v)", bytes.Equal(tc, big), within(tc, data))
+	}
+	if sc := node(gd, "small").Attr["value"].GetTensor().TensorContent; !bytes.Equal(sc, []byte{1, 2, 3}) {
+		t.Errorf("small constant %v", sc)
 	}
 }

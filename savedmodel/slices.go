@@ -166,6 +166,21 @@ func (b *Bundle) assemble(key string, e *tfpb.BundleEntryProto) (*tfpb.TensorPro
 		return nil, err
 	}
 	full := dims(e.Shape)
+	// The slices' stored bytes must cover the tensor before it is allocated
+	// (a damaged index must not size a huge buffer).
+	stored := int64(0)
+	for _, sp := range e.Slices {
+		ext, err := protoExtents(sp, len(full))
+		if err != nil {
+			return nil, badBundle("%q: %v", key, err)
+		}
+		if se := b.entries[sliceKey(key, ext)]; se != nil && se.Size > 0 {
+			stored += se.Size
+		}
+	}
+	if stored < n*elem {
+		return nil, badBundle("%q: its slices hold %d bytes of the %d its shape needs", key, stored, n*elem)
+	}
 	out := make([]byte, n*elem)
 	for _, sp := range e.Slices {
 		ext, err := protoExtents(sp, len(full))

@@ -10,7 +10,9 @@ import (
 // varint, then literals and back-references.
 func snappyDecode(src []byte) ([]byte, error) {
 	n, k := binary.Uvarint(src)
-	if k <= 0 || n > 1<<32 {
+	// A snappy element expands at most 64 bytes out of 3: a larger claim is
+	// corrupt (and must not size an allocation).
+	if k <= 0 || n > uint64(len(src))*22+64 {
 		return nil, errors.New("bad uncompressed length")
 	}
 	dst := make([]byte, 0, n)

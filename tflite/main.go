@@ -66,22 +66,40 @@ func (b *builder) main() (*Model, error) {
 		ins = append(ins, in{i, shape})
 	}
 	pinned := map[int32]bool{}
-	for _, x := range ins {
-		t, err := s.tensor(x.idx)
-		if err != nil {
-			return nil, err
+	placeholder := func(i int32) (string, error) {
+		if r, ok := s.refs[i]; ok {
+			return r, nil
 		}
-		dt, err := s.dtype(x.idx)
+		t, err := s.tensor(i)
 		if err != nil {
-			return nil, err
+			return "", err
+		}
+		dt, err := s.dtype(i)
+		if err != nil {
+			return "", err
 		}
 		dims, known := shapeOf(t)
 		name := s.nodeName(string(t.Name()))
 		s.node(name, "Placeholder", nil, map[string]*tfpb.AttrValue{"dtype": aT(dt), "shape": aShape(dims, known)})
-		s.refs[x.idx] = name + ":0"
-		pinned[x.idx] = true
-		m.Inputs = append(m.Inputs, frozen.Spec{Node: name, Shape: x.shape})
-		m.InputNames = append(m.InputNames, string(t.Name()))
+		s.refs[i] = name + ":0"
+		pinned[i] = true
+		return s.refs[i], nil
+	}
+	for _, x := range ins {
+		r, err := placeholder(x.idx)
+		if err != nil {
+			return nil, err
+		}
+		node, _, _ := frozen.SplitTensorName(r)
+		m.Inputs = append(m.Inputs, frozen.Spec{Node: node, Shape: x.shape})
+		m.InputNames = append(m.InputNames, s.tname(x.idx))
+	}
+	// With --inputs inside the graph, the model's own inputs still feed
+	// the operators before the cut (extraction drops them).
+	for j := 0; j < s.sg.InputsLength(); j++ {
+		if _, err := placeholder(s.sg.Inputs(j)); err != nil {
+			return nil, err
+		}
 	}
 
 	var outs []int32

@@ -42,6 +42,15 @@ func (o *opCtx) raw(i int) (string, error) {
 	return o.s.val(o.ins[i])
 }
 
+// weight is input i, a weight whose quantized constant is kept in the
+// layout perm gives (see sub.weight).
+func (o *opCtx) weight(i int, perm []int) (string, error) {
+	if !o.has(i) {
+		return "", fmt.Errorf("input %d is missing", i)
+	}
+	return o.s.weight(o.ins[i], perm)
+}
+
 // ins reads inputs from..to-1 (as floats).
 func (o *opCtx) inList(from, to int) ([]string, error) {
 	var out []string
@@ -562,12 +571,30 @@ func (o *opCtx) translate() error {
 		return o.out(0, x)
 	case "FAKE_QUANT":
 		return o.fakeQuant()
+	case "REVERSE_SEQUENCE":
+		var opt fb.ReverseSequenceOptions
+		o.options(&opt)
+		xs, err := o.inList(0, 2)
+		if err != nil {
+			return err
+		}
+		return o.out(0, o.tf("ReverseSequence", attrs{"seq_dim": aI(int64(opt.SeqDim())), "batch_dim": aI(int64(opt.BatchDim()))}, xs...))
+	case "WHERE":
+		x, err := o.raw(0)
+		if err != nil {
+			return err
+		}
+		return o.outRaw(0, o.tf("_TFLWhere", nil, x))
+	case "CONV_3D", "CONV_3D_TRANSPOSE":
+		return o.conv3d()
 	case "WHILE":
 		return o.while()
 	case "IF":
 		return o.ifOp()
 	case "UNIDIRECTIONAL_SEQUENCE_LSTM":
 		return o.lstm()
+	case "BIDIRECTIONAL_SEQUENCE_LSTM":
+		return o.biLSTM()
 	}
 	return o.unsupported()
 }
@@ -656,7 +683,7 @@ func (o *opCtx) biasAct(v string, i int, act int8) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		v = o.tf("BiasAdd", attrs{"data_format": aS("NHWC")}, v, b)
+		v = o.tf("BiasAdd", nil, v, b) // NHWC/NDHWC: the bias is on the last axis
 	}
 	return o.activation(act, v)
 }
@@ -669,7 +696,7 @@ func (o *opCtx) conv() error {
 	if err != nil {
 		return err
 	}
-	w, err := o.in(1)
+	w, err := o.weight(1, []int{0, 3, 1, 2}) // OHWI, kept as OIHW when quantized
 	if err != nil {
 		return err
 	}
@@ -696,17 +723,26 @@ func (o *opCtx) depthwise() error {
 	if err != nil {
 		return err
 	}
-	w, err := o.in(1)
-	if err != nil {
-		return err
-	}
 	xs, ok1 := o.shape(0)
 	ws, ok2 := o.shape(1)
 	if !ok1 || !ok2 || len(xs) != 4 || len(ws) != 4 || xs[3] <= 0 || ws[3] <= 0 {
 		return fmt.Errorf("needs the input's channels and a rank-4 filter (shapes %v, %v)", xs, ws)
 	}
 	c := xs[3]
-	w = o.tf("Reshape", nil, w, o.s.i32s(o.base+"/filter_shape", ws[1], ws[2], c, ws[3]/c))
+	var w string
+	if ws[3] == c {
+		// Depth multiplier 1: [1, H, W, C] → [H, W, C, 1] is a transpose,
+		// and a quantized filter is kept as ONNX's [C, 1, H, W] (see weight).
+		if w, err = o.weight(1, []int{3, 0, 1, 2}); err != nil {
+			return err
+		}
+		w = o.tf("Transpose", nil, w, o.s.i32s(o.base+"/filter_perm", 1, 2, 3, 0))
+	} else {
+		if w, err = o.in(1); err != nil {
+			return err
+		}
+		w = o.tf("Reshape", nil, w, o.s.i32s(o.base+"/filter_shape", ws[1], ws[2], c, ws[3]/c))
+	}
 	v := o.tf("DepthwiseConv2dNative", attrs{
 		"strides":     aIs(1, int64(opt.StrideH()), int64(opt.StrideW()), 1),
 		"dilations":   aIs(1, int64(opt.DilationHFactor()), int64(opt.DilationWFactor()), 1),
@@ -762,7 +798,7 @@ func (o *opCtx) fullyConnected() error {
 	if err != nil {
 		return err
 	}
-	w, err := o.in(1)
+	w, err := o.weight(1, []int{1, 0}) // [O, I], kept as [I, O] when quantized
 	if err != nil {
 		return err
 	}
@@ -938,36 +974,16 @@ func (o *opCtx) ifOp() error {
 	return nil
 }
 
-// lstm: UNIDIRECTIONAL_SEQUENCE_LSTM as the pseudo op _TFLLSTM(x, W, R, B)
-// with ONNX's gate order (input, output, forget, cell): W [4H, I],
-// R [4H, H], B [8H]. The states start at zero (TFLite's variable tensors).
-func (o *opCtx) lstm() error {
-	var opt fb.UnidirectionalSequenceLSTMOptions
-	o.options(&opt)
-	for _, i := range []int{9, 10, 11, 16, 17, 20, 21, 22, 23} {
-		if o.has(i) {
-			return fmt.Errorf("peepholes, projection and layer normalization are not supported (input %d is set)", i)
-		}
-	}
-	if !o.has(1) {
-		return fmt.Errorf("coupled input and forget gates are not supported")
-	}
-	if opt.CellClip() != 0 || opt.ProjClip() != 0 {
-		return fmt.Errorf("cell and projection clipping are not supported")
-	}
-	if act := opt.FusedActivationFunction(); act != 4 {
-		return fmt.Errorf("activation %d is not supported (tanh is)", act)
-	}
-	x, err := o.in(0)
-	if err != nil {
-		return err
-	}
-	// TFLite's order is input, forget, cell, output (inputs 1-4, 5-8, 12-15).
+// lstmWeights reads one direction's weights of a TFLite sequence LSTM
+// whose input-to-input weights are input first (recurrent first+4, biases
+// first+11) as W [4H, I], R [4H, H] and B [8H] in ONNX's gate order
+// (input, output, forget, cell); TFLite's is input, forget, cell, output.
+func (o *opCtx) lstmWeights(first int, suffix string) (w, r, b string, hidden int64, err error) {
 	order := []int{0, 3, 1, 2}
-	get := func(first int) ([]string, error) {
+	get := func(at int) ([]string, error) {
 		var vs []string
 		for _, k := range order {
-			v, err := o.in(first + k)
+			v, err := o.in(at + k)
 			if err != nil {
 				return nil, err
 			}
@@ -975,30 +991,141 @@ func (o *opCtx) lstm() error {
 		}
 		return vs, nil
 	}
-	concat := func(vs []string, suffix string) string {
-		vs = append(vs, o.s.scalarI32(o.base+"/"+suffix+"_axis", 0))
-		return o.s.op(o.base+"/"+suffix, "ConcatV2", attrs{"N": aI(int64(len(vs) - 1))}, vs...)
+	concat := func(vs []string, name string) string {
+		vs = append(vs, o.s.scalarI32(o.base+"/"+name+suffix+"_axis", 0))
+		return o.s.op(o.base+"/"+name+suffix, "ConcatV2", attrs{"N": aI(int64(len(vs) - 1))}, vs...)
 	}
-	ws, err := get(1)
+	if !o.has(first) {
+		return "", "", "", 0, fmt.Errorf("coupled input and forget gates are not supported")
+	}
+	ws, err := get(first)
+	if err != nil {
+		return "", "", "", 0, err
+	}
+	rs, err := get(first + 4)
+	if err != nil {
+		return "", "", "", 0, err
+	}
+	bs, err := get(first + 11)
+	if err != nil {
+		return "", "", "", 0, err
+	}
+	rshape, _ := o.shape(first + 4)
+	if len(rshape) != 2 || rshape[0] <= 0 {
+		return "", "", "", 0, fmt.Errorf("recurrent weights of shape %v", rshape)
+	}
+	hidden = rshape[0]
+	zeros := o.s.constOf(o.base+"/rbias"+suffix, tfpb.DataType_DT_FLOAT, []int64{4 * hidden}, make([]byte, 16*hidden))
+	return concat(ws, "W"), concat(rs, "R"), concat(append(bs, zeros), "B"), hidden, nil
+}
+
+// lstmCheck rejects what ONNX's LSTM does not have.
+func (o *opCtx) lstmCheck(unsupported []int, act int8, cellClip, projClip float32) error {
+	for _, i := range unsupported {
+		if o.has(i) {
+			return fmt.Errorf("peepholes, projection, layer normalization and auxiliary inputs are not supported (input %d is set)", i)
+		}
+	}
+	if cellClip != 0 || projClip != 0 {
+		return fmt.Errorf("cell and projection clipping are not supported")
+	}
+	if act != 4 {
+		return fmt.Errorf("activation %d is not supported (tanh is)", act)
+	}
+	return nil
+}
+
+// lstm: UNIDIRECTIONAL_SEQUENCE_LSTM as the pseudo op _TFLLSTM(x, W, R, B)
+// (see lstmWeights). The states start at zero (TFLite's variable tensors).
+func (o *opCtx) lstm() error {
+	var opt fb.UnidirectionalSequenceLSTMOptions
+	o.options(&opt)
+	if err := o.lstmCheck([]int{9, 10, 11, 16, 17, 20, 21, 22, 23}, opt.FusedActivationFunction(), opt.CellClip(), opt.ProjClip()); err != nil {
+		return err
+	}
+	x, err := o.in(0)
 	if err != nil {
 		return err
 	}
-	rs, err := get(5)
+	w, r, b, hidden, err := o.lstmWeights(1, "")
 	if err != nil {
 		return err
 	}
-	bs, err := get(12)
-	if err != nil {
-		return err
-	}
-	rshape, _ := o.shape(5)
-	if len(rshape) != 2 {
-		return fmt.Errorf("recurrent weights of shape %v", rshape)
-	}
-	hidden := rshape[0]
-	zeros := o.s.constOf(o.base+"/rbias", tfpb.DataType_DT_FLOAT, []int64{4 * hidden}, make([]byte, 16*hidden))
-	w, r := concat(ws, "W"), concat(rs, "R")
-	b := concat(append(bs, zeros), "B")
 	v := o.tf("_TFLLSTM", attrs{"time_major": aB(opt.TimeMajor()), "hidden_size": aI(hidden)}, x, w, r, b)
+	return o.out(0, v)
+}
+
+// biLSTM: BIDIRECTIONAL_SEQUENCE_LSTM as _TFLLSTM with direction
+// bidirectional and both directions' weights stacked; merge_outputs
+// concatenates the two outputs on the last axis, else they are outputs 0
+// (forward) and 1 (backward).
+func (o *opCtx) biLSTM() error {
+	var opt fb.BidirectionalSequenceLSTMOptions
+	o.options(&opt)
+	if err := o.lstmCheck([]int{9, 10, 11, 16, 17, 26, 27, 28, 33, 34, 39, 40, 41, 42, 43, 44, 45, 46, 47},
+		opt.FusedActivationFunction(), opt.CellClip(), opt.ProjClip()); err != nil {
+		return err
+	}
+	x, err := o.in(0)
+	if err != nil {
+		return err
+	}
+	fw, fr, fbias, hidden, err := o.lstmWeights(1, "_fw")
+	if err != nil {
+		return err
+	}
+	bw, br, bbias, _, err := o.lstmWeights(18, "_bw")
+	if err != nil {
+		return err
+	}
+	pack := func(a, b, name string) string {
+		return o.s.op(o.base+"/"+name, "Pack", attrs{"axis": aI(0), "N": aI(2)}, a, b)
+	}
+	a := attrs{"time_major": aB(opt.TimeMajor()), "hidden_size": aI(hidden), "direction": aS("bidirectional"),
+		"merge_outputs": aB(opt.MergeOutputs())}
+	n := 2
+	if opt.MergeOutputs() {
+		n = 1
+	}
+	vs := o.tfN("_TFLLSTM", n, a, x, pack(fw, bw, "W"), pack(fr, br, "R"), pack(fbias, bbias, "B"))
+	return o.outAll(vs)
+}
+
+// conv3d: TFLite's 3-D filters are TF's layout already ([D, H, W, I, O],
+// and [D, H, W, O, I] for the transpose, whose inputs are output_shape,
+// filter, x, bias).
+func (o *opCtx) conv3d() error {
+	var opt fb.Conv3DOptions
+	o.options(&opt)
+	a := attrs{
+		"strides":     aIs(1, int64(opt.StrideD()), int64(opt.StrideH()), int64(opt.StrideW()), 1),
+		"dilations":   aIs(1, int64(opt.DilationDFactor()), int64(opt.DilationHFactor()), int64(opt.DilationWFactor()), 1),
+		"padding":     aS(padding(opt.Padding())),
+		"data_format": aS("NDHWC"),
+	}
+	var v string
+	bias := 2
+	if o.name == "CONV_3D" {
+		xs, err := o.inList(0, 2)
+		if err != nil {
+			return err
+		}
+		v = o.tf("Conv3D", a, xs...)
+	} else {
+		size, err := o.raw(0)
+		if err != nil {
+			return err
+		}
+		xs, err := o.inList(1, 3)
+		if err != nil {
+			return err
+		}
+		v = o.tf("Conv3DBackpropInputV2", a, size, xs[0], xs[1])
+		bias = 3
+	}
+	v, err := o.biasAct(v, bias, opt.FusedActivationFunction())
+	if err != nil {
+		return err
+	}
 	return o.out(0, v)
 }

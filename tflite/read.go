@@ -597,3 +597,97 @@ func (s *sub) set(i int32, v string) error {
 // setRaw records a value already in the tensor's stored dtype (integer
 // results such as ArgMax, or ops that move quantized values unchanged).
 func (s *sub) setRaw(i int32, v string) { s.refs[i] = v }
+
+// weight is input i of an op as float, like float(), but a quantized
+// constant is stored permuted by perm, so that the DequantizeLinear holds
+// the layout the ONNX op wants (OIHW for a Conv, [I, O] for a MatMul) and
+// the Transposes that TF's layout puts after it cancel in the optimizer:
+// Transpose(DequantizeLinear(permuted), inverse perm) is the tensor in the
+// file's layout. onnxruntime then fuses the DequantizeLinear into a
+// quantized kernel.
+func (s *sub) weight(i int32, perm []int) (string, error) {
+	t, err := s.tensor(i)
+	if err != nil {
+		return "", err
+	}
+	q := quantOf(t)
+	if q == nil || s.b.opts.Dequantize || t.Type() == 2 {
+		return s.float(i)
+	}
+	if r, ok := s.frefs[i]; ok {
+		return r, nil
+	}
+	data, err := s.constData(t)
+	if err != nil || data == nil {
+		return s.float(i)
+	}
+	dims := staticShape(t)
+	dt, err := s.dtype(i)
+	if err != nil {
+		return "", err
+	}
+	if len(dims) != len(perm) || t.Sparsity(nil) != nil {
+		return s.float(i)
+	}
+	pdata, pdims, err := permute(data, dims, perm, elemSize(dt))
+	if err != nil {
+		return "", badf("tensor %q: %v", t.Name(), err)
+	}
+	pq := *q
+	inv := make([]int64, len(perm))
+	for k, p := range perm {
+		inv[p] = int64(k)
+		if int64(p) == q.axis {
+			pq.axis = int64(k)
+		}
+	}
+	base := stem(string(t.Name()))
+	c := s.constOf(base+"/permuted", dt, pdims, pdata)
+	dq := s.op(base+"/dequantize", "_TFLDequantize", pq.attrs(dt), c)
+	r := s.op(base+"/layout", "Transpose", nil, dq, s.i32s(base+"/inverse_perm", inv...))
+	s.frefs[i] = r
+	return r, nil
+}
+
+// permute transposes a row-major tensor's bytes: out dim k is in dim perm[k].
+func permute(data []byte, dims []int64, perm []int, size int) ([]byte, []int64, error) {
+	n := int64(1)
+	for _, d := range dims {
+		n *= d
+	}
+	if n*int64(size) != int64(len(data)) {
+		return nil, nil, fmt.Errorf("shape %v needs %d bytes, has %d", dims, n*int64(size), len(data))
+	}
+	rank := len(dims)
+	odims := make([]int64, rank)
+	for k, p := range perm {
+		odims[k] = dims[p]
+	}
+	// Strides of the input, in elements, taken in output order.
+	in := make([]int64, rank)
+	st := int64(1)
+	for k := rank - 1; k >= 0; k-- {
+		in[k] = st
+		st *= dims[k]
+	}
+	ostr := make([]int64, rank)
+	for k, p := range perm {
+		ostr[k] = in[p]
+	}
+	out := make([]byte, len(data))
+	idx := make([]int64, rank)
+	src := int64(0)
+	for o := int64(0); o < n; o++ {
+		copy(out[o*int64(size):], data[src*int64(size):(src+1)*int64(size)])
+		for k := rank - 1; k >= 0; k-- {
+			idx[k]++
+			src += ostr[k]
+			if idx[k] < odims[k] {
+				break
+			}
+			src -= ostr[k] * idx[k]
+			idx[k] = 0
+		}
+	}
+	return out, odims, nil
+}

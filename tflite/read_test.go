@@ -219,3 +219,34 @@ func TestQuantizedWeights(t *testing.T) {
 		t.Errorf("dequantized weight %v, want %v", got, want)
 	}
 }
+
+// --inputs may cut the graph at an intermediate tensor.
+func TestInputsInside(t *testing.T) {
+	m := tModel{
+		tensors: []tTensor{
+			{name: "x", typ: tFloat32, shape: []int32{1, 3}},
+			{name: "h", typ: tFloat32, shape: []int32{1, 3}},
+			{name: "c", typ: tFloat32, shape: []int32{3}, data: f32bytes(1, 2, 3)},
+			{name: "y", typ: tFloat32, shape: []int32{1, 3}},
+		},
+		ops: []tOp{
+			{code: opRelu, ins: []int32{0}, outs: []int32{1}},
+			{code: opAdd, ins: []int32{1, 2}, outs: []int32{3}},
+		},
+		ins: []int32{0}, outs: []int32{3},
+	}
+	r, err := Read("cut.tflite", m.bytes(), Options{Inputs: []string{"h[1,3]"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(r.InputNames, ",") != "h" || r.Inputs[0].Shape == nil {
+		t.Fatalf("inputs %v %v", r.InputNames, r.Inputs)
+	}
+	model, _, err := convert.GraphDef(context.Background(), r.GraphDef, convert.Options{Inputs: r.Inputs, Outputs: r.Outputs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts := model.Graph.OpCounts(); counts["Relu"] != 0 || counts["Add"] != 1 {
+		t.Errorf("ops %v: want only the Add after the cut", counts)
+	}
+}

@@ -240,3 +240,48 @@ func (l *loop) condNodes(v *view) []*graph.Node {
 	visit(l.loopCond.Inputs[0])
 	return order
 }
+
+// invariantVars turns the loop variables that every iteration passes on
+// unchanged (TF2 While loops lowered by TensorFlow carry their weights,
+// bounds and input lists that way) into invariant Enter nodes, the form
+// TF1 gives loop constants: the frame reads the Enter's value and an Exit
+// of the variable is its initial value. The matchers then see through to
+// the constants and tensors behind them.
+func invariantVars(g *graph.Graph) (bool, error) {
+	loops, err := findLoops(g)
+	if err != nil || len(loops) == 0 {
+		return false, nil // the loop rewrite reports malformed loops
+	}
+	v := newView(g)
+	changed := false
+	for _, l := range loops {
+		for _, lv := range l.vars {
+			if v.skip(lv.nextVal()) != lv.body() {
+				continue
+			}
+			enter := out(lv.enter, 0)
+			for _, val := range []string{out(lv.merge, 0), lv.body()} {
+				for _, c := range v.cons[val] {
+					if c == lv.sw {
+						continue
+					}
+					for i, in := range c.Inputs {
+						if in == val {
+							c.Inputs[i] = enter
+						}
+					}
+				}
+			}
+			if lv.exit != nil {
+				replaceValue(g, lv.exitVal(), lv.init())
+			}
+			lv.enter.Attrs["is_constant"] = true
+			changed = true
+		}
+	}
+	if changed {
+		g.RemoveUnused()
+		sortNodes(g)
+	}
+	return changed, nil
+}

@@ -6,12 +6,12 @@ import (
 	"github.com/tf2onnx-go/tf2onnx/graph"
 )
 
-// The functional rewrite turns TF2 While/StatelessWhile and If/StatelessIf
-// (whose functions package frozen attached as subgraphs) into _OnnxLoop and
-// _OnnxIf. A While's condition function runs once outside on the initial
-// values (the Loop's cond input) and once at the end of the body on the
-// next values; an If's branch functions read the If's inputs as outer
-// values.
+// The functional rewrite turns TF2 If/StatelessIf and Case/StatelessCase
+// (whose functions package frozen attached as subgraphs) into _OnnxIf: the
+// branch functions read the node's inputs as outer values. A Case is a
+// chain of Ifs on branch_index == k, the last branch taking every other
+// index, as TensorFlow's does. (While loops were lowered to TF1 frames by
+// then, see lower.go.)
 
 func functionalPass(g *graph.Graph) (bool, error) {
 	changed := false
@@ -28,10 +28,10 @@ func functionalPass(g *graph.Graph) (bool, error) {
 			continue
 		}
 		switch n.Op {
-		case "While", "StatelessWhile":
-			changed = convertWhile(g, n) || changed
 		case "If", "StatelessIf":
 			changed = convertIf(g, n) || changed
+		case "Case", "StatelessCase":
+			changed = convertCase(g, n) || changed
 		}
 	}
 	if changed {
@@ -86,166 +86,6 @@ func padOutputs(g *graph.Graph, n *graph.Node, k int) []string {
 	return outs
 }
 
-func convertWhile(g *graph.Graph, n *graph.Node) bool {
-	cond, ok1 := n.Attrs["cond"].(*graph.Graph)
-	body, ok2 := n.Attrs["body"].(*graph.Graph)
-	k := len(n.Inputs)
-	if !ok1 || !ok2 || len(cond.Inputs) != k || len(body.Inputs) != k || len(body.Outputs) != k ||
-		len(cond.Outputs) != 1 || len(n.Outputs) > k {
-		return false
-	}
-	nb := body.Clone()
-	nb.Values = map[string]*graph.Value{}
-	lists, ok := tensorLists(g, n, cond, nb)
-	if !ok {
-		return false
-	}
-	condInit := inline(g, cond, n.Inputs, "/init")[0]
-	condOut := inline(nb, cond, nb.Outputs, "/next")[0]
-	outs := padOutputs(g, n, k)
-
-	// TensorLists leave the carried values: a read-only list becomes
-	// Gathers from its tensor, a written one a scan output.
-	var ins, bodyIns, bodyOuts, loopOuts, scanVals, scanOuts []string
-	for i := 0; i < k; i++ {
-		switch l := lists[i]; {
-		case l == nil:
-			ins = append(ins, n.Inputs[i])
-			bodyIns = append(bodyIns, nb.Inputs[i])
-			bodyOuts = append(bodyOuts, nb.Outputs[i])
-			loopOuts = append(loopOuts, outs[i])
-		case l.item != "":
-			scan := g.UniqueName(n.Name + ":scan" + strconv.Itoa(len(scanVals)))
-			scanVals = append(scanVals, l.item)
-			scanOuts = append(scanOuts, scan)
-			for _, st := range l.stacks {
-				replaceValue(g, out(st, 0), scan)
-			}
-		}
-	}
-	iter := g.UniqueName(n.Name + "/iteration")
-	condIn := g.UniqueName(n.Name + "/cond_in")
-	nb.Inputs = append([]string{iter, condIn}, bodyIns...)
-	nb.Outputs = append(append([]string{condOut}, bodyOuts...), scanVals...)
-	nb.ReserveAll()
-	nb.RemoveUnused()
-	nb.OwnOutputs(g)
-	sortNodes(nb)
-	for _, x := range nb.Nodes {
-		g.Reserve(x.Name)
-		g.Reserve(x.Outputs...)
-	}
-	n.Op = LoopOp
-	n.Inputs = append([]string{"", condInit}, ins...)
-	n.Outputs = append(loopOuts, scanOuts...)
-	n.Attrs = map[string]any{"body": nb}
-	return true
-}
-
-// listVar is a While variable holding a TensorList: read-only (made by
-// TensorListFromTensor, read with TensorListGetItem) or written once per
-// iteration at the iteration index (TensorListSetItem into a
-// TensorListReserve) and stacked after the loop.
-type listVar struct {
-	item   string        // the value written each iteration
-	stacks []*graph.Node // TensorListStack nodes after the loop
-}
-
-// tensorLists finds the While's TensorList variables and rewrites their
-// reads in the body b (a copy of the body function) into Gathers. ok is
-// false when a list is used in a way the Loop cannot express.
-func tensorLists(g *graph.Graph, n *graph.Node, cond, b *graph.Graph) (map[int]*listVar, bool) {
-	v := newView(g)
-	bv := newView(b)
-	lists := map[int]*listVar{}
-	condCons := newView(cond).cons
-	for i, init := range n.Inputs {
-		p := v.prod[v.skip(init)]
-		if !isOp(p, "TensorListFromTensor", "TensorListReserve") {
-			continue
-		}
-		if len(condCons[cond.Inputs[i]]) > 0 {
-			return nil, false
-		}
-		// After the loop: nothing, or TensorListStack through Identity nodes.
-		var stacks []*graph.Node
-		if i < len(n.Outputs) {
-			work := []string{n.Outputs[i]}
-			for len(work) > 0 {
-				val := work[len(work)-1]
-				work = work[:len(work)-1]
-				if v.g.IsOutput(val) {
-					return nil, false
-				}
-				for _, c := range v.cons[val] {
-					switch {
-					case isOp(c, "Identity"):
-						work = append(work, out(c, 0))
-					case isOp(c, "TensorListStack") && c.Inputs[0] == val:
-						stacks = append(stacks, c)
-					default:
-						return nil, false
-					}
-				}
-			}
-		}
-		in, next := b.Inputs[i], b.Outputs[i]
-		if p.Op == "TensorListFromTensor" {
-			if next != in || len(stacks) > 0 {
-				return nil, false
-			}
-			for _, c := range bv.cons[in] {
-				if !isOp(c, "TensorListGetItem") || c.Inputs[0] != in || len(c.Inputs) < 2 {
-					return nil, false
-				}
-			}
-			for _, c := range bv.cons[in] {
-				c.Op, c.Domain = "Gather", ""
-				c.Inputs = []string{p.Inputs[0], c.Inputs[1]}
-				c.Attrs = map[string]any{"axis": int64(0)}
-				c.Outputs = c.Outputs[:1]
-			}
-			lists[i] = &listVar{}
-			continue
-		}
-		set := bv.prod[next]
-		if !isOp(set, "TensorListSetItem") || len(set.Inputs) != 3 || set.Inputs[0] != in || len(bv.cons[in]) != 1 {
-			return nil, false
-		}
-		// The index must be the iteration number: a variable that starts
-		// at 0 and grows by 1.
-		idx := -1
-		for j, x := range b.Inputs {
-			if x == bv.skip(set.Inputs[1]) {
-				idx = j
-			}
-		}
-		if idx < 0 {
-			return nil, false
-		}
-		if z, ok := v.scalarInt(n.Inputs[idx]); !ok || z != 0 {
-			return nil, false
-		}
-		add := bv.prod[bv.skip(b.Outputs[idx])]
-		if !isOp(add, "Add", "AddV2") || len(add.Inputs) != 2 {
-			return nil, false
-		}
-		one := false
-		for a := 0; a < 2; a++ {
-			if bv.skip(add.Inputs[a]) == b.Inputs[idx] {
-				if x, ok := bv.scalarInt(add.Inputs[1-a]); ok && x == 1 {
-					one = true
-				}
-			}
-		}
-		if !one {
-			return nil, false
-		}
-		lists[i] = &listVar{item: set.Inputs[2], stacks: stacks}
-	}
-	return lists, true
-}
-
 func convertIf(g *graph.Graph, n *graph.Node) bool {
 	then, ok1 := n.Attrs["then_branch"].(*graph.Graph)
 	els, ok2 := n.Attrs["else_branch"].(*graph.Graph)
@@ -257,26 +97,103 @@ func convertIf(g *graph.Graph, n *graph.Node) bool {
 		len(n.Outputs) > len(then.Outputs) {
 		return false
 	}
-	var branches [2]*graph.Graph
-	for i, f := range []*graph.Graph{then, els} {
-		b := f.Clone()
-		b.Values = map[string]*graph.Value{}
-		for j, in := range b.Inputs {
-			b.ReplaceUses(in, args[j])
-		}
-		b.Inputs = nil
-		b.RemoveUnused()
-		b.OwnOutputs(g)
-		sortNodes(b)
-		for _, x := range b.Nodes {
-			g.Reserve(x.Name)
-			g.Reserve(x.Outputs...)
-		}
-		branches[i] = b
-	}
 	n.Op = IfOp
 	n.Outputs = padOutputs(g, n, len(then.Outputs))
 	n.Inputs = n.Inputs[:1]
-	n.Attrs = map[string]any{"then_branch": branches[0], "else_branch": branches[1]}
+	n.Attrs = map[string]any{"then_branch": branchGraph(g, then, args), "else_branch": branchGraph(g, els, args)}
+	return true
+}
+
+// branchGraph is a copy of function graph f that reads args (outer
+// values) for its inputs, as an If branch does.
+func branchGraph(g, f *graph.Graph, args []string) *graph.Graph {
+	b := f.Clone()
+	b.Values = map[string]*graph.Value{}
+	for j, in := range b.Inputs {
+		b.ReplaceUses(in, args[j])
+	}
+	b.Inputs = nil
+	b.RemoveUnused()
+	b.OwnOutputs(g)
+	sortNodes(b)
+	for _, x := range b.Nodes {
+		g.Reserve(x.Name)
+		g.Reserve(x.Outputs...)
+	}
+	return b
+}
+
+// convertCase turns Case(branch_index, args...) into nested _OnnxIf nodes:
+// If(index == 0, branch 0, If(index == 1, branch 1, … branch N-1)).
+func convertCase(g *graph.Graph, n *graph.Node) bool {
+	var branches []*graph.Graph
+	for i := 0; ; i++ {
+		b, ok := n.Attrs["branches/"+strconv.Itoa(i)].(*graph.Graph)
+		if !ok {
+			break
+		}
+		branches = append(branches, b)
+	}
+	if len(branches) == 0 || len(n.Inputs) < 1 {
+		return false
+	}
+	args := n.Inputs[1:]
+	k := len(branches[0].Outputs)
+	for _, b := range branches {
+		if len(b.Inputs) != len(args) || len(b.Outputs) != k {
+			return false
+		}
+	}
+	if len(n.Outputs) > k {
+		return false
+	}
+	if len(branches) == 1 {
+		// Every index takes the one branch: its nodes join g.
+		res := inline(g, branches[0], args, "")
+		removeNodes(g, map[*graph.Node]bool{n: true})
+		for i, o := range n.Outputs {
+			if o != "" {
+				replaceValue(g, o, res[i])
+			}
+		}
+		return true
+	}
+	index := n.Inputs[0]
+	outs := padOutputs(g, n, k)
+	// Innermost first: the last branch, then an If per earlier branch,
+	// each in the else branch of the next.
+	els := branchGraph(g, branches[len(branches)-1], args)
+	for i := len(branches) - 2; i >= 0; i-- {
+		holder := g // the outermost If replaces n in g
+		if i > 0 {
+			holder = graph.New(n.Name + "/case" + strconv.Itoa(i))
+		}
+		e := &emitter{g: holder, base: g.UniqueName(n.Name + "/case" + strconv.Itoa(i))}
+		// ONNX Equal on the int32 index: the If mapping casts it to bool.
+		cond := e.op("Equal", nil, index, e.tensor(graph.ScalarOf(graph.Int32, float64(i))))
+		ifOuts := outs
+		if i > 0 {
+			ifOuts = make([]string, k)
+			for j := range ifOuts {
+				ifOuts[j] = g.UniqueName(n.Name + "/case" + strconv.Itoa(i) + ":" + strconv.Itoa(j))
+			}
+		}
+		ifNode := &graph.Node{Name: g.UniqueName(n.Name + "/case" + strconv.Itoa(i) + "/If"), Op: IfOp, Domain: graph.DomainTF,
+			Inputs: []string{cond}, Outputs: ifOuts,
+			Attrs: map[string]any{"then_branch": branchGraph(g, branches[i], args), "else_branch": els}}
+		holder.AddNode(ifNode)
+		if i > 0 {
+			holder.Outputs = ifOuts
+			for _, x := range holder.Nodes {
+				g.Reserve(x.Name)
+				g.Reserve(x.Outputs...)
+			}
+			for c := range holder.Consts {
+				g.Reserve(c)
+			}
+			els = holder
+		}
+	}
+	removeNodes(g, map[*graph.Node]bool{n: true})
 	return true
 }

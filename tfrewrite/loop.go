@@ -86,6 +86,9 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 		flow    *loopVar
 		ta      *graph.Node // nil for a TensorList
 		item    string      // the value written each iteration
+		index   string      // where, when not the iteration number
+		size    string      // the array's reserved size (may be -1 or 0 when dynamic)
+		dtype   graph.DType
 		gathers []*graph.Node
 		sizes   []*graph.Node
 	}
@@ -131,20 +134,25 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 		case "TensorListGetItem":
 			// From a list made of a tensor before the loop, entered as an
 			// invariant or carried unchanged.
+			// Any other read stays a TensorList op, which opmap maps to
+			// the list's tensor form.
 			if len(n.Inputs) < 2 {
 				return false, nil
 			}
 			list := skipInv(n.Inputs[0])
-			if lv := varOf(list); lv != nil {
+			lv := varOf(list)
+			if lv != nil {
 				if v.skip(lv.nextVal()) != lv.body() || (lv.exit != nil && v.used(lv.exitVal())) {
-					return false, nil
+					continue
 				}
-				dropped[lv] = true
 				list = skipInv(lv.init())
 			}
 			ft := v.prod[list]
 			if !isOp(ft, "TensorListFromTensor") || inFrame[ft] {
-				return false, nil
+				continue
+			}
+			if lv != nil {
+				dropped[lv] = true
 			}
 			reads = append(reads, n)
 			readSrc[n] = ft.Inputs[0]
@@ -154,23 +162,34 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 				return false, nil
 			}
 			fv := varOf(n.Inputs[3])
-			if fv == nil || v.skip(fv.nextVal()) != out(n, 0) || !counterAt(n.Inputs[1]) || flowVar[fv] != nil {
+			if fv == nil || v.skip(fv.nextVal()) != out(n, 0) || flowVar[fv] != nil {
 				return false, nil
 			}
-			w := &write{node: n, flow: fv, ta: ta, item: n.Inputs[2]}
+			w := &write{node: n, flow: fv, ta: ta, item: n.Inputs[2], size: skipInv(ta.Inputs[0]), dtype: n.Type("T")}
+			if !counterAt(n.Inputs[1]) {
+				w.index = n.Inputs[1]
+			}
 			writes = append(writes, w)
 			flowVar[fv] = w
 		case "TensorListSetItem":
-			// Into a list reserved before the loop and carried.
+			// Into a list reserved before the loop, carried, written only
+			// here and stacked after the loop: a scan output. Any other
+			// list stays a carried TensorList (its tensor form).
 			if len(n.Inputs) != 3 {
 				return false, nil
 			}
 			fv := varOf(n.Inputs[0])
-			if fv == nil || v.skip(fv.nextVal()) != out(n, 0) || !counterAt(n.Inputs[1]) || flowVar[fv] != nil ||
-				!isOp(v.prod[skipInv(fv.init())], "TensorListReserve") {
-				return false, nil
+			if fv == nil || v.skip(fv.nextVal()) != out(n, 0) || flowVar[fv] != nil || !listScan(v, g, fv, n) {
+				continue
 			}
-			w := &write{node: n, flow: fv, item: n.Inputs[2]}
+			reserve := v.prod[skipInv(fv.init())]
+			if !isOp(reserve, "TensorListReserve") {
+				continue
+			}
+			w := &write{node: n, flow: fv, item: n.Inputs[2], size: reserve.Inputs[1], dtype: n.Type("element_dtype")}
+			if !counterAt(n.Inputs[1]) {
+				w.index = n.Inputs[1]
+			}
 			writes = append(writes, w)
 			flowVar[fv] = w
 		case "TensorArraySizeV3":
@@ -180,7 +199,9 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 			}
 			sizes[n] = sizeOf(ta)
 		default:
-			return false, nil
+			if n.Op[:10] == "TensorArra" {
+				return false, nil
+			}
 		}
 	}
 	// A flow variable may feed only its write and size queries; after the
@@ -210,6 +231,8 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 					work = append(work, out(c, 0))
 				case w.ta == nil && isOp(c, "TensorListStack") && c.Inputs[0] == val:
 					w.gathers = append(w.gathers, c)
+				case w.ta == nil && isOp(c, "TensorListLength") && c.Inputs[0] == val:
+					w.sizes = append(w.sizes, c)
 				case w.ta != nil && isOp(c, "TensorArrayGatherV3") && len(c.Inputs) == 3 &&
 					v.skip(c.Inputs[0]) == out(w.ta, 0) && isIdentityRange(v, c.Inputs[1]):
 					w.gathers = append(w.gathers, c)
@@ -260,12 +283,16 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 		r.Attrs = map[string]any{"axis": int64(0)}
 		r.Outputs = r.Outputs[:1]
 	}
+	isWrite := map[*graph.Node]bool{}
+	for _, w := range writes {
+		isWrite[w.node] = true
+	}
 	var bodyNodes []*graph.Node
 	for _, n := range l.nodes {
 		if isOp(n, "Enter", "Merge", "Switch", "NextIteration", "LoopCond") || isCond[n] || sizes[n] != "" {
 			continue
 		}
-		if isOp(n, "TensorArrayWriteV3", "TensorListSetItem") {
+		if isWrite[n] {
 			continue
 		}
 		bodyNodes = append(bodyNodes, n)
@@ -294,6 +321,11 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 	for _, w := range writes {
 		body.Outputs = append(body.Outputs, w.item)
 	}
+	for _, w := range writes {
+		if w.index != "" {
+			body.Outputs = append(body.Outputs, w.index)
+		}
+	}
 	body.Nodes = append(bodyNodes, bodyCond...)
 	body.ReserveAll()
 	body.RemoveUnused() // e.g. Identity nodes of the TensorArray flows
@@ -321,9 +353,18 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 		}
 	}
 	e := &emitter{g: g, base: base}
+	scans := make([]string, len(writes))
+	for i := range writes {
+		scans[i] = g.UniqueName(base + "/Loop:scan" + strconv.Itoa(i))
+		loopNode.Outputs = append(loopNode.Outputs, scans[i])
+	}
 	for i, w := range writes {
-		scan := g.UniqueName(base + "/Loop:scan" + strconv.Itoa(i))
-		loopNode.Outputs = append(loopNode.Outputs, scan)
+		scan, size := scans[i], ""
+		if w.index != "" {
+			idx := g.UniqueName(base + "/Loop:index" + strconv.Itoa(i))
+			loopNode.Outputs = append(loopNode.Outputs, idx)
+			scan, size = scatterWrites(e, scan, idx, w.size, w.dtype)
+		}
 		if w.flow.exit != nil {
 			drop[w.flow.exit] = true
 		}
@@ -331,7 +372,9 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 			replaceValue(g, out(gn, 0), scan)
 		}
 		for _, sn := range w.sizes {
-			size := sizeOf(w.ta)
+			if size == "" && w.ta != nil {
+				size = sizeOf(w.ta)
+			}
 			if size == "" {
 				size = e.cast(e.gather(e.op("Shape", nil, scan), 0, 0), graph.Int32)
 			}
@@ -342,6 +385,56 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 	g.Nodes = append(g.Nodes, initNodes...)
 	g.AddNode(loopNode)
 	return true, nil
+}
+
+// listScan reports a TensorList variable that only set (the body) and
+// Identity, TensorListStack and TensorListLength (after the loop) read:
+// its writes can be a scan output.
+func listScan(v *view, g *graph.Graph, fv *loopVar, set *graph.Node) bool {
+	for _, val := range []string{out(fv.merge, 0), fv.body()} {
+		for _, c := range v.cons[val] {
+			if c != fv.sw && c != set && !isOp(c, "Identity") {
+				return false
+			}
+		}
+	}
+	if fv.exit == nil {
+		return true
+	}
+	work := []string{fv.exitVal()}
+	for len(work) > 0 {
+		val := work[len(work)-1]
+		work = work[:len(work)-1]
+		if g.IsOutput(val) {
+			return false
+		}
+		for _, c := range v.cons[val] {
+			switch {
+			case isOp(c, "Identity"):
+				work = append(work, out(c, 0))
+			case isOp(c, "TensorListStack", "TensorListLength") && c.Inputs[0] == val:
+			default:
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// scatterWrites builds the array a loop wrote at computed indices: the
+// items (a scan output) go to their indices (another scan output) in an
+// array of zeros as long as the reserved size or the highest index + 1,
+// as TensorFlow stacks elements never written as zeros. It returns the
+// array and its length (int32).
+func scatterWrites(e *emitter, items, indices, reserved string, dt graph.DType) (string, string) {
+	idx := e.cast(indices, graph.Int64)
+	top := e.op("ReduceMax", map[string]any{"keepdims": int64(0)}, e.op("Concat", map[string]any{"axis": int64(0)}, idx, e.ints(-1)))
+	n := e.op("Max", nil, e.op("Add", nil, top, e.scalar(1)), e.cast(reserved, graph.Int64))
+	elem := e.op("Slice", nil, e.op("Shape", nil, items), e.ints(1), e.ints(1<<62))
+	shape := e.op("Concat", map[string]any{"axis": int64(0)}, e.op("Unsqueeze", nil, n, e.ints(0)), elem)
+	zeros := e.op("ConstantOfShape", map[string]any{"value": graph.NewTensor(dt, []int64{1}, []float64{0})}, shape)
+	out := e.op("ScatterND", nil, zeros, e.op("Unsqueeze", nil, idx, e.ints(1)), items)
+	return out, e.cast(n, graph.Int32)
 }
 
 // cloneNodes copies nodes (in order) into new nodes of g with fresh names,

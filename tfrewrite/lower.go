@@ -39,7 +39,9 @@ func lowerWhilePass(g *graph.Graph) (bool, error) {
 		g.RemoveUnused()
 		sortNodes(g)
 	}
-	return changed, nil
+	// Frames TensorFlow lowered itself carry their constants as variables.
+	c, err := invariantVars(g)
+	return changed || c, err
 }
 
 // lowerWhile replaces While node n of g by a TF1 frame; false (and no

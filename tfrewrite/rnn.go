@@ -23,6 +23,12 @@ type cell struct {
 	dtype  graph.DType
 	w, r   []float64 // ONNX gate order, [gates·hidden, input] and [gates·hidden, hidden]
 	b      []float64 // [2·gates·hidden]: Wb then Rb
+	// linearBeforeReset is ONNX GRU's attribute: 1 for Keras reset_after
+	// cells, which apply the reset gate after the recurrent matmul.
+	linearBeforeReset int64
+	// lastOnly: the gathers hold only the last output ([1, batch, hidden]),
+	// the final h.
+	lastOnly bool
 
 	scatterVal string   // the time-major input the loop reads
 	gathers    []string // time-major outputs gathered after the loop
@@ -91,7 +97,7 @@ func rnnPass(g *graph.Graph) (bool, error) {
 }
 
 func samePair(v *view, a, b *cell) bool {
-	return a.kind == b.kind && a.hidden == b.hidden && a.input == b.input && a.dtype == b.dtype &&
+	return a.kind == b.kind && a.linearBeforeReset == b.linearBeforeReset && a.hidden == b.hidden && a.input == b.input && a.dtype == b.dtype &&
 		a.batchMajor == b.batchMajor && a.src == b.src &&
 		seqRoot(v, a.seqLen) == seqRoot(v, b.seqLen) && a.zeroInit == b.zeroInit
 }
@@ -186,9 +192,11 @@ func selectOf(v *view, val string) (cond, a, b string, ok bool) {
 	return p.Inputs[0], p.Inputs[1], p.Inputs[2], true
 }
 
-// dense matches x·K + b where x = concat([a, b], axis 1), K and b are
-// constants; it returns the concat's two parts and the constants.
-func dense(v *view, val string) (x0, x1 string, k, bias *graph.Tensor, ok bool) {
+// dense matches the cell's affine map of its input and state, in either
+// form TF writes it: concat([x, h], axis 1)·K + b (the TF1 cells), or
+// x·Kx + h·Kh + b (Keras cells). isH tells the state operand; k is the
+// kernel as TF1 lays it out, [I+H, cols] with the input rows first.
+func dense(v *view, val string, isH func(string) bool) (x, h string, k, bias *graph.Tensor, ok bool) {
 	p := v.prod[v.skip(val)]
 	if !isOp(p, "BiasAdd", "Add", "AddV2") || len(p.Inputs) != 2 {
 		return
@@ -196,26 +204,50 @@ func dense(v *view, val string) (x0, x1 string, k, bias *graph.Tensor, ok bool) 
 	if f := p.Str("data_format", "NHWC"); f != "NHWC" {
 		return
 	}
-	mm := v.prod[v.skip(p.Inputs[0])]
 	bias = v.constOf(p.Inputs[1])
-	if !isOp(mm, "MatMul") || bias == nil || len(bias.Dims) != 1 {
+	if bias == nil || len(bias.Dims) != 1 {
 		return
 	}
-	if mm.Bool("transpose_a", false) || mm.Bool("transpose_b", false) || len(mm.Inputs) != 2 {
+	kernel := func(mm *graph.Node) *graph.Tensor {
+		if !isOp(mm, "MatMul") || mm.Bool("transpose_a", false) || mm.Bool("transpose_b", false) || len(mm.Inputs) != 2 {
+			return nil
+		}
+		t := v.constOf(mm.Inputs[1])
+		if t == nil || len(t.Dims) != 2 || !t.DType.IsFloat() || t.Dims[1] != bias.Dims[0] {
+			return nil
+		}
+		return t
+	}
+	mm := v.prod[v.skip(p.Inputs[0])]
+	if k = kernel(mm); k != nil {
+		cc := v.prod[v.skip(mm.Inputs[0])]
+		if !isOp(cc, "ConcatV2") || len(cc.Inputs) != 3 {
+			return
+		}
+		if ax, ok2 := v.scalarInt(cc.Inputs[2]); !ok2 || (ax != 1 && ax != -1) {
+			return
+		}
+		return cc.Inputs[0], cc.Inputs[1], k, bias, true
+	}
+	// x·Kx + h·Kh: stack the kernels' rows, input first.
+	sum := mm
+	if !isOp(sum, "Add", "AddV2") || len(sum.Inputs) != 2 {
 		return
 	}
-	k = v.constOf(mm.Inputs[1])
-	if k == nil || len(k.Dims) != 2 || !k.DType.IsFloat() || k.Dims[1] != bias.Dims[0] {
+	mx, mh := v.prod[v.skip(sum.Inputs[0])], v.prod[v.skip(sum.Inputs[1])]
+	kx, kh := kernel(mx), kernel(mh)
+	if kx == nil || kh == nil || kx.DType != kh.DType {
 		return
 	}
-	cc := v.prod[v.skip(mm.Inputs[0])]
-	if !isOp(cc, "ConcatV2") || len(cc.Inputs) != 3 {
+	if isH(mx.Inputs[0]) {
+		mx, mh, kx, kh = mh, mx, kh, kx
+	}
+	if !isH(mh.Inputs[0]) {
 		return
 	}
-	if ax, ok2 := v.scalarInt(cc.Inputs[2]); !ok2 || (ax != 1 && ax != -1) {
-		return
-	}
-	return cc.Inputs[0], cc.Inputs[1], k, bias, true
+	rows := append(append([]float64(nil), kx.Float64s()...), kh.Float64s()...)
+	k = graph.NewTensor(kx.DType, []int64{kx.Dims[0] + kh.Dims[0], kx.Dims[1]}, rows)
+	return mx.Inputs[0], mh.Inputs[0], k, bias, true
 }
 
 // splitOut matches output i of a Split of val into n parts along axis 1.
@@ -249,7 +281,8 @@ func matchCell(v *view, l *loop) *cell {
 			states = append(states, lv)
 		}
 	}
-	if flow == nil || len(counters) == 0 || len(counters) > 2 || len(states) == 0 || len(states) > 2 {
+	// No output array when only the final state is read.
+	if len(counters) == 0 || len(counters) > 2 || len(states) == 0 || len(states) > 2 {
 		return nil
 	}
 	for _, c := range counters {
@@ -260,15 +293,20 @@ func matchCell(v *view, l *loop) *cell {
 	// The output array: a TensorArray written at time t (the flow is the
 	// variable), or a TensorList (TF2 and lowered While loops) reserved
 	// before the loop and set at time t (the list is the variable).
-	write := v.prod[v.skip(flow.nextVal())]
-	list := write.Op == "TensorListSetItem"
-	var outTA *graph.Node
-	if list {
+	var write, outTA *graph.Node
+	list := false
+	if flow != nil {
+		write = v.prod[v.skip(flow.nextVal())]
+		list = write.Op == "TensorListSetItem"
+	}
+	switch {
+	case flow == nil:
+	case list:
 		if len(write.Inputs) != 3 || v.skip(write.Inputs[0]) != flow.body() ||
 			!isOp(v.prod[v.skipEnter(flow.init())], "TensorListReserve") {
 			return nil
 		}
-	} else {
+	default:
 		if len(write.Inputs) != 4 || v.skip(write.Inputs[3]) != flow.body() {
 			return nil
 		}
@@ -278,37 +316,69 @@ func matchCell(v *view, l *loop) *cell {
 	}
 	var timeVar *loopVar
 	for _, c := range counters {
-		if v.skip(write.Inputs[1]) == c.body() {
+		if write != nil && v.skip(write.Inputs[1]) == c.body() {
 			timeVar = c
 		}
 	}
-	if timeVar == nil {
-		return nil
+	lastOnly := false
+	if timeVar == nil && write != nil {
+		// Keras without return_sequences: a one-element list set at 0
+		// every step holds the last output. The counters all count the
+		// same steps; the input read picks one below.
+		if !list {
+			return nil
+		}
+		n, ok1 := v.scalarInt(v.prod[v.skipEnter(flow.init())].Inputs[1])
+		k, ok2 := v.scalarInt(write.Inputs[1])
+		if !ok1 || !ok2 || n != 1 || k != 0 {
+			return nil
+		}
+		lastOnly = true
+	}
+	// isTime: the value is the time step (all counters count the same
+	// steps; without a write at time t, any of them).
+	isTime := func(val string) bool {
+		for _, tv := range counters {
+			if (timeVar == nil || tv == timeVar) && v.skip(val) == tv.body() {
+				return true
+			}
+		}
+		return false
 	}
 	c := &cell{l: l}
 
 	// Output and, with sequence_length, the copy-through selects.
-	hNew := write.Inputs[2]
 	copyCond := ""
-	if cond, zero, nv, ok := selectOf(v, hNew); ok {
-		if !v.isZero(zero) {
-			return nil
-		}
-		copyCond, hNew = v.skip(cond), nv
+	seqLenOf := func(cond string) bool {
+		copyCond = v.skip(cond)
 		ge := v.prod[copyCond]
-		if !isOp(ge, "GreaterEqual") || v.skip(ge.Inputs[0]) != timeVar.body() {
-			return nil
+		if !isOp(ge, "GreaterEqual") || !isTime(ge.Inputs[0]) {
+			return false
 		}
 		enter := v.prod[v.skip(ge.Inputs[1])]
 		if !isOp(enter, "Enter") {
-			return nil
+			return false
 		}
 		c.seqLen = enter.Inputs[0]
+		return true
+	}
+	hNew := ""
+	if write != nil {
+		hNew = write.Inputs[2]
+		if cond, zero, nv, ok := selectOf(v, hNew); ok {
+			if !v.isZero(zero) || !seqLenOf(cond) {
+				return nil
+			}
+			hNew = nv
+		}
 	}
 	newOf := map[*loopVar]string{}
 	for _, s := range states {
 		nv := s.nextVal()
 		if cond, prev, n2, ok := selectOf(v, nv); ok {
+			if copyCond == "" && write == nil && !seqLenOf(cond) {
+				return nil
+			}
 			if copyCond == "" || v.skip(cond) != copyCond || v.skip(prev) != s.body() {
 				return nil
 			}
@@ -326,6 +396,14 @@ func matchCell(v *view, l *loop) *cell {
 			cVar = s
 		}
 	}
+	if hNew == "" {
+		// Only the final state is read: try each state as h.
+		hVar, cVar = states[0], nil
+		if len(states) == 2 {
+			cVar = states[1]
+		}
+		hNew = newOf[hVar]
+	}
 	if hVar == nil {
 		return nil
 	}
@@ -336,21 +414,36 @@ func matchCell(v *view, l *loop) *cell {
 			return nil
 		}
 		xt = matchLSTM(v, c, hNew, newOf[cVar], hVar.body(), cVar.body())
+		if xt == "" && write == nil {
+			hVar, cVar = cVar, hVar
+			hNew = newOf[hVar]
+			xt = matchLSTM(v, c, hNew, newOf[cVar], hVar.body(), cVar.body())
+		}
 	case 1:
-		xt = matchGRU(v, c, hNew, hVar.body())
+		if xt = matchGRU(v, c, hNew, hVar.body()); xt == "" {
+			xt = matchKerasGRU(v, c, hNew, hVar.body())
+		}
 	}
 	if xt == "" {
 		return nil
 	}
 
-	if c.scatterVal = timeInput(v, xt, timeVar); c.scatterVal == "" {
+	for _, tv := range counters {
+		if timeVar == nil || tv == timeVar {
+			if c.scatterVal = timeInput(v, xt, tv); c.scatterVal != "" {
+				break
+			}
+		}
+	}
+	if c.scatterVal == "" {
 		return nil
 	}
+	c.lastOnly = lastOnly
 	// The output: gathered (stacked) after the loop.
 	// A TensorList reaches its stacks through the Identity nodes TF2 puts
 	// on a While's outputs.
 	work := []string{}
-	if flow.exit != nil {
+	if flow != nil && flow.exit != nil {
 		work = append(work, flow.exitVal())
 	}
 	for len(work) > 0 {
@@ -429,27 +522,32 @@ func isIdentityRange(v *view, val string) bool {
 	return ok1 && ok2 && s == 0 && d == 1
 }
 
-// matchLSTM matches the LSTMCell/BasicLSTMCell body and fills the weights;
-// it returns the cell's input x_t, or "".
+// matchLSTM matches the LSTM cell body (TF1 LSTMCell/BasicLSTMCell or a
+// Keras LSTMCell) and fills the weights; it returns the cell's input x_t,
+// or "". The four gates are one Split of the affine map; which part is
+// which gate follows from how each is used (TF1 orders them i, j, f, o,
+// Keras i, f, c, o):
 //
-//	i, j, f, o = split(concat([x, h]) · K + b, 4, axis=1)
 //	c' = sigmoid(f + forget_bias)·c + sigmoid(i)·tanh(j)
 //	h' = sigmoid(o)·tanh(c')
 func matchLSTM(v *view, c *cell, hNew, cNew, hPrev, cPrev string) string {
 	var split *graph.Node
-	gate := func(val string, idx int) bool {
+	// gate reports the Split part val is, or -1.
+	gate := func(val string) int {
 		s, p := splitOut(v, val, 4)
-		if s == nil || p != idx || (split != nil && s != split) {
-			return false
+		if s == nil || (split != nil && s != split) {
+			return -1
 		}
 		split = s
-		return true
+		return p
 	}
-	sigOf := func(idx int) func(string) bool {
-		return func(val string) bool { return gate(unaryIn(v, val, "Sigmoid"), idx) }
+	var o, f, i, j int
+	isSig := func(val string) bool {
+		o = gate(unaryIn(v, val, "Sigmoid"))
+		return o >= 0
 	}
 	// h' = sigmoid(o) · tanh(c')
-	_, tc, ok := binary(v, hNew, []string{"Mul"}, sigOf(3))
+	_, tc, ok := binary(v, hNew, []string{"Mul"}, isSig)
 	if !ok || v.skip(unaryIn(v, tc, "Tanh")) != cNew {
 		return ""
 	}
@@ -465,19 +563,28 @@ func matchLSTM(v *view, c *cell, hNew, cNew, hPrev, cPrev string) string {
 	_, sf, _ := binary(v, fc, []string{"Mul"}, func(x string) bool { return v.skip(x) == cPrev })
 	fArg := unaryIn(v, sf, "Sigmoid")
 	forgetBias := 0.0
-	if !gate(fArg, 2) {
-		f, fb, ok := binary(v, fArg, addOps, func(x string) bool { return gate(x, 2) })
+	if f = gate(fArg); f < 0 {
+		_, fb, ok := binary(v, fArg, addOps, func(x string) bool { f = gate(x); return f >= 0 })
 		t := v.constOf(fb)
-		if !ok || f == "" || t == nil || t.NumElements() != 1 {
+		if !ok || t == nil || t.NumElements() != 1 {
 			return ""
 		}
 		forgetBias = t.Float64s()[0]
 	}
-	_, tj, ok := binary(v, ij, []string{"Mul"}, sigOf(0))
-	if !ok || !gate(unaryIn(v, tj, "Tanh"), 1) {
+	_, tj, ok := binary(v, ij, []string{"Mul"}, func(val string) bool {
+		i = gate(unaryIn(v, val, "Sigmoid"))
+		return i >= 0
+	})
+	if !ok {
 		return ""
 	}
-	x, h, k, bias, ok := dense(v, split.Inputs[1])
+	if j = gate(unaryIn(v, tj, "Tanh")); j < 0 {
+		return ""
+	}
+	if seen := map[int]bool{i: true, j: true, f: true, o: true}; len(seen) != 4 {
+		return ""
+	}
+	x, h, k, bias, ok := dense(v, split.Inputs[1], func(x string) bool { return v.skip(x) == hPrev })
 	if !ok || v.skip(h) != hPrev || k.Dims[1]%4 != 0 {
 		return ""
 	}
@@ -488,7 +595,7 @@ func matchLSTM(v *view, c *cell, hNew, cNew, hPrev, cPrev string) string {
 	}
 	c.kind, c.hidden, c.input, c.dtype = "LSTM", H, I, k.DType
 	kv, bv := k.Float64s(), bias.Float64s()
-	order := []int64{0, 3, 2, 1} // ONNX i, o, f, c from TF i, j, f, o
+	order := []int64{int64(i), int64(o), int64(f), int64(j)} // ONNX i, o, f, c
 	c.w, c.r = gateWeights(kv, I, H, 4, func(g int64) (int64, int64) { return order[g] * H, 4 * H })
 	c.b = make([]float64, 8*H)
 	for g := int64(0); g < 4; g++ {
@@ -562,7 +669,7 @@ func matchGRU(v *view, c *cell, hNew, hPrev string) string {
 	if !ok {
 		return ""
 	}
-	cx, rh, ck, cb, ok := dense(v, unaryIn(v, cand, "Tanh"))
+	cx, rh, ck, cb, ok := dense(v, unaryIn(v, cand, "Tanh"), func(string) bool { return false })
 	if !ok {
 		return ""
 	}
@@ -570,7 +677,7 @@ func matchGRU(v *view, c *cell, hNew, hPrev string) string {
 	if !ok || v.skip(hh) != hPrev {
 		return ""
 	}
-	x, h, gk, gb, ok := dense(v, unaryIn(v, split.Inputs[1], "Sigmoid"))
+	x, h, gk, gb, ok := dense(v, unaryIn(v, split.Inputs[1], "Sigmoid"), func(x string) bool { return v.skip(x) == hPrev })
 	if !ok || v.skip(h) != hPrev || v.skip(x) != v.skip(cx) || gk.Dims[1]%2 != 0 {
 		return ""
 	}
@@ -600,6 +707,14 @@ func matchGRU(v *view, c *cell, hNew, hPrev string) string {
 // bidirectional_dynamic_rnn, a reversal in time.
 func analyzeInput(v *view, c *cell) {
 	val := c.scatterVal
+	// Keras (go_backwards) reverses the time-major tensor after the
+	// transpose; dynamic_rnn reverses before it.
+	revFirst := false
+	if _, lens, ok := reversal(v, val, false); ok && lens == "" && c.seqLen == "" {
+		if t := v.prod[v.prod[val].Inputs[0]]; isOp(t, "Transpose") {
+			revFirst, val = true, v.prod[val].Inputs[0]
+		}
+	}
 	if p := v.prod[val]; isOp(p, "Transpose") && len(p.Inputs) == 2 {
 		if perm, ok := v.ints(p.Inputs[1]); ok && slices.Equal(perm, []int64{1, 0, 2}) {
 			c.batchMajor = true
@@ -607,6 +722,14 @@ func analyzeInput(v *view, c *cell) {
 		}
 	}
 	c.src = val
+	if revFirst {
+		if c.batchMajor {
+			c.reversed = true
+		} else {
+			c.src = c.scatterVal // a reversal of a transpose that is not batch→time
+		}
+		return
+	}
 	if axis, lens, ok := reversal(v, val, c.batchMajor); ok {
 		switch {
 		case lens == "" && c.seqLen == "":
@@ -749,7 +872,7 @@ func emitRNN(g *graph.Graph, renames map[string]string, dirs []*cell) {
 	}
 	attrs := map[string]any{"hidden_size": H, "direction": direction}
 	if c0.kind == "GRU" {
-		attrs["linear_before_reset"] = int64(0)
+		attrs["linear_before_reset"] = c0.linearBeforeReset
 	}
 	nOut := 2
 	if c0.kind == "LSTM" {
@@ -763,7 +886,7 @@ func emitRNN(g *graph.Graph, renames map[string]string, dirs []*cell) {
 	}
 	needH, needC := false, false
 	for _, c := range dirs {
-		needH = needH || c.hExit != ""
+		needH = needH || c.hExit != "" || (c.lastOnly && len(c.gathers) > 0)
 		needC = needC || c.cExit != ""
 	}
 	if !needH {
@@ -787,6 +910,20 @@ func emitRNN(g *graph.Graph, renames map[string]string, dirs []*cell) {
 			yd = e.gather(y, int64(d), 1)
 		}
 		reversed := direction == "reverse" || (direction == "bidirectional" && d == 1)
+		if c.lastOnly {
+			last := e.op("Unsqueeze", nil, e.gather(yh, int64(d), 0), e.ints(0))
+			for _, gv := range c.gathers {
+				replace(gv, last)
+			}
+			bm = append(bm, "")
+			if c.hExit != "" {
+				replace(c.hExit, e.gather(yh, int64(d), 0))
+			}
+			if c.cExit != "" {
+				replace(c.cExit, e.gather(yc, int64(d), 0))
+			}
+			continue
+		}
 		lens := ""
 		if reversed && c.revSeq {
 			lens = c.seqLen

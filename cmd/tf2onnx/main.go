@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +23,7 @@ import (
 	"github.com/tf2onnx-go/tf2onnx/cost"
 	"github.com/tf2onnx-go/tf2onnx/frozen"
 	"github.com/tf2onnx-go/tf2onnx/graph"
+	"github.com/tf2onnx-go/tf2onnx/internal/pb/tfpb"
 	"github.com/tf2onnx-go/tf2onnx/onnxio"
 	"github.com/tf2onnx-go/tf2onnx/opmap"
 )
@@ -125,6 +127,7 @@ func convertFlags() []cli.Flag {
 		&cli.StringFlag{Name: "saved-model", Aliases: []string{"saved_model"}, Usage: "SavedModel directory to convert (read without TensorFlow)"},
 		&cli.StringFlag{Name: "tag", Usage: "SavedModel meta graph tags, comma separated (default serve)"},
 		&cli.StringFlag{Name: "signature_def", Aliases: []string{"signature-def"}, Usage: "SavedModel signature to convert (default serving_default); its keys name the ONNX inputs and outputs"},
+		&cli.IntFlag{Name: "concrete_function", Aliases: []string{"concrete-function"}, Usage: "convert the SavedModel root's __call__ traced for its N-th input signature instead of a signature"},
 		&cli.StringFlag{Name: "checkpoint", Usage: "TF1 checkpoint to convert: the .meta MetaGraphDef, with the checkpoint files beside it (needs --outputs)"},
 		&cli.StringFlag{Name: "inputs", Usage: "graph inputs, comma separated: `name:0[1,28,28,3]` (the shape is optional; -1 or ? for unknown dims)"},
 		&cli.StringFlag{Name: "outputs", Usage: "graph outputs, comma separated: name:0"},
@@ -133,6 +136,8 @@ func convertFlags() []cli.Flag {
 		&cli.StringFlag{Name: "outputs-as-nchw", Aliases: []string{"outputs_as_nchw"}, Usage: "NHWC outputs the ONNX model should give as NCHW, comma separated"},
 		&cli.StringFlag{Name: "rename-inputs", Aliases: []string{"rename_inputs"}, Usage: "new names for the inputs, in --inputs order"},
 		&cli.StringFlag{Name: "rename-outputs", Aliases: []string{"rename_outputs"}, Usage: "new names for the outputs, in --outputs order"},
+		&cli.StringFlag{Name: "use-default", Aliases: []string{"use_default"}, Usage: "PlaceholderWithDefault nodes that take their default value (not model inputs), comma separated"},
+		&cli.StringFlag{Name: "ignore-default", Aliases: []string{"ignore_default"}, Usage: "PlaceholderWithDefault nodes that become model inputs (their default is dropped), comma separated"},
 		&cli.BoolFlag{Name: "continue-on-error", Aliases: []string{"continue_on_error"}, Usage: "keep unsupported ops as nodes in domain org.tensorflow and warn, instead of failing"},
 		&cli.StringFlag{Name: "extra-opset", Aliases: []string{"extra_opset"}, Usage: "extra opset imports for the model, comma separated `DOMAIN:VERSION` (e.g. ai.onnx.contrib:1)"},
 		&cli.BoolFlag{Name: "large-model", Aliases: []string{"large_model", "external-data"}, Usage: "write weights of 1 KiB and more to <output>.data beside the model (ONNX external data; automatic past protobuf's 2 GB cap)"},
@@ -205,6 +210,9 @@ func convertAction(c *cli.Context) error {
 		return err
 	}
 	logf("read %s: %d nodes", path, len(gd.Node))
+	if opts.Inputs, err = placeholderDefaults(gd, opts.Inputs, splitList(c.String("use-default")), splitList(c.String("ignore-default"))); err != nil {
+		return err
+	}
 	model, diag, err := convertGraphDef(context.Background(), gd, opts)
 	return emit(c, path, out, start, model, diag, err)
 }
@@ -335,4 +343,38 @@ func extraOpsets(flag string, have map[string]int) (map[string]int, error) {
 		out[item[:i]] = v
 	}
 	return out, nil
+}
+
+// placeholderDefaults applies --use_default (the node keeps its default
+// value: it leaves the inputs) and --ignore_default (the node becomes an
+// input) to the input list; each name must be a PlaceholderWithDefault.
+func placeholderDefaults(gd *tfpb.GraphDef, inputs []frozen.Spec, use, ignore []string) ([]frozen.Spec, error) {
+	ops := map[string]string{}
+	for _, n := range gd.GetNode() {
+		ops[n.GetName()] = n.GetOp()
+	}
+	node := func(flag, name string) (string, error) {
+		name = strings.TrimSuffix(name, ":0")
+		if op, ok := ops[name]; !ok || op != "PlaceholderWithDefault" {
+			return "", usageError{fmt.Errorf("--%s: %q is not a PlaceholderWithDefault node of the graph", flag, name)}
+		}
+		return name, nil
+	}
+	for _, u := range use {
+		name, err := node("use_default", u)
+		if err != nil {
+			return nil, err
+		}
+		inputs = slices.DeleteFunc(inputs, func(s frozen.Spec) bool { return s.Node == name })
+	}
+	for _, ig := range ignore {
+		name, err := node("ignore_default", ig)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.ContainsFunc(inputs, func(s frozen.Spec) bool { return s.Node == name }) {
+			inputs = append(inputs, frozen.Spec{Node: name})
+		}
+	}
+	return inputs, nil
 }

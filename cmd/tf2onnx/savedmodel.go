@@ -22,8 +22,10 @@ func convertSavedModel(c *cli.Context) error {
 	switch {
 	case meta != "" && c.String("outputs") == "":
 		return usageError{errors.New("--checkpoint needs --outputs (a checkpoint has no signature), e.g. --outputs Softmax:0")}
-	case meta != "" && (c.String("tag") != "" || c.String("signature_def") != ""):
-		return usageError{errors.New("--tag and --signature_def apply to --saved-model, not --checkpoint")}
+	case meta != "" && (c.String("tag") != "" || c.String("signature_def") != "" || c.IsSet("concrete_function")):
+		return usageError{errors.New("--tag, --signature_def and --concrete_function apply to --saved-model, not --checkpoint")}
+	case c.IsSet("concrete_function") && c.String("signature_def") != "":
+		return usageError{errors.New("give --signature_def or --concrete_function, not both")}
 	}
 	out := c.String("output")
 	if out == "" {
@@ -48,7 +50,12 @@ func convertSavedModel(c *cli.Context) error {
 		source = meta
 		m, err = savedmodel.LoadCheckpoint(meta)
 	} else {
-		m, err = savedmodel.Load(dir, savedmodel.Options{Tags: splitList(c.String("tag")), Signature: c.String("signature_def")})
+		o := savedmodel.Options{Tags: splitList(c.String("tag")), Signature: c.String("signature_def")}
+		if c.IsSet("concrete_function") {
+			n := c.Int("concrete_function")
+			o.ConcreteFunction = &n
+		}
+		m, err = savedmodel.Load(dir, o)
 	}
 	if err != nil {
 		return err
@@ -71,6 +78,10 @@ func convertSavedModel(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	// --inputs-as-nchw/--outputs-as-nchw name graph tensors (as in the
+	// Python converter); a signature key is accepted for its tensor too.
+	opts.InputsAsNCHW = keysToTensors(opts.InputsAsNCHW, inNames, inputs)
+	opts.OutputsAsNCHW = keysToTensors(opts.OutputsAsNCHW, outNames, outputs)
 	if len(opts.RenameInputs) == 0 {
 		opts.RenameInputs = inNames
 	}
@@ -86,4 +97,17 @@ func convertSavedModel(c *cli.Context) error {
 	}
 	model, diag, err := convert.GraphDef(context.Background(), m.Graph, opts)
 	return emit(c, source, out, start, model, diag, err)
+}
+
+func keysToTensors(list, keys []string, specs []frozen.Spec) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = s
+		for k, key := range keys {
+			if s == key && k < len(specs) {
+				out[i] = specs[k].Tensor()
+			}
+		}
+	}
+	return out
 }

@@ -62,19 +62,24 @@ func TestSavedModelWithoutPython(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	out := filepath.Join(tmp, "model.onnx")
-	cmd := exec.Command(bin, "--saved-model", filepath.Join(smFixtures, "tf1"), "--output", out)
-	cmd.Env = []string{"PATH=" + decoys, "HOME=" + tmp}
-	msg, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("tf2onnx: %v\n%s", err, msg)
-	}
-	if ran, err := os.ReadFile(marker); err == nil {
-		t.Fatalf("the converter ran %s", ran)
-	}
-	ins, outs := onnxNames(t, out)
-	if strings.Join(ins, ",") != "input" || strings.Join(outs, ",") != "output" {
-		t.Errorf("ONNX inputs %v, outputs %v; want the signature's keys", ins, outs)
+	for _, c := range []struct{ fixture, ins, outs string }{
+		{"tf1", "input", "output"},             // TF1 SavedModelBuilder
+		{"module", "features", "logits,probs"}, // TF2 tf.Module (calls inlined)
+	} {
+		out := filepath.Join(tmp, c.fixture+".onnx")
+		cmd := exec.Command(bin, "--saved-model", filepath.Join(smFixtures, c.fixture), "--output", out)
+		cmd.Env = []string{"PATH=" + decoys, "HOME=" + tmp}
+		msg, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("tf2onnx %s: %v\n%s", c.fixture, err, msg)
+		}
+		if ran, err := os.ReadFile(marker); err == nil {
+			t.Fatalf("the converter ran %s", ran)
+		}
+		ins, outs := onnxNames(t, out)
+		if strings.Join(ins, ",") != c.ins || strings.Join(outs, ",") != c.outs {
+			t.Errorf("%s: ONNX inputs %v, outputs %v; want the signature's keys", c.fixture, ins, outs)
+		}
 	}
 }
 
@@ -114,6 +119,11 @@ func TestSavedModelFlags(t *testing.T) {
 	}
 	if ins, outs := onnxNames(t, out); strings.Join(ins, ",") != "x:0" || strings.Join(outs, ",") != "y:0" {
 		t.Errorf("ONNX inputs %v, outputs %v; want the graph's names", ins, outs)
+	}
+	// The cost pass reads the converted SavedModel.
+	code, stdout, stderr := runCLI("--saved-model", tf1, "--output", out, "--cost")
+	if code != 0 || !strings.Contains(stdout, "Total") || !strings.Contains(stdout, "parameters       15") {
+		t.Fatalf("--cost: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 	// A checkpoint with its tensors named.
 	ck := filepath.Join(smFixtures, "partitioned", "model.ckpt.meta")

@@ -6,7 +6,7 @@ fusion happened (the op it should leave, no Transpose inside the network).
 import numpy as np
 import tensorflow as tf
 
-from harness import graph_case, f32, op_counts
+from harness import graph_case, function_case, f32, op_counts
 from cases_nets import var, const, bn
 
 
@@ -139,8 +139,8 @@ def layer_norm(x, name, seed, eps=1e-6):
 
 
 @graph_case("opt_layer_norm", {"x": f32(2, 5, 16, seed=8, lo=-2, hi=2)},
-            check=expect(present=("LayerNormalization",), absent=("ReduceMean",),
-                         since={"LayerNormalization": 17, "ReduceMean": 17}))
+            check=expect(present=("LayerNormalization", "Gelu"), absent=("ReduceMean", "Erf"),
+                         since={"LayerNormalization": 17, "ReduceMean": 17, "Gelu": 20, "Erf": 20}))
 def _(x):
     h = layer_norm(x, "ln1", seed=60)
     w = var("dense/kernel", [16, 16], seed=62)
@@ -148,7 +148,8 @@ def _(x):
     return tf.identity(layer_norm(h + x, "ln2", seed=64), name="out")
 
 
-@graph_case("opt_gelu_tanh", {"x": f32(3, 32, seed=9, lo=-4, hi=4)})
+@graph_case("opt_gelu_tanh", {"x": f32(3, 32, seed=9, lo=-4, hi=4)},
+            check=expect(present=("Gelu",), absent=("Tanh",), since={"Gelu": 20, "Tanh": 20}))
 def _(x):
     return tf.identity(tf.nn.gelu(x, approximate=True), name="out")
 
@@ -187,3 +188,51 @@ def _(x):
                                    padding="VALID")
         outs.append(h)
     return tf.identity(tf.add(outs[0], outs[1]), name="out")
+
+
+# ---- a Keras 3 attention block (BERT) -------------------------------------------------
+
+_bert = {}
+
+
+def _bert_block():
+    if "m" not in _bert:
+        import keras
+        from keras import layers
+        keras.utils.set_random_seed(11)
+        x_in = keras.Input((6, 8))
+        a = layers.MultiHeadAttention(2, 4)(x_in, x_in)
+        h = layers.LayerNormalization(epsilon=1e-6)(x_in + a)
+        f = layers.Dense(16, activation=lambda v: keras.activations.gelu(v, approximate=True))(h)
+        f = layers.Dense(8)(f)
+        h = layers.LayerNormalization(epsilon=1e-6)(h + f)
+        m = keras.Model(x_in, h)
+        # Non-trivial norm parameters and biases, as a trained model has.
+        for w in m.weights:
+            if "gamma" in w.path or "beta" in w.path or "bias" in w.path:
+                w.assign(f32(*w.shape, seed=len(w.path), lo=0.5 if "gamma" in w.path else -0.5, hi=1.5 if "gamma" in w.path else 0.5))
+        _bert["m"] = m
+    return _bert["m"]
+
+
+@function_case("opt_keras_attention_block", {"x": f32(1, 6, 8, seed=12)},
+               check=expect(present=("MatMul", "LayerNormalization", "Gelu"), absent=("Einsum", "ReduceMean", "Tanh"),
+                            since={"LayerNormalization": 17, "ReduceMean": 17, "Gelu": 20, "Tanh": 20}))
+def _(x):
+    return _bert_block()(x, training=False)
+
+
+def _concats(n):
+    def check(model, opset):
+        if _count(model, "Concat") != n:
+            raise AssertionError(f"want {n} Concat: {op_counts(model)}")
+    return check
+
+
+@graph_case("opt_inception_nested_concat", {"x": f32(1, 5, 5, 2, seed=13)}, check=_concats(1))
+def _(x):
+    # InceptionV3's last blocks: concat([a, concat([b1, b2]), concat([c1, c2])]).
+    a = tf.nn.relu(conv(x, "a", 2, 2, seed=91, k=1))
+    b = tf.concat([conv(x, "b1", 2, 2, seed=93), conv(x, "b2", 2, 3, seed=95)], axis=3)
+    c = tf.concat([conv(x, "c1", 2, 1, seed=97), conv(x, "c2", 2, 2, seed=99)], axis=-1)
+    return tf.identity(tf.concat([a, b, c], axis=3), name="out")

@@ -291,3 +291,248 @@ def _(x):
 
 
 needs("StatelessWhile", "PartitionedCall")
+
+
+# --- Keras 3 recurrent layers, frozen lowered and functional ---------------
+
+def keras_case(name, make, x, *, lower, check, initial_state=None):
+    """Registers a Keras model (make() -> a layer or a function of the input
+    tensor) frozen with convert_variables_to_constants_v2, control flow
+    lowered to TF1 frames (lower=True) or kept functional (lower=False)."""
+
+    def build():
+        import keras
+        from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
+
+        keras.utils.set_random_seed(7)
+        inp = keras.Input((None, x.shape[2]))
+        out = make()(inp)
+        model = keras.Model(inp, out)
+        spec = tf.TensorSpec((None, None, x.shape[2]), tf.float32, name="x")
+        concrete = tf.function(lambda t: model(t)).get_concrete_function(spec)
+        frozen = convert_variables_to_constants_v2(concrete, lower_control_flow=lower)
+        gd = frozen.graph.as_graph_def()
+        return harness.Built(gd, {"x:0": x}, [t.name for t in frozen.outputs])
+
+    harness._register(harness.Case(name=name, build=build, check=check))
+
+
+def _keras_layers():
+    import keras
+    L = keras.layers
+    return {
+        "lstm": (lambda: L.LSTM(6, return_sequences=True, return_state=True), ("LSTM", 1)),
+        "lstm_last": (lambda: L.LSTM(6), ("LSTM", 1)),
+        "lstm_backwards": (lambda: L.LSTM(5, return_sequences=True, go_backwards=True), ("LSTM", 1)),
+        "bilstm": (lambda: L.Bidirectional(L.LSTM(6, return_sequences=True)), ("LSTM", 1)),
+        "bilstm_stacked": (lambda: (lambda t: L.Bidirectional(L.LSTM(4, return_sequences=True))(
+            L.Bidirectional(L.LSTM(5, return_sequences=True))(t))), ("LSTM", 2)),
+        "gru": (lambda: L.GRU(6, return_sequences=True, return_state=True), ("GRU", 1)),
+        "gru_reset_before": (lambda: L.GRU(6, return_sequences=True, reset_after=False), ("GRU", 1)),
+        "bigru": (lambda: L.Bidirectional(L.GRU(5, return_sequences=True)), ("GRU", 1)),
+        "bigru_last": (lambda: L.Bidirectional(L.GRU(5)), ("GRU", 1)),
+        "gru_backwards_state": (lambda: L.GRU(4, go_backwards=True, return_state=True, reset_after=False), ("GRU", 1)),
+    }
+
+
+KX = f32(3, 7, 4, seed=41)
+for _lower in (False, True):
+    for _name, (_make, (_op, _n)) in _keras_layers().items():
+        keras_case(f"keras3_{_name}_{'lowered' if _lower else 'functional'}", _make, KX, lower=_lower,
+                   check=rnn_check(_op, _n))
+        needs("Enter" if _lower else "While")
+
+
+# --- CTPN's architecture under control flow v2 -----------------------------
+# testdata/ctpn is built with TF1 control flow; the same network built with
+# TF 2.21's defaults has functional While loops over TensorLists, and must
+# still become one bidirectional LSTM.
+
+def _ctpn_v2(image, vgg=((4, 4), (8, 8), (16, 16, 16), (32, 32, 32), (32, 32, 32)), rpn=32, hidden=8, lstm_out=32):
+    init = tf.compat.v1.glorot_uniform_initializer(seed=5)
+    x, cin = image, 3
+    for bi, block in enumerate(vgg, start=1):
+        for li, cout in enumerate(block, start=1):
+            with tf.compat.v1.variable_scope(f"conv{bi}_{li}"):
+                w = tf.compat.v1.get_variable("weights", [3, 3, cin, cout], initializer=init)
+                b = tf.compat.v1.get_variable("biases", [cout], initializer=tf.compat.v1.constant_initializer(0.01))
+                x = tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME"), b))
+            cin = cout
+        if bi <= 4:
+            x = tf.nn.max_pool2d(x, 2, 2, "SAME")
+    with tf.compat.v1.variable_scope("rpn_conv/3x3"):
+        w = tf.compat.v1.get_variable("weights", [3, 3, cin, rpn], initializer=init)
+        x = tf.nn.relu(tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME"))
+    with tf.compat.v1.variable_scope("lstm_o"):
+        shape = tf.shape(x)
+        n, h, w_, c = shape[0], shape[1], shape[2], shape[3]
+        y = tf.reshape(x, [n * h, w_, c])
+        y.set_shape([None, None, rpn])
+        fw = rnn_cell_impl.LSTMCell(hidden, forget_bias=1.0, initializer=init)
+        bw = rnn_cell_impl.LSTMCell(hidden, forget_bias=1.0, initializer=init)
+        outs, _ = tf.compat.v1.nn.bidirectional_dynamic_rnn(fw, bw, y, dtype=tf.float32)
+        y = tf.reshape(tf.concat(outs, axis=-1), [n * h * w_, 2 * hidden])
+        wt = tf.compat.v1.get_variable("weights", [2 * hidden, lstm_out], initializer=init)
+        y = tf.reshape(tf.matmul(y, wt), [n, h, w_, lstm_out])
+    heads = []
+    for scope, cout in (("rpn_bbox_pred", 40), ("rpn_cls_score", 20)):
+        with tf.compat.v1.variable_scope(scope):
+            s = tf.shape(y)
+            wt = tf.compat.v1.get_variable("weights", [lstm_out, cout], initializer=init)
+            z = tf.matmul(tf.reshape(y, [s[0] * s[1] * s[2], lstm_out]), wt)
+            heads.append(tf.reshape(z, [s[0], s[1], s[2], cout]))
+    bbox, cls = heads
+    cs = tf.shape(cls)
+    prob = tf.nn.softmax(tf.reshape(cls, [-1, 2]))
+    return tf.reshape(prob, [cs[0], cs[1], cs[2], 20]), bbox
+
+
+def _check_ctpn_v2(model, opset):
+    rnn_check("LSTM", 1, "bidirectional")(model, opset)
+    dims = model.graph.input[0].type.tensor_type.shape.dim
+    if not all(d.dim_param for d in dims[:3]):
+        raise AssertionError(f"input dims {dims}: N, H, W must stay symbolic")
+
+
+for _v2 in (True, False):
+    @graph_case(f"ctpn_narrow_{'cf2' if _v2 else 'cf1'}", {"Placeholder": f32(1, 100, 150, 3, seed=36, lo=0)},
+                shapes={"Placeholder": (None, None, None, 3)}, control_flow_v2=_v2, check=_check_ctpn_v2)
+    @seeded
+    def _(image):
+        return _ctpn_v2(image)
+
+    needs("StatelessWhile" if _v2 else "Enter")
+
+
+# Only the final state read: the loop keeps no output list.
+@graph_case("rnn2_lstm_state_only_seqlen", {"x": RX, "len": RLENS}, shapes=RXL, check=rnn_check("LSTM", 1))
+@seeded
+def _(x, n):
+    _, st = tf.compat.v1.nn.dynamic_rnn(rnn_cell_impl.LSTMCell(6), x, sequence_length=n, dtype=tf.float32)
+    return st.c, st.h
+
+
+needs("StatelessWhile", absent=("TensorListStack",))
+
+
+@graph_case("rnn2_bigru_state_only", {"x": RX}, shapes=RXS, check=rnn_check("GRU", 1, "bidirectional"))
+@seeded
+def _(x):
+    _, (sf, sb) = tf.compat.v1.nn.bidirectional_dynamic_rnn(
+        rnn_cell_impl.GRUCell(5), rnn_cell_impl.GRUCell(5), x, dtype=tf.float32)
+    return sf + sb
+
+
+needs("StatelessWhile", absent=("TensorListStack",))
+
+
+# --- Arrays written at indices other than the iteration number ------------
+
+for _v2 in (True, False):
+    _sfx = "cf2" if _v2 else "cf1"
+
+    @graph_case(f"loop_write_reversed_{_sfx}", {"x": f32(5, 3, seed=37)}, shapes={"x": (None, 3)},
+                control_flow_v2=_v2, check=expect_ops({"Loop": 1}, absent=()))
+    def _(x):
+        n = tf.shape(x)[0]
+        out = tf.TensorArray(tf.float32, size=n)
+
+        def body(i, s, out):
+            s = s * 0.5 + x[i]
+            return i + 1, s, out.write(n - 1 - i, s)
+        _, s, out = tf.while_loop(lambda i, *_: i < n, body, [tf.constant(0), tf.zeros([3]), out])
+        return out.stack(), s
+
+    needs("TensorListSetItem" if _v2 else "TensorArrayWriteV3")
+
+    @graph_case(f"loop_write_from_start_dynamic_{_sfx}", {"k": np.array(2, dtype=np.int32), "x": f32(4, seed=38)},
+                shapes={"x": (None,)}, control_flow_v2=_v2, check=expect_ops({"Loop": 1}, absent=()))
+    def _(k, x):
+        # Starts at a fed index in a dynamically sized array: the elements
+        # before it are zeros, as TensorFlow stacks them.
+        out = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+
+        def body(i, out):
+            return i + 1, out.write(i, x * tf.cast(i, tf.float32))
+        i, out = tf.while_loop(lambda i, *_: i < 6, body, [k, out])
+        return out.stack(), out.size(), i
+
+    needs("TensorListSetItem" if _v2 else "TensorArrayWriteV3")
+
+
+# --- Case / StatelessCase ---------------------------------------------------
+
+for _idx in (0, 1, 2, 7, -1):
+    @graph_case(f"case_switch_{_idx if _idx >= 0 else 'neg'}", {"i": np.array(_idx, dtype=np.int32), "x": f32(2, 3, seed=39)},
+                check=expect_ops({}, absent=("Loop",)))
+    def _(i, x):
+        # Out-of-range indices take the last branch (TensorFlow's default).
+        return tf.switch_case(i, [lambda: x * 2.0, lambda: tf.tanh(x), lambda: _inner(x)[1]])
+
+    needs("StatelessCase")
+
+
+@graph_case("case_in_while_body", {"x": f32(3, seed=40)}, shapes={"x": (None,)},
+            check=expect_ops({"Loop": 1}, absent=()))
+def _(x):
+    def body(i, a):
+        return i + 1, tf.switch_case(i % 2, [lambda: a + x, lambda: a * 0.5])
+    return tf.while_loop(lambda i, a: i < 5, body, [0, x])[1]
+
+
+needs("StatelessCase", "StatelessWhile")
+
+
+# --- TensorLists in their other forms (a list is a tensor [n, element...]) --
+
+from tensorflow.python.ops import list_ops  # noqa: E402
+
+
+@graph_case("tensor_list_ops_straight", {"x": f32(4, 3, seed=42)}, shapes={"x": (None, 3)},
+            check=expect_ops({}, absent=("Loop",)))
+def _(x):
+    l = list_ops.tensor_list_from_tensor(x, element_shape=[3])
+    l = list_ops.tensor_list_set_item(l, 1, x[0] * 10.0)
+    l = list_ops.tensor_list_push_back(l, x[2] + 1.0)
+    l, last = list_ops.tensor_list_pop_back(l, element_dtype=tf.float32)
+    l = list_ops.tensor_list_push_back(l, last * 3.0)
+    g = list_ops.tensor_list_gather(l, [4, 0, 1], element_dtype=tf.float32)
+    l = list_ops.tensor_list_scatter_into_existing_list(l, x[:2] * -1.0, [3, 0])
+    n = list_ops.tensor_list_length(l)
+    es = list_ops.tensor_list_element_shape(l, shape_type=tf.int32)
+    item = list_ops.tensor_list_get_item(l, 2, element_dtype=tf.float32)
+    return list_ops.tensor_list_stack(l, tf.float32), g, n, es, item
+
+
+needs("TensorListPushBack", "TensorListPopBack", "TensorListGather", "TensorListScatterIntoExistingList",
+      "TensorListLength", "TensorListElementShape", "TensorListSetItem", "TensorListGetItem")
+
+
+@graph_case("tensor_list_concat_split", {"x": f32(6, 2, seed=43)})
+def _(x):
+    l = list_ops.tensor_list_split(x, element_shape=[-1, 2], lengths=[2, 2, 2])
+    item = list_ops.tensor_list_get_item(l, 1, element_dtype=tf.float32)
+    l = list_ops.tensor_list_set_item(l, 0, item * 2.0)
+    cat = list_ops.tensor_list_concat(l, element_dtype=tf.float32, element_shape=[-1, 2])
+    return cat, item
+
+
+needs("TensorListSplit", "TensorListConcatV2")
+
+
+@graph_case("tensor_list_push_in_loop", {"x": f32(5, 2, seed=44)}, shapes={"x": (None, 2)},
+            check=expect_ops({"Loop": 1}, absent=()))
+def _(x):
+    n = tf.shape(x)[0]
+    empty = list_ops.empty_tensor_list(element_shape=[2], element_dtype=tf.float32)
+
+    def body(i, l):
+        # Reads the list it grows: a carried TensorList, not a scan output.
+        prev = tf.cond(i > 0, lambda: list_ops.tensor_list_get_item(l, i - 1, element_dtype=tf.float32),
+                       lambda: tf.zeros([2]))
+        return i + 1, list_ops.tensor_list_push_back(l, prev * 0.5 + x[i])
+    _, l = tf.while_loop(lambda i, l: i < n, body, [0, empty])
+    return list_ops.tensor_list_stack(l, tf.float32), list_ops.tensor_list_length(l)
+
+
+needs("EmptyTensorList", "TensorListPushBack", "TensorListGetItem", "TensorListLength")

@@ -231,3 +231,249 @@ function_case("tflite_space_depth", lambda x: (
     tf.nn.space_to_depth(x[:, :8, :8], 2), tf.nn.depth_to_space(x, 2),
     tf.space_to_batch_nd(x[:, :8, :8], [2, 2], [[0, 0], [0, 0]]),
     tf.compat.v1.batch_to_space_nd(x, [1, 2], [[0, 0], [0, 0]])), tf.TensorSpec((4, 9, 9, 4), F))
+
+
+def fused_lstm_tflite(batch=2, steps=5, inp=4, hidden=3, time_major=False, seed=11, bidirectional=None):
+    """A model of one UNIDIRECTIONAL_SEQUENCE_LSTM, written with the TFLite
+    schema's Python object API (TF 2.21's converter lowers Keras 3 LSTMs to
+    WHILE loops instead): the interpreter's fused kernel is the reference."""
+    from tensorflow.lite.python import schema_py_generated as s
+    import flatbuffers
+
+    rng = np.random.RandomState(seed)
+    buffers = [s.BufferT()]
+    tensors = []
+
+    def tensor(name, shape, data=None, variable=False):
+        t = s.TensorT()
+        t.name, t.shape, t.type = name, list(shape), s.TensorType.FLOAT32
+        if data is not None:
+            b = s.BufferT()
+            b.data = np.asarray(data, np.float32).tobytes()
+            buffers.append(b)
+            t.buffer = len(buffers) - 1
+        t.isVariable = variable
+        tensors.append(t)
+        return len(tensors) - 1
+
+    xshape = (steps, batch, inp) if time_major else (batch, steps, inp)
+    x = tensor("serving_default_x:0", xshape)
+    gates = "ifco"  # TFLite's order: input, forget, cell, output
+    w = [tensor(f"w_{g}", (hidden, inp), rng.uniform(-0.5, 0.5, (hidden, inp))) for g in gates]
+    r = [tensor(f"r_{g}", (hidden, hidden), rng.uniform(-0.5, 0.5, (hidden, hidden))) for g in gates]
+    b = [tensor(f"b_{g}", (hidden,), rng.uniform(-0.5, 0.5, hidden)) for g in gates]
+    h0 = tensor("h_state", (batch, hidden), variable=True)
+    c0 = tensor("c_state", (batch, hidden), variable=True)
+
+    def yshape(h):
+        return (steps, batch, h) if time_major else (batch, steps, h)
+    op = s.OperatorT()
+    op.opcodeIndex = 0
+    code = s.OperatorCodeT()
+    if bidirectional is None:
+        y = [tensor("StatefulPartitionedCall:0", yshape(hidden))]
+        op.inputs = [x, *w, *r, -1, -1, -1, *b, -1, -1, h0, c0, -1, -1, -1, -1]
+        opt = s.UnidirectionalSequenceLSTMOptionsT()
+        op.builtinOptionsType = s.BuiltinOptions.UnidirectionalSequenceLSTMOptions
+        code.builtinCode = code.deprecatedBuiltinCode = s.BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM
+    else:  # bidirectional = merge_outputs
+        bw_w = [tensor(f"bw_w_{g}", (hidden, inp), rng.uniform(-0.5, 0.5, (hidden, inp))) for g in gates]
+        bw_r = [tensor(f"bw_r_{g}", (hidden, hidden), rng.uniform(-0.5, 0.5, (hidden, hidden))) for g in gates]
+        bw_b = [tensor(f"bw_b_{g}", (hidden,), rng.uniform(-0.5, 0.5, hidden)) for g in gates]
+        bh0 = tensor("bw_h_state", (batch, hidden), variable=True)
+        bc0 = tensor("bw_c_state", (batch, hidden), variable=True)
+        if bidirectional:
+            y = [tensor("StatefulPartitionedCall:0", yshape(2 * hidden))]
+        else:
+            y = [tensor("StatefulPartitionedCall:0", yshape(hidden)), tensor("StatefulPartitionedCall:1", yshape(hidden))]
+        op.inputs = [x, *w, *r, -1, -1, -1, *b, -1, -1, *bw_w, *bw_r, -1, -1, -1, *bw_b, -1, -1,
+                     h0, c0, bh0, bc0, -1, -1, -1, -1, -1, -1, -1, -1, -1]
+        opt = s.BidirectionalSequenceLSTMOptionsT()
+        opt.mergeOutputs = bidirectional
+        op.builtinOptionsType = s.BuiltinOptions.BidirectionalSequenceLSTMOptions
+        code.builtinCode = code.deprecatedBuiltinCode = s.BuiltinOperator.BIDIRECTIONAL_SEQUENCE_LSTM
+    op.outputs = y
+    opt.fusedActivationFunction = s.ActivationFunctionType.TANH
+    opt.timeMajor = time_major
+    op.builtinOptions = opt
+    sg = s.SubGraphT()
+    sg.tensors, sg.inputs, sg.outputs, sg.operators = tensors, [x], y, [op]
+    m = s.ModelT()
+    m.version, m.operatorCodes, m.subgraphs, m.buffers = 3, [code], [sg], buffers
+    bld = flatbuffers.Builder(1024)
+    bld.Finish(m.Pack(bld), file_identifier=b"TFL3")
+    return bytes(bld.Output())
+
+
+for _tm in (False, True):
+    tflite_case(f"tflite_unidirectional_sequence_lstm{'_time_major' if _tm else ''}", rtol=1e-5, atol=2e-6,
+                why_tolerance="sigmoid and tanh differ by ulps between the fused kernel and onnxruntime",
+                check=has_ops("LSTM"))(
+        lambda _tm=_tm: (lambda b: (b, feeds_for(b)))(fused_lstm_tflite(time_major=_tm)))
+
+
+for _tm in (False, True):
+    for _merge in (False, True):
+        tflite_case(f"tflite_bidirectional_sequence_lstm{'_merged' if _merge else ''}{'_time_major' if _tm else ''}",
+                    rtol=1e-5, atol=2e-6, check=has_ops("LSTM"),
+                    why_tolerance="sigmoid and tanh differ by ulps between the fused kernel and onnxruntime")(
+            lambda _tm=_tm, _merge=_merge: (lambda b: (b, feeds_for(b)))(
+                fused_lstm_tflite(time_major=_tm, bidirectional=_merge)))
+
+
+@tflite_case("tflite_cnn_int8_float_io", rtol=0, atol=0.0040,
+             why_tolerance="int8 activations: the float outputs within one quantization step (the softmax's scale, 1/256)",
+             max_opset=20, check=has_ops("QuantizeLinear", "DequantizeLinear"))
+def _cnn_int8_float_io():
+    conv = tf.lite.TFLiteConverter.from_keras_model(keras_cnn())
+    conv.optimizations = [tf.lite.Optimize.DEFAULT]
+    conv.representative_dataset = representative
+    conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    b = conv.convert()  # float input and output: QUANTIZE and DEQUANTIZE ops at the edges
+    return b, feeds_for(b)
+
+
+def _cond(x, p):
+    return tf.cond(p[0] > 0, lambda: tf.nn.relu(x) * 2.0, lambda: tf.sigmoid(x) - 1.0)
+
+
+for _k, _pv in (("then", 1.0), ("else", -1.0)):
+    function_case(f"tflite_if_{_k}", _cond, tf.TensorSpec((2, 3), F), tf.TensorSpec((1,), F),
+                  check=has_ops("If"))
+    # the predicate is a float input: set it after feeds_for
+    REG = __import__("harness").REGISTRY
+    _case = REG[-1]
+    _orig = _case.build
+
+    def _build(_orig=_orig, _pv=_pv):
+        built = _orig()
+        for name, arr in built.feeds.items():
+            if arr.shape == (1,):
+                built.feeds[name] = np.array([_pv], np.float32)
+        return built
+    _case.build = _build
+
+function_case("tflite_fake_quant", lambda x: tf.quantization.fake_quant_with_min_max_args(x, -0.75, 1.25, 8),
+              tf.TensorSpec((2, 8), F), check=has_ops("QuantizeLinear"))
+function_case("tflite_unary_misc", lambda x: (
+    tf.nn.relu(x), tf.nn.relu6(x * 6), tf.minimum(tf.maximum(x * 2, -1.0), 1.0), tf.cos(x), tf.sin(x),
+    tf.math.log(tf.abs(x) + 1), tf.sqrt(tf.abs(x)), tf.square(x), -x, tf.floor(x * 3), tf.math.ceil(x * 3),
+    tf.round(x * 3), tf.sign(x), tf.reverse(x, [1]), tf.zeros_like(x) + 1), tf.TensorSpec((2, 5), F))
+function_case("tflite_compare_select", lambda x, y: (
+    tf.where(x > y, x, y), tf.cast(tf.logical_and(x < 0.5, y >= -0.5), tf.float32),
+    tf.cast(tf.logical_or(tf.equal(tf.round(x), 0.0), tf.not_equal(y, x)), tf.int32),
+    tf.cast(tf.logical_not(x <= y), tf.float32), tf.math.floordiv(x * 5, 2.0), tf.math.floormod(x * 5, 2.0),
+    tf.add_n([x, y, x * y]), tf.broadcast_to(y[:1], [3, 2, 4])),
+    tf.TensorSpec((2, 4), F), tf.TensorSpec((2, 4), F))
+function_case("tflite_generators", lambda x, i: (
+    tf.one_hot(i, 5, 2.0, -1.0), tf.cumsum(x, axis=1), tf.cumsum(x, axis=1, exclusive=True, reverse=True),
+    tf.cast(tf.shape(x), tf.float32) * tf.reduce_sum(x), tf.range(0, i[0] + 3) * 2,
+    tf.fill([i[1] + 1, 2], 3.5)),
+    tf.TensorSpec((2, 4), F), tf.TensorSpec((3,), tf.int32), int_feeds={1: np.array([2, 0, 4], np.int32)})
+
+
+def symbolic_batch(model, opset):
+    has_ops("Conv")(model, opset)
+    d = model.graph.input[0].type.tensor_type.shape.dim[0]
+    if not d.dim_param:
+        raise AssertionError(f"the input's batch dim is {d}, want a symbolic one")
+
+
+@tflite_case("tflite_cnn_dynamic_batch", check=symbolic_batch)
+def _cnn_dynamic_batch():
+    """A Keras model without a batch size: the .tflite's shape_signature has
+    -1 for the batch, which the ONNX input keeps as a symbolic dim."""
+    keras.utils.set_random_seed(5)
+    m = keras.Sequential([
+        keras.Input((12, 12, 3)),
+        keras.layers.Conv2D(6, 3, activation="relu"),
+        keras.layers.DepthwiseConv2D(3),
+        keras.layers.GlobalAveragePooling2D(),
+        keras.layers.Dense(4, activation="tanh"),
+        keras.layers.Reshape((2, 2)),
+    ])
+    b = tf.lite.TFLiteConverter.from_keras_model(m).convert()
+    return b, feeds_for(b)
+
+keras.utils.set_random_seed(6)
+_conv3d = keras.layers.Conv3D(4, 3, strides=(1, 2, 1), padding="same", activation="relu")
+_conv3d.build((1, 5, 6, 6, 2))
+_tconv3d = keras.layers.Conv3DTranspose(3, 2, strides=2)
+_tconv3d.build((1, 5, 6, 6, 2))
+function_case("tflite_conv3d", lambda x: _conv3d(x), tf.TensorSpec((1, 5, 6, 6, 2), F))
+function_case("tflite_conv3d_transpose", lambda x: _tconv3d(x), tf.TensorSpec((1, 5, 6, 6, 2), F))
+function_case("tflite_reverse_sequence_where", lambda x, n: (
+    tf.reverse_sequence(x, n, seq_axis=1, batch_axis=0), tf.where(x > 0.2)),
+    tf.TensorSpec((3, 5, 2), F), tf.TensorSpec((3,), tf.int32), int_feeds={1: np.array([2, 5, 0], np.int32)})
+
+
+def single_op_tflite(op, inputs, outputs, options=None, consts=None):
+    """A model of one builtin operator, for operators the converter never
+    writes on its own (it folds or rewrites them): inputs and outputs are
+    (name, shape, TensorType) tuples, consts (name, numpy array) inputs
+    after them; options a schema object (e.g. FakeQuantOptionsT)."""
+    from tensorflow.lite.python import schema_py_generated as s
+    import flatbuffers
+
+    ttypes = {np.float32: s.TensorType.FLOAT32, np.int32: s.TensorType.INT32, np.bool_: s.TensorType.BOOL}
+    buffers, tensors = [s.BufferT()], []
+
+    def tensor(name, shape, ttype, data=None):
+        t = s.TensorT()
+        t.name, t.shape, t.type = name, list(shape), ttype
+        if data is not None:
+            b = s.BufferT()
+            b.data = np.ascontiguousarray(data).tobytes()
+            buffers.append(b)
+            t.buffer = len(buffers) - 1
+        tensors.append(t)
+        return len(tensors) - 1
+
+    ins = [tensor(n, sh, ty) for n, sh, ty in inputs]
+    cins = [tensor(n, a.shape, ttypes[a.dtype.type], a) for n, a in (consts or [])]
+    outs = [tensor(n, sh, ty) for n, sh, ty in outputs]
+    o = s.OperatorT()
+    o.opcodeIndex, o.inputs, o.outputs = 0, ins + cins, outs
+    if options is not None:
+        o.builtinOptionsType = getattr(s.BuiltinOptions, type(options).__name__[:-1])
+        o.builtinOptions = options
+    code = s.OperatorCodeT()
+    code.builtinCode = getattr(s.BuiltinOperator, op)
+    code.deprecatedBuiltinCode = min(code.builtinCode, 127)
+    sg = s.SubGraphT()
+    sg.tensors, sg.inputs, sg.outputs, sg.operators = tensors, ins, outs, [o]
+    m = s.ModelT()
+    m.version, m.operatorCodes, m.subgraphs, m.buffers = 3, [code], [sg], buffers
+    bld = flatbuffers.Builder(1024)
+    bld.Finish(m.Pack(bld), file_identifier=b"TFL3")
+    return bytes(bld.Output())
+
+
+def _options(cls, **fields):
+    from tensorflow.lite.python import schema_py_generated as s
+    o = getattr(s, cls)()
+    for k, v in fields.items():
+        setattr(o, k, v)
+    return o
+
+
+def single_op_case(name, op, in_shape, out_shape, options=None, consts=None, out_type=0, lo=-2.0, hi=2.0, **kw):
+    def make():
+        b = single_op_tflite(op, [("x", in_shape, 0)], [("y", out_shape, out_type)], options, consts)
+        return b, feeds_for(b, lo=lo, hi=hi)
+    tflite_case(name, **kw)(make)
+
+
+single_op_case("tflite_op_fake_quant", "FAKE_QUANT", (2, 6), (2, 6),
+               _options("FakeQuantOptionsT", min=-1.0, max=1.5, numBits=8), check=has_ops("QuantizeLinear"))
+single_op_case("tflite_op_relu_n1_to_1", "RELU_N1_TO_1", (2, 6), (2, 6))
+single_op_case("tflite_op_relu6", "RELU6", (2, 6), (2, 6), lo=-3.0, hi=9.0)
+single_op_case("tflite_op_l2_pool", "L2_POOL_2D", (1, 6, 6, 2), (1, 3, 3, 2),
+               _options("Pool2DOptionsT", padding=1, strideW=2, strideH=2, filterWidth=2, filterHeight=2),
+               rtol=1e-5, atol=2e-6, why_tolerance="a square root of a mean, in a different order")
+single_op_case("tflite_op_squeeze", "SQUEEZE", (2, 1, 3, 1), (2, 3), _options("SqueezeOptionsT", squeezeDims=[1, 3]))
+single_op_case("tflite_op_expand_dims", "EXPAND_DIMS", (2, 3), (2, 1, 3), consts=[("axis", np.array([1], np.int32))])
+single_op_case("tflite_op_shape", "SHAPE", (2, 3, 4), (3,), _options("ShapeOptionsT", outType=2), out_type=2)
+single_op_case("tflite_op_hard_swish", "HARD_SWISH", (2, 8), (2, 8), lo=-5.0, hi=5.0)
+single_op_case("tflite_op_softmax_beta", "SOFTMAX", (2, 8), (2, 8), _options("SoftmaxOptionsT", beta=0.5))
+single_op_case("tflite_op_reshape_new_shape", "RESHAPE", (2, 6), (3, 4), _options("ReshapeOptionsT", newShape=[3, 4]))

@@ -20,6 +20,10 @@ from typing import Callable
 import numpy as np
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# TensorFlow runs NCHW convolutions and pools on the CPU only through its oneDNN
+# kernels, which it turns on by default only on CPUs with AVX-512: without this
+# the NCHW cases cannot even build their reference on an AVX2-only machine.
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
 import tensorflow as tf  # noqa: E402
 import onnx  # noqa: E402
 import onnxruntime as ort  # noqa: E402

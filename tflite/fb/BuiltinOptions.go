@@ -43,6 +43,7 @@ const (
 	BuiltinOptionsLeakyReluOptions                  BuiltinOptions = 75
 	BuiltinOptionsMirrorPadOptions                  BuiltinOptions = 77
 	BuiltinOptionsSplitVOptions                     BuiltinOptions = 79
+	BuiltinOptionsReverseSequenceOptions            BuiltinOptions = 87
 	BuiltinOptionsIfOptions                         BuiltinOptions = 92
 	BuiltinOptionsWhileOptions                      BuiltinOptions = 93
 	BuiltinOptionsDepthToSpaceOptions               BuiltinOptions = 94
@@ -89,6 +90,7 @@ var EnumNamesBuiltinOptions = map[BuiltinOptions]string{
 	BuiltinOptionsLeakyReluOptions:                  "LeakyReluOptions",
 	BuiltinOptionsMirrorPadOptions:                  "MirrorPadOptions",
 	BuiltinOptionsSplitVOptions:                     "SplitVOptions",
+	BuiltinOptionsReverseSequenceOptions:            "ReverseSequenceOptions",
 	BuiltinOptionsIfOptions:                         "IfOptions",
 	BuiltinOptionsWhileOptions:                      "WhileOptions",
 	BuiltinOptionsDepthToSpaceOptions:               "DepthToSpaceOptions",
@@ -135,6 +137,7 @@ var EnumValuesBuiltinOptions = map[string]BuiltinOptions{
 	"LeakyReluOptions":                  BuiltinOptionsLeakyReluOptions,
 	"MirrorPadOptions":                  BuiltinOptionsMirrorPadOptions,
 	"SplitVOptions":                     BuiltinOptionsSplitVOptions,
+	"ReverseSequenceOptions":            BuiltinOptionsReverseSequenceOptions,
 	"IfOptions":                         BuiltinOptionsIfOptions,
 	"WhileOptions":                      BuiltinOptionsWhileOptions,
 	"DepthToSpaceOptions":               BuiltinOptionsDepthToSpaceOptions,

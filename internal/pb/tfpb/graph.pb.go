@@ -860,12 +860,13 @@ func (x *FunctionDefLibrary) GetFunction() []*FunctionDef {
 }
 
 type FunctionDef struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Signature     *OpDef                 `protobuf:"bytes,1,opt,name=signature,proto3" json:"signature,omitempty"`
-	Attr          map[string]*AttrValue  `protobuf:"bytes,5,rep,name=attr,proto3" json:"attr,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
-	NodeDef       []*NodeDef             `protobuf:"bytes,3,rep,name=node_def,json=nodeDef,proto3" json:"node_def,omitempty"`
-	Ret           map[string]string      `protobuf:"bytes,4,rep,name=ret,proto3" json:"ret,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
-	ControlRet    map[string]string      `protobuf:"bytes,6,rep,name=control_ret,json=controlRet,proto3" json:"control_ret,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	state         protoimpl.MessageState           `protogen:"open.v1"`
+	Signature     *OpDef                           `protobuf:"bytes,1,opt,name=signature,proto3" json:"signature,omitempty"`
+	Attr          map[string]*AttrValue            `protobuf:"bytes,5,rep,name=attr,proto3" json:"attr,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	ArgAttr       map[uint32]*FunctionDef_ArgAttrs `protobuf:"bytes,7,rep,name=arg_attr,json=argAttr,proto3" json:"arg_attr,omitempty" protobuf_key:"varint,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	NodeDef       []*NodeDef                       `protobuf:"bytes,3,rep,name=node_def,json=nodeDef,proto3" json:"node_def,omitempty"`
+	Ret           map[string]string                `protobuf:"bytes,4,rep,name=ret,proto3" json:"ret,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	ControlRet    map[string]string                `protobuf:"bytes,6,rep,name=control_ret,json=controlRet,proto3" json:"control_ret,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -910,6 +911,13 @@ func (x *FunctionDef) GetSignature() *OpDef {
 func (x *FunctionDef) GetAttr() map[string]*AttrValue {
 	if x != nil {
 		return x.Attr
+	}
+	return nil
+}
+
+func (x *FunctionDef) GetArgAttr() map[uint32]*FunctionDef_ArgAttrs {
+	if x != nil {
+		return x.ArgAttr
 	}
 	return nil
 }
@@ -1155,6 +1163,51 @@ func (x *TensorShapeProto_Dim) GetName() string {
 	return ""
 }
 
+// Attributes of each argument (e.g. _output_shapes, _user_specified_name).
+type FunctionDef_ArgAttrs struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Attr          map[string]*AttrValue  `protobuf:"bytes,1,rep,name=attr,proto3" json:"attr,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FunctionDef_ArgAttrs) Reset() {
+	*x = FunctionDef_ArgAttrs{}
+	mi := &file_tensorflow_graph_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FunctionDef_ArgAttrs) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FunctionDef_ArgAttrs) ProtoMessage() {}
+
+func (x *FunctionDef_ArgAttrs) ProtoReflect() protoreflect.Message {
+	mi := &file_tensorflow_graph_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FunctionDef_ArgAttrs.ProtoReflect.Descriptor instead.
+func (*FunctionDef_ArgAttrs) Descriptor() ([]byte, []int) {
+	return file_tensorflow_graph_proto_rawDescGZIP(), []int{8, 0}
+}
+
+func (x *FunctionDef_ArgAttrs) GetAttr() map[string]*AttrValue {
+	if x != nil {
+		return x.Attr
+	}
+	return nil
+}
+
 type OpDef_ArgDef struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
@@ -1169,7 +1222,7 @@ type OpDef_ArgDef struct {
 
 func (x *OpDef_ArgDef) Reset() {
 	*x = OpDef_ArgDef{}
-	mi := &file_tensorflow_graph_proto_msgTypes[17]
+	mi := &file_tensorflow_graph_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1181,7 +1234,7 @@ func (x *OpDef_ArgDef) String() string {
 func (*OpDef_ArgDef) ProtoMessage() {}
 
 func (x *OpDef_ArgDef) ProtoReflect() protoreflect.Message {
-	mi := &file_tensorflow_graph_proto_msgTypes[17]
+	mi := &file_tensorflow_graph_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1320,17 +1373,26 @@ const file_tensorflow_graph_proto_rawDesc = "" +
 	"\n" +
 	"uint64_val\x18\x11 \x03(\x04R\tuint64Val\"I\n" +
 	"\x12FunctionDefLibrary\x123\n" +
-	"\bfunction\x18\x01 \x03(\v2\x17.tensorflow.FunctionDefR\bfunction\"\xea\x03\n" +
+	"\bfunction\x18\x01 \x03(\v2\x17.tensorflow.FunctionDefR\bfunction\"\xa6\x06\n" +
 	"\vFunctionDef\x12/\n" +
 	"\tsignature\x18\x01 \x01(\v2\x11.tensorflow.OpDefR\tsignature\x125\n" +
-	"\x04attr\x18\x05 \x03(\v2!.tensorflow.FunctionDef.AttrEntryR\x04attr\x12.\n" +
+	"\x04attr\x18\x05 \x03(\v2!.tensorflow.FunctionDef.AttrEntryR\x04attr\x12?\n" +
+	"\barg_attr\x18\a \x03(\v2$.tensorflow.FunctionDef.ArgAttrEntryR\aargAttr\x12.\n" +
 	"\bnode_def\x18\x03 \x03(\v2\x13.tensorflow.NodeDefR\anodeDef\x122\n" +
 	"\x03ret\x18\x04 \x03(\v2 .tensorflow.FunctionDef.RetEntryR\x03ret\x12H\n" +
 	"\vcontrol_ret\x18\x06 \x03(\v2'.tensorflow.FunctionDef.ControlRetEntryR\n" +
-	"controlRet\x1aN\n" +
+	"controlRet\x1a\x9a\x01\n" +
+	"\bArgAttrs\x12>\n" +
+	"\x04attr\x18\x01 \x03(\v2*.tensorflow.FunctionDef.ArgAttrs.AttrEntryR\x04attr\x1aN\n" +
 	"\tAttrEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12+\n" +
-	"\x05value\x18\x02 \x01(\v2\x15.tensorflow.AttrValueR\x05value:\x028\x01\x1a6\n" +
+	"\x05value\x18\x02 \x01(\v2\x15.tensorflow.AttrValueR\x05value:\x028\x01\x1aN\n" +
+	"\tAttrEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12+\n" +
+	"\x05value\x18\x02 \x01(\v2\x15.tensorflow.AttrValueR\x05value:\x028\x01\x1a\\\n" +
+	"\fArgAttrEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\rR\x03key\x126\n" +
+	"\x05value\x18\x02 \x01(\v2 .tensorflow.FunctionDef.ArgAttrsR\x05value:\x028\x01\x1a6\n" +
 	"\bRetEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1a=\n" +
@@ -1394,7 +1456,7 @@ func file_tensorflow_graph_proto_rawDescGZIP() []byte {
 }
 
 var file_tensorflow_graph_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_tensorflow_graph_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
+var file_tensorflow_graph_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
 var file_tensorflow_graph_proto_goTypes = []any{
 	(DataType)(0),                // 0: tensorflow.DataType
 	(*GraphDef)(nil),             // 1: tensorflow.GraphDef
@@ -1411,10 +1473,13 @@ var file_tensorflow_graph_proto_goTypes = []any{
 	(*AttrValue_ListValue)(nil),  // 12: tensorflow.AttrValue.ListValue
 	nil,                          // 13: tensorflow.NameAttrList.AttrEntry
 	(*TensorShapeProto_Dim)(nil), // 14: tensorflow.TensorShapeProto.Dim
-	nil,                          // 15: tensorflow.FunctionDef.AttrEntry
-	nil,                          // 16: tensorflow.FunctionDef.RetEntry
-	nil,                          // 17: tensorflow.FunctionDef.ControlRetEntry
-	(*OpDef_ArgDef)(nil),         // 18: tensorflow.OpDef.ArgDef
+	(*FunctionDef_ArgAttrs)(nil), // 15: tensorflow.FunctionDef.ArgAttrs
+	nil,                          // 16: tensorflow.FunctionDef.AttrEntry
+	nil,                          // 17: tensorflow.FunctionDef.ArgAttrEntry
+	nil,                          // 18: tensorflow.FunctionDef.RetEntry
+	nil,                          // 19: tensorflow.FunctionDef.ControlRetEntry
+	nil,                          // 20: tensorflow.FunctionDef.ArgAttrs.AttrEntry
+	(*OpDef_ArgDef)(nil),         // 21: tensorflow.OpDef.ArgDef
 }
 var file_tensorflow_graph_proto_depIdxs = []int32{
 	3,  // 0: tensorflow.GraphDef.node:type_name -> tensorflow.NodeDef
@@ -1432,25 +1497,29 @@ var file_tensorflow_graph_proto_depIdxs = []int32{
 	6,  // 12: tensorflow.TensorProto.tensor_shape:type_name -> tensorflow.TensorShapeProto
 	9,  // 13: tensorflow.FunctionDefLibrary.function:type_name -> tensorflow.FunctionDef
 	10, // 14: tensorflow.FunctionDef.signature:type_name -> tensorflow.OpDef
-	15, // 15: tensorflow.FunctionDef.attr:type_name -> tensorflow.FunctionDef.AttrEntry
-	3,  // 16: tensorflow.FunctionDef.node_def:type_name -> tensorflow.NodeDef
-	16, // 17: tensorflow.FunctionDef.ret:type_name -> tensorflow.FunctionDef.RetEntry
-	17, // 18: tensorflow.FunctionDef.control_ret:type_name -> tensorflow.FunctionDef.ControlRetEntry
-	18, // 19: tensorflow.OpDef.input_arg:type_name -> tensorflow.OpDef.ArgDef
-	18, // 20: tensorflow.OpDef.output_arg:type_name -> tensorflow.OpDef.ArgDef
-	4,  // 21: tensorflow.NodeDef.AttrEntry.value:type_name -> tensorflow.AttrValue
-	0,  // 22: tensorflow.AttrValue.ListValue.type:type_name -> tensorflow.DataType
-	6,  // 23: tensorflow.AttrValue.ListValue.shape:type_name -> tensorflow.TensorShapeProto
-	7,  // 24: tensorflow.AttrValue.ListValue.tensor:type_name -> tensorflow.TensorProto
-	5,  // 25: tensorflow.AttrValue.ListValue.func:type_name -> tensorflow.NameAttrList
-	4,  // 26: tensorflow.NameAttrList.AttrEntry.value:type_name -> tensorflow.AttrValue
-	4,  // 27: tensorflow.FunctionDef.AttrEntry.value:type_name -> tensorflow.AttrValue
-	0,  // 28: tensorflow.OpDef.ArgDef.type:type_name -> tensorflow.DataType
-	29, // [29:29] is the sub-list for method output_type
-	29, // [29:29] is the sub-list for method input_type
-	29, // [29:29] is the sub-list for extension type_name
-	29, // [29:29] is the sub-list for extension extendee
-	0,  // [0:29] is the sub-list for field type_name
+	16, // 15: tensorflow.FunctionDef.attr:type_name -> tensorflow.FunctionDef.AttrEntry
+	17, // 16: tensorflow.FunctionDef.arg_attr:type_name -> tensorflow.FunctionDef.ArgAttrEntry
+	3,  // 17: tensorflow.FunctionDef.node_def:type_name -> tensorflow.NodeDef
+	18, // 18: tensorflow.FunctionDef.ret:type_name -> tensorflow.FunctionDef.RetEntry
+	19, // 19: tensorflow.FunctionDef.control_ret:type_name -> tensorflow.FunctionDef.ControlRetEntry
+	21, // 20: tensorflow.OpDef.input_arg:type_name -> tensorflow.OpDef.ArgDef
+	21, // 21: tensorflow.OpDef.output_arg:type_name -> tensorflow.OpDef.ArgDef
+	4,  // 22: tensorflow.NodeDef.AttrEntry.value:type_name -> tensorflow.AttrValue
+	0,  // 23: tensorflow.AttrValue.ListValue.type:type_name -> tensorflow.DataType
+	6,  // 24: tensorflow.AttrValue.ListValue.shape:type_name -> tensorflow.TensorShapeProto
+	7,  // 25: tensorflow.AttrValue.ListValue.tensor:type_name -> tensorflow.TensorProto
+	5,  // 26: tensorflow.AttrValue.ListValue.func:type_name -> tensorflow.NameAttrList
+	4,  // 27: tensorflow.NameAttrList.AttrEntry.value:type_name -> tensorflow.AttrValue
+	20, // 28: tensorflow.FunctionDef.ArgAttrs.attr:type_name -> tensorflow.FunctionDef.ArgAttrs.AttrEntry
+	4,  // 29: tensorflow.FunctionDef.AttrEntry.value:type_name -> tensorflow.AttrValue
+	15, // 30: tensorflow.FunctionDef.ArgAttrEntry.value:type_name -> tensorflow.FunctionDef.ArgAttrs
+	4,  // 31: tensorflow.FunctionDef.ArgAttrs.AttrEntry.value:type_name -> tensorflow.AttrValue
+	0,  // 32: tensorflow.OpDef.ArgDef.type:type_name -> tensorflow.DataType
+	33, // [33:33] is the sub-list for method output_type
+	33, // [33:33] is the sub-list for method input_type
+	33, // [33:33] is the sub-list for extension type_name
+	33, // [33:33] is the sub-list for extension extendee
+	0,  // [0:33] is the sub-list for field type_name
 }
 
 func init() { file_tensorflow_graph_proto_init() }
@@ -1476,7 +1545,7 @@ func file_tensorflow_graph_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tensorflow_graph_proto_rawDesc), len(file_tensorflow_graph_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   18,
+			NumMessages:   21,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

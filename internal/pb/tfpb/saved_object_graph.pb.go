@@ -87,6 +87,7 @@ type SavedObject struct {
 	//	*SavedObject_Function
 	//	*SavedObject_Variable
 	//	*SavedObject_BareConcreteFunction
+	//	*SavedObject_Constant
 	Kind          isSavedObject_Kind `protobuf_oneof:"kind"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -172,6 +173,15 @@ func (x *SavedObject) GetBareConcreteFunction() *SavedBareConcreteFunction {
 	return nil
 }
 
+func (x *SavedObject) GetConstant() *SavedConstant {
+	if x != nil {
+		if x, ok := x.Kind.(*SavedObject_Constant); ok {
+			return x.Constant
+		}
+	}
+	return nil
+}
+
 type isSavedObject_Kind interface {
 	isSavedObject_Kind()
 }
@@ -192,6 +202,10 @@ type SavedObject_BareConcreteFunction struct {
 	BareConcreteFunction *SavedBareConcreteFunction `protobuf:"bytes,8,opt,name=bare_concrete_function,json=bareConcreteFunction,proto3,oneof"`
 }
 
+type SavedObject_Constant struct {
+	Constant *SavedConstant `protobuf:"bytes,9,opt,name=constant,proto3,oneof"`
+}
+
 func (*SavedObject_UserObject) isSavedObject_Kind() {}
 
 func (*SavedObject_Function) isSavedObject_Kind() {}
@@ -199,6 +213,8 @@ func (*SavedObject_Function) isSavedObject_Kind() {}
 func (*SavedObject_Variable) isSavedObject_Kind() {}
 
 func (*SavedObject_BareConcreteFunction) isSavedObject_Kind() {}
+
+func (*SavedObject_Constant) isSavedObject_Kind() {}
 
 type SavedUserObject struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -400,18 +416,64 @@ func (x *SavedBareConcreteFunction) GetArgumentKeywords() []string {
 	return nil
 }
 
-type SavedConcreteFunction struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	// Object ids (SavedObjectGraph.nodes) of the resources the function
-	// captures, in the order of its trailing captured arguments.
-	BoundInputs   []int32 `protobuf:"varint,2,rep,packed,name=bound_inputs,json=boundInputs,proto3" json:"bound_inputs,omitempty"`
+// A captured constant: the Const node of the graph_def that holds it.
+type SavedConstant struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Operation     string                 `protobuf:"bytes,1,opt,name=operation,proto3" json:"operation,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
+func (x *SavedConstant) Reset() {
+	*x = SavedConstant{}
+	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SavedConstant) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SavedConstant) ProtoMessage() {}
+
+func (x *SavedConstant) ProtoReflect() protoreflect.Message {
+	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SavedConstant.ProtoReflect.Descriptor instead.
+func (*SavedConstant) Descriptor() ([]byte, []int) {
+	return file_tensorflow_saved_object_graph_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *SavedConstant) GetOperation() string {
+	if x != nil {
+		return x.Operation
+	}
+	return ""
+}
+
+type SavedConcreteFunction struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Object ids (SavedObjectGraph.nodes) of the resources the function
+	// captures, in the order of its trailing captured arguments.
+	BoundInputs     []int32          `protobuf:"varint,2,rep,packed,name=bound_inputs,json=boundInputs,proto3" json:"bound_inputs,omitempty"`
+	OutputSignature *StructuredValue `protobuf:"bytes,4,opt,name=output_signature,json=outputSignature,proto3" json:"output_signature,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
 func (x *SavedConcreteFunction) Reset() {
 	*x = SavedConcreteFunction{}
-	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[6]
+	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -423,7 +485,7 @@ func (x *SavedConcreteFunction) String() string {
 func (*SavedConcreteFunction) ProtoMessage() {}
 
 func (x *SavedConcreteFunction) ProtoReflect() protoreflect.Message {
-	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[6]
+	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -436,12 +498,131 @@ func (x *SavedConcreteFunction) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SavedConcreteFunction.ProtoReflect.Descriptor instead.
 func (*SavedConcreteFunction) Descriptor() ([]byte, []int) {
-	return file_tensorflow_saved_object_graph_proto_rawDescGZIP(), []int{6}
+	return file_tensorflow_saved_object_graph_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *SavedConcreteFunction) GetBoundInputs() []int32 {
 	if x != nil {
 		return x.BoundInputs
+	}
+	return nil
+}
+
+func (x *SavedConcreteFunction) GetOutputSignature() *StructuredValue {
+	if x != nil {
+		return x.OutputSignature
+	}
+	return nil
+}
+
+// The subset of tensorflow/core/protobuf/struct.proto read: whether a
+// function returns a dict, and its keys.
+type StructuredValue struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Types that are valid to be assigned to Kind:
+	//
+	//	*StructuredValue_DictValue
+	Kind          isStructuredValue_Kind `protobuf_oneof:"kind"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StructuredValue) Reset() {
+	*x = StructuredValue{}
+	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StructuredValue) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StructuredValue) ProtoMessage() {}
+
+func (x *StructuredValue) ProtoReflect() protoreflect.Message {
+	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StructuredValue.ProtoReflect.Descriptor instead.
+func (*StructuredValue) Descriptor() ([]byte, []int) {
+	return file_tensorflow_saved_object_graph_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *StructuredValue) GetKind() isStructuredValue_Kind {
+	if x != nil {
+		return x.Kind
+	}
+	return nil
+}
+
+func (x *StructuredValue) GetDictValue() *DictValue {
+	if x != nil {
+		if x, ok := x.Kind.(*StructuredValue_DictValue); ok {
+			return x.DictValue
+		}
+	}
+	return nil
+}
+
+type isStructuredValue_Kind interface {
+	isStructuredValue_Kind()
+}
+
+type StructuredValue_DictValue struct {
+	DictValue *DictValue `protobuf:"bytes,53,opt,name=dict_value,json=dictValue,proto3,oneof"`
+}
+
+func (*StructuredValue_DictValue) isStructuredValue_Kind() {}
+
+type DictValue struct {
+	state         protoimpl.MessageState      `protogen:"open.v1"`
+	Fields        map[string]*StructuredValue `protobuf:"bytes,1,rep,name=fields,proto3" json:"fields,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DictValue) Reset() {
+	*x = DictValue{}
+	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DictValue) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DictValue) ProtoMessage() {}
+
+func (x *DictValue) ProtoReflect() protoreflect.Message {
+	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DictValue.ProtoReflect.Descriptor instead.
+func (*DictValue) Descriptor() ([]byte, []int) {
+	return file_tensorflow_saved_object_graph_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *DictValue) GetFields() map[string]*StructuredValue {
+	if x != nil {
+		return x.Fields
 	}
 	return nil
 }
@@ -457,14 +638,15 @@ const file_tensorflow_saved_object_graph_proto_rawDesc = "" +
 	"\x12concrete_functions\x18\x02 \x03(\v23.tensorflow.SavedObjectGraph.ConcreteFunctionsEntryR\x11concreteFunctions\x1ag\n" +
 	"\x16ConcreteFunctionsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x127\n" +
-	"\x05value\x18\x02 \x01(\v2!.tensorflow.SavedConcreteFunctionR\x05value:\x028\x01\"\x84\x03\n" +
+	"\x05value\x18\x02 \x01(\v2!.tensorflow.SavedConcreteFunctionR\x05value:\x028\x01\"\xbd\x03\n" +
 	"\vSavedObject\x12\\\n" +
 	"\bchildren\x18\x01 \x03(\v2@.tensorflow.TrackableObjectGraph.TrackableObject.ObjectReferenceR\bchildren\x12>\n" +
 	"\vuser_object\x18\x04 \x01(\v2\x1b.tensorflow.SavedUserObjectH\x00R\n" +
 	"userObject\x127\n" +
 	"\bfunction\x18\x06 \x01(\v2\x19.tensorflow.SavedFunctionH\x00R\bfunction\x127\n" +
 	"\bvariable\x18\a \x01(\v2\x19.tensorflow.SavedVariableH\x00R\bvariable\x12]\n" +
-	"\x16bare_concrete_function\x18\b \x01(\v2%.tensorflow.SavedBareConcreteFunctionH\x00R\x14bareConcreteFunctionB\x06\n" +
+	"\x16bare_concrete_function\x18\b \x01(\v2%.tensorflow.SavedBareConcreteFunctionH\x00R\x14bareConcreteFunction\x127\n" +
+	"\bconstant\x18\t \x01(\v2\x19.tensorflow.SavedConstantH\x00R\bconstantB\x06\n" +
 	"\x04kind\"1\n" +
 	"\x0fSavedUserObject\x12\x1e\n" +
 	"\n" +
@@ -478,9 +660,21 @@ const file_tensorflow_saved_object_graph_proto_rawDesc = "" +
 	"\x12concrete_functions\x18\x01 \x03(\tR\x11concreteFunctions\"~\n" +
 	"\x19SavedBareConcreteFunction\x124\n" +
 	"\x16concrete_function_name\x18\x01 \x01(\tR\x14concreteFunctionName\x12+\n" +
-	"\x11argument_keywords\x18\x02 \x03(\tR\x10argumentKeywords\":\n" +
+	"\x11argument_keywords\x18\x02 \x03(\tR\x10argumentKeywords\"-\n" +
+	"\rSavedConstant\x12\x1c\n" +
+	"\toperation\x18\x01 \x01(\tR\toperation\"\x82\x01\n" +
 	"\x15SavedConcreteFunction\x12!\n" +
-	"\fbound_inputs\x18\x02 \x03(\x05R\vboundInputsB0Z.github.com/tf2onnx-go/tf2onnx/internal/pb/tfpbb\x06proto3"
+	"\fbound_inputs\x18\x02 \x03(\x05R\vboundInputs\x12F\n" +
+	"\x10output_signature\x18\x04 \x01(\v2\x1b.tensorflow.StructuredValueR\x0foutputSignature\"Q\n" +
+	"\x0fStructuredValue\x126\n" +
+	"\n" +
+	"dict_value\x185 \x01(\v2\x15.tensorflow.DictValueH\x00R\tdictValueB\x06\n" +
+	"\x04kind\"\x9e\x01\n" +
+	"\tDictValue\x129\n" +
+	"\x06fields\x18\x01 \x03(\v2!.tensorflow.DictValue.FieldsEntryR\x06fields\x1aV\n" +
+	"\vFieldsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x121\n" +
+	"\x05value\x18\x02 \x01(\v2\x1b.tensorflow.StructuredValueR\x05value:\x028\x01B0Z.github.com/tf2onnx-go/tf2onnx/internal/pb/tfpbb\x06proto3"
 
 var (
 	file_tensorflow_saved_object_graph_proto_rawDescOnce sync.Once
@@ -494,7 +688,7 @@ func file_tensorflow_saved_object_graph_proto_rawDescGZIP() []byte {
 	return file_tensorflow_saved_object_graph_proto_rawDescData
 }
 
-var file_tensorflow_saved_object_graph_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
+var file_tensorflow_saved_object_graph_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_tensorflow_saved_object_graph_proto_goTypes = []any{
 	(*SavedObjectGraph)(nil),          // 0: tensorflow.SavedObjectGraph
 	(*SavedObject)(nil),               // 1: tensorflow.SavedObject
@@ -502,28 +696,37 @@ var file_tensorflow_saved_object_graph_proto_goTypes = []any{
 	(*SavedVariable)(nil),             // 3: tensorflow.SavedVariable
 	(*SavedFunction)(nil),             // 4: tensorflow.SavedFunction
 	(*SavedBareConcreteFunction)(nil), // 5: tensorflow.SavedBareConcreteFunction
-	(*SavedConcreteFunction)(nil),     // 6: tensorflow.SavedConcreteFunction
-	nil,                               // 7: tensorflow.SavedObjectGraph.ConcreteFunctionsEntry
-	(*TrackableObjectGraph_TrackableObject_ObjectReference)(nil), // 8: tensorflow.TrackableObjectGraph.TrackableObject.ObjectReference
-	(DataType)(0),            // 9: tensorflow.DataType
-	(*TensorShapeProto)(nil), // 10: tensorflow.TensorShapeProto
+	(*SavedConstant)(nil),             // 6: tensorflow.SavedConstant
+	(*SavedConcreteFunction)(nil),     // 7: tensorflow.SavedConcreteFunction
+	(*StructuredValue)(nil),           // 8: tensorflow.StructuredValue
+	(*DictValue)(nil),                 // 9: tensorflow.DictValue
+	nil,                               // 10: tensorflow.SavedObjectGraph.ConcreteFunctionsEntry
+	nil,                               // 11: tensorflow.DictValue.FieldsEntry
+	(*TrackableObjectGraph_TrackableObject_ObjectReference)(nil), // 12: tensorflow.TrackableObjectGraph.TrackableObject.ObjectReference
+	(DataType)(0),            // 13: tensorflow.DataType
+	(*TensorShapeProto)(nil), // 14: tensorflow.TensorShapeProto
 }
 var file_tensorflow_saved_object_graph_proto_depIdxs = []int32{
 	1,  // 0: tensorflow.SavedObjectGraph.nodes:type_name -> tensorflow.SavedObject
-	7,  // 1: tensorflow.SavedObjectGraph.concrete_functions:type_name -> tensorflow.SavedObjectGraph.ConcreteFunctionsEntry
-	8,  // 2: tensorflow.SavedObject.children:type_name -> tensorflow.TrackableObjectGraph.TrackableObject.ObjectReference
+	10, // 1: tensorflow.SavedObjectGraph.concrete_functions:type_name -> tensorflow.SavedObjectGraph.ConcreteFunctionsEntry
+	12, // 2: tensorflow.SavedObject.children:type_name -> tensorflow.TrackableObjectGraph.TrackableObject.ObjectReference
 	2,  // 3: tensorflow.SavedObject.user_object:type_name -> tensorflow.SavedUserObject
 	4,  // 4: tensorflow.SavedObject.function:type_name -> tensorflow.SavedFunction
 	3,  // 5: tensorflow.SavedObject.variable:type_name -> tensorflow.SavedVariable
 	5,  // 6: tensorflow.SavedObject.bare_concrete_function:type_name -> tensorflow.SavedBareConcreteFunction
-	9,  // 7: tensorflow.SavedVariable.dtype:type_name -> tensorflow.DataType
-	10, // 8: tensorflow.SavedVariable.shape:type_name -> tensorflow.TensorShapeProto
-	6,  // 9: tensorflow.SavedObjectGraph.ConcreteFunctionsEntry.value:type_name -> tensorflow.SavedConcreteFunction
-	10, // [10:10] is the sub-list for method output_type
-	10, // [10:10] is the sub-list for method input_type
-	10, // [10:10] is the sub-list for extension type_name
-	10, // [10:10] is the sub-list for extension extendee
-	0,  // [0:10] is the sub-list for field type_name
+	6,  // 7: tensorflow.SavedObject.constant:type_name -> tensorflow.SavedConstant
+	13, // 8: tensorflow.SavedVariable.dtype:type_name -> tensorflow.DataType
+	14, // 9: tensorflow.SavedVariable.shape:type_name -> tensorflow.TensorShapeProto
+	8,  // 10: tensorflow.SavedConcreteFunction.output_signature:type_name -> tensorflow.StructuredValue
+	9,  // 11: tensorflow.StructuredValue.dict_value:type_name -> tensorflow.DictValue
+	11, // 12: tensorflow.DictValue.fields:type_name -> tensorflow.DictValue.FieldsEntry
+	7,  // 13: tensorflow.SavedObjectGraph.ConcreteFunctionsEntry.value:type_name -> tensorflow.SavedConcreteFunction
+	8,  // 14: tensorflow.DictValue.FieldsEntry.value:type_name -> tensorflow.StructuredValue
+	15, // [15:15] is the sub-list for method output_type
+	15, // [15:15] is the sub-list for method input_type
+	15, // [15:15] is the sub-list for extension type_name
+	15, // [15:15] is the sub-list for extension extendee
+	0,  // [0:15] is the sub-list for field type_name
 }
 
 func init() { file_tensorflow_saved_object_graph_proto_init() }
@@ -538,6 +741,10 @@ func file_tensorflow_saved_object_graph_proto_init() {
 		(*SavedObject_Function)(nil),
 		(*SavedObject_Variable)(nil),
 		(*SavedObject_BareConcreteFunction)(nil),
+		(*SavedObject_Constant)(nil),
+	}
+	file_tensorflow_saved_object_graph_proto_msgTypes[8].OneofWrappers = []any{
+		(*StructuredValue_DictValue)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -545,7 +752,7 @@ func file_tensorflow_saved_object_graph_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tensorflow_saved_object_graph_proto_rawDesc), len(file_tensorflow_saved_object_graph_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   8,
+			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

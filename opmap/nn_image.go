@@ -1,0 +1,208 @@
+package opmap
+
+import (
+	"github.com/tf2onnx-go/tf2onnx/graph"
+)
+
+// imageRules: detection post-processing (non-max suppression, crops) and
+// pooling with argmax.
+var imageRules = []Rule{
+	{"MaxPoolWithArgmax", MinOpset, arrNeeds(1, imgMaxPoolArgmax)},
+	{"NonMaxSuppression", MinOpset, arrNeeds(3, imgNMS(1))},
+	{"NonMaxSuppressionV2", MinOpset, arrNeeds(4, imgNMS(2))},
+	{"NonMaxSuppressionV3", MinOpset, arrNeeds(5, imgNMS(3))},
+	{"NonMaxSuppressionV4", MinOpset, arrNeeds(5, imgNMS(4))},
+	{"NonMaxSuppressionV5", MinOpset, arrNeeds(6, imgNMS(5))},
+	{"CropAndResize", MinOpset, arrNeeds(4, imgCropAndResize)},
+}
+
+// imgMaxPoolArgmax is MaxPool (NHWC) whose second output is TF's argmax:
+// the flat NHWC index ((y·W + x)·C + c), plus b·H·W·C with
+// include_batch_in_index. ONNX's Indices are flat NCHW indices, from
+// which the y·W + x part is the remainder by H·W.
+func imgMaxPoolArgmax(c *Ctx) error {
+	x := c.In(0)
+	dt := c.DType(x)
+	if !nnIsFloat(dt) {
+		return c.Errorf("%v max pooling with argmax is not supported", dt)
+	}
+	ksize, strides := c.Node.Ints("ksize"), c.Node.Ints("strides")
+	k, err := nnSpatialList(ksize, "ksize", 4, false)
+	if err != nil {
+		return err
+	}
+	s, err := nnSpatialList(strides, "strides", 4, false)
+	if err != nil {
+		return err
+	}
+	attrs, err := nnPadAttrs(c.Node, nnSpatialDims(c.Shape(x), 4, false), k, s, []int64{1, 1}, 4, false)
+	if err != nil {
+		return err
+	}
+	attrs["kernel_shape"] = k
+	attrs["strides"] = s
+	xt := nnToCF(c, x, 4)
+	outs := c.OpN("MaxPool", 2, attrs, xt)
+	nnFinish(c, 0, outs[0], 4, false)
+	shape := c.Op("Shape", nil, xt) // N, C, H, W
+	dim := func(i int64) string {
+		return c.Op("Slice", nil, shape, c.Int64s(i), c.Int64s(i+1))
+	}
+	n, ch, h, w := dim(0), dim(1), dim(2), dim(3)
+	hw := c.Op("Mul", nil, h, w)
+	pos := c.Op("Mod", Attrs{"fmod": int64(0)}, outs[1], hw)
+	zero, one := c.AddConst(graph.ScalarInt64(0)), c.AddConst(graph.ScalarInt64(1))
+	chIdx := c.Op("Range", nil, zero, c.Op("Squeeze", nil, ch, c.Int64s(0)), one)
+	chIdx = c.Op("Unsqueeze", nil, chIdx, c.Int64s(1, 2)) // [C, 1, 1]
+	idx := c.Op("Add", nil, c.Op("Mul", nil, pos, ch), chIdx)
+	if c.Node.Bool("include_batch_in_index", false) {
+		b := c.Op("Range", nil, zero, c.Op("Squeeze", nil, n, c.Int64s(0)), one)
+		b = c.Op("Unsqueeze", nil, b, c.Int64s(1, 2, 3)) // [N, 1, 1, 1]
+		idx = c.Op("Add", nil, idx, c.Op("Mul", nil, b, c.Op("Mul", nil, hw, ch)))
+	}
+	idx = c.Op("Transpose", Attrs{"perm": nnPermFromCF(4)}, idx)
+	dtArg := c.Node.Type("Targmax")
+	if dtArg == graph.Undefined {
+		dtArg = graph.Int64
+	}
+	mathCastOut(c, 1, idx, dtArg)
+	return nil
+}
+
+// nnPermFromCF takes channels-first data back to channels-last.
+func nnPermFromCF(rank int) []int64 {
+	p := []int64{0}
+	for i := 2; i < rank; i++ {
+		p = append(p, int64(i))
+	}
+	return append(p, 1)
+}
+
+// imgNMS: ONNX NonMaxSuppression over one batch and one class gives the
+// kept box indices in TF's order (score descending; ties by index), with
+// the same strict comparisons (IoU > threshold suppresses, score >
+// threshold keeps) and the same corner box format. V4 pads the indices
+// to max_output_size when asked and counts the valid ones; V5 also
+// returns their scores (hard NMS only: soft_nms_sigma must be 0).
+func imgNMS(version int) Handler {
+	return func(c *Ctx) error {
+		boxes, scores, maxOut := c.In(0), c.In(1), c.In(2)
+		if version == 5 {
+			if sig := c.Const(c.In(5)); sig == nil || sig.NumElements() != 1 || sig.Float64s()[0] != 0 {
+				return c.Errorf("soft NMS (soft_nms_sigma ≠ 0) has no ONNX form")
+			}
+		}
+		var iou string
+		if version == 1 {
+			iou = c.Scalar(graph.Float, float64(c.Node.Float("iou_threshold", 0.5)))
+		} else {
+			iou = mathCastTo(c, c.In(3), graph.Float)
+		}
+		inputs := []string{
+			c.Op("Unsqueeze", nil, mathCastTo(c, boxes, graph.Float), c.Int64s(0)),
+			c.Op("Unsqueeze", nil, mathCastTo(c, scores, graph.Float), c.Int64s(0, 1)),
+			c.Op("Reshape", nil, mathCastTo(c, maxOut, graph.Int64), c.Int64s(1)),
+			c.Op("Reshape", nil, iou, c.Int64s(1)),
+		}
+		if version >= 3 {
+			inputs = append(inputs, c.Op("Reshape", nil, mathCastTo(c, c.In(4), graph.Float), c.Int64s(1)))
+		}
+		sel := c.Op("NonMaxSuppression", nil, inputs...)
+		idx := c.Op("Squeeze", nil, c.Op("Slice", nil, sel, c.Int64s(2), c.Int64s(3), c.Int64s(1)), c.Int64s(1))
+		count := c.Op("Shape", nil, idx) // [1]
+		pad := (version == 4 || version == 5) && c.Node.Bool("pad_to_max_output_size", false)
+		out := idx
+		if pad {
+			missing := c.Op("Sub", nil, c.Op("Reshape", nil, mathCastTo(c, maxOut, graph.Int64), c.Int64s(1)), count)
+			out = c.Op("Pad", Attrs{"mode": "constant"}, idx, c.Op("Concat", Attrs{"axis": int64(0)}, c.Int64s(0), missing))
+		}
+		c.OpTo(c.Out(0), "Cast", Attrs{"to": int64(graph.Int32)}, out)
+		switch version {
+		case 4:
+			c.OpTo(c.Out(1), "Cast", Attrs{"to": int64(graph.Int32)}, c.Op("Squeeze", nil, count, c.Int64s(0)))
+		case 5:
+			sc := c.Op("Gather", Attrs{"axis": int64(0)}, scores, idx)
+			if pad {
+				missing := c.Op("Sub", nil, c.Op("Reshape", nil, mathCastTo(c, maxOut, graph.Int64), c.Int64s(1)), count)
+				sc = c.Op("Pad", Attrs{"mode": "constant"}, sc, c.Op("Concat", Attrs{"axis": int64(0)}, c.Int64s(0), missing))
+			}
+			c.Alias(c.Out(1), sc)
+			c.OpTo(c.Out(2), "Cast", Attrs{"to": int64(graph.Int32)}, c.Op("Squeeze", nil, count, c.Int64s(0)))
+		}
+		return nil
+	}
+}
+
+// imgCropAndResize samples each box (normalized y1, x1, y2, x2 of image
+// box_ind[b]) on a crop_h × crop_w grid, TF's way: point i of n lies at
+// y1·(H−1) + i·(y2−y1)·(H−1)/(n−1) (the box centre when n = 1); points
+// outside the image take extrapolation_value; bilinear interpolation
+// between the floor and ceil neighbours, or the nearest (rounded half up).
+// The neighbours are GatherND reads of [B, h, w, C] cells.
+func imgCropAndResize(c *Ctx) error {
+	img, boxes, boxInd, size := c.In(0), c.In(1), c.In(2), c.In(3)
+	method := c.Node.Str("method", "bilinear")
+	if method != "bilinear" && method != "nearest" {
+		return c.Errorf("method %q is not supported", method)
+	}
+	f := graph.Float
+	img = mathCastTo(c, img, f)
+	boxes = mathCastTo(c, boxes, f)
+	extra := c.Scalar(f, float64(c.Node.Float("extrapolation_value", 0)))
+	shape := c.Op("Shape", nil, img)
+	dimF := func(i int64) string { // [1] float
+		return c.Op("Cast", Attrs{"to": int64(f)}, c.Op("Slice", nil, shape, c.Int64s(i), c.Int64s(i+1)))
+	}
+	hMax := c.Op("Sub", nil, dimF(1), c.Scalar(f, 1))
+	wMax := c.Op("Sub", nil, dimF(2), c.Scalar(f, 1))
+	sz := mathCastTo(c, size, graph.Int64)
+	col := func(i int64) string { // [B, 1]
+		return c.Op("Slice", nil, boxes, c.Int64s(i), c.Int64s(i+1), c.Int64s(1))
+	}
+	// coords gives the sample positions [B, n] along one axis.
+	coords := func(lo, hi, maxV string, k int64) string {
+		n := c.Op("Slice", nil, sz, c.Int64s(k), c.Int64s(k+1)) // [1]
+		steps := c.Op("Range", nil, c.Scalar(f, 0), c.Op("Squeeze", nil, c.Op("Cast", Attrs{"to": int64(f)}, n), c.Int64s(0)), c.Scalar(f, 1))
+		nm1 := c.Op("Max", nil, c.Op("Sub", nil, c.Op("Cast", Attrs{"to": int64(f)}, n), c.Scalar(f, 1)), c.Scalar(f, 1))
+		scale := c.Op("Div", nil, c.Op("Mul", nil, c.Op("Sub", nil, hi, lo), maxV), nm1) // [B, 1]
+		grid := c.Op("Add", nil, c.Op("Mul", nil, lo, maxV), c.Op("Mul", nil, c.Op("Unsqueeze", nil, steps, c.Int64s(0)), scale))
+		centre := c.Op("Mul", nil, c.Op("Mul", nil, c.Op("Add", nil, lo, hi), c.Scalar(f, 0.5)), maxV)
+		one := c.Op("Equal", nil, n, c.AddConst(graph.Int64Tensor(1)))
+		return c.Op("Where", nil, one, centre, grid)
+	}
+	ys := coords(col(0), col(2), hMax, 0) // [B, h]
+	xs := coords(col(1), col(3), wMax, 1) // [B, w]
+	zero := c.Scalar(f, 0)
+	validY := c.Op("And", nil, c.Op("GreaterOrEqual", nil, ys, zero), c.Op("LessOrEqual", nil, ys, hMax))
+	validX := c.Op("And", nil, c.Op("GreaterOrEqual", nil, xs, zero), c.Op("LessOrEqual", nil, xs, wMax))
+	valid := c.Op("And", nil, c.Op("Unsqueeze", nil, validY, c.Int64s(2)), c.Op("Unsqueeze", nil, validX, c.Int64s(1))) // [B, h, w]
+	bIdx := c.Op("Cast", Attrs{"to": int64(graph.Int64)}, boxInd)
+	// read gathers img[b, y, x, :] for integer grids y [B, h], x [B, w],
+	// clamped into the image (invalid points are replaced afterwards).
+	read := func(y, x string) string {
+		yi := c.Op("Cast", Attrs{"to": int64(graph.Int64)}, c.Op("Min", nil, c.Op("Max", nil, y, zero), hMax))
+		xi := c.Op("Cast", Attrs{"to": int64(graph.Int64)}, c.Op("Min", nil, c.Op("Max", nil, x, zero), wMax))
+		grid := c.Op("Add", nil, c.Op("Unsqueeze", nil, yi, c.Int64s(2)), c.Op("Mul", nil, c.Op("Unsqueeze", nil, xi, c.Int64s(1)), c.AddConst(graph.ScalarInt64(0))))
+		bb := c.Op("Add", nil, c.Op("Unsqueeze", nil, bIdx, c.Int64s(1, 2)), c.Op("Mul", nil, grid, c.AddConst(graph.ScalarInt64(0))))
+		xx := c.Op("Add", nil, c.Op("Unsqueeze", nil, xi, c.Int64s(1)), c.Op("Mul", nil, grid, c.AddConst(graph.ScalarInt64(0))))
+		last := c.Int64s(-1)
+		ind := c.Op("Concat", Attrs{"axis": int64(-1)}, c.Op("Unsqueeze", nil, bb, last), c.Op("Unsqueeze", nil, grid, last), c.Op("Unsqueeze", nil, xx, last))
+		return c.Op("GatherND", nil, img, ind) // [B, h, w, C]
+	}
+	var out string
+	if method == "nearest" {
+		half := c.Scalar(f, 0.5)
+		out = read(c.Op("Floor", nil, c.Op("Add", nil, ys, half)), c.Op("Floor", nil, c.Op("Add", nil, xs, half)))
+	} else {
+		y0, y1 := c.Op("Floor", nil, ys), c.Op("Ceil", nil, ys)
+		x0, x1 := c.Op("Floor", nil, xs), c.Op("Ceil", nil, xs)
+		yl := c.Op("Unsqueeze", nil, c.Op("Sub", nil, ys, y0), c.Int64s(2, 3)) // [B, h, 1, 1]
+		xl := c.Op("Unsqueeze", nil, c.Op("Sub", nil, xs, x0), c.Int64s(1, 3)) // [B, 1, w, 1]
+		tl, tr, bl, br := read(y0, x0), read(y0, x1), read(y1, x0), read(y1, x1)
+		top := c.Op("Add", nil, tl, c.Op("Mul", nil, c.Op("Sub", nil, tr, tl), xl))
+		bottom := c.Op("Add", nil, bl, c.Op("Mul", nil, c.Op("Sub", nil, br, bl), xl))
+		out = c.Op("Add", nil, top, c.Op("Mul", nil, c.Op("Sub", nil, bottom, top), yl))
+	}
+	c.OpTo(c.Out(0), "Where", nil, c.Op("Unsqueeze", nil, valid, c.Int64s(3)), out, extra)
+	return nil
+}

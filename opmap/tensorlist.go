@@ -1,0 +1,140 @@
+package opmap
+
+import (
+	"slices"
+
+	"github.com/tf2onnx-go/tf2onnx/graph"
+)
+
+// tensorListRules: TF2 TensorLists outside the patterns the loop rewrites
+// turn into scan outputs and Gathers (lists built in straight-line code,
+// lists a loop pushes to, pops from or reads at will). A list of n
+// elements of one shape is a tensor [n, element...]: every op below is a
+// tensor op on that. Lists whose elements differ in shape (TensorListSplit
+// with unequal lengths) cannot be held so and are an error.
+var tensorListRules = []Rule{
+	{"TensorListFromTensor", MinOpset, passThrough},
+	{"TensorListStack", MinOpset, passThrough},
+	{"TensorListReserve", MinOpset, tlReserve},
+	{"EmptyTensorList", MinOpset, tlReserve},
+	{"TensorListGetItem", MinOpset, tlGetItem},
+	{"TensorListSetItem", MinOpset, tlSetItem},
+	{"TensorListLength", MinOpset, tlLength},
+	{"TensorListElementShape", MinOpset, tlElementShape},
+	{"TensorListPushBack", MinOpset, tlPushBack},
+	{"TensorListPopBack", MinOpset, tlPopBack},
+	{"TensorListGather", MinOpset, tlGather},
+	{"TensorListScatterIntoExistingList", MinOpset, tlScatterInto},
+	{"TensorListConcatV2", MinOpset, tlConcat},
+	{"TensorListSplit", MinOpset, tlSplit},
+}
+
+// tlReserve: a list of num_elements zeros (EmptyTensorList: none) of the
+// element shape, which must be known: ONNX has no tensor of unknown rank to
+// hold elements not yet written.
+func tlReserve(c *Ctx) error {
+	shape, ok := c.ConstInts(c.In(0))
+	if !ok || slices.Contains(shape, -1) || len(c.Const(c.In(0)).Dims) != 1 {
+		return c.Errorf("the list's element_shape must be constant and fully known (it is %v)", shape)
+	}
+	dt := c.Node.Type("element_dtype")
+	if dt == graph.Undefined {
+		return c.Errorf("no element_dtype")
+	}
+	n := c.Int64s(0)
+	if c.Node.Op == "TensorListReserve" {
+		n = c.Op("Reshape", nil, c.Op("Cast", Attrs{"to": int64(graph.Int64)}, c.In(1)), c.Int64s(1))
+	}
+	full := c.Op("Concat", Attrs{"axis": int64(0)}, n, c.Int64s(shape...))
+	c.OpTo(c.Out(0), "ConstantOfShape", Attrs{"value": graph.NewTensor(dt, []int64{1}, []float64{0})}, full)
+	return nil
+}
+
+func tlIndex(c *Ctx, v string) string {
+	if c.DType(v) != graph.Int64 {
+		v = c.Op("Cast", Attrs{"to": int64(graph.Int64)}, v)
+	}
+	return v
+}
+
+func tlGetItem(c *Ctx) error {
+	c.OpTo(c.Out(0), "Gather", Attrs{"axis": int64(0)}, c.In(0), c.In(1))
+	return nil
+}
+
+func tlSetItem(c *Ctx) error {
+	idx := c.Op("Reshape", nil, tlIndex(c, c.In(1)), c.Int64s(1, 1))
+	item := c.Op("Unsqueeze", nil, c.In(2), c.Int64s(0))
+	c.OpTo(c.Out(0), "ScatterND", nil, c.In(0), idx, item)
+	return nil
+}
+
+// tlLength: the number of elements, int32 as TensorFlow gives it.
+func tlLength(c *Ctx) error {
+	n := c.Op("Gather", Attrs{"axis": int64(0)}, c.Op("Shape", nil, c.In(0)), c.Int64s(0))
+	c.OpTo(c.Out(0), "Cast", Attrs{"to": int64(graph.Int32)}, c.Op("Squeeze", nil, n, c.Int64s(0)))
+	return nil
+}
+
+func tlElementShape(c *Ctx) error {
+	s := c.Op("Slice", nil, c.Op("Shape", nil, c.In(0)), c.Int64s(1), c.Int64s(1<<62))
+	to := c.Node.Type("shape_type")
+	if to == graph.Undefined {
+		to = graph.Int32
+	}
+	c.OpTo(c.Out(0), "Cast", Attrs{"to": int64(to)}, s)
+	return nil
+}
+
+func tlPushBack(c *Ctx) error {
+	c.OpTo(c.Out(0), "Concat", Attrs{"axis": int64(0)}, c.In(0), c.Op("Unsqueeze", nil, c.In(1), c.Int64s(0)))
+	return nil
+}
+
+// tlPopBack gives (the list without its last element, the last element).
+func tlPopBack(c *Ctx) error {
+	c.OpTo(c.Out(0), "Slice", nil, c.In(0), c.Int64s(0), c.Int64s(-1), c.Int64s(0))
+	c.OpTo(c.Out(1), "Gather", Attrs{"axis": int64(0)}, c.In(0), c.AddConst(graph.ScalarInt64(-1)))
+	return nil
+}
+
+func tlGather(c *Ctx) error {
+	c.OpTo(c.Out(0), "Gather", Attrs{"axis": int64(0)}, c.In(0), c.In(1))
+	return nil
+}
+
+func tlScatterInto(c *Ctx) error {
+	idx := c.Op("Unsqueeze", nil, tlIndex(c, c.In(2)), c.Int64s(1))
+	c.OpTo(c.Out(0), "ScatterND", nil, c.In(0), idx, c.In(1))
+	return nil
+}
+
+// tlConcat joins the elements along their first axis; the lengths output
+// is each element's first dim (all equal here), int64.
+func tlConcat(c *Ctx) error {
+	shape := c.Op("Shape", nil, c.In(0))
+	rest := c.Op("Slice", nil, shape, c.Int64s(2), c.Int64s(1<<62))
+	c.OpTo(c.Out(0), "Reshape", nil, c.In(0), c.Op("Concat", Attrs{"axis": int64(0)}, c.Int64s(-1), rest))
+	if len(c.Node.Outputs) > 1 {
+		d := c.Op("Slice", nil, shape, c.Int64s(1), c.Int64s(2))
+		c.OpTo(c.Out(1), "Expand", nil, d, c.Op("Slice", nil, shape, c.Int64s(0), c.Int64s(1)))
+	}
+	return nil
+}
+
+// tlSplit: a tensor cut along axis 0 into pieces of the given lengths,
+// which must be equal and constant.
+func tlSplit(c *Ctx) error {
+	lens, ok := c.ConstInts(c.In(2))
+	if !ok || len(lens) == 0 {
+		return c.Errorf("the lengths must be constant")
+	}
+	for _, l := range lens {
+		if l != lens[0] {
+			return c.Errorf("pieces of lengths %v differ: a list of unequal elements has no tensor form", lens)
+		}
+	}
+	rest := c.Op("Slice", nil, c.Op("Shape", nil, c.In(0)), c.Int64s(1), c.Int64s(1<<62))
+	c.OpTo(c.Out(0), "Reshape", nil, c.In(0), c.Op("Concat", Attrs{"axis": int64(0)}, c.Int64s(int64(len(lens)), lens[0]), rest))
+	return nil
+}

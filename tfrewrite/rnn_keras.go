@@ -1,0 +1,271 @@
+package tfrewrite
+
+import (
+	"github.com/tf2onnx-go/tf2onnx/graph"
+)
+
+// Keras GRU cells (Keras 3 and tf.keras), in both forms:
+//
+//	reset_after=True (ONNX linear_before_reset=1):
+//	  xz, xr, xh = split(x·K + bx, 3)        inner = h·R + bh
+//	  z = σ(xz + inner[:, :H])   r = σ(xr + inner[:, H:2H])
+//	  hh = tanh(xh + r·inner[:, 2H:])
+//	reset_after=False (linear_before_reset=0):
+//	  xz, xr, xh = split(x·K + b, 3)         zr = h·R[:, :2H]
+//	  z = σ(xz + zr[:, :H])      r = σ(xr + zr[:, H:])
+//	  hh = tanh(xh + (r·h)·R[:, 2H:])
+//	h' = z·h + (1 - z)·hh
+//
+// The weights may come through Split/Squeeze (the [2, 3H] bias of
+// reset_after) and StridedSlice (R's column blocks), evaluated here.
+
+// colSlice matches a StridedSlice that keeps every row of a 2-D value and
+// the columns [from, to) (to -1: to the end).
+func colSlice(v *view, val string) (src string, from, to int64, ok bool) {
+	p := v.prod[v.skip(val)]
+	if !isOp(p, "StridedSlice") || len(p.Inputs) != 4 || p.Int("ellipsis_mask", 0) != 0 ||
+		p.Int("new_axis_mask", 0) != 0 || p.Int("shrink_axis_mask", 0) != 0 {
+		return "", 0, 0, false
+	}
+	b, ok1 := v.ints(p.Inputs[1])
+	e, ok2 := v.ints(p.Inputs[2])
+	s, ok3 := v.ints(p.Inputs[3])
+	if !ok1 || !ok2 || !ok3 || len(b) != 2 || len(e) != 2 || len(s) != 2 || s[0] != 1 || s[1] != 1 {
+		return "", 0, 0, false
+	}
+	bm, em := p.Int("begin_mask", 0), p.Int("end_mask", 0)
+	if (bm&1 == 0 && b[0] != 0) || (em&1 == 0) {
+		return "", 0, 0, false
+	}
+	from, to = b[1], e[1]
+	if bm&2 != 0 {
+		from = 0
+	}
+	if em&2 != 0 {
+		to = -1
+	}
+	if from < 0 || (to < 0 && em&2 == 0) {
+		return "", 0, 0, false
+	}
+	return p.Inputs[0], from, to, true
+}
+
+// constEval is the constant behind a value, through Identity and Enter
+// nodes, a Squeeze of a row of a Split along axis 0, and a column slice.
+func (v *view) constEval(val string) *graph.Tensor {
+	if t := v.constOf(val); t != nil {
+		return t
+	}
+	val = v.skipEnter(val)
+	p := v.prod[val]
+	switch {
+	case isOp(p, "Squeeze") && len(p.Inputs) == 1:
+		sp := v.prod[v.skip(p.Inputs[0])]
+		if !isOp(sp, "Split") || len(sp.Inputs) != 2 {
+			return nil
+		}
+		ax, ok := v.scalarInt(sp.Inputs[0])
+		t := v.constEval(sp.Inputs[1])
+		n := sp.Int("num_split", 0)
+		if !ok || ax != 0 || t == nil || len(t.Dims) != 2 || n != t.Dims[0] {
+			return nil
+		}
+		row := int64(port(v.skip(p.Inputs[0])))
+		cols := t.Dims[1]
+		return graph.NewTensor(t.DType, []int64{cols}, t.Float64s()[row*cols:(row+1)*cols])
+	case isOp(p, "StridedSlice"):
+		src, from, to, ok := colSlice(v, val)
+		t := v.constEval(src)
+		if !ok || t == nil || len(t.Dims) != 2 {
+			return nil
+		}
+		if to < 0 || to > t.Dims[1] {
+			to = t.Dims[1]
+		}
+		if from >= to {
+			return nil
+		}
+		rows, cols, all := t.Dims[0], t.Dims[1], t.Float64s()
+		out := make([]float64, 0, rows*(to-from))
+		for r := int64(0); r < rows; r++ {
+			out = append(out, all[r*cols+from:r*cols+to]...)
+		}
+		return graph.NewTensor(t.DType, []int64{rows, to - from}, out)
+	}
+	return nil
+}
+
+// affine matches a·K + b or a·K (b nil) with K (and b) constant.
+func affine(v *view, val string) (a string, k, b *graph.Tensor, ok bool) {
+	p := v.prod[v.skip(val)]
+	if isOp(p, "BiasAdd", "Add", "AddV2") && len(p.Inputs) == 2 && p.Str("data_format", "NHWC") == "NHWC" {
+		if b = v.constEval(p.Inputs[1]); b != nil && len(b.Dims) == 1 {
+			a, k, _, ok = affine(v, p.Inputs[0])
+			if ok && k.Dims[1] == b.Dims[0] {
+				return a, k, b, true
+			}
+		}
+		return "", nil, nil, false
+	}
+	if !isOp(p, "MatMul") || len(p.Inputs) != 2 || p.Bool("transpose_a", false) || p.Bool("transpose_b", false) {
+		return "", nil, nil, false
+	}
+	k = v.constEval(p.Inputs[1])
+	if k == nil || len(k.Dims) != 2 || !k.DType.IsFloat() {
+		return "", nil, nil, false
+	}
+	return p.Inputs[0], k, nil, true
+}
+
+// matchKerasGRU matches a Keras GRU cell body and fills the weights; it
+// returns x_t, or "".
+func matchKerasGRU(v *view, c *cell, hNew, hPrev string) string {
+	isH := func(x string) bool { return v.skip(x) == hPrev }
+	sig := func(val string) string { return unaryIn(v, val, "Sigmoid") }
+	// h' = z·h + (1 - z)·hh
+	var z string
+	isZH := func(val string) bool {
+		a, _, ok := binary(v, val, []string{"Mul"}, func(x string) bool { return sig(x) != "" })
+		if !ok {
+			return false
+		}
+		_, hh, _ := binary(v, val, []string{"Mul"}, func(x string) bool { return x == a })
+		if !isH(hh) {
+			return false
+		}
+		z = v.skip(a)
+		return true
+	}
+	_, rest, ok := binary(v, hNew, addOps, isZH)
+	if !ok {
+		return ""
+	}
+	oneMinusZ := func(val string) bool {
+		p := v.prod[v.skip(val)]
+		if !isOp(p, "Sub") || len(p.Inputs) != 2 || v.skip(p.Inputs[1]) != z {
+			return false
+		}
+		t := v.constOf(p.Inputs[0])
+		return t != nil && t.NumElements() == 1 && t.Float64s()[0] == 1
+	}
+	_, cand, ok := binary(v, rest, []string{"Mul"}, oneMinusZ)
+	if !ok {
+		return ""
+	}
+	hc := unaryIn(v, cand, "Tanh")
+
+	// The input projection: one Split in three of x·K + b.
+	var xsplit *graph.Node
+	part := func(val string) int {
+		s, p := splitOut(v, val, 3)
+		if s == nil || (xsplit != nil && s != xsplit) {
+			return -1
+		}
+		xsplit = s
+		return p
+	}
+	// gate matches σ(x part + recurrent slice); it returns the part, the
+	// slice's source and first column.
+	gate := func(pre string) (int, string, int64, bool) {
+		var pi int
+		xp, rs, ok := binary(v, pre, addOps, func(x string) bool { pi = part(x); return pi >= 0 })
+		if !ok {
+			return -1, "", 0, false
+		}
+		_ = xp
+		src, from, _, ok := colSlice(v, rs)
+		return pi, v.skip(src), from, ok
+	}
+	pz, zsrc, zfrom, ok := gate(sig(z))
+	if !ok {
+		return ""
+	}
+	// hh's argument: x part + q.
+	var ph int
+	_, q, ok := binary(v, hc, addOps, func(x string) bool { ph = part(x); return ph >= 0 })
+	if !ok {
+		return ""
+	}
+	var r string
+	isR := func(x string) bool { r = sig(x); return r != "" }
+	x, K, bx, ok := affine(v, xsplit.Inputs[1])
+	if !ok || bx == nil || K.Dims[1]%3 != 0 {
+		return ""
+	}
+	if ax, ok := v.scalarInt(xsplit.Inputs[0]); !ok || (ax != 1 && ax != -1) {
+		return ""
+	}
+	H := K.Dims[1] / 3
+	I := K.Dims[0]
+	var R *graph.Tensor // [H, 3H] in the x kernel's column order
+	var bh []float64    // recurrent bias, reset_after only
+	linearBeforeReset := int64(0)
+	var pr int
+	if _, rinner, ok := binary(v, q, []string{"Mul"}, isR); ok && !isH(rinner) {
+		// reset_after: q = r · inner[:, 2H:]
+		src, hfrom, _, ok := colSlice(v, rinner)
+		if !ok || v.skip(src) != zsrc {
+			return ""
+		}
+		var rsrc string
+		var rfrom int64
+		if pr, rsrc, rfrom, ok = gate(r); !ok || rsrc != zsrc {
+			return ""
+		}
+		hin, Rk, b, ok := affine(v, zsrc)
+		if !ok || !isH(hin) || b == nil || Rk.Dims[0] != H || Rk.Dims[1] != 3*H {
+			return ""
+		}
+		if zfrom != int64(pz)*H || rfrom != int64(pr)*H || hfrom != int64(ph)*H {
+			return ""
+		}
+		R, bh, linearBeforeReset = Rk, b.Float64s(), 1
+	} else {
+		// reset_before: q = (r · h) · Rh
+		rh, Rh, b, ok := affine(v, q)
+		if !ok || b != nil || Rh.Dims[0] != H || Rh.Dims[1] != H {
+			return ""
+		}
+		if _, hh, ok := binary(v, rh, []string{"Mul"}, isR); !ok || !isH(hh) {
+			return ""
+		}
+		var rsrc string
+		var rfrom int64
+		if pr, rsrc, rfrom, ok = gate(r); !ok || rsrc != zsrc {
+			return ""
+		}
+		hin, Rzr, b2, ok := affine(v, zsrc)
+		if !ok || !isH(hin) || b2 != nil || Rzr.Dims[0] != H || Rzr.Dims[1] != 2*H {
+			return ""
+		}
+		// The slices of h·R[:, :2H] give z and r their columns.
+		full := make([]float64, H*3*H)
+		zr := Rzr.Float64s()
+		rhv := Rh.Float64s()
+		for i := int64(0); i < H; i++ {
+			for j := int64(0); j < H; j++ {
+				full[i*3*H+int64(pz)*H+j] = zr[i*2*H+zfrom+j]
+				full[i*3*H+int64(pr)*H+j] = zr[i*2*H+rfrom+j]
+				full[i*3*H+int64(ph)*H+j] = rhv[i*H+j]
+			}
+		}
+		R = graph.NewTensor(Rh.DType, []int64{H, 3 * H}, full)
+	}
+	if seen := map[int]bool{pz: true, pr: true, ph: true}; len(seen) != 3 || R.DType != K.DType {
+		return ""
+	}
+	kfull := graph.NewTensor(K.DType, []int64{I + H, 3 * H}, append(append([]float64(nil), K.Float64s()...), R.Float64s()...))
+	order := []int64{int64(pz), int64(pr), int64(ph)} // ONNX z, r, h
+	c.kind, c.hidden, c.input, c.dtype = "GRU", H, I, K.DType
+	c.linearBeforeReset = linearBeforeReset
+	c.w, c.r = gateWeights(kfull.Float64s(), I, H, 3, func(g int64) (int64, int64) { return order[g] * H, 3 * H })
+	bxv := bx.Float64s()
+	c.b = make([]float64, 6*H)
+	for g := int64(0); g < 3; g++ {
+		copy(c.b[g*H:(g+1)*H], bxv[order[g]*H:(order[g]+1)*H])
+		if bh != nil {
+			copy(c.b[(3+g)*H:(4+g)*H], bh[order[g]*H:(order[g]+1)*H])
+		}
+	}
+	return x
+}
