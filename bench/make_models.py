@@ -44,7 +44,7 @@ SEED = 20261127
 # Benchmark order: small first, so a partial run is still informative.
 ORDER = ["mlp", "lenet", "cnn_bn", "cnn_sm", "resnet50", "resnet50_sm", "mobilenetv2", "mobilenetv3large",
          "efficientnetb0", "efficientnetv2b0", "densenet121", "nasnetmobile", "inceptionv3",
-         "bert", "bilstm", "ctpn",
+         "bert", "bilstm", "bilstm_functional", "ctpn",
          "mobilenetv2_tflite", "mobilenetv2_int8_tflite", "resnet50_tflite"]
 
 # Keras applications (random weights): bench name -> (class name, input size).
@@ -83,13 +83,15 @@ def _tf():
     return tf
 
 
-def freeze(fn, spec):
-    """Trace fn at spec, freeze its variables; return (GraphDef, inputs, outputs)."""
+def freeze(fn, spec, lower=True):
+    """Trace fn at spec, freeze its variables; return (GraphDef, inputs, outputs).
+    lower=False keeps TF2's functional While loops (TensorFlow's default lowers
+    them to TF1 frames)."""
     tf = _tf()
     from tensorflow.python.framework.convert_to_constants import (
         convert_variables_to_constants_v2)
     cf = tf.function(fn).get_concrete_function(spec)
-    frozen = convert_variables_to_constants_v2(cf)
+    frozen = convert_variables_to_constants_v2(cf, lower_control_flow=lower)
     gd = frozen.graph.as_graph_def()
     inputs = [t.name for t in frozen.inputs]
     outputs = [t.name for t in frozen.outputs]
@@ -265,7 +267,7 @@ def build_bert():
     return gd, ins, outs, {ins[0]: shape}, "Keras 3 BERT-style encoder, 2 blocks, tanh GELU, %d parameters" % model.count_params()
 
 
-def build_bilstm():
+def build_bilstm(lower=True):
     """A Keras bidirectional LSTM tagger: 2 stacked BiLSTM(128) over 64 steps of 64 features."""
     tf = _tf()
     import keras
@@ -282,8 +284,9 @@ def build_bilstm():
         return model(x, training=False)
 
     shape = [1, steps, feat]
-    gd, ins, outs = freeze(fn, tf.TensorSpec(shape, tf.float32, name="input"))
-    return gd, ins, outs, {ins[0]: shape}, "Keras 2x Bidirectional(LSTM 128), %d parameters" % model.count_params()
+    gd, ins, outs = freeze(fn, tf.TensorSpec(shape, tf.float32, name="input"), lower=lower)
+    return gd, ins, outs, {ins[0]: shape}, "Keras 2x Bidirectional(LSTM 128), %d parameters%s" % (
+        model.count_params(), "" if lower else ", functional While")
 
 
 def build_scale(nodes):
@@ -348,7 +351,8 @@ def build_scale(nodes):
 
 
 BUILDERS = {"mlp": build_mlp, "cnn_bn": build_cnn_bn, "resnet50": build_resnet50,
-            "bert": build_bert, "bilstm": build_bilstm}
+            "bert": build_bert, "bilstm": build_bilstm,
+            "bilstm_functional": lambda: build_bilstm(lower=False)}
 BUILDERS.update({k: (lambda k=k: build_keras_app(k)) for k in KERAS_APPS})
 # The scaling row's graphs: not in ORDER (no Python side, no latency); run.py
 # asks for them by name.

@@ -29,21 +29,39 @@ type layerNamer struct {
 func newLayerNamer(g *graph.Graph, depth int) *layerNamer {
 	l := &layerNamer{nodes: map[string]bool{}, depth: depth, memo: map[string]string{}}
 	for _, n := range g.Nodes {
-		l.nodes[strings.TrimPrefix(n.Name, "/")] = true
+		l.nodes[unwrap(n.Name)] = true
 	}
 	return l
 }
 
 // tfDefaultName matches the names TensorFlow gives nodes by default: the op
-// type, with a count (`Conv2D`, `BiasAdd_1`, `MatMul`).
-var tfDefaultName = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*(_[0-9]+)?$`)
+// type, with a count (`Conv2D`, `BiasAdd_1`, `MatMul`), and the lowercase
+// names of tf.nn's convolutions, which Keras 3 layers call
+// (`conv_a/convolution`, `dw/depthwise`).
+var tfDefaultName = regexp.MustCompile(`^([A-Z][A-Za-z0-9]*|convolution|depthwise)(_[0-9]+)?$`)
 
 // emittedSuffix strips the uniqueness suffixes a converter appends.
 var emittedSuffix = regexp.MustCompile(`(__[0-9]+|:[0-9]+)+$`)
 
+// callWrapper matches the leading scopes that inlined function calls leave
+// on node names: TensorFlow's and the Python converter's
+// `StatefulPartitionedCall/`, and ours, which also keep the function
+// attribute (`StatefulPartitionedCall_1/f/`). A SavedModel's layers sit
+// under one or two of them; they say nothing about the layer.
+var callWrapper = regexp.MustCompile(`^((Stateful)?PartitionedCall(_[0-9]+)?/(f/)?)+`)
+
+// unwrap is a node name without PyTorch's leading slash and the call
+// wrappers.
+func unwrap(name string) string {
+	name = strings.TrimPrefix(name, "/")
+	if short := callWrapper.ReplaceAllString(name, ""); short != "" {
+		return short
+	}
+	return name
+}
+
 func (l *layerNamer) layer(n *graph.Node) string {
-	name := strings.TrimPrefix(n.Name, "/")
-	lay := l.scopeOf(name, n.Op)
+	lay := l.scopeOf(unwrap(n.Name), n.Op)
 	if l.depth > 0 {
 		parts := strings.Split(lay, "/")
 		if len(parts) > l.depth {

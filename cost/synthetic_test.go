@@ -347,11 +347,14 @@ func TestLayerNames(t *testing.T) {
 		{"/conv1/Conv", "Conv"}, {"/Relu", "Relu"}, {"MaxPool/MaxPool__1", "MaxPool"},
 		{"rpn_conv/3x3/Conv2D", "Conv"}, {"/layer1/layer1.0/conv1/Conv", "Conv"},
 		{"lstm_o/bidirectional_rnn/fw/fw/while/LSTM/LSTM", "LSTM"},
+		// A SavedModel's inlined calls, ours and the Python converter's; Keras 3's lowercase conv op.
+		{"StatefulPartitionedCall_1/f/StatefulPartitionedCall/f/sequential_1/conv_a_1/convolution/Conv__1", "Conv"},
+		{"StatefulPartitionedCall/sequential/dense/MatMul", "MatMul"}, {"StatefulPartitionedCall_1/f/Relu", "Relu"},
 	} {
 		g.AddNode(&graph.Node{Name: n.name, Op: n.op})
 	}
 	want := []string{"conv1", "conv1", "conv2", "conv1", "Relu", "MaxPool", "rpn_conv/3x3", "layer1/layer1.0/conv1",
-		"lstm_o/bidirectional_rnn/fw/fw/while"}
+		"lstm_o/bidirectional_rnn/fw/fw/while", "sequential_1/conv_a_1", "sequential/dense", "Relu"}
 	l := newLayerNamer(g, 0)
 	for i, n := range g.Nodes {
 		if got := l.layer(n); got != want[i] {

@@ -35,6 +35,7 @@ func Passes() []Pass {
 		{"transpose-branches", "give each reader of a shared Transpose its own copy and push those down their branches " +
 			"(x·sigmoid(x), hard swish, squeeze-excite), kept when the graph ends with fewer Transposes or as many moving fewer elements", transposeBranches},
 		{"transpose-to-reshape", "make a Transpose that moves only dims of size 1 a Reshape (static shape, or an unknown batch kept in place)", transposeToReshape},
+		{"dq-transpose", "move a Transpose above the per-tensor DequantizeLinear of a graph input it reads (onnxruntime's QDQ handling expects it there)", dqTranspose},
 		{"static-reshape", "give a Reshape whose target is computed from shapes a constant target, when inference knows the target's dims", staticReshape},
 		{"einsum-to-matmul", "lower a two-operand Einsum that is a batched matrix product to Transposes and MatMul", einsumToMatMul},
 		{"collapse-dense-reshapes", "drop the Reshapes around MatMul by a constant matrix that TF's Tensordot adds for a rank-3+ input", collapseDenseReshapes},

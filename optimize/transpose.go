@@ -53,6 +53,35 @@ func perTensorQDQ(g *graph.Graph, n *graph.Node) bool {
 	return true
 }
 
+// dqTranspose moves a Transpose above the per-tensor DequantizeLinear of a
+// graph input that it reads: Transpose(DQ(x)) → DQ(Transpose(x)), the same
+// values with the layout changed on the quantized tensor. onnxruntime 1.32
+// expects it there: given DQ(x) → Transpose at opset 21, its transpose
+// optimizer builds an invalid QuantizeLinear and the model does not load
+// (TFLite int8 models with int8 inputs).
+func dqTranspose(g *graph.Graph, opset int) (bool, error) {
+	ix := newIndex(g)
+	for _, t := range g.Nodes {
+		if ix.removed[t] || !isOp(t, "Transpose") || len(t.Inputs) != 1 || len(t.Outputs) != 1 {
+			continue
+		}
+		d := ix.producer(t.Inputs[0])
+		if d == nil || !isOp(d, "DequantizeLinear") || !perTensorQDQ(g, d) || !ix.ins[d.Inputs[0]] ||
+			ix.uses(d.Outputs[0]) != 1 || len(d.Outputs) != 1 {
+			continue
+		}
+		x, v, y := d.Inputs[0], d.Outputs[0], t.Outputs[0]
+		xt := g.UniqueName(x + "__tr")
+		g.SetValue(xt, g.DTypeOf(x), g.ShapeOf(y))
+		ix.setOutput(t, 0, xt)
+		ix.setInput(t, 0, x)
+		ix.setOutput(d, 0, y)
+		ix.setInput(d, 0, xt)
+		delete(g.Values, v)
+	}
+	return ix.finish()
+}
+
 func setOf(names ...string) map[string]bool {
 	m := make(map[string]bool, len(names))
 	for _, n := range names {
@@ -332,7 +361,9 @@ func (t *transposer) visit(n *graph.Node) {
 		return
 	}
 	switch {
-	case unaryLayoutFree[c.Op], perTensorQDQ(t.g, c):
+	case unaryLayoutFree[c.Op], perTensorQDQ(t.g, c) && !(isOp(c, "DequantizeLinear") && t.ins[x]):
+		// (A graph input's DequantizeLinear keeps the Transpose above
+		// it: see dqTranspose.)
 		t.pushUnary(n, c, p)
 	case broadcastLayoutFree[c.Op]:
 		t.pushElementwise(n, c, p, nil)

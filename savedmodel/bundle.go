@@ -20,12 +20,12 @@ import (
 // key, and PREFIX.data-NNNNN-of-NNNNN, the shards holding the bytes. Shards
 // are memory-mapped when first read, and tensors alias their bytes.
 type Bundle struct {
-	prefix  string
-	shards  [][]byte
-	entries map[string]*tfpb.BundleEntryProto
-	// slices maps a slice's table key (see sliceKey) to its entry, for
-	// tensors saved in slices (partitioned variables, sharded saves).
+	prefix    string
 	numShards int
+	shards    [][]byte // mapped on first read
+	// entries holds every key's entry, the slices of sliced tensors too
+	// (under their ordered-code keys, see sliceKey).
+	entries map[string]*tfpb.BundleEntryProto
 }
 
 // ErrBadBundle is wrapped by every error about a checkpoint's files.

@@ -66,6 +66,9 @@ type Model struct {
 // outputs read.
 func Load(dir string, opts Options) (*Model, error) {
 	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		if base := filepath.Base(dir); base != "saved_model.pb" && base != "saved_model.pbtxt" {
+			return nil, notSavedModel("%s is a file, not a SavedModel directory (a frozen GraphDef converts with --graphdef, a .meta with --checkpoint)", dir)
+		}
 		dir = filepath.Dir(dir)
 	}
 	sm, err := readSavedModel(dir)
@@ -291,6 +294,11 @@ func LoadCheckpoint(meta string) (*Model, error) {
 	m := &Model{Graph: mg.GraphDef, mg: mg, dir: meta}
 	prefix := strings.TrimSuffix(meta, ".meta")
 	if _, err := os.Stat(prefix + ".index"); err != nil {
+		v1, _ := filepath.Glob(prefix + "-?????-of-?????")
+		if st, err := os.Stat(prefix); (err == nil && st.Mode().IsRegular()) || len(v1) > 0 {
+			// The V1 format (a Saver with write_version=V1) has no .index.
+			return nil, notSavedModel("%s: no %s.index beside it: a V1-format checkpoint? Only the V2 format (.index and .data files, TensorFlow's default since 1.x) is read", meta, prefix)
+		}
 		return nil, notSavedModel("%s: the checkpoint %s.index beside it is missing", meta, prefix)
 	}
 	b, err := OpenBundle(prefix)

@@ -129,6 +129,14 @@ func TestLoadErrors(t *testing.T) {
 		is   error
 	}{
 		{"not a SavedModel", func() error { _, err := Load(empty, Options{}); return err }, "is not a SavedModel: it has no saved_model.pb", ErrNotSavedModel},
+		{"a file", func() error {
+			_, err := Load(filepath.Join(fixtures, "partitioned", "model.ckpt.meta"), Options{})
+			return err
+		}, "is a file, not a SavedModel directory", ErrNotSavedModel},
+		{"the saved_model.pb itself", func() error {
+			_, err := Load(filepath.Join(fixtures, "module", "saved_model.pb"), Options{})
+			return err
+		}, "", nil},
 		{"no such directory", func() error { _, err := Load(filepath.Join(empty, "nope"), Options{}); return err }, "no such directory", ErrNotSavedModel},
 		{"unknown tag", func() error {
 			_, err := Load(filepath.Join(fixtures, "module"), Options{Tags: []string{"train"}})
@@ -191,6 +199,13 @@ func TestLoadErrors(t *testing.T) {
 			_, err := Load(filepath.Join(fixtures, "module"), Options{ConcreteFunction: &n})
 			return err
 		}, "no __call__ function", ErrNotSavedModel},
+		{"a V1 checkpoint", func() error {
+			dir := copyFixture(t, "partitioned")
+			os.Remove(filepath.Join(dir, "model.ckpt.index"))
+			os.WriteFile(filepath.Join(dir, "model.ckpt"), []byte("v1"), 0o644)
+			_, err := LoadCheckpoint(filepath.Join(dir, "model.ckpt.meta"))
+			return err
+		}, "a V1-format checkpoint?", ErrNotSavedModel},
 		{"checkpoint that is not a meta graph", func() error {
 			_, err := LoadCheckpoint(filepath.Join(fixtures, "partitioned", "model.ckpt.index"))
 			return err
@@ -199,6 +214,12 @@ func TestLoadErrors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			err := c.run()
+			if c.is == nil {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
 			if err == nil {
 				t.Fatal("no error")
 			}

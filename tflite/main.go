@@ -3,6 +3,7 @@ package tflite
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tf2onnx-go/tf2onnx/frozen"
 	"github.com/tf2onnx-go/tf2onnx/graph"
@@ -91,8 +92,12 @@ func (b *builder) main() (*Model, error) {
 			return nil, err
 		}
 		node, _, _ := frozen.SplitTensorName(r)
+		name, err := s.ioName(x.idx)
+		if err != nil {
+			return nil, err
+		}
 		m.Inputs = append(m.Inputs, frozen.Spec{Node: node, Shape: x.shape})
-		m.InputNames = append(m.InputNames, s.tname(x.idx))
+		m.InputNames = append(m.InputNames, name)
 	}
 	// With --inputs inside the graph, the model's own inputs still feed
 	// the operators before the cut (extraction drops them).
@@ -139,11 +144,25 @@ func (b *builder) main() (*Model, error) {
 			return nil, err
 		}
 		node, port, _ := frozen.SplitTensorName(v)
+		name, err := s.ioName(o)
+		if err != nil {
+			return nil, err
+		}
 		m.Outputs = append(m.Outputs, frozen.Spec{Node: node, Port: port})
-		m.OutputNames = append(m.OutputNames, s.tname(o))
+		m.OutputNames = append(m.OutputNames, name)
 	}
 	b.gd.Node = s.nodes
 	return m, nil
+}
+
+// ioName is the name a model input or output keeps in ONNX: the tensor's,
+// which must be UTF-8 (ONNX names are protobuf strings).
+func (s *sub) ioName(i int32) (string, error) {
+	name := s.tname(i)
+	if !utf8.ValidString(name) || name == "" {
+		return "", badf("tensor %d's name %q is not a UTF-8 string", i, name)
+	}
+	return name, nil
 }
 
 // nearNames lists up to three tensor names that contain the asked one or
@@ -190,11 +209,10 @@ func (s *sub) operators(pinned map[int32]bool) error {
 		for j := 0; j < op.OutputsLength(); j++ {
 			o.outs = append(o.outs, op.Outputs(j))
 		}
-		if len(o.outs) > 0 {
-			o.base = stem(s.tname(o.outs[0]))
-		} else {
-			o.base = strings.ToLower(o.name)
+		if len(o.outs) == 0 {
+			return badf("subgraph %d: operator %d (%s) has no outputs", s.index, k, o.name)
 		}
+		o.base = stem(s.tname(o.outs[0]))
 		if err := o.translate(); err != nil {
 			return fmt.Errorf("operator %d (%s, output %q): %w", k, o.name, o.base, err)
 		}

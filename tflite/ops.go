@@ -159,6 +159,17 @@ func (o *opCtx) outType(i int) (tfpb.DataType, error) {
 	return o.s.dtype(o.outs[i])
 }
 
+// positive checks the strides, dilations and window sizes of an operator:
+// a zero would divide by zero further on.
+func positive(what string, vals ...int32) error {
+	for _, v := range vals {
+		if v <= 0 {
+			return badf("%s %v: each must be at least 1", what, vals)
+		}
+	}
+	return nil
+}
+
 func padding(p int8) string {
 	if p == 1 {
 		return "VALID"
@@ -251,6 +262,9 @@ func (o *opCtx) translate() error {
 			if !o.options(&opt) {
 				return fmt.Errorf("has neither a shape input nor new_shape")
 			}
+			if !o.s.b.fits(opt.NewShapeLength(), 4) {
+				return badf("new_shape is longer than the file")
+			}
 			dims := make([]int64, opt.NewShapeLength())
 			for j := range dims {
 				dims[j] = int64(opt.NewShape(j))
@@ -261,6 +275,9 @@ func (o *opCtx) translate() error {
 	case "SQUEEZE":
 		var opt fb.SqueezeOptions
 		o.options(&opt)
+		if !o.s.b.fits(opt.SqueezeDimsLength(), 4) {
+			return badf("squeeze_dims is longer than the file")
+		}
 		dims := make([]int64, opt.SqueezeDimsLength())
 		for j := range dims {
 			dims[j] = int64(opt.SqueezeDims(j))
@@ -550,6 +567,9 @@ func (o *opCtx) translate() error {
 			o.options(&opt)
 			bs = opt.BlockSize()
 		}
+		if err := positive("block_size", bs); err != nil {
+			return err
+		}
 		x, err := o.in(0)
 		if err != nil {
 			return err
@@ -656,9 +676,13 @@ func (o *opCtx) arith() error {
 		return err
 	}
 	tfop := map[string]string{"ADD": "AddV2", "SUB": "Sub", "MUL": "Mul", "DIV": "RealDiv"}[o.name]
-	if o.name == "DIV" {
-		if dt, err := o.s.dtype(o.outs[0]); err == nil && dt != tfpb.DataType_DT_FLOAT && quantOf(mustTensor(o.s, o.outs[0])) == nil {
-			tfop = "Div" // integer division truncates, as TFLite's does
+	if o.name == "DIV" && len(o.outs) > 0 {
+		t, err := o.s.tensor(o.outs[0])
+		if err != nil {
+			return err
+		}
+		if t.Type() == 2 && quantOf(t) == nil {
+			tfop = "Div" // int32 division truncates, as TFLite's does
 		}
 	}
 	v, err := o.activation(act, o.tf(tfop, nil, xs...))
@@ -666,14 +690,6 @@ func (o *opCtx) arith() error {
 		return err
 	}
 	return o.out(0, v)
-}
-
-func mustTensor(s *sub, i int32) *fb.Tensor {
-	t, err := s.tensor(i)
-	if err != nil {
-		panic(err)
-	}
-	return t
 }
 
 // biasAct adds the optional bias input i and the fused activation.
@@ -692,6 +708,9 @@ func (o *opCtx) biasAct(v string, i int, act int8) (string, error) {
 func (o *opCtx) conv() error {
 	var opt fb.Conv2DOptions
 	o.options(&opt)
+	if err := positive("strides and dilations", opt.StrideH(), opt.StrideW(), opt.DilationHFactor(), opt.DilationWFactor()); err != nil {
+		return err
+	}
 	x, err := o.in(0)
 	if err != nil {
 		return err
@@ -719,6 +738,9 @@ func (o *opCtx) conv() error {
 func (o *opCtx) depthwise() error {
 	var opt fb.DepthwiseConv2DOptions
 	o.options(&opt)
+	if err := positive("strides and dilations", opt.StrideH(), opt.StrideW(), opt.DilationHFactor(), opt.DilationWFactor()); err != nil {
+		return err
+	}
 	x, err := o.in(0)
 	if err != nil {
 		return err
@@ -761,6 +783,9 @@ func (o *opCtx) depthwise() error {
 func (o *opCtx) transposeConv() error {
 	var opt fb.TransposeConvOptions
 	o.options(&opt)
+	if err := positive("strides", opt.StrideH(), opt.StrideW()); err != nil {
+		return err
+	}
 	size, err := o.raw(0)
 	if err != nil {
 		return err
@@ -833,6 +858,9 @@ func (o *opCtx) fullyConnected() error {
 func (o *opCtx) pool() error {
 	var opt fb.Pool2DOptions
 	o.options(&opt)
+	if err := positive("strides and window", opt.StrideH(), opt.StrideW(), opt.FilterHeight(), opt.FilterWidth()); err != nil {
+		return err
+	}
 	x, err := o.in(0)
 	if err != nil {
 		return err
@@ -868,22 +896,18 @@ func (o *opCtx) fakeQuant() error {
 	if err != nil {
 		return err
 	}
-	bits := opt.NumBits()
-	if bits != 8 {
+	if bits := opt.NumBits(); bits != 8 {
 		return fmt.Errorf("num_bits %d is not supported (8 is)", bits)
 	}
-	qmin, qmax := 0.0, 255.0
 	if opt.NarrowRange() {
-		qmin = 1
+		return fmt.Errorf("narrow_range is not supported")
 	}
+	qmin, qmax := 0.0, 255.0
 	lo, hi := float64(opt.Min()), float64(opt.Max())
 	scale := (hi - lo) / (qmax - qmin)
 	zp := math.Round(qmin - lo/scale)
 	zp = math.Max(qmin, math.Min(qmax, zp))
 	q := &quant{scale: []float32{float32(scale)}, zero: []int64{int64(zp)}}
-	if opt.NarrowRange() {
-		return fmt.Errorf("narrow_range is not supported")
-	}
 	qv := o.tf("_TFLQuantize", q.attrs(tfpb.DataType_DT_UINT8), x)
 	return o.out(0, o.tf("_TFLDequantize", q.attrs(tfpb.DataType_DT_UINT8), qv))
 }
@@ -1097,6 +1121,10 @@ func (o *opCtx) biLSTM() error {
 func (o *opCtx) conv3d() error {
 	var opt fb.Conv3DOptions
 	o.options(&opt)
+	if err := positive("strides and dilations", opt.StrideD(), opt.StrideH(), opt.StrideW(),
+		opt.DilationDFactor(), opt.DilationHFactor(), opt.DilationWFactor()); err != nil {
+		return err
+	}
 	a := attrs{
 		"strides":     aIs(1, int64(opt.StrideD()), int64(opt.StrideH()), int64(opt.StrideW()), 1),
 		"dilations":   aIs(1, int64(opt.DilationDFactor()), int64(opt.DilationHFactor()), int64(opt.DilationWFactor()), 1),

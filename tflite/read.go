@@ -121,8 +121,15 @@ func (s *sub) tensor(i int32) (*fb.Tensor, error) {
 	if i < 0 || int(i) >= s.sg.TensorsLength() || !s.sg.Tensors(&t, int(i)) {
 		return nil, badf("subgraph %d: tensor index %d is out of range", s.index, i)
 	}
+	if !s.b.fits(t.ShapeLength(), 4) || !s.b.fits(t.ShapeSignatureLength(), 4) {
+		return nil, badf("subgraph %d: tensor %d's shape is longer than the file", s.index, i)
+	}
 	return &t, nil
 }
+
+// fits reports whether a vector of n elements of size bytes can be in the
+// file: a corrupt length must not become a huge allocation.
+func (b *builder) fits(n, size int) bool { return n >= 0 && n <= len(b.file)/size }
 
 func (s *sub) tname(i int32) string {
 	t, err := s.tensor(i)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	flatbuffers "github.com/google/flatbuffers/go"
+
 	"github.com/tf2onnx-go/tf2onnx/convert"
 	"github.com/tf2onnx-go/tf2onnx/frozen"
 	"github.com/tf2onnx-go/tf2onnx/internal/pb/tfpb"
@@ -248,5 +250,29 @@ func TestInputsInside(t *testing.T) {
 	}
 	if counts := model.Graph.OpCounts(); counts["Relu"] != 0 || counts["Add"] != 1 {
 		t.Errorf("ops %v: want only the Add after the cut", counts)
+	}
+}
+
+// A zero stride (a corrupt file) is a bad-file error, not a division by zero
+// in the op mapping.
+func TestZeroStride(t *testing.T) {
+	m := tModel{
+		tensors: []tTensor{
+			{name: "x", typ: tFloat32, shape: []int32{1, 4, 4, 1}},
+			{name: "y", typ: tFloat32, shape: []int32{1, 2, 2, 1}},
+		},
+		ops: []tOp{{code: 17, ins: []int32{0}, outs: []int32{1}, optType: fb.BuiltinOptionsPool2DOptions, // MAX_POOL_2D
+			addOpts: func(b *flatbuffers.Builder) flatbuffers.UOffsetT {
+				fb.Pool2DOptionsStart(b)
+				fb.Pool2DOptionsAddFilterWidth(b, 2)
+				fb.Pool2DOptionsAddFilterHeight(b, 2)
+				fb.Pool2DOptionsAddStrideW(b, 2)
+				return fb.Pool2DOptionsEnd(b) // stride_h absent: 0
+			}}},
+		ins: []int32{0}, outs: []int32{1},
+	}
+	_, err := Read("pool.tflite", m.bytes(), Options{})
+	if !errors.Is(err, ErrBadFile) || !strings.Contains(err.Error(), "at least 1") {
+		t.Errorf("got %v, want a bad-file error about the strides", err)
 	}
 }

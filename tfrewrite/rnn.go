@@ -1,6 +1,7 @@
 package tfrewrite
 
 import (
+	"math"
 	"slices"
 	"strings"
 
@@ -29,6 +30,15 @@ type cell struct {
 	// lastOnly: the gathers hold only the last output ([1, batch, hidden]),
 	// the final h.
 	lastOnly bool
+	// stateExit: the final LSTM state as one tensor concat([c, h], 1).
+	stateExit string
+	// recAct is the gates' activation: "" (Sigmoid) or "HardSigmoid"
+	// (tf.keras' hard_sigmoid, clip(0.2·x + 0.5, 0, 1): ONNX's defaults).
+	recAct  string
+	actSeen bool
+	// actG is the LSTM cell's activation (Keras `activation`) of the
+	// candidate and of the cell state: Tanh by default, Sigmoid or Relu.
+	actG, actH string
 
 	scatterVal string   // the time-major input the loop reads
 	gathers    []string // time-major outputs gathered after the loop
@@ -97,7 +107,8 @@ func rnnPass(g *graph.Graph) (bool, error) {
 }
 
 func samePair(v *view, a, b *cell) bool {
-	return a.kind == b.kind && a.linearBeforeReset == b.linearBeforeReset && a.hidden == b.hidden && a.input == b.input && a.dtype == b.dtype &&
+	return a.kind == b.kind && a.linearBeforeReset == b.linearBeforeReset && a.recAct == b.recAct && a.actG == b.actG &&
+		a.hidden == b.hidden && a.input == b.input && a.dtype == b.dtype &&
 		a.batchMajor == b.batchMajor && a.src == b.src &&
 		seqRoot(v, a.seqLen) == seqRoot(v, b.seqLen) && a.zeroInit == b.zeroInit
 }
@@ -230,11 +241,20 @@ func dense(v *view, val string, isH func(string) bool) (x, h string, k, bias *gr
 		return cc.Inputs[0], cc.Inputs[1], k, bias, true
 	}
 	// x·Kx + h·Kh: stack the kernels' rows, input first.
+	// With a static batch of 1, grappler writes the sum as a BiasAdd of
+	// one product by the other squeezed to a vector.
 	sum := mm
-	if !isOp(sum, "Add", "AddV2") || len(sum.Inputs) != 2 {
+	if !isOp(sum, "Add", "AddV2", "BiasAdd") || len(sum.Inputs) != 2 {
 		return
 	}
-	mx, mh := v.prod[v.skip(sum.Inputs[0])], v.prod[v.skip(sum.Inputs[1])]
+	product := func(val string) *graph.Node {
+		p := v.prod[v.skip(val)]
+		if isOp(p, "Squeeze") && len(p.Inputs) == 1 {
+			p = v.prod[v.skip(p.Inputs[0])]
+		}
+		return p
+	}
+	mx, mh := product(sum.Inputs[0]), product(sum.Inputs[1])
 	kx, kh := kernel(mx), kernel(mh)
 	if kx == nil || kh == nil || kx.DType != kh.DType {
 		return
@@ -388,6 +408,25 @@ func matchCell(v *view, l *loop) *cell {
 		}
 		newOf[s] = v.skip(nv)
 	}
+	// An LSTM state kept as one tensor concat([c, h], 1) (state_is_tuple
+	// False): the body slices it and concatenates the new halves.
+	if len(states) == 1 {
+		if cn, hn, cp, hp, ok := concatState(v, states[0], newOf[states[0]]); ok && (hNew == "" || v.skip(hNew) == v.skip(hn)) {
+			xt := matchLSTM(v, c, hn, cn, hp, cp)
+			s := states[0]
+			if xt == "" || !v.isZero(s.init()) || sliceWidth(v, hp) != c.hidden {
+				return nil
+			}
+			if !matchInputOutputs(v, c, xt, counters, timeVar, flow, list, outTA, lastOnly) {
+				return nil
+			}
+			c.zeroInit = true
+			if s.exit != nil && v.used(s.exitVal()) {
+				c.stateExit = s.exitVal()
+			}
+			return c
+		}
+	}
 	var hVar, cVar *loopVar
 	for _, s := range states {
 		if newOf[s] == v.skip(hNew) {
@@ -428,43 +467,8 @@ func matchCell(v *view, l *loop) *cell {
 		return nil
 	}
 
-	for _, tv := range counters {
-		if timeVar == nil || tv == timeVar {
-			if c.scatterVal = timeInput(v, xt, tv); c.scatterVal != "" {
-				break
-			}
-		}
-	}
-	if c.scatterVal == "" {
+	if !matchInputOutputs(v, c, xt, counters, timeVar, flow, list, outTA, lastOnly) {
 		return nil
-	}
-	c.lastOnly = lastOnly
-	// The output: gathered (stacked) after the loop.
-	// A TensorList reaches its stacks through the Identity nodes TF2 puts
-	// on a While's outputs.
-	work := []string{}
-	if flow != nil && flow.exit != nil {
-		work = append(work, flow.exitVal())
-	}
-	for len(work) > 0 {
-		val := work[len(work)-1]
-		work = work[:len(work)-1]
-		if v.g.IsOutput(val) {
-			return nil
-		}
-		for _, cn := range v.cons[val] {
-			switch {
-			case list && isOp(cn, "Identity"):
-				work = append(work, out(cn, 0))
-				continue
-			case list && isOp(cn, "TensorListStack") && cn.Inputs[0] == val:
-			case !list && isOp(cn, "TensorArrayGatherV3") && len(cn.Inputs) == 3 && cn.Inputs[2] == val &&
-				v.skip(cn.Inputs[0]) == out(outTA, 0) && isIdentityRange(v, cn.Inputs[1]):
-			default:
-				return nil
-			}
-			c.gathers = append(c.gathers, out(cn, 0))
-		}
 	}
 	c.hExit = hVar.exitVal()
 	if !v.used(c.hExit) {
@@ -481,6 +485,103 @@ func matchCell(v *view, l *loop) *cell {
 		c.zeroInit = c.zeroInit && v.isZero(c.c0)
 	}
 	return c
+}
+
+// matchInputOutputs finds the cell's input array (read at time t) and the
+// stacks of its output array after the loop.
+func matchInputOutputs(v *view, c *cell, xt string, counters []*loopVar, timeVar, flow *loopVar, list bool,
+	outTA *graph.Node, lastOnly bool) bool {
+	for _, tv := range counters {
+		if timeVar == nil || tv == timeVar {
+			if c.scatterVal = timeInput(v, xt, tv); c.scatterVal != "" {
+				break
+			}
+		}
+	}
+	if c.scatterVal == "" {
+		return false
+	}
+	c.lastOnly = lastOnly
+	// The output: gathered (stacked) after the loop.
+	// A TensorList reaches its stacks through the Identity nodes TF2 puts
+	// on a While's outputs.
+	work := []string{}
+	if flow != nil && flow.exit != nil {
+		work = append(work, flow.exitVal())
+	}
+	for len(work) > 0 {
+		val := work[len(work)-1]
+		work = work[:len(work)-1]
+		if v.g.IsOutput(val) {
+			return false
+		}
+		for _, cn := range v.cons[val] {
+			switch {
+			case list && isOp(cn, "Identity"):
+				work = append(work, out(cn, 0))
+				continue
+			case list && isOp(cn, "TensorListStack") && cn.Inputs[0] == val:
+			case !list && isOp(cn, "TensorArrayGatherV3") && len(cn.Inputs) == 3 && cn.Inputs[2] == val &&
+				v.skip(cn.Inputs[0]) == out(outTA, 0) && isIdentityRange(v, cn.Inputs[1]):
+			default:
+				return false
+			}
+			c.gathers = append(c.gathers, out(cn, 0))
+		}
+	}
+	return true
+}
+
+// concatState matches a state variable s whose next value is
+// concat([c', h'], 1) and whose current value the body reads as two
+// column slices, c then h.
+func concatState(v *view, s *loopVar, next string) (cNew, hNew, cPrev, hPrev string, ok bool) {
+	cc := v.prod[next]
+	if !isOp(cc, "ConcatV2") || len(cc.Inputs) != 3 {
+		return
+	}
+	if ax, ok2 := v.scalarInt(cc.Inputs[2]); !ok2 || (ax != 1 && ax != -1) {
+		return
+	}
+	var cols [2]string
+	var readers []*graph.Node
+	for work := []string{s.body()}; len(work) > 0; work = work[1:] {
+		for _, r := range v.cons[work[0]] {
+			if isOp(r, "Identity") {
+				work = append(work, out(r, 0))
+			} else {
+				readers = append(readers, r)
+			}
+		}
+	}
+	for _, sl := range readers {
+		if !isOp(sl, "Slice") || len(sl.Inputs) != 3 {
+			continue
+		}
+		b, ok1 := v.ints(sl.Inputs[1])
+		z, ok2 := v.ints(sl.Inputs[2])
+		if !ok1 || !ok2 || len(b) != 2 || len(z) != 2 || b[0] != 0 || z[0] != -1 {
+			return
+		}
+		switch {
+		case b[1] == 0:
+			cols[0] = out(sl, 0)
+		case b[1] == z[1]:
+			cols[1] = out(sl, 0)
+		default:
+			return
+		}
+	}
+	if cols[0] == "" || cols[1] == "" {
+		return
+	}
+	return cc.Inputs[0], cc.Inputs[1], cols[0], cols[1], true
+}
+
+// sliceWidth is the column count of a Slice made by concatState's match.
+func sliceWidth(v *view, val string) int64 {
+	z, _ := v.ints(v.prod[val].Inputs[2])
+	return z[1]
 }
 
 // timeInput matches the cell input x_t read at time t from an array made
@@ -531,6 +632,7 @@ func isIdentityRange(v *view, val string) bool {
 //	c' = sigmoid(f + forget_bias)·c + sigmoid(i)·tanh(j)
 //	h' = sigmoid(o)·tanh(c')
 func matchLSTM(v *view, c *cell, hNew, cNew, hPrev, cPrev string) string {
+	c.recAct, c.actSeen = "", false
 	var split *graph.Node
 	// gate reports the Split part val is, or -1.
 	gate := func(val string) int {
@@ -543,12 +645,13 @@ func matchLSTM(v *view, c *cell, hNew, cNew, hPrev, cPrev string) string {
 	}
 	var o, f, i, j int
 	isSig := func(val string) bool {
-		o = gate(unaryIn(v, val, "Sigmoid"))
+		o = gate(recurrentAct(v, c, val))
 		return o >= 0
 	}
 	// h' = sigmoid(o) · tanh(c')
 	_, tc, ok := binary(v, hNew, []string{"Mul"}, isSig)
-	if !ok || v.skip(unaryIn(v, tc, "Tanh")) != cNew {
+	var hc string
+	if hc, c.actH = cellAct(v, tc); !ok || v.skip(hc) != cNew {
 		return ""
 	}
 	// c' = A + B
@@ -561,7 +664,7 @@ func matchLSTM(v *view, c *cell, hNew, cNew, hPrev, cPrev string) string {
 		return ""
 	}
 	_, sf, _ := binary(v, fc, []string{"Mul"}, func(x string) bool { return v.skip(x) == cPrev })
-	fArg := unaryIn(v, sf, "Sigmoid")
+	fArg := recurrentAct(v, c, sf)
 	forgetBias := 0.0
 	if f = gate(fArg); f < 0 {
 		_, fb, ok := binary(v, fArg, addOps, func(x string) bool { f = gate(x); return f >= 0 })
@@ -572,13 +675,15 @@ func matchLSTM(v *view, c *cell, hNew, cNew, hPrev, cPrev string) string {
 		forgetBias = t.Float64s()[0]
 	}
 	_, tj, ok := binary(v, ij, []string{"Mul"}, func(val string) bool {
-		i = gate(unaryIn(v, val, "Sigmoid"))
+		i = gate(recurrentAct(v, c, val))
 		return i >= 0
 	})
 	if !ok {
 		return ""
 	}
-	if j = gate(unaryIn(v, tj, "Tanh")); j < 0 {
+	var jArg string
+	jArg, c.actG = cellAct(v, tj)
+	if j = gate(jArg); j < 0 || c.actG != c.actH {
 		return ""
 	}
 	if seen := map[int]bool{i: true, j: true, f: true, o: true}; len(seen) != 4 {
@@ -606,6 +711,72 @@ func matchLSTM(v *view, c *cell, hNew, cNew, hPrev, cPrev string) string {
 			}
 		}
 	}
+	return x
+}
+
+// cellAct returns the argument and op of the activation Keras lets an LSTM
+// choose for the candidate and the output (Tanh, Sigmoid, Relu).
+func cellAct(v *view, val string) (string, string) {
+	for _, op := range []string{"Tanh", "Sigmoid", "Relu"} {
+		if a := unaryIn(v, val, op); a != "" {
+			return a, op
+		}
+	}
+	return "", ""
+}
+
+// recurrentAct returns the argument of a gate activation, the first one
+// seen fixing the cell's kind (all gates must share it): Sigmoid, or the
+// hard sigmoid clip(0.2·x + 0.5, 0, 1) written as Maximum(Minimum(…, 1), 0)
+// in either order. "" when val is neither.
+func recurrentAct(v *view, c *cell, val string) string {
+	kind, arg := "", unaryIn(v, val, "Sigmoid")
+	if arg == "" {
+		kind, arg = "HardSigmoid", hardSigmoid(v, val)
+	}
+	if arg == "" || (c.recAct != kind && c.actSeen) {
+		return ""
+	}
+	c.recAct, c.actSeen = kind, true
+	return arg
+}
+
+func hardSigmoid(v *view, val string) string {
+	isConst := func(x string, want float64) bool {
+		t := v.constOf(x)
+		return t != nil && t.NumElements() == 1 && math.Abs(t.Float64s()[0]-want) < 1e-6
+	}
+	clip := func(val, op string, bound float64) string {
+		p := v.prod[v.skip(val)]
+		if !isOp(p, op) || len(p.Inputs) != 2 {
+			return ""
+		}
+		for i := 0; i < 2; i++ {
+			if isConst(p.Inputs[1-i], bound) {
+				return p.Inputs[i]
+			}
+		}
+		return ""
+	}
+	inner := clip(val, "Maximum", 0)
+	if inner = clip(inner, "Minimum", 1); inner == "" {
+		if inner = clip(clip(val, "Minimum", 1), "Maximum", 0); inner == "" {
+			return ""
+		}
+	}
+	// 0.2·x + 0.5
+	ax, _, ok := binary(v, inner, addOps, func(x string) bool {
+		_, _, ok := binary(v, x, []string{"Mul"}, func(y string) bool { return isConst(y, 0.2) })
+		return ok
+	})
+	if !ok {
+		return ""
+	}
+	_, half, _ := binary(v, inner, addOps, func(x string) bool { return x == ax })
+	if !isConst(half, 0.5) {
+		return ""
+	}
+	_, x, _ := binary(v, ax, []string{"Mul"}, func(y string) bool { return isConst(y, 0.2) })
 	return x
 }
 
@@ -871,6 +1042,17 @@ func emitRNN(g *graph.Graph, renames map[string]string, dirs []*cell) {
 		inputs = inputs[:len(inputs)-1]
 	}
 	attrs := map[string]any{"hidden_size": H, "direction": direction}
+	if c0.recAct != "" || c0.actG != "Tanh" && c0.kind == "LSTM" {
+		f := c0.recAct
+		if f == "" {
+			f = "Sigmoid"
+		}
+		var acts []string
+		for range dirs {
+			acts = append(acts, f, c0.actG, c0.actG)
+		}
+		attrs["activations"] = acts
+	}
 	if c0.kind == "GRU" {
 		attrs["linear_before_reset"] = c0.linearBeforeReset
 	}
@@ -886,8 +1068,8 @@ func emitRNN(g *graph.Graph, renames map[string]string, dirs []*cell) {
 	}
 	needH, needC := false, false
 	for _, c := range dirs {
-		needH = needH || c.hExit != "" || (c.lastOnly && len(c.gathers) > 0)
-		needC = needC || c.cExit != ""
+		needH = needH || c.hExit != "" || c.stateExit != "" || (c.lastOnly && len(c.gathers) > 0)
+		needC = needC || c.cExit != "" || c.stateExit != ""
 	}
 	if !needH {
 		outs[1] = ""
@@ -921,6 +1103,9 @@ func emitRNN(g *graph.Graph, renames map[string]string, dirs []*cell) {
 			}
 			if c.cExit != "" {
 				replace(c.cExit, e.gather(yc, int64(d), 0))
+			}
+			if c.stateExit != "" {
+				replace(c.stateExit, e.op("Concat", map[string]any{"axis": int64(1)}, e.gather(yc, int64(d), 0), e.gather(yh, int64(d), 0)))
 			}
 			continue
 		}
@@ -977,6 +1162,9 @@ func emitRNN(g *graph.Graph, renames map[string]string, dirs []*cell) {
 		}
 		if c.cExit != "" {
 			replace(c.cExit, e.gather(yc, int64(d), 0))
+		}
+		if c.stateExit != "" {
+			replace(c.stateExit, e.op("Concat", map[string]any{"axis": int64(1)}, e.gather(yc, int64(d), 0), e.gather(yh, int64(d), 0)))
 		}
 	}
 	// concat([fw, bw], -1) of the two batch-major outputs is Y with its

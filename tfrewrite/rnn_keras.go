@@ -59,6 +59,16 @@ func (v *view) constEval(val string) *graph.Tensor {
 	val = v.skipEnter(val)
 	p := v.prod[val]
 	switch {
+	case isOp(p, "Unpack") && len(p.Inputs) == 1 && p.Int("axis", 0) == 0:
+		t := v.constEval(p.Inputs[0])
+		if t == nil || len(t.Dims) != 2 {
+			return nil
+		}
+		row, cols := int64(port(val)), t.Dims[1]
+		if row >= t.Dims[0] {
+			return nil
+		}
+		return graph.NewTensor(t.DType, []int64{cols}, t.Float64s()[row*cols:(row+1)*cols])
 	case isOp(p, "Squeeze") && len(p.Inputs) == 1:
 		sp := v.prod[v.skip(p.Inputs[0])]
 		if !isOp(sp, "Split") || len(sp.Inputs) != 2 {
@@ -164,17 +174,26 @@ func matchKerasGRU(v *view, c *cell, hNew, hPrev string) string {
 		xsplit = s
 		return p
 	}
-	// gate matches σ(x part + recurrent slice); it returns the part, the
-	// slice's source and first column.
+	// recPart matches a column block of the recurrent map: a slice (its
+	// first column) or a part of a Split in three (-1-part: the column is
+	// part·H, H not known yet).
+	recPart := func(val string) (string, int64, bool) {
+		if s, p := splitOut(v, val, 3); s != nil {
+			return v.skip(s.Inputs[1]), int64(-1 - p), true
+		}
+		src, from, _, ok := colSlice(v, val)
+		return v.skip(src), from, ok
+	}
+	// gate matches σ(x part + recurrent block); it returns the part, the
+	// block's source and first column.
 	gate := func(pre string) (int, string, int64, bool) {
 		var pi int
-		xp, rs, ok := binary(v, pre, addOps, func(x string) bool { pi = part(x); return pi >= 0 })
+		_, rs, ok := binary(v, pre, addOps, func(x string) bool { pi = part(x); return pi >= 0 })
 		if !ok {
 			return -1, "", 0, false
 		}
-		_ = xp
-		src, from, _, ok := colSlice(v, rs)
-		return pi, v.skip(src), from, ok
+		src, from, ok := recPart(rs)
+		return pi, src, from, ok
 	}
 	pz, zsrc, zfrom, ok := gate(sig(z))
 	if !ok {
@@ -203,8 +222,8 @@ func matchKerasGRU(v *view, c *cell, hNew, hPrev string) string {
 	var pr int
 	if _, rinner, ok := binary(v, q, []string{"Mul"}, isR); ok && !isH(rinner) {
 		// reset_after: q = r · inner[:, 2H:]
-		src, hfrom, _, ok := colSlice(v, rinner)
-		if !ok || v.skip(src) != zsrc {
+		src, hfrom, ok := recPart(rinner)
+		if !ok || src != zsrc {
 			return ""
 		}
 		var rsrc string
@@ -216,7 +235,13 @@ func matchKerasGRU(v *view, c *cell, hNew, hPrev string) string {
 		if !ok || !isH(hin) || b == nil || Rk.Dims[0] != H || Rk.Dims[1] != 3*H {
 			return ""
 		}
-		if zfrom != int64(pz)*H || rfrom != int64(pr)*H || hfrom != int64(ph)*H {
+		col := func(from int64) int64 {
+			if from < 0 {
+				return (-1 - from) * H
+			}
+			return from
+		}
+		if col(zfrom) != int64(pz)*H || col(rfrom) != int64(pr)*H || col(hfrom) != int64(ph)*H {
 			return ""
 		}
 		R, bh, linearBeforeReset = Rk, b.Float64s(), 1
@@ -236,6 +261,9 @@ func matchKerasGRU(v *view, c *cell, hNew, hPrev string) string {
 		}
 		hin, Rzr, b2, ok := affine(v, zsrc)
 		if !ok || !isH(hin) || b2 != nil || Rzr.Dims[0] != H || Rzr.Dims[1] != 2*H {
+			return ""
+		}
+		if zfrom < 0 || rfrom < 0 {
 			return ""
 		}
 		// The slices of h·R[:, :2H] give z and r their columns.

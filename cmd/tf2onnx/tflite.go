@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -31,6 +32,9 @@ func convertTFLite(c *cli.Context) error {
 	})
 	if err != nil {
 		return err
+	}
+	if c.Bool("verbose") {
+		fmt.Fprintf(c.App.ErrWriter, "read %s: %d TFLite operators in the main subgraph, %d TF nodes\n", path, m.Ops, len(m.GraphDef.Node))
 	}
 	opts.Inputs, opts.Outputs = m.Inputs, m.Outputs
 	if len(opts.RenameInputs) == 0 {

@@ -185,7 +185,9 @@ def _keras_cnn():
             L.ReLU(max_value=6.0),
             L.AveragePooling2D(2),
             L.Flatten(),
-            L.Dense(10),
+            # A non-zero bias, as a trained model has (a zero one is dropped,
+            # and the dense layer is then a MatMul, not a Gemm).
+            L.Dense(10, bias_initializer=tf.keras.initializers.RandomUniform(-0.5, 0.5, seed=7)),
         ])
         # Non-trivial moving statistics, as a trained model has.
         for layer in _keras["m"].layers:

@@ -7,9 +7,7 @@ onnxruntime runs it on the same inputs. ONNX inputs and outputs must carry
 the signature's keys, sorted, as the Python tf2onnx names and orders them.
 
 The case over 2 GB is registered only with TF2ONNX_PARITY_LARGE=1 (`make
-parity-large`): it writes and reads several GB. The Keras LSTM/GRU case is
-registered only with TF2ONNX_PARITY_PENDING=1 until TF2 While/TensorList
-support lands (see the note at the case).
+parity-large`): it writes and reads several GB.
 """
 
 from __future__ import annotations
@@ -30,7 +28,6 @@ import harness
 from harness import Case, Failure, _register, compare, f32
 
 LARGE = bool(os.environ.get("TF2ONNX_PARITY_LARGE"))
-PENDING = bool(os.environ.get("TF2ONNX_PARITY_PENDING"))
 
 
 @dataclasses.dataclass
@@ -166,16 +163,76 @@ def _(d):
     return SavedBuilt(["--saved-model", path], feeds, tf_signature(path, feeds))
 
 
-# PENDING on issue 7 (TF2 loops of Keras 3 RNN layers): Keras 3's LSTM and
-# GRU layers trace to While loops over TensorLists. The SavedModel part
-# works (variables frozen, calls inlined, the While lowered), but the loop
-# rewrites do not match these loops yet: "unsupported: Enter, Merge, Switch,
-# NextIteration, Exit, LoopCond, TensorList*". The same model frozen by
-# TensorFlow (convert_variables_to_constants_v2) and given as --graphdef
-# fails the same way, so it is not SavedModel-specific. Registered only
-# with TF2ONNX_PARITY_PENDING=1 until then, so that the default run stays
-# green; run it with
-#   TF2ONNX_PARITY_PENDING=1 .venv/bin/python tests/parity/run.py -k bilstm
+@saved_model_case("savedmodel_keras_embedding")
+def _(d):
+    """An Embedding layer gathers from its variable (ResourceGather)."""
+    import keras
+
+    inp = keras.Input((5,), dtype="int32", name="tokens")
+    x = keras.layers.Embedding(20, 4)(inp)
+    model = keras.Model(inp, keras.layers.Dense(2)(keras.layers.GlobalAveragePooling1D()(x)))
+    seeded(model, seed=3)
+    path = os.path.join(d, "keras_embedding")
+    model.export(path, verbose=False)
+    feeds = keras_feeds(path, np.random.RandomState(4).randint(0, 20, size=(3, 5)).astype(np.int32))
+    return SavedBuilt(["--saved-model", path], feeds, tf_signature(path, feeds))
+
+
+class Lookup(tf.Module):
+    """Reads a variable without ReadVariableOp: ResourceGather,
+    ResourceGatherNd and VariableShape take the resource itself."""
+
+    def __init__(self):
+        super().__init__()
+        self.table = tf.Variable(f32(10, 3, seed=40), name="table")
+        # A dynamic dim keeps tf.shape from folding to a constant.
+        self.grown = tf.Variable(f32(4, 3, seed=41), shape=tf.TensorShape([None, 3]), name="grown")
+
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.int32, name="ids"),
+                                  tf.TensorSpec([None, 2], tf.int32, name="pairs")])
+    def __call__(self, ids, pairs):
+        rows = tf.gather(self.table, ids)
+        cells = tf.gather_nd(self.table, pairs)
+        # tf.shape reads the value (ReadVariableOp + Shape) in TF 2.21; older
+        # graphs ask the resource for its shape.
+        shape = tf.raw_ops.VariableShape(input=self.grown.handle, out_type=tf.int32)
+        return {"rows": rows, "cells": cells, "shape": shape}
+
+
+def _resource_ops(model, opset):
+    ops = [n.op_type for n in model.graph.node]
+    if "Gather" not in ops or "GatherND" not in ops:
+        raise AssertionError(f"want Gather and GatherND: {ops}")
+
+
+@saved_model_case("savedmodel_resource_reads", check=_resource_ops)
+def _(d):
+    m = Lookup()
+    path = os.path.join(d, "lookup")
+    tf.saved_model.save(m, path, signatures={"serving_default": m.__call__})
+    from tensorflow.core.protobuf import saved_model_pb2
+
+    sm = saved_model_pb2.SavedModel()
+    with open(os.path.join(path, "saved_model.pb"), "rb") as f:
+        sm.ParseFromString(f.read())
+    ops = {n.op for f in sm.meta_graphs[0].graph_def.library.function for n in f.node_def}
+    missing = {"ResourceGather", "ResourceGatherNd", "VariableShape"} - ops
+    if missing:
+        raise AssertionError(f"TensorFlow traced no {sorted(missing)}; the case no longer covers them")
+    feeds = {"ids": np.array([3, 0, 9, 3], np.int32), "pairs": np.array([[1, 2], [9, 0]], np.int32)}
+    return SavedBuilt(["--saved-model", path], feeds, tf_signature(path, feeds))
+
+
+def _rnn_ops(model, opset):
+    ops = [n.op_type for n in model.graph.node]
+    if "LSTM" not in ops or "GRU" not in ops or "Loop" in ops:
+        raise AssertionError(f"want one bidirectional LSTM and a GRU, no Loop: {ops}")
+
+
+# Keras 3's LSTM and GRU layers trace to TF2 While loops over TensorLists,
+# read through the inlined signature call; they must become ONNX LSTM/GRU.
+@saved_model_case("savedmodel_keras_bilstm_gru", check=_rnn_ops, rtol=1e-4, atol=1e-5,
+                  why_tolerance="float32 recurrences accumulate rounding over the sequence")
 def _keras_bilstm_gru(d):
     import keras
 
@@ -190,11 +247,6 @@ def _keras_bilstm_gru(d):
     model.export(path, verbose=False)
     feeds = keras_feeds(path, f32(2, 7, 4, seed=3))
     return SavedBuilt(["--saved-model", path], feeds, tf_signature(path, feeds))
-
-
-if PENDING:
-    saved_model_case("savedmodel_keras_bilstm_gru", rtol=1e-4, atol=1e-5,
-                     why_tolerance="float32 recurrences accumulate rounding over the sequence")(_keras_bilstm_gru)
 
 
 # ---- tf.Module with two signatures -------------------------------------------

@@ -295,10 +295,11 @@ needs("StatelessWhile", "PartitionedCall")
 
 # --- Keras 3 recurrent layers, frozen lowered and functional ---------------
 
-def keras_case(name, make, x, *, lower, check, initial_state=None):
+def keras_case(name, make, x, *, lower, check, static=False):
     """Registers a Keras model (make() -> a layer or a function of the input
     tensor) frozen with convert_variables_to_constants_v2, control flow
-    lowered to TF1 frames (lower=True) or kept functional (lower=False)."""
+    lowered to TF1 frames (lower=True) or kept functional (lower=False).
+    static: the input's shape is x's (grappler then rewrites more)."""
 
     def build():
         import keras
@@ -308,7 +309,7 @@ def keras_case(name, make, x, *, lower, check, initial_state=None):
         inp = keras.Input((None, x.shape[2]))
         out = make()(inp)
         model = keras.Model(inp, out)
-        spec = tf.TensorSpec((None, None, x.shape[2]), tf.float32, name="x")
+        spec = tf.TensorSpec(x.shape if static else (None, None, x.shape[2]), tf.float32, name="x")
         concrete = tf.function(lambda t: model(t)).get_concrete_function(spec)
         frozen = convert_variables_to_constants_v2(concrete, lower_control_flow=lower)
         gd = frozen.graph.as_graph_def()
@@ -331,6 +332,9 @@ def _keras_layers():
         "gru_reset_before": (lambda: L.GRU(6, return_sequences=True, reset_after=False), ("GRU", 1)),
         "bigru": (lambda: L.Bidirectional(L.GRU(5, return_sequences=True)), ("GRU", 1)),
         "bigru_last": (lambda: L.Bidirectional(L.GRU(5)), ("GRU", 1)),
+        "lstm_sigmoid_activation": (lambda: L.LSTM(6, activation="sigmoid"), ("LSTM", 1)),
+        "bilstm_relu_activation": (lambda: L.Bidirectional(L.LSTM(4, activation="relu", return_sequences=True)),
+                                   ("LSTM", 1)),
         "gru_backwards_state": (lambda: L.GRU(4, go_backwards=True, return_state=True, reset_after=False), ("GRU", 1)),
     }
 
@@ -536,3 +540,116 @@ def _(x):
 
 
 needs("EmptyTensorList", "TensorListPushBack", "TensorListGetItem", "TensorListLength")
+
+
+# An LSTM state kept as one tensor concat([c, h], 1) (state_is_tuple=False).
+for _v2 in (True, False):
+    @graph_case(f"rnn2_bilstm_state_not_tuple_seqlen_{'cf2' if _v2 else 'cf1'}", {"x": RX, "len": RLENS}, shapes=RXL,
+                control_flow_v2=_v2, check=rnn_check("LSTM", 1, "bidirectional"))
+    @seeded
+    def _(x, n):
+        (fw, bw), (sf, sb) = tf.compat.v1.nn.bidirectional_dynamic_rnn(
+            rnn_cell_impl.LSTMCell(6, state_is_tuple=False), rnn_cell_impl.LSTMCell(6, state_is_tuple=False), x,
+            sequence_length=n, dtype=tf.float32)
+        return fw, bw, sf, sb
+
+
+# A Keras-style LSTM written out (x·Kx + h·Kh + b, gates i, f, c, o) with
+# tf.keras' hard sigmoid, clip(0.2·x + 0.5, 0, 1), as the gates' activation:
+# ONNX LSTM with activations HardSigmoid/Tanh/Tanh.
+def _hand_lstm(x, hidden=5, hard=True, reverse=False):
+    rng = np.random.RandomState(45)
+    feat = x.shape[-1]
+    kx = tf.constant(rng.uniform(-0.5, 0.5, (feat, 4 * hidden)).astype(np.float32))
+    kh = tf.constant(rng.uniform(-0.5, 0.5, (hidden, 4 * hidden)).astype(np.float32))
+    b = tf.constant(rng.uniform(-0.5, 0.5, (4 * hidden,)).astype(np.float32))
+
+    def act(z):
+        return tf.clip_by_value(0.2 * z + 0.5, 0.0, 1.0) if hard else tf.sigmoid(z)
+    xt = tf.transpose(x, [1, 0, 2])
+    if reverse:
+        xt = tf.reverse(xt, [0])
+    n = tf.shape(xt)[0]
+    xs = tf.TensorArray(tf.float32, size=n).unstack(xt)
+    ys = tf.TensorArray(tf.float32, size=n)
+    batch = tf.shape(x)[0]
+    zeros = tf.zeros(tf.stack([batch, hidden]))
+
+    def body(t, h, c, ys):
+        z = tf.nn.bias_add(tf.matmul(xs.read(t), kx) + tf.matmul(h, kh), b)
+        i, f, g, o = tf.split(z, 4, axis=1)
+        c = act(f) * c + act(i) * tf.tanh(g)
+        h = act(o) * tf.tanh(c)
+        return t + 1, h, c, ys.write(t, h)
+    _, h, c, ys = tf.while_loop(lambda t, *_: t < n, body, [0, zeros, zeros, ys])
+    return tf.transpose(ys.stack(), [1, 0, 2]), h, c
+
+
+@graph_case("rnn2_lstm_hard_sigmoid", {"x": f32(3, 6, 4, seed=46, lo=-3, hi=3)}, shapes=RXS,
+            check=rnn_check("LSTM", 1))
+def _(x):
+    return _hand_lstm(x)
+
+
+needs("StatelessWhile")
+
+
+@graph_case("rnn2_lstm_hand_written_sigmoid_cf1", {"x": f32(3, 6, 4, seed=46)}, shapes=RXS,
+            control_flow_v2=False, check=rnn_check("LSTM", 1))
+def _(x):
+    return _hand_lstm(x, hard=False)
+
+
+needs("TensorArrayV3")
+
+
+# Keras 3's hard_sigmoid is relu6(x + 3) / 6, not ONNX HardSigmoid's
+# defaults: that loop stays a (correct) Loop.
+keras_case("keras3_lstm_hard_sigmoid_stays_loop", lambda: __import__("keras").layers.LSTM(
+    4, recurrent_activation="hard_sigmoid", return_sequences=True), f32(2, 5, 4, seed=47), lower=False,
+    check=expect_ops({"Loop": 1}, absent=()))
+
+
+# A static batch of 1: grappler writes x·Kx + h·Kh as BiasAdd(x·Kx, Squeeze(h·Kh)).
+for _lower in (True, False):
+    keras_case(f"keras3_bilstm_stacked_batch1_{'lowered' if _lower else 'functional'}",
+               lambda: (lambda t: __import__("keras").layers.Bidirectional(__import__("keras").layers.LSTM(
+                   5, return_sequences=True))(__import__("keras").layers.Bidirectional(
+                       __import__("keras").layers.LSTM(6, return_sequences=True))(t))),
+               f32(1, 9, 4, seed=48), lower=_lower, check=rnn_check("LSTM", 2), static=True)
+
+
+# Keras LSTM with an initial state fed by the caller.
+def _keras_initial_state_case(lower):
+    def build():
+        import keras
+        from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
+
+        keras.utils.set_random_seed(9)
+        xi, hi, ci = keras.Input((None, 4)), keras.Input((6,)), keras.Input((6,))
+        y, h, c = keras.layers.LSTM(6, return_sequences=True, return_state=True)(xi, initial_state=[hi, ci])
+        model = keras.Model([xi, hi, ci], [y, h, c])
+        specs = [tf.TensorSpec((None, None, 4), tf.float32, name="x"), tf.TensorSpec((None, 6), tf.float32, name="h0"),
+                 tf.TensorSpec((None, 6), tf.float32, name="c0")]
+        concrete = tf.function(lambda a, b, c: model([a, b, c])).get_concrete_function(*specs)
+        frozen = convert_variables_to_constants_v2(concrete, lower_control_flow=lower)
+        feeds = {"x:0": f32(3, 5, 4, seed=49), "h0:0": f32(3, 6, seed=50), "c0:0": f32(3, 6, seed=51)}
+        return harness.Built(frozen.graph.as_graph_def(), feeds, [t.name for t in frozen.outputs])
+
+    harness._register(harness.Case(name=f"keras3_lstm_initial_state_{'lowered' if lower else 'functional'}",
+                                   build=build, check=rnn_check("LSTM", 1)))
+
+
+for _lower in (True, False):
+    _keras_initial_state_case(_lower)
+
+
+# Keras masking (padded steps skipped) is not fused: a correct Loop.
+_MX = f32(3, 6, 4, seed=52)
+_MX[1, 4:] = 0.0
+_MX[2, 2:] = 0.0
+for _lower in (True, False):
+    keras_case(f"keras3_lstm_masking_stays_loop_{'lowered' if _lower else 'functional'}",
+               lambda: (lambda t: __import__("keras").layers.LSTM(5, return_sequences=True)(
+                   __import__("keras").layers.Masking(0.0)(t))),
+               _MX, lower=_lower, check=expect_ops({"Loop": 1}, absent=()))

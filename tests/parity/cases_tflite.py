@@ -92,7 +92,7 @@ def _cnn_fp16():
     return b, feeds_for(b)
 
 
-@tflite_case("tflite_cnn_dynamic_range", rtol=1e-2, atol=2e-3,
+@tflite_case("tflite_cnn_dynamic_range", rtol=1e-2, atol=2e-3, max_opset=21,
              why_tolerance="TFLite quantizes the activations of dynamic-range layers on the fly; ONNX computes them in float",
              check=has_ops("DequantizeLinear"))
 def _cnn_dynamic():
@@ -100,17 +100,41 @@ def _cnn_dynamic():
     return b, feeds_for(b)
 
 
-# onnxruntime 1.32's transpose optimizer breaks QDQ models at opset 21 (it
-# makes a QuantizeLinear whose output_dtype contradicts its zero point; the
-# model loads with ORT_ENABLE_BASIC): the int8 cases stop at opset 20.
-@tflite_case("tflite_cnn_int8", atol=1, max_opset=20, why_tolerance="int8 outputs within one quantization step",
-             check=has_ops("QuantizeLinear", "DequantizeLinear", "Conv"))
+def runs_quantized(model, opset):
+    """onnxruntime fuses the QDQ model's convolutions into QLinearConv: the
+    model runs quantized, not merely dequantized."""
+    import os
+    import tempfile
+    import onnxruntime as ort
+    has_ops("QuantizeLinear", "DequantizeLinear", "Conv")(model, opset)
+    with tempfile.TemporaryDirectory() as d:
+        src, opt = os.path.join(d, "m.onnx"), os.path.join(d, "opt.onnx")
+        with open(src, "wb") as f:
+            f.write(model.SerializeToString())
+        so = ort.SessionOptions()
+        so.optimized_model_filepath = opt
+        so.log_severity_level = 3
+        ort.InferenceSession(src, so, providers=["CPUExecutionProvider"])
+        import onnx
+        fused = op_counts(onnx.load(opt)).get("QLinearConv", 0)
+    if fused < 2:
+        raise AssertionError(f"onnxruntime made {fused} QLinearConv of the 3 convolutions")
+
+
+# onnxruntime 1.32's transpose optimizer breaks QDQ models at opset 21 when a
+# Transpose follows the input's quantization (it makes a QuantizeLinear whose
+# output_dtype contradicts its zero point); the optimizer's dq-transpose
+# pass avoids that for int8 inputs, not for float inputs quantized in the
+# model (the float-I/O case stops at opset 20). Past opset 21 onnxruntime has
+# no QuantizeLinear/DequantizeLinear kernels at all: quantized cases stop at 21.
+@tflite_case("tflite_cnn_int8", atol=1, max_opset=21, why_tolerance="int8 outputs within one quantization step",
+             check=runs_quantized)
 def _cnn_int8():
     b = cnn_tflite("int8")
     return b, feeds_for(b)
 
 
-@tflite_case("tflite_cnn_int8_dequantize", atol=1, max_opset=20, why_tolerance="int8 outputs within one quantization step",
+@tflite_case("tflite_cnn_int8_dequantize", atol=1, max_opset=21, why_tolerance="int8 outputs within one quantization step",
              extra_flags=("--dequantize",))
 def _cnn_int8_deq():
     b = cnn_tflite("int8")
@@ -312,8 +336,14 @@ for _tm in (False, True):
         lambda _tm=_tm: (lambda b: (b, feeds_for(b)))(fused_lstm_tflite(time_major=_tm)))
 
 
+# TFLite 2.21's kernel for a batch-major BIDIRECTIONAL_SEQUENCE_LSTM with
+# merge_outputs gives different numbers on every fresh interpreter (it reads
+# memory it never wrote; 8 runs differ by up to 0.76), so that one variant has
+# no trustworthy reference; the three others are deterministic.
 for _tm in (False, True):
     for _merge in (False, True):
+        if _merge and not _tm:
+            continue
         tflite_case(f"tflite_bidirectional_sequence_lstm{'_merged' if _merge else ''}{'_time_major' if _tm else ''}",
                     rtol=1e-5, atol=2e-6, check=has_ops("LSTM"),
                     why_tolerance="sigmoid and tanh differ by ulps between the fused kernel and onnxruntime")(
@@ -354,7 +384,7 @@ for _k, _pv in (("then", 1.0), ("else", -1.0)):
     _case.build = _build
 
 function_case("tflite_fake_quant", lambda x: tf.quantization.fake_quant_with_min_max_args(x, -0.75, 1.25, 8),
-              tf.TensorSpec((2, 8), F), check=has_ops("QuantizeLinear"))
+              tf.TensorSpec((2, 8), F), check=has_ops("QuantizeLinear"), max_opset=21)
 function_case("tflite_unary_misc", lambda x: (
     tf.nn.relu(x), tf.nn.relu6(x * 6), tf.minimum(tf.maximum(x * 2, -1.0), 1.0), tf.cos(x), tf.sin(x),
     tf.math.log(tf.abs(x) + 1), tf.sqrt(tf.abs(x)), tf.square(x), -x, tf.floor(x * 3), tf.math.ceil(x * 3),
@@ -465,7 +495,7 @@ def single_op_case(name, op, in_shape, out_shape, options=None, consts=None, out
 
 
 single_op_case("tflite_op_fake_quant", "FAKE_QUANT", (2, 6), (2, 6),
-               _options("FakeQuantOptionsT", min=-1.0, max=1.5, numBits=8), check=has_ops("QuantizeLinear"))
+               _options("FakeQuantOptionsT", min=-1.0, max=1.5, numBits=8), check=has_ops("QuantizeLinear"), max_opset=21)
 single_op_case("tflite_op_relu_n1_to_1", "RELU_N1_TO_1", (2, 6), (2, 6))
 single_op_case("tflite_op_relu6", "RELU6", (2, 6), (2, 6), lo=-3.0, hi=9.0)
 single_op_case("tflite_op_l2_pool", "L2_POOL_2D", (1, 6, 6, 2), (1, 3, 3, 2),
