@@ -29,7 +29,7 @@ vet:
 
 # Packages with shared state or goroutines (the op table, the file mapping,
 # concurrent conversions) also run under the race detector.
-RACE_PKGS ?= ./convert ./opmap ./frozen
+RACE_PKGS ?= ./convert ./opmap ./frozen ./tflite
 
 gotest:
 	$(GO) test -count=1 ./...

@@ -164,13 +164,7 @@ func GraphDef(ctx context.Context, gd *tfpb.GraphDef, opts Options) (*Model, Dia
 		if err := ctx.Err(); err != nil {
 			return nil, diag, err
 		}
-		var err error
-		if s.passes != nil {
-			err = c.optimize(s)
-		} else if err = s.run(c); err == nil {
-			err = c.after(s.name)
-		}
-		if err != nil {
+		if err := c.runStage(s); err != nil {
 			return nil, diag, err
 		}
 	}
@@ -184,6 +178,24 @@ func GraphDef(ctx context.Context, gd *tfpb.GraphDef, opts Options) (*Model, Dia
 		}
 	}
 	return m, diag, nil
+}
+
+// runStage runs one stage and the hooks after it. A panic in a stage is a
+// bug: it becomes an error naming the stage (and wrapping graph.ErrInternal),
+// so that a program embedding the converter keeps running.
+func (c *conversion) runStage(s stage) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w in stage %s: %v", graph.ErrInternal, s.name, r)
+		}
+	}()
+	if s.passes != nil {
+		return c.optimize(s)
+	}
+	if err := s.run(c); err != nil {
+		return err
+	}
+	return c.after(s.name)
 }
 
 // after is the hook that follows every stage and pass.
@@ -375,6 +387,18 @@ func checkFolding(g *graph.Graph) error {
 }
 
 func checkRenames(opts Options) error {
+	for _, l := range []struct {
+		flag  string
+		specs []frozen.Spec
+	}{{"--inputs", opts.Inputs}, {"--outputs", opts.Outputs}} {
+		seen := map[string]bool{}
+		for _, s := range l.specs {
+			if seen[s.Tensor()] {
+				return &OptionError{Flag: l.flag, Msg: fmt.Sprintf("%s is listed twice", s.Tensor())}
+			}
+			seen[s.Tensor()] = true
+		}
+	}
 	if len(opts.RenameInputs) > 0 && len(opts.RenameInputs) != len(opts.Inputs) {
 		return &OptionError{Flag: "--rename-inputs", Msg: fmt.Sprintf("%d names for %d inputs", len(opts.RenameInputs), len(opts.Inputs))}
 	}

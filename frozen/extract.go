@@ -45,6 +45,13 @@ var fixedOutputs = map[string]int{
 	"TensorArrayScatterV3": 1, "TensorArraySizeV3": 1,
 }
 
+// fixedInputs counts the data inputs of the ops the TF-side rewrites take
+// apart, which they read by position.
+var fixedInputs = map[string]int{
+	"Switch": 2, "RefSwitch": 2, "Merge": 2, "RefMerge": 2, "Enter": 1, "RefEnter": 1,
+	"Exit": 1, "RefExit": 1, "NextIteration": 1, "RefNextIteration": 1, "LoopCond": 1, "Identity": 1,
+}
+
 // MaxOutputPort bounds the output index a reference may name (`node:k`):
 // each node gets as many outputs as its highest referenced port, so an
 // unbounded k in a hostile file would allocate without limit.
@@ -287,6 +294,9 @@ func addNode(g *graph.Graph, nd *tfpb.NodeDef, maxPort int, byName map[string]*t
 			continue
 		}
 		n.Inputs = append(n.Inputs, node+":"+strconv.Itoa(port))
+	}
+	if k, ok := fixedInputs[nd.Op]; ok && len(n.Inputs) != k {
+		return fmt.Errorf("node %q: %s takes %d inputs, the node has %d: %w", nd.Name, nd.Op, k, len(n.Inputs), ErrBadFile)
 	}
 	for p := 0; p <= maxPort; p++ {
 		n.Outputs = append(n.Outputs, nd.Name+":"+strconv.Itoa(p))

@@ -143,7 +143,7 @@ func functionGraph(fd *tfpb.FunctionDef, prefix string) (*graph.Graph, error) {
 		case 2:
 			if _, ok := ops[parts[0]]; ok {
 				p, err := strconv.Atoi(parts[1])
-				if err == nil && p >= 0 && p <= MaxOutputPort {
+				if k, known := fixedOutputs[ops[parts[0]]]; err == nil && p >= 0 && p <= MaxOutputPort && (!known || p < k) {
 					maxPort[parts[0]] = max(maxPort[parts[0]], p)
 					return prefix + parts[0] + ":" + parts[1], nil
 				}
@@ -155,6 +155,9 @@ func functionGraph(fd *tfpb.FunctionDef, prefix string) (*graph.Graph, error) {
 				p := outputPort(op, parts[1], idx)
 				if p < 0 || p > MaxOutputPort {
 					return "", fmt.Errorf("%q names output %d; no TensorFlow op has that many outputs: %w", ref, p, ErrBadFile)
+				}
+				if k, ok := fixedOutputs[op]; ok && p >= k {
+					return "", fmt.Errorf("%q names output %d, but %s has %d: %w", ref, p, op, k, ErrBadFile)
 				}
 				maxPort[parts[0]] = max(maxPort[parts[0]], p)
 				return prefix + parts[0] + ":" + strconv.Itoa(p), nil

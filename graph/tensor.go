@@ -76,8 +76,12 @@ func (t *Tensor) intAt(i int) int64 {
 		return int64(binary.LittleEndian.Uint32(b[4*i:]))
 	case Int64, Uint64:
 		return int64(binary.LittleEndian.Uint64(b[8*i:]))
+	case Float, Double, Float16, BFloat16:
+		return int64(t.floatAt(i))
 	}
-	return int64(t.floatAt(i))
+	// Strings, complex numbers, unknown types: no number to give (and no
+	// recursion into floatAt, which would come back here).
+	return 0
 }
 
 func (t *Tensor) floatAt(i int) float64 {
@@ -93,8 +97,10 @@ func (t *Tensor) floatAt(i int) float64 {
 		return float64(math.Float32frombits(uint32(binary.LittleEndian.Uint16(b[2*i:])) << 16))
 	case Uint64:
 		return float64(binary.LittleEndian.Uint64(b[8*i:]))
+	case Int8, Uint8, Bool, Int16, Uint16, Int32, Uint32, Int64:
+		return float64(t.intAt(i))
 	}
-	return float64(t.intAt(i))
+	return math.NaN()
 }
 
 // NewTensor encodes float64 values into a tensor of the given numeric dtype.

@@ -2,6 +2,7 @@ package tfrewrite
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/tf2onnx-go/tf2onnx/graph"
@@ -197,6 +198,25 @@ func (l *loop) describe(v *view) error {
 			lv.exit = c
 		}
 		l.vars = append(l.vars, lv)
+	}
+	// Every Merge and NextIteration of the frame belongs to a variable: a
+	// damaged file (an Enter that is not one) would leave them reading
+	// what the rewrite removes.
+	owned := map[*graph.Node]bool{}
+	for _, lv := range l.vars {
+		owned[lv.merge], owned[lv.next] = true, true
+	}
+	for _, lv := range l.vars {
+		if lv.exit != nil {
+			owned[lv.exit] = true
+		}
+	}
+	// (The frame's nodes hold the Exits of loops nested in it, which
+	// belong to those; its own Exits are l.exits.)
+	for _, n := range append(append([]*graph.Node(nil), l.nodes...), l.exits...) {
+		if (isOp(n, "Merge") || isOp(n, "NextIteration") || isOp(n, "Exit") && slices.Contains(l.exits, n)) && !owned[n] {
+			return fmt.Errorf("loop %q: %s %q belongs to no loop variable (no Enter, Merge and Switch lead to it)", l.name, n.Op, n.Name)
+		}
 	}
 	return nil
 }

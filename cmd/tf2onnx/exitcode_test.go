@@ -50,6 +50,7 @@ node { name: "y" op: "Relu" input: "x" attr { key: "T" value { type: DT_FLOAT } 
 		{"unknown flag", with("--frobnicate"), nil, 2, "frobnicate"},
 		{"tensor spec", []string{"--graphdef", good, "--inputs", "x:0[1,a]", "--outputs", "output:0"}, nil, 2, "bad tensor spec"},
 		{"opset", with("--opset", "99"), nil, 2, "--opset 99 is not supported"},
+		{"output listed twice", []string{"--graphdef", good, "--inputs", "x:0", "--outputs", "output:0,output"}, nil, 2, "--outputs: output:0 is listed twice"},
 		{"rename count", with("--rename-outputs", "a,b"), nil, 2, "--rename-outputs: 2 names for 1 outputs"},
 		{"rename collision", with("--rename-outputs", "x:0"), nil, 2, "--rename-outputs: x:0 would name both input x:0 and output output:0"},
 		{"nchw rank", []string{"--graphdef", nhwc, "--inputs", "x:0", "--outputs", "y:0", "--inputs-as-nchw", "x:0"}, nil, 2, "--inputs-as-nchw: x:0 has shape [1,3]; only rank-4 inputs can be NCHW"},
