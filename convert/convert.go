@@ -234,8 +234,21 @@ func (c *conversion) extract() error {
 	}
 	g.Opset = c.opts.Opset
 	c.g = g
-	c.diag.TFNodes = len(g.Nodes) + len(g.Consts)
+	c.diag.TFNodes = countNodes(g)
 	return nil
+}
+
+// countNodes counts the nodes and constants of g and of the function bodies
+// attached to its nodes: a SavedModel signature is one call node whose
+// function holds the model.
+func countNodes(g *graph.Graph) int {
+	k := len(g.Nodes) + len(g.Consts)
+	for _, n := range g.Nodes {
+		for _, sg := range n.Subgraphs() {
+			k += countNodes(sg)
+		}
+	}
+	return k
 }
 
 func (c *conversion) mapOps() error {
