@@ -35,10 +35,11 @@ func (e *SpecError) Error() string {
 	return fmt.Sprintf("bad tensor spec %q: %s", e.Spec, e.Why)
 }
 
-// ParseSpecs parses a comma-separated list of specs; commas inside a shape's
-// brackets do not separate specs.
-func ParseSpecs(list string) ([]Spec, error) {
-	var out []Spec
+// SplitSpecs splits a comma-separated list of tensor names or specs;
+// commas inside a shape's brackets do not separate items. Items are
+// trimmed, and empty ones are kept for the caller to refuse or skip.
+func SplitSpecs(list string) []string {
+	var out []string
 	depth, start := 0, 0
 	for i := 0; i <= len(list); i++ {
 		if i < len(list) {
@@ -57,13 +58,23 @@ func ParseSpecs(list string) ([]Spec, error) {
 				continue
 			}
 		}
-		item := strings.TrimSpace(list[start:i])
+		out = append(out, strings.TrimSpace(list[start:i]))
 		start = i + 1
+	}
+	return out
+}
+
+// ParseSpecs parses a comma-separated list of specs; commas inside a shape's
+// brackets do not separate specs, and a trailing comma is allowed.
+func ParseSpecs(list string) ([]Spec, error) {
+	items := SplitSpecs(list)
+	if n := len(items); n > 1 && items[n-1] == "" {
+		items = items[:n-1]
+	}
+	out := make([]Spec, 0, len(items))
+	for _, item := range items {
 		if item == "" {
-			if i < len(list) || len(out) == 0 {
-				return nil, &SpecError{Spec: list, Why: "empty name in the list"}
-			}
-			continue
+			return nil, &SpecError{Spec: list, Why: "empty name in the list"}
 		}
 		s, err := ParseSpec(item)
 		if err != nil {

@@ -275,36 +275,6 @@ func (b *builder) function(index int) (string, error) {
 	return name, nil
 }
 
-// SplitList splits a comma-separated list of tensor names, keeping the
-// commas inside a shape's brackets.
-func SplitList(list string) []string {
-	var out []string
-	depth, start := 0, 0
-	for i := 0; i <= len(list); i++ {
-		if i < len(list) {
-			switch list[i] {
-			case '[':
-				depth++
-				continue
-			case ']':
-				depth--
-				continue
-			case ',':
-				if depth > 0 {
-					continue
-				}
-			default:
-				continue
-			}
-		}
-		if item := strings.TrimSpace(list[start:i]); item != "" {
-			out = append(out, item)
-		}
-		start = i + 1
-	}
-	return out
-}
-
 // InternalName is the GraphDef tensor that stands for a TFLite input or
 // output name (for flags such as --inputs-as-nchw); names it does not know
 // come back unchanged.

@@ -148,10 +148,12 @@ func convertFlags() []cli.Flag {
 	}, costFlags()...)
 }
 
+// splitList splits a comma-separated flag value, skipping empty items;
+// commas inside a shape's brackets (`x:0[1,28,28,3]`) stay.
 func splitList(s string) []string {
 	var out []string
-	for _, f := range strings.Split(s, ",") {
-		if f = strings.TrimSpace(f); f != "" {
+	for _, f := range frozen.SplitSpecs(s) {
+		if f != "" {
 			out = append(out, f)
 		}
 	}

@@ -26,8 +26,8 @@ func convertTFLite(c *cli.Context) error {
 	}
 	start := time.Now()
 	m, err := tflite.Load(path, tflite.Options{
-		Inputs:     tflite.SplitList(c.String("inputs")),
-		Outputs:    tflite.SplitList(c.String("outputs")),
+		Inputs:     splitList(c.String("inputs")),
+		Outputs:    splitList(c.String("outputs")),
 		Dequantize: c.Bool("dequantize"),
 	})
 	if err != nil {
