@@ -26,6 +26,7 @@ import json
 import os
 import subprocess
 
+import numpy as np
 import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -107,10 +108,24 @@ def tf_float_ops(gd):
     return prof.total_float_ops, by_op
 
 
+def trained_like(model):
+    """Gives every weight Keras initializes to one value (biases, batch-norm
+    scales, shifts and statistics) seeded values in [0.5, 1.5], as a trained
+    model has: the converter drops an all-zero bias and merges equal
+    constants, which would make the parameter count depend on the
+    initializers instead of on the architecture."""
+    rng = np.random.default_rng(SEED)
+    for w in model.weights:
+        v = np.asarray(w.numpy())
+        if v.size > 1 and np.all(v == v.flat[0]):
+            w.assign(rng.uniform(0.5, 1.5, v.shape).astype(v.dtype))
+
+
 def bn_fold_difference(model):
     """What Keras counts and the folded ONNX model does not hold: per
     BatchNormalization 4*C, less the C bias elements the fold adds to a
-    convolution without bias; a Normalization layer's scalar count."""
+    convolution without bias; a Normalization layer's scalar count, and its
+    mean and variance when they make it an identity."""
     diff = 0
     for layer in model.layers:
         kind = type(layer).__name__
@@ -122,6 +137,11 @@ def bn_fold_difference(model):
                 diff -= c
         elif kind == "Normalization":
             diff += 1  # `count`, a scalar: not a tensor the model holds
+            # Unadapted (mean 0, variance 1, as with weights=None), it is
+            # x - 0 and x / 1 in the graph, which the converter drops.
+            mean, var = np.asarray(layer.mean), np.asarray(layer.variance)
+            if np.all(mean == 0) and np.all(var == 1):
+                diff += mean.size + var.size
     return diff
 
 
@@ -145,6 +165,7 @@ def test_keras_app(name, mac_tol, tmp_path):
         pytest.fail("build bin/tf2onnx first (make build)")
     keras.utils.set_random_seed(SEED)
     model = getattr(keras.applications, name)(weights=None, input_shape=(224, 224, 3))
+    trained_like(model)
     pb = str(tmp_path / (name + ".pb"))
     gd, inp, out = freeze(model, pb)
     tf_total, tf_by_op = tf_float_ops(gd)
