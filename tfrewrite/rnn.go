@@ -32,8 +32,9 @@ type cell struct {
 	lastOnly bool
 	// stateExit: the final LSTM state as one tensor concat([c, h], 1).
 	stateExit string
-	// recAct is the gates' activation: "" (Sigmoid) or "HardSigmoid"
-	// (tf.keras' hard_sigmoid, clip(0.2·x + 0.5, 0, 1): ONNX's defaults).
+	// recAct is the gates' activation: "" (Sigmoid), "HardSigmoid"
+	// (tf.keras' hard_sigmoid, clip(0.2·x + 0.5, 0, 1): ONNX's defaults) or
+	// hardSigmoid6 (Keras 3's relu6(x + 3) / 6, HardSigmoid with alpha 1/6).
 	recAct  string
 	actSeen bool
 	// actG is the LSTM cell's activation (Keras `activation`) of the
@@ -734,11 +735,39 @@ func recurrentAct(v *view, c *cell, val string) string {
 	if arg == "" {
 		kind, arg = "HardSigmoid", hardSigmoid(v, val)
 	}
+	if arg == "" {
+		kind, arg = hardSigmoid6, keras3HardSigmoid(v, val)
+	}
 	if arg == "" || (c.recAct != kind && c.actSeen) {
 		return ""
 	}
 	c.recAct, c.actSeen = kind, true
 	return arg
+}
+
+// hardSigmoid6 marks Keras 3's hard sigmoid, relu6(x + 3) / 6: ONNX
+// HardSigmoid with alpha 1/6 (and beta 0.5, its default).
+const hardSigmoid6 = "HardSigmoid/6"
+
+// keras3HardSigmoid returns x of RealDiv(Relu6(x + 3), 6), or "".
+func keras3HardSigmoid(v *view, val string) string {
+	isConst := func(x string, want float64) bool {
+		t := v.constOf(x)
+		return t != nil && t.NumElements() == 1 && math.Abs(t.Float64s()[0]-want) < 1e-6
+	}
+	p := v.prod[v.skip(val)]
+	if !isOp(p, "RealDiv") || len(p.Inputs) != 2 || !isConst(p.Inputs[1], 6) {
+		return ""
+	}
+	sum := unaryIn(v, p.Inputs[0], "Relu6")
+	if sum == "" {
+		return ""
+	}
+	x, three, ok := binary(v, sum, addOps, func(y string) bool { return !isConst(y, 3) })
+	if !ok || !isConst(three, 3) {
+		return ""
+	}
+	return x
 }
 
 func hardSigmoid(v *view, val string) string {
@@ -1044,8 +1073,18 @@ func emitRNN(g *graph.Graph, renames map[string]string, dirs []*cell) {
 	attrs := map[string]any{"hidden_size": H, "direction": direction}
 	if c0.recAct != "" || c0.actG != "Tanh" && c0.kind == "LSTM" {
 		f := c0.recAct
-		if f == "" {
+		switch f {
+		case "":
 			f = "Sigmoid"
+		case hardSigmoid6:
+			// Only HardSigmoid takes alpha and beta: one each per direction,
+			// consumed in the order of the activations.
+			f = "HardSigmoid"
+			var alphas, betas []float32
+			for range dirs {
+				alphas, betas = append(alphas, 1.0/6), append(betas, 0.5)
+			}
+			attrs["activation_alpha"], attrs["activation_beta"] = alphas, betas
 		}
 		var acts []string
 		for range dirs {

@@ -603,11 +603,16 @@ def _(x):
 needs("TensorArrayV3")
 
 
-# Keras 3's hard_sigmoid is relu6(x + 3) / 6, not ONNX HardSigmoid's
-# defaults: that loop stays a (correct) Loop.
-keras_case("keras3_lstm_hard_sigmoid_stays_loop", lambda: __import__("keras").layers.LSTM(
-    4, recurrent_activation="hard_sigmoid", return_sequences=True), f32(2, 5, 4, seed=47), lower=False,
-    check=expect_ops({"Loop": 1}, absent=()))
+# Keras 3's hard_sigmoid is relu6(x + 3) / 6: ONNX HardSigmoid with alpha
+# 1/6, one alpha per direction. Inputs reach past ±3, where it saturates.
+for _lower in (True, False):
+    _sfx = "lowered" if _lower else "functional"
+    keras_case(f"keras3_lstm_hard_sigmoid_{_sfx}", lambda: __import__("keras").layers.LSTM(
+        4, recurrent_activation="hard_sigmoid", return_sequences=True), f32(2, 5, 4, seed=47, lo=-4, hi=4),
+        lower=_lower, check=rnn_check("LSTM", 1))
+    keras_case(f"keras3_bilstm_hard_sigmoid_{_sfx}", lambda: __import__("keras").layers.Bidirectional(
+        __import__("keras").layers.LSTM(4, recurrent_activation="hard_sigmoid", return_sequences=True)),
+        f32(2, 5, 4, seed=48, lo=-4, hi=4), lower=_lower, check=rnn_check("LSTM", 1, "bidirectional"))
 
 
 # A static batch of 1: grappler writes x·Kx + h·Kh as BiasAdd(x·Kx, Squeeze(h·Kh)).
