@@ -1,17 +1,10 @@
 package cost_test
 
 import (
-	"context"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
-	"google.golang.org/protobuf/proto"
-
-	"github.com/tf2onnx-go/tf2onnx/convert"
 	"github.com/tf2onnx-go/tf2onnx/cost"
-	"github.com/tf2onnx-go/tf2onnx/frozen"
+	"github.com/tf2onnx-go/tf2onnx/internal/fuzzseed"
 	"github.com/tf2onnx-go/tf2onnx/onnxio"
 )
 
@@ -20,35 +13,7 @@ import (
 // graphs converted (loops, conds, LSTMs, convs); dim fixes every unknown
 // input dim.
 func FuzzCost(f *testing.F) {
-	files, _ := filepath.Glob("../convert/testdata/seeds/*.pb")
-	for _, p := range files {
-		data, err := os.ReadFile(p)
-		if err != nil || len(data) > 16<<10 {
-			continue
-		}
-		io, err := os.ReadFile(p + ".io")
-		if err != nil {
-			f.Fatal(err)
-		}
-		lines := strings.Split(strings.TrimSpace(string(io)), "\n")
-		gd, err := frozen.Parse(p, data)
-		if err != nil {
-			f.Fatal(err)
-		}
-		in, _ := frozen.ParseSpecs(lines[0])
-		outs, _ := frozen.ParseSpecs(lines[1])
-		m, _, err := convert.GraphDef(context.Background(), gd, convert.Options{Inputs: in, Outputs: outs})
-		if err != nil {
-			f.Fatal(err)
-		}
-		mp, err := onnxio.ToProto(m.Graph, onnxio.ModelInfo{Producer: "seed", Opset: m.Opset})
-		if err != nil {
-			f.Fatal(err)
-		}
-		b, err := proto.Marshal(mp)
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, b := range fuzzseed.ONNXModels(f, "../convert/testdata/seeds") {
 		f.Add(b, uint8(3), "ptflops")
 	}
 	f.Fuzz(func(t *testing.T, data []byte, dim uint8, convention string) {

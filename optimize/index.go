@@ -333,3 +333,12 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// axisIn normalizes a possibly negative axis against rank r; false when it
+// is out of range.
+func axisIn(a, r int64) (int64, bool) {
+	if a < 0 {
+		a += r
+	}
+	return a, a >= 0 && a < r
+}

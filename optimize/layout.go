@@ -186,15 +186,9 @@ func sameDim(a, b graph.Dim) bool {
 // or, from opset 18 and for ReduceSum from 13, input) against rank r; an
 // empty list means every axis.
 func (ix *index) reduceAxes(n *graph.Node, r int) ([]int64, bool) {
-	var axes []int64
-	if len(n.Inputs) > 1 && n.Inputs[1] != "" {
-		k := ix.constOf(n.Inputs[1])
-		if k == nil {
-			return nil, false
-		}
-		axes = k.Int64s()
-	} else {
-		axes = n.Ints("axes")
+	axes, ok := ix.axesArg(n)
+	if !ok {
+		return nil, false
 	}
 	if len(axes) == 0 {
 		for i := 0; i < r; i++ {
@@ -203,13 +197,10 @@ func (ix *index) reduceAxes(n *graph.Node, r int) ([]int64, bool) {
 	}
 	out := make([]int64, len(axes))
 	for i, a := range axes {
-		if a < 0 {
-			a += int64(r)
-		}
-		if a < 0 || a >= int64(r) {
+		var ok bool
+		if out[i], ok = axisIn(a, int64(r)); !ok {
 			return nil, false
 		}
-		out[i] = a
 	}
 	slices.Sort(out)
 	return slices.Compact(out), true
@@ -477,10 +468,7 @@ func flattenConcat(g *graph.Graph, opset int) (bool, error) {
 		if !ok || r < 0 {
 			return 0, false
 		}
-		if a < 0 {
-			a += r
-		}
-		return a, a >= 0 && a < r
+		return axisIn(a, r)
 	}
 	for _, n := range g.Nodes {
 		if ix.removed[n] || !isOp(n, "Concat") || len(n.Outputs) != 1 {

@@ -157,18 +157,27 @@ func resolveReshape(in, target []int64, allowZero bool) []int64 {
 	return out
 }
 
-// axesOf returns the sorted, non-negative axes of a Squeeze or Unsqueeze
-// (attribute before opset 13, input since), normalized against rank r.
-func (ix *index) axesOf(n *graph.Node, r int) ([]int64, bool) {
-	var axes []int64
+// axesArg returns a node's axes as written: its constant second input when
+// it has one (Squeeze/Unsqueeze from opset 13, ReduceSum from 13, the other
+// reductions from 18), else its "axes" attribute; false when the input is
+// not a constant.
+func (ix *index) axesArg(n *graph.Node) ([]int64, bool) {
 	if len(n.Inputs) > 1 && n.Inputs[1] != "" {
 		k := ix.constOf(n.Inputs[1])
 		if k == nil {
 			return nil, false
 		}
-		axes = k.Int64s()
-	} else if a, ok := n.Attrs["axes"].([]int64); ok {
-		axes = a
+		return k.Int64s(), true
+	}
+	return n.Ints("axes"), true
+}
+
+// axesOf returns the sorted, non-negative axes of a Squeeze or Unsqueeze
+// (attribute before opset 13, input since), normalized against rank r.
+func (ix *index) axesOf(n *graph.Node, r int) ([]int64, bool) {
+	axes, ok := ix.axesArg(n)
+	if !ok {
+		return nil, false
 	}
 	out := make([]int64, len(axes))
 	for i, a := range axes {

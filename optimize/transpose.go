@@ -376,10 +376,7 @@ func (t *transposer) visit(n *graph.Node) {
 			if !ok {
 				return false
 			}
-			if a < 0 {
-				a += int64(len(p))
-			}
-			if a < 0 || a >= int64(len(p)) {
+			if a, ok = axisIn(a, int64(len(p))); !ok {
 				return false
 			}
 			c.Attrs["axis"] = p[a]
@@ -418,12 +415,8 @@ func (t *transposer) pushSplit(n, c *graph.Node, p []int64) {
 			return
 		}
 	}
-	r := int64(len(p))
-	a := c.Int("axis", 0)
-	if a < 0 {
-		a += r
-	}
-	if a < 0 || a >= r {
+	a, ok := axisIn(c.Int("axis", 0), int64(len(p)))
+	if !ok {
 		return
 	}
 	x := n.Inputs[0]
@@ -771,12 +764,8 @@ func (t *transposer) pushAxis(n, c *graph.Node, p []int64) {
 	if len(c.Outputs) != 1 || len(c.Inputs) != 1 {
 		return
 	}
-	r := int64(len(p))
-	a := c.Int("axis", -1)
-	if a < 0 {
-		a += r
-	}
-	if a < 0 || a >= r {
+	a, ok := axisIn(c.Int("axis", -1), int64(len(p)))
+	if !ok {
 		return
 	}
 	c.Attrs["axis"] = p[a]
@@ -840,10 +829,8 @@ func (t *transposer) pushReduce(n, c *graph.Node, p []int64) {
 	set := map[int64]bool{}
 	newAxes := make([]int64, len(axes))
 	for i, a := range axes {
-		if a < 0 {
-			a += r
-		}
-		if a < 0 || a >= r {
+		a, ok := axisIn(a, r)
+		if !ok {
 			return
 		}
 		set[a] = true
@@ -884,12 +871,8 @@ func (t *transposer) pushArg(n, c *graph.Node, p []int64) {
 	if len(c.Outputs) != 1 || len(c.Inputs) != 1 {
 		return
 	}
-	r := int64(len(p))
-	a := c.Int("axis", 0)
-	if a < 0 {
-		a += r
-	}
-	if a < 0 || a >= r {
+	a, ok := axisIn(c.Int("axis", 0), int64(len(p)))
+	if !ok {
 		return
 	}
 	q := p
@@ -948,10 +931,8 @@ func (t *transposer) pushSlice(n, c *graph.Node, p []int64) {
 	}
 	na := make([]int64, len(axes))
 	for i, a := range axes {
-		if a < 0 {
-			a += r
-		}
-		if a < 0 || a >= r {
+		a, ok := axisIn(a, r)
+		if !ok {
 			return
 		}
 		na[i] = p[a]

@@ -704,11 +704,35 @@ func (o *opCtx) biasAct(v string, i int, act int8) (string, error) {
 	return o.activation(act, v)
 }
 
+// conv2DOptions are what CONV_2D and DEPTHWISE_CONV_2D share.
+type conv2DOptions interface {
+	StrideH() int32
+	StrideW() int32
+	DilationHFactor() int32
+	DilationWFactor() int32
+	Padding() int8
+}
+
+// conv2DAttrs are the NHWC attributes of TF's Conv2D and
+// DepthwiseConv2dNative for a 2-D convolution's options.
+func conv2DAttrs(opt conv2DOptions) (attrs, error) {
+	if err := positive("strides and dilations", opt.StrideH(), opt.StrideW(), opt.DilationHFactor(), opt.DilationWFactor()); err != nil {
+		return nil, err
+	}
+	return attrs{
+		"strides":     aIs(1, int64(opt.StrideH()), int64(opt.StrideW()), 1),
+		"dilations":   aIs(1, int64(opt.DilationHFactor()), int64(opt.DilationWFactor()), 1),
+		"padding":     aS(padding(opt.Padding())),
+		"data_format": aS("NHWC"),
+	}, nil
+}
+
 // conv: TFLite's filter is OHWI, TF's HWIO.
 func (o *opCtx) conv() error {
 	var opt fb.Conv2DOptions
 	o.options(&opt)
-	if err := positive("strides and dilations", opt.StrideH(), opt.StrideW(), opt.DilationHFactor(), opt.DilationWFactor()); err != nil {
+	at, err := conv2DAttrs(&opt)
+	if err != nil {
 		return err
 	}
 	x, err := o.in(0)
@@ -720,12 +744,7 @@ func (o *opCtx) conv() error {
 		return err
 	}
 	w = o.tf("Transpose", nil, w, o.s.i32s(o.base+"/perm", 1, 2, 3, 0))
-	v := o.tf("Conv2D", attrs{
-		"strides":     aIs(1, int64(opt.StrideH()), int64(opt.StrideW()), 1),
-		"dilations":   aIs(1, int64(opt.DilationHFactor()), int64(opt.DilationWFactor()), 1),
-		"padding":     aS(padding(opt.Padding())),
-		"data_format": aS("NHWC"),
-	}, x, w)
+	v := o.tf("Conv2D", at, x, w)
 	v, err = o.biasAct(v, 2, opt.FusedActivationFunction())
 	if err != nil {
 		return err
@@ -738,7 +757,8 @@ func (o *opCtx) conv() error {
 func (o *opCtx) depthwise() error {
 	var opt fb.DepthwiseConv2DOptions
 	o.options(&opt)
-	if err := positive("strides and dilations", opt.StrideH(), opt.StrideW(), opt.DilationHFactor(), opt.DilationWFactor()); err != nil {
+	at, err := conv2DAttrs(&opt)
+	if err != nil {
 		return err
 	}
 	x, err := o.in(0)
@@ -765,12 +785,7 @@ func (o *opCtx) depthwise() error {
 		}
 		w = o.tf("Reshape", nil, w, o.s.i32s(o.base+"/filter_shape", ws[1], ws[2], c, ws[3]/c))
 	}
-	v := o.tf("DepthwiseConv2dNative", attrs{
-		"strides":     aIs(1, int64(opt.StrideH()), int64(opt.StrideW()), 1),
-		"dilations":   aIs(1, int64(opt.DilationHFactor()), int64(opt.DilationWFactor()), 1),
-		"padding":     aS(padding(opt.Padding())),
-		"data_format": aS("NHWC"),
-	}, x, w)
+	v := o.tf("DepthwiseConv2dNative", at, x, w)
 	v, err = o.biasAct(v, 2, opt.FusedActivationFunction())
 	if err != nil {
 		return err

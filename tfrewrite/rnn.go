@@ -1121,6 +1121,19 @@ func emitRNN(g *graph.Graph, renames map[string]string, dirs []*cell) {
 	}
 	g.Nodes[len(g.Nodes)-1].Outputs = outs
 
+	// finalState gives direction d's final h, c and [c, h] to their readers.
+	finalState := func(c *cell, d int) {
+		if c.hExit != "" {
+			replace(c.hExit, e.gather(yh, int64(d), 0))
+		}
+		if c.cExit != "" {
+			replace(c.cExit, e.gather(yc, int64(d), 0))
+		}
+		if c.stateExit != "" {
+			replace(c.stateExit, e.op("Concat", map[string]any{"axis": int64(1)}, e.gather(yc, int64(d), 0), e.gather(yh, int64(d), 0)))
+		}
+	}
+
 	// Outputs of each direction, in the forms TF's consumers read.
 	var bm []string // batch-major outputs standing for TF's final values
 	for d, c := range dirs {
@@ -1137,15 +1150,7 @@ func emitRNN(g *graph.Graph, renames map[string]string, dirs []*cell) {
 				replace(gv, last)
 			}
 			bm = append(bm, "")
-			if c.hExit != "" {
-				replace(c.hExit, e.gather(yh, int64(d), 0))
-			}
-			if c.cExit != "" {
-				replace(c.cExit, e.gather(yc, int64(d), 0))
-			}
-			if c.stateExit != "" {
-				replace(c.stateExit, e.op("Concat", map[string]any{"axis": int64(1)}, e.gather(yc, int64(d), 0), e.gather(yh, int64(d), 0)))
-			}
+			finalState(c, d)
 			continue
 		}
 		lens := ""
@@ -1196,15 +1201,7 @@ func emitRNN(g *graph.Graph, renames map[string]string, dirs []*cell) {
 		for _, rp := range later {
 			replace(rp.old, rp.new)
 		}
-		if c.hExit != "" {
-			replace(c.hExit, e.gather(yh, int64(d), 0))
-		}
-		if c.cExit != "" {
-			replace(c.cExit, e.gather(yc, int64(d), 0))
-		}
-		if c.stateExit != "" {
-			replace(c.stateExit, e.op("Concat", map[string]any{"axis": int64(1)}, e.gather(yc, int64(d), 0), e.gather(yh, int64(d), 0)))
-		}
+		finalState(c, d)
 	}
 	// concat([fw, bw], -1) of the two batch-major outputs is Y with its
 	// direction axis moved next to hidden.
