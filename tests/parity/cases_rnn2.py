@@ -179,3 +179,92 @@ def _(x, n, c0, h0):
     st0 = rnn_cell_impl.LSTMStateTuple(c0, h0)
     out, st = tf.compat.v1.nn.dynamic_rnn(rnn_cell_impl.LSTMCell(6), x, sequence_length=n, initial_state=st0)
     return out, st.c, st.h
+
+
+# --- TensorLists: scatter, unequal split, unknown element shapes ------------
+
+from tensorflow.python.ops import gen_list_ops, list_ops  # noqa: E402
+
+
+def needs(*ops):
+    """The case registered last must build a graph holding every op of ops."""
+    case = harness.REGISTRY[-1]
+    build = case.build
+
+    def checked():
+        built = build()
+        have = {n.op for n in built.graph_def.node}
+        have |= {n.op for f in built.graph_def.library.function for n in f.node_def}
+        missing = [o for o in ops if o not in have]
+        if missing:
+            raise AssertionError(f"the frozen graph has no {missing}; ops {sorted(have)}")
+        return built
+
+    case.build = checked
+
+
+def no_loop(model, opset):
+    if op_counts(model).get("Loop", 0):
+        raise AssertionError(f"a Loop is left; ops {op_counts(model)}")
+
+
+@harness.graph_case("tensor_list_scatter", {"x": f32(3, 2, seed=70), "i": np.array([4, 0, 2], np.int32)},
+                    shapes={"x": (None, 2), "i": (None,)}, check=no_loop)
+def _(x, i):
+    # num_elements -1: as long as the highest index + 1; unwritten are zeros.
+    a = list_ops.tensor_list_scatter(x * 2.0, i, element_shape=[2])
+    # num_elements longer than the indices reach.
+    b = gen_list_ops.tensor_list_scatter_v2(x, i, element_shape=[2], num_elements=7)
+    # The first version: no num_elements.
+    c = gen_list_ops.tensor_list_scatter(x - 1.0, [1, 0, 3], element_shape=[2])
+    stack = lambda l: list_ops.tensor_list_stack(l, tf.float32, element_shape=[2])  # noqa: E731
+    return stack(a), stack(b), stack(c), list_ops.tensor_list_length(b)
+
+
+needs("TensorListScatterV2", "TensorListScatter")
+
+
+@harness.graph_case("tensor_list_split_unequal", {"x": f32(6, 2, seed=71), "k": np.array(2, np.int32)},
+                    shapes={"x": (6, 2), "k": ()}, check=no_loop)
+def _(x, k):
+    l = list_ops.tensor_list_split(x, element_shape=[-1, 2], lengths=[1, 3, 2])
+    first = list_ops.tensor_list_get_item(l, 0, element_dtype=tf.float32)
+    at_k = list_ops.tensor_list_get_item(l, k, element_dtype=tf.float32)
+    cat, lens = gen_list_ops.tensor_list_concat_v2(l, element_dtype=tf.float32, element_shape=[-1, 2],
+                                                   leading_dims=tf.zeros([0], tf.int64))
+    return first, at_k, cat * 2.0, lens, list_ops.tensor_list_length(l)
+
+
+needs("TensorListSplit", "TensorListConcatV2", "TensorListLength", "TensorListGetItem")
+
+
+for _v2 in (True, False):
+    @harness.graph_case(f"tensor_array_split_unequal_read_in_loop_{'cf2' if _v2 else 'cf1'}",
+                        {"x": f32(6, 3, seed=72)}, shapes={"x": (None, 3)}, control_flow_v2=_v2)
+    def _(x):
+        # TensorArray.split with unequal lengths, read at the iteration
+        # number inside a while loop.
+        ta = tf.TensorArray(tf.float32, size=3, infer_shape=False, clear_after_read=False).split(x, [1, 3, 2])
+
+        def body(i, acc):
+            return i + 1, acc + tf.reshape(tf.reduce_sum(ta.read(i), axis=0), [3]) * tf.cast(i + 1, tf.float32)
+        _, acc = tf.while_loop(lambda i, a: i < 3, body, [0, tf.zeros([3])])
+        return acc, ta.concat(), ta.size()
+
+    needs("TensorListSplit" if _v2 else "TensorArraySplitV3")
+
+
+@harness.graph_case("tensor_array_unknown_element_shape", {"x": f32(5, 4, seed=73)}, shapes={"x": (None, 4)},
+                    check=no_loop)
+def _(x):
+    # size 3, no element shape: the shape comes from the first write.
+    ta = tf.TensorArray(tf.float32, size=3)
+    ta = ta.write(0, tf.tanh(x)).write(2, x * 3.0)
+    # EmptyTensorList with an unknown element shape, grown by PushBack.
+    l = list_ops.empty_tensor_list(element_shape=None, element_dtype=tf.float32)
+    l = list_ops.tensor_list_push_back(l, x[:2] + 1.0)
+    l = list_ops.tensor_list_push_back(l, x[2:4])
+    return ta.stack(), list_ops.tensor_list_stack(l, tf.float32)
+
+
+needs("TensorListReserve", "EmptyTensorList", "TensorListSetItem")
