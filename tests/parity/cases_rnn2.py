@@ -268,3 +268,68 @@ def _(x):
 
 
 needs("TensorListReserve", "EmptyTensorList", "TensorListSetItem")
+
+
+# --- TF's fused RNN kernels (tf.raw_ops, graph mode; CPU kernels) ----------
+# BlockLSTM/BlockLSTMV2 become one ONNX LSTM; the single-step cells their
+# arithmetic. Values reach past ±3 so that LSTMBlockCell's cell_clip acts.
+
+_BT, _BB, _BI, _BH = 6, 3, 4, 5
+
+
+def _block_weights(seed, peephole):
+    r = np.random.default_rng(seed)
+    w = tf.constant(r.uniform(-0.8, 0.8, (_BI + _BH, 4 * _BH)).astype(np.float32))
+    b = tf.constant(r.uniform(-0.5, 0.5, (4 * _BH,)).astype(np.float32))
+    p = [tf.constant(r.uniform(-0.5, 0.5, (_BH,)).astype(np.float32)) for _ in range(3)]
+    if not peephole:
+        p = [tf.zeros([_BH])] * 3
+    return w, b, p
+
+
+_BFEED = {"x": f32(_BT, _BB, _BI, seed=80, lo=-2, hi=2), "c0": f32(_BB, _BH, seed=81, lo=-2, hi=2),
+          "h0": f32(_BB, _BH, seed=82)}
+_BSHAPES = {"x": (None, None, _BI), "c0": (None, _BH), "h0": (None, _BH), "n": ()}
+
+for _op, _peep, _n in (("BlockLSTM", False, _BT), ("BlockLSTM", True, 4), ("BlockLSTMV2", True, _BT),
+                       ("BlockLSTMV2", False, 3)):
+    @harness.graph_case(f"block_lstm_{_op[9:].lower() or 'v1'}_{'peephole' if _peep else 'plain'}_len{_n}",
+                        dict(_BFEED, n=np.array(_n, np.int64)), shapes=_BSHAPES, check=fused("LSTM", 1))
+    def _(x, c0, h0, n, _op=_op, _peep=_peep):
+        w, b, (wci, wcf, wco) = _block_weights(83, _peep)
+        kw = dict(seq_len_max=n, x=x, cs_prev=c0, h_prev=h0, w=w, wci=wci, wcf=wcf, wco=wco, b=b, use_peephole=_peep)
+        if _op == "BlockLSTM":
+            outs = tf.raw_ops.BlockLSTM(forget_bias=0.7, cell_clip=-1.0, **kw)
+        else:
+            outs = tf.raw_ops.BlockLSTMV2(cell_clip=0.0, **kw)
+        # h at every step, and the cell state at the last (zeros past n).
+        return outs.h, outs.cs[-1], outs.h[-1] * 2.0
+
+    needs(_op)
+
+for _peep, _clip in ((True, 3.0), (False, -1.0), (True, 0.5)):
+    @harness.graph_case(f"lstm_block_cell_{'peephole' if _peep else 'plain'}_clip{_clip:g}",
+                        {"x": f32(_BB, _BI, seed=84, lo=-3, hi=3), "c0": f32(_BB, _BH, seed=85, lo=-5, hi=5),
+                         "h0": f32(_BB, _BH, seed=86)}, shapes={"x": (None, _BI), "c0": (None, _BH), "h0": (None, _BH)})
+    def _(x, c0, h0, _peep=_peep, _clip=_clip):
+        w, b, (wci, wcf, wco) = _block_weights(87, _peep)
+        o = tf.raw_ops.LSTMBlockCell(x=x, cs_prev=c0, h_prev=h0, w=w, wci=wci, wcf=wcf, wco=wco, b=b,
+                                     forget_bias=0.3, cell_clip=_clip, use_peephole=_peep)
+        return o.i, o.cs, o.f, o.o, o.ci, o.co, o.h
+
+    needs("LSTMBlockCell")
+
+
+@harness.graph_case("gru_block_cell", {"x": f32(_BB, _BI, seed=88, lo=-2, hi=2), "h0": f32(_BB, _BH, seed=89)},
+                    shapes={"x": (None, _BI), "h0": (None, _BH)})
+def _(x, h0):
+    r = np.random.default_rng(90)
+    w_ru = tf.constant(r.uniform(-0.8, 0.8, (_BI + _BH, 2 * _BH)).astype(np.float32))
+    w_c = tf.constant(r.uniform(-0.8, 0.8, (_BI + _BH, _BH)).astype(np.float32))
+    b_ru = tf.constant(r.uniform(-0.5, 0.5, (2 * _BH,)).astype(np.float32))
+    b_c = tf.constant(r.uniform(-0.5, 0.5, (_BH,)).astype(np.float32))
+    o = tf.raw_ops.GRUBlockCell(x=x, h_prev=h0, w_ru=w_ru, w_c=w_c, b_ru=b_ru, b_c=b_c)
+    return o.r, o.u, o.c, o.h
+
+
+needs("GRUBlockCell")
