@@ -27,7 +27,7 @@ import (
 // Other uses of ragged variants are left alone (and reported unsupported).
 
 func raggedVariantPass(g *graph.Graph) (bool, error) {
-	changed := false
+	changed := raggedVariantShapes(g)
 	for i := 0; i < 10000; i++ {
 		loops, err := findLoops(g)
 		if err != nil || len(loops) == 0 {
@@ -51,6 +51,34 @@ func raggedVariantPass(g *graph.Graph) (bool, error) {
 		sortNodes(g)
 	}
 	return changed, nil
+}
+
+// raggedVariantShapes: the shape of a batched RaggedTensorToVariant's
+// output (map_fn takes its trip count from it) is its row count, the
+// outer splits' length − 1.
+func raggedVariantShapes(g *graph.Graph) bool {
+	v := newView(g)
+	changed := false
+	for _, n := range append([]*graph.Node(nil), g.Nodes...) {
+		if !isOp(n, "Shape") || len(n.Inputs) != 1 {
+			continue
+		}
+		rv := v.prod[v.skip(n.Inputs[0])]
+		if !isOp(rv, "RaggedTensorToVariant") || !rv.Bool("batched_input", false) || len(rv.Inputs) < 2 {
+			continue
+		}
+		e := &emitter{g: g, base: n.Name}
+		rows := e.op("Sub", nil, e.op("Shape", nil, rv.Inputs[0]), e.ints(1))
+		if dt := n.Type("out_type"); dt != graph.Int64 {
+			rows = e.cast(rows, graph.Int32) // TF's default out_type
+		}
+		replaceValue(g, out(n, 0), rows)
+		changed = true
+	}
+	if changed {
+		g.RemoveUnused()
+	}
+	return changed
 }
 
 // raggedOnce rewrites one ragged-variant read or write of loop l.
