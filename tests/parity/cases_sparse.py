@@ -120,3 +120,39 @@ def _(s1, s2, v):
             shapes={"s": [None], "v": [None, 2, 3]})
 def _(s, v):
     return _sparse(tf.RaggedTensor.from_row_splits(v, s, validate=False).to_sparse())
+
+
+# tf.map_fn over a ragged tensor: RaggedTensorToVariant/FromVariant around
+# the loop's TensorLists (a TF-lowered frame from function_case, a
+# StatelessWhile from graph_case).
+from harness import function_case  # noqa: E402
+
+RAGGED_SPLITS = np.array([0, 3, 3, 5, 9, 10], np.int32)
+
+
+@function_case("sparse_ragged_map_fn_lowered", {"s": RAGGED_SPLITS, "v": np.arange(60, dtype=np.float32).reshape(10, 3, 2)})
+def _(s, v):
+    y = tf.map_fn(lambda r: r + r * r, tf.RaggedTensor.from_row_splits(v, s, validate=False))
+    return y.row_splits, y.flat_values
+
+
+@graph_case("sparse_ragged_map_fn_while", {"s": np.array([0, 0, 2, 7], np.int64), "v": np.arange(7, dtype=np.int32)},
+            shapes={"s": [None], "v": [None]})
+def _(s, v):
+    y = tf.map_fn(lambda r: r * 3 - 1, tf.RaggedTensor.from_row_splits(v, s, validate=False))
+    return y.row_splits, y.flat_values
+
+
+@graph_case("sparse_ragged_map_fn_new_row_lengths", {"s": np.array([0, 2, 2, 5], np.int64), "v": np.arange(10, dtype=np.float32).reshape(5, 2)})
+def _(s, v):
+    # Each output row is twice as long as its input row, its inner dim 1.
+    y = tf.map_fn(lambda r: tf.reshape(tf.concat([r, -r], 0), [-1, 1]), tf.RaggedTensor.from_row_splits(v, s, validate=False),
+                  fn_output_signature=tf.RaggedTensorSpec(shape=[None, 1], dtype=tf.float32, ragged_rank=0))
+    return y.row_splits, y.flat_values
+
+
+@graph_case("sparse_ragged_map_fn_no_rows", {"s": np.array([0], np.int64), "v": np.zeros((0,), np.float32)},
+            shapes={"s": [None], "v": [None]})
+def _(s, v):
+    y = tf.map_fn(lambda r: r + 1, tf.RaggedTensor.from_row_splits(v, s, validate=False))
+    return y.row_splits, y.flat_values
