@@ -166,6 +166,17 @@ func raggedWrite(g *graph.Graph, v *view, l *loop, w *graph.Node) bool {
 	if fv == nil || fv.exit == nil {
 		return false
 	}
+	// The rows accumulate in iteration order: they must be written at the
+	// iteration number (map_fn's i), as the row shapes are.
+	atCounter := false
+	for _, lv := range l.vars {
+		if v.skip(set.Inputs[1]) == lv.body() && isCounter(v, l, lv) {
+			atCounter = true
+		}
+	}
+	if !atCounter {
+		return false
+	}
 	reserve := v.prod[v.skip(fv.init())]
 	if !isOp(reserve, "TensorListReserve") || len(reserve.Inputs) != 2 {
 		return false

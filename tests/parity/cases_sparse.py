@@ -156,3 +156,17 @@ def _(s, v):
 def _(s, v):
     y = tf.map_fn(lambda r: r + 1, tf.RaggedTensor.from_row_splits(v, s, validate=False))
     return y.row_splits, y.flat_values
+
+
+@graph_case("sparse_ragged_map_fn_to_dense", {"s": np.array([0, 3, 3, 5], np.int32), "v": np.arange(5, dtype=np.float32)})
+def _(s, v):
+    # Rows read through variants; a dense result (no variant written).
+    return tf.map_fn(lambda r: tf.reduce_sum(r) + 1.0, tf.RaggedTensor.from_row_splits(v, s, validate=False),
+                     fn_output_signature=tf.float32)
+
+
+@graph_case("sparse_ragged_map_fn_from_dense", {"n": np.array([2, 0, 3, 1], np.int32)})
+def _(n):
+    # A dense input mapped to ragged rows (variants written only).
+    y = tf.map_fn(lambda k: tf.range(k) * 2, n, fn_output_signature=tf.RaggedTensorSpec(shape=[None], dtype=tf.int32))
+    return y.row_splits, y.flat_values
