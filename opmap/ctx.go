@@ -23,6 +23,30 @@ type Ctx struct {
 	aliases map[string]string // TF output name → the value that stands for it
 	pruner  *pruner           // frees constants nobody will read (nil in subgraphs)
 	report  func(error)       // Options.Report
+	domains map[string]int    // Options.Domains
+}
+
+// DomainMS is onnxruntime's contrib domain.
+const DomainMS = "com.microsoft"
+
+// DomainVersion is the version of an extra opset domain the model imports
+// (--extra_opset), or 0.
+func (c *Ctx) DomainVersion(domain string) int { return c.domains[domain] }
+
+// OpDomainTo emits a node of another domain with output out. Inference
+// knows only ONNX's ops, so the caller states the output's type.
+func (c *Ctx) OpDomainTo(out, domain, op string, attrs Attrs, dt graph.DType, shape graph.Shape, inputs ...string) {
+	if attrs == nil {
+		attrs = Attrs{}
+	}
+	name := c.G.UniqueName(c.Node.Name + "/" + op)
+	if out == c.Node.Name+":0" {
+		name = c.Node.Name
+	}
+	c.G.Reserve(out)
+	c.G.Reserve(name)
+	c.out = append(c.out, &graph.Node{Name: name, Op: op, Domain: domain, Inputs: inputs, Outputs: []string{out}, Attrs: attrs})
+	c.G.SetValue(out, dt, shape)
 }
 
 // problem passes a worked-around problem to Options.Report.
