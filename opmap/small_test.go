@@ -113,3 +113,66 @@ func TestRangeDomain(t *testing.T) {
 		}
 	}
 }
+
+func TestAsStringFloatRefusals(t *testing.T) {
+	in := func(dt graph.DType) smallIn {
+		return smallIn{name: "x", v: graph.Value{DType: dt, Shape: graph.ShapeOf(-1, 2)}}
+	}
+	for _, tt := range []struct {
+		name  string
+		opset int
+		dt    graph.DType
+		attrs map[string]any
+		want  string // "" when it maps
+	}{
+		{"float32", 26, graph.Float, nil, ""},
+		{"float16 precision 11", 27, graph.Float16, map[string]any{"precision": int64(11)}, ""},
+		{"bfloat16 precision 0", 26, graph.BFloat16, map[string]any{"precision": int64(0)}, ""},
+		{"below opset 26", 25, graph.Float, nil, "needs --opset 26"},
+		{"float64", 26, graph.Double, nil, "AsString of float64 is not supported"},
+		{"scientific", 26, graph.Float, map[string]any{"scientific": true}, "scientific=true"},
+		{"shortest", 26, graph.Float, map[string]any{"shortest": true}, "shortest=true"},
+		{"width", 26, graph.Float, map[string]any{"width": int64(12)}, "width or fill"},
+		{"fill", 26, graph.Float, map[string]any{"fill": "0"}, "width or fill"},
+		{"precision 12", 26, graph.Float, map[string]any{"precision": int64(12)}, "precision 12"},
+	} {
+		g, err := smallMap(t, Options{Opset: tt.opset}, "AsString", tt.attrs, in(tt.dt))
+		if tt.want != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("%s: error %v, want one containing %q", tt.name, err, tt.want)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		last := g.Nodes[len(g.Nodes)-1]
+		if last.Op != "StringConcat" || smallNode(g, "BitCast") == nil {
+			t.Errorf("%s: mapped to %s, want BitCast … StringConcat", tt.name, mathOpsOf(g))
+		}
+		if v := g.Value("n:0"); v == nil || v.DType != graph.String || v.Shape.Rank() != 2 {
+			t.Errorf("%s: output typed %+v, want a rank-2 string", tt.name, v)
+		}
+	}
+}
+
+// The constant tables behind the digits: 2^e in base-10^9 limbs and the
+// zero-padded numbers.
+func TestAsStringTables(t *testing.T) {
+	limbs := pow2Limbs(104).Int64s()
+	// 2^100 = 1267650600228229401496703205376
+	want := []int64{703205376, 229401496, 650600228, 1267, 0}
+	for k, w := range want {
+		if got := limbs[100*asStringLimbs+k]; got != w {
+			t.Errorf("limb %d of 2^100 = %d, want %d", k, got, w)
+		}
+	}
+	if got := pow2Table(62).Int64s()[62]; got != 1<<62 {
+		t.Errorf("2^62 = %d", got)
+	}
+	d := digitTable(3)
+	if len(d.Strings) != 1000 || string(d.Strings[7]) != "007" || string(d.Strings[999]) != "999" {
+		t.Errorf("digitTable(3): %d entries, [7]=%q", len(d.Strings), d.Strings[7])
+	}
+}

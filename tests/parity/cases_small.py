@@ -63,3 +63,37 @@ def _(s, d):
 @graph_case("small_ms_range_i64_empty", {"n": np.array(0, np.int64)}, extra_flags=MS, check=_domain_of("Range", "com.microsoft"))
 def _(n):
     return tf.range(n, dtype=tf.int64), tf.range(n + 3, dtype=tf.int64)
+
+
+def _asstring_values():
+    # Ordinary values, negatives, zeros, values at and near the rounding
+    # boundaries of 6 decimals (exact binary ties go to even: 1/128 =
+    # 0.0078125 → "0.007812"), subnormals, large integers up to float32's
+    # max, and non-finite values.
+    v = [0.0, -0.0, 1.5, -1.5, 0.1, -0.1, 1 / 3, 2 / 3, 0.5, 2.5, 1e-7, -1e-7, 4.9999e-7, 5e-7, 5.0001e-7,
+         0.0078125, 0.0234375, -0.0078125, 0.9999995, 0.99999949, 0.99999951, 9.9999995, 123456.789, -98765.4321,
+         8388607.5, 8388608.0, 16777217.0, 1e10, -1e10, 2.0 ** 63, 2.0 ** 64, 1e20, 3.4e38, -3.4e38, 2.0 ** 127,
+         1.17549435e-38, 1e-45, -1e-45, np.inf, -np.inf, np.nan, 1234.5678, 0.000001, 0.0000015, 0.0000025]
+    x = np.array(v, np.float32)
+    rnd = np.random.RandomState(0)
+    y = (rnd.standard_normal(200) * 10.0 ** rnd.randint(-8, 12, 200)).astype(np.float32)
+    # Random bit patterns: every exponent, subnormals, NaNs of both signs.
+    z = rnd.randint(0, 2 ** 32, 2000, dtype=np.uint64).astype(np.uint32).view(np.float32)
+    return np.concatenate([x, y, z])
+
+
+@graph_case("small_asstring_f32", {"x": _asstring_values()}, shapes={"x": (None,)}, min_opset=26)
+def _(x):
+    # 0/0 computed at run time is a NaN with the sign bit set on x86: "-nan".
+    nan = tf.zeros([1]) / tf.zeros([1])
+    return tf.strings.as_string(tf.concat([x, nan, -nan], 0))
+
+
+@graph_case("small_asstring_precision", {"x": _asstring_values()[:245].reshape(-1, 5)}, min_opset=26)
+def _(x):
+    return tuple(tf.strings.as_string(x, precision=p) for p in (0, 1, 3, 9, 11))
+
+
+@graph_case("small_asstring_f16", {"x": np.array([0.5, -2.25, 65504, 6e-8, 1e-4, 0.1, -0.0, np.inf], np.float16)}, min_opset=26)
+def _(x):
+    return tf.strings.as_string(x), tf.strings.as_string(tf.cast(x, tf.bfloat16), precision=2)
