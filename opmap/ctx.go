@@ -243,10 +243,6 @@ func knownContents(g *graph.Graph, outs []string) *graph.Tensor {
 	return graph.NewIntTensor(v.DType, v.Shape.Sizes(), vals)
 }
 
-// maxFoldBytes bounds a folded constant, so that folding never turns a small
-// graph into a huge file (a Fill of a large shape stays a node).
-const maxFoldBytes = 64 << 20
-
 func (c *Ctx) tryFold(n *graph.Node) bool {
 	in := make([]*graph.Tensor, len(n.Inputs))
 	for i, v := range n.Inputs {
@@ -284,10 +280,8 @@ func (c *Ctx) tryFold(n *graph.Node) bool {
 	if !ok || err != nil || len(outs) != len(n.Outputs) {
 		return false
 	}
-	for _, t := range outs {
-		if int64(len(t.Data)) > maxFoldBytes {
-			return false
-		}
+	if !fold.WorthFolding(in, outs) {
+		return false // a large expansion (Tile, Expand, Fill) stays a node
 	}
 	for i, t := range outs {
 		if n.Outputs[i] != "" {

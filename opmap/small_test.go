@@ -176,3 +176,27 @@ func TestAsStringTables(t *testing.T) {
 		t.Errorf("digitTable(3): %d entries, [7]=%q", len(d.Strings), d.Strings[7])
 	}
 }
+
+// The mapping's eager folding follows fold.WorthFolding: a Tile whose
+// constant result is 32 MB stays a node; a small one folds.
+func TestTileLargeConstStaysNode(t *testing.T) {
+	x := graph.Float32Tensor([]int64{2, 2}, []float32{0, 1, 2, 3})
+	for _, tt := range []struct {
+		reps  []int64
+		nodes int
+	}{{[]int64{1000000, 2}, 1}, {[]int64{10, 2}, 0}} {
+		g, err := smallMap(t, Options{Opset: 17}, "Tile", nil, smallIn{name: "x", t: x}, smallIn{name: "r", t: graph.NewIntTensor(graph.Int32, []int64{2}, tt.reps)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tiles := 0
+		for _, n := range g.Nodes {
+			if n.Op == "Tile" {
+				tiles++
+			}
+		}
+		if tiles != tt.nodes {
+			t.Errorf("Tile by %v: %d Tile nodes (%s), want %d", tt.reps, tiles, mathOpsOf(g), tt.nodes)
+		}
+	}
+}
