@@ -14,7 +14,9 @@ func TestWorthFolding(t *testing.T) {
 		}
 		return &graph.Tensor{DType: graph.Float, Dims: dims, Data: make([]byte, 4*n)}
 	}
-	i8 := func(n int64) *graph.Tensor { return &graph.Tensor{DType: graph.Int8, Dims: []int64{n}, Data: make([]byte, n)} }
+	i8 := func(n int64) *graph.Tensor {
+		return &graph.Tensor{DType: graph.Int8, Dims: []int64{n}, Data: make([]byte, n)}
+	}
 	shape := graph.Int64Tensor(2000000, 4)
 	for _, tt := range []struct {
 		name    string
