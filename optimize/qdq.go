@@ -507,7 +507,9 @@ func (r *qdqRewriter) kernelAxis(d *graph.Node) {
 		}
 		want = a
 	}
-	if want >= 0 && d.Int("axis", 1) != want {
+	// Written out even where it is the default: readers of the model
+	// (tf2onnx's tests) look for the attribute.
+	if a, ok := d.Attrs["axis"].(int64); want >= 0 && (!ok || a != want) {
 		if d.Attrs == nil {
 			d.Attrs = map[string]any{}
 		}
