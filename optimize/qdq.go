@@ -29,6 +29,11 @@ import (
 //     (computed as onnxruntime does: float32 division, ties to even,
 //     saturation), so weights are stored 8-bit and read through one
 //     DequantizeLinear, the form onnxruntime fuses into QLinearConv;
+//   - a clamp (Min, Max, Clip, Relu) just before a QuantizeLinear whose
+//     bounds quantize to the type's ends goes: QuantizeLinear is monotone
+//     and saturates there itself (FakeQuant's clamp to its nudged range,
+//     a Relu before a zero point of 0), so the computing op before it
+//     feeds the QuantizeLinear directly, as onnxruntime's fusions need;
 //   - a per-tensor DequantizeLinear read as a Conv or ConvTranspose weight
 //     carries the output-channel axis (0 for Conv, 1 for ConvTranspose):
 //     meaningless for one scale, it is where a per-channel one would be
@@ -229,7 +234,7 @@ func qdqPass(g *graph.Graph, opset int) (bool, error) {
 		}
 		switch {
 		case isOp(n, "QuantizeLinear"):
-			_ = r.foldConst(n) || r.dropPair(n) || r.moveUp(n)
+			_ = r.foldConst(n) || r.dropPair(n) || r.dropClamp(n) || r.moveUp(n)
 		case isOp(n, "DequantizeLinear"):
 			r.moveDown(n)
 			if !r.removed[n] {
@@ -456,13 +461,139 @@ func (r *qdqRewriter) foldConst(q *graph.Node) bool {
 	return true
 }
 
+// dropClamp removes a clamp read only by QuantizeLinear q whose bounds
+// change nothing q computes: q is monotone, so Q(min(x, c)) = Q(x) when
+// Q(c) is the type's maximum, and Q(max(x, c)) = Q(x) when Q(c) is its
+// minimum. The bounds must saturate by a margin, so that onnxruntime's
+// arithmetic (a reciprocal, another rounding) cannot tell otherwise.
+func (r *qdqRewriter) dropClamp(q *graph.Node) bool {
+	p, ok := qdqParams(r.g, q)
+	if !ok {
+		return false
+	}
+	c := r.producer(q.Inputs[0])
+	if c == nil || len(c.Outputs) != 1 || r.uses(c.Outputs[0]) != 1 || len(c.Subgraphs()) > 0 || len(c.Inputs) == 0 {
+		return false
+	}
+	var x, lo, hi string
+	switch {
+	case isOp(c, "Relu") && len(c.Inputs) == 1:
+		x = c.Inputs[0]
+	case isOp(c, "Clip") && len(c.Inputs) >= 1 && len(c.Inputs) <= 3:
+		x = c.Inputs[0]
+		if len(c.Inputs) > 1 {
+			lo = c.Inputs[1]
+		}
+		if len(c.Inputs) > 2 {
+			hi = c.Inputs[2]
+		}
+	case (isOp(c, "Min") || isOp(c, "Max")) && len(c.Inputs) == 2:
+		k := 1
+		if r.isConst(c.Inputs[0]) && !r.isConst(c.Inputs[1]) {
+			k = 0
+		}
+		x = c.Inputs[1-k]
+		if isOp(c, "Min") {
+			hi = c.Inputs[k]
+		} else {
+			lo = c.Inputs[k]
+		}
+	default:
+		return false
+	}
+	xs, cs := r.g.ShapeOf(x), r.g.ShapeOf(c.Outputs[0])
+	if x == "" || r.g.DTypeOf(x) != graph.Float || !xs.Static() || !cs.Static() || xs.String() != cs.String() {
+		return false
+	}
+	tmin, tmax := qdqRange(p.dt)
+	if isOp(c, "Relu") {
+		if !r.saturates(graph.ScalarOf(graph.Float, 0), xs.Rank(), p, tmin) {
+			return false
+		}
+	}
+	for _, b := range []struct {
+		name string
+		end  int64
+	}{{lo, tmin}, {hi, tmax}} {
+		if b.name == "" {
+			continue
+		}
+		t := r.constOf(b.name)
+		if t == nil || t.DType != graph.Float || !r.saturates(t, xs.Rank(), p, b.end) {
+			return false
+		}
+	}
+	r.remove(c)
+	delete(r.g.Values, c.Outputs[0])
+	r.setInput(q, 0, x)
+	r.enqueue(q)
+	return true
+}
+
+// saturates reports that every element of bound t (broadcast against a
+// value of rank rank) quantizes to end with p, by a margin of a tenth of
+// a step past the rounding boundary.
+func (r *qdqRewriter) saturates(t *graph.Tensor, rank int, p qparams, end int64) bool {
+	if len(t.Dims) > rank {
+		return false
+	}
+	ss := p.scale.Float32s()
+	vals := t.Float32s()
+	for i, v := range vals {
+		// The channels element i meets: all of them unless t runs
+		// along the quantization axis.
+		chans := []int{}
+		if p.axis < 0 {
+			chans = append(chans, 0)
+		} else {
+			ta := int(p.axis) - (rank - len(t.Dims))
+			if ta >= 0 && t.Dims[ta] != 1 {
+				inner := numelOf(t.Dims[ta+1:])
+				chans = append(chans, int((int64(i)/inner)%t.Dims[ta]))
+			} else {
+				for ch := range ss {
+					chans = append(chans, ch)
+				}
+			}
+		}
+		for _, ch := range chans {
+			if ch >= len(ss) {
+				return false
+			}
+			y := float64(v)/float64(ss[ch]) + float64(p.zp[ch])
+			if end == qdqRangeMax(p.dt) && !(y >= float64(end)-0.4) || end != qdqRangeMax(p.dt) && !(y <= float64(end)+0.4) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func numelOf(d []int64) int64 {
+	n := int64(1)
+	for _, x := range d {
+		n *= x
+	}
+	return n
+}
+
+// qdqRange is the integer range of an 8-bit type.
+func qdqRange(dt graph.DType) (int64, int64) {
+	if dt == graph.Int8 {
+		return -128, 127
+	}
+	return 0, 255
+}
+
+func qdqRangeMax(dt graph.DType) int64 {
+	_, hi := qdqRange(dt)
+	return hi
+}
+
 // quantizeValues is QuantizeLinear of x with p; nil when a per-axis scale
 // does not fit x's dims.
 func quantizeValues(x *graph.Tensor, p qparams) []int64 {
-	lo, hi := int64(0), int64(255)
-	if p.dt == graph.Int8 {
-		lo, hi = -128, 127
-	}
+	lo, hi := qdqRange(p.dt)
 	xs, ss := x.Float32s(), p.scale.Float32s()
 	inner, size := int64(1), int64(1)
 	if p.axis >= 0 {

@@ -47,6 +47,10 @@ var evalTyped = map[string]func(g *graph.Graph, n *graph.Node, in []arr, has []b
 	"QuantizeLinear":   evalQuantize,
 	"DequantizeLinear": evalQuantize,
 	"ScatterND":        evalScatterND,
+	"Min": func(_ *graph.Graph, _ *graph.Node, in []arr, _ []bool) ([]arr, error) {
+		out, err := elementwise(in, func(x []float64) float64 { return slices.Min(x) })
+		return []arr{out}, err
+	},
 }
 
 func evalQuantize(g *graph.Graph, n *graph.Node, in []arr, has []bool) ([]arr, error) {
@@ -330,6 +334,50 @@ func TestQDQ(t *testing.T) {
 					}
 				}
 			}
+		},
+	}, {
+		// FakeQuant's clamp to its nudged range, a Relu before a zero
+		// point of 0, and a per-channel clamp: all saturate where the
+		// QuantizeLinear does, and go. (Inputs are scaled to ±8 so that
+		// the clamps act on the test values.)
+		name: "qdq_clamps_dropped",
+		build: func(b *builder) *graph.Graph {
+			s, z := b.scalar("s", 0.02), b.zeroPoint("z", graph.Uint8, 100)
+			b.scalar("eight", 8)
+			x := b.op("x8", "Mul", nil, b.input("x", 2, 3), "eight")
+			y := b.op("min", "Min", nil, x, b.scalar("hi", float64(float32(155*0.02))))
+			y = b.op("max", "Max", nil, y, b.scalar("lo", float64(float32(-100*0.02))))
+			a := b.qdq("qa", y, s, z, -1)
+			y = b.op("relu", "Relu", nil, b.op("u8", "Mul", nil, b.input("u", 2, 3), "eight"))
+			c := b.qdq("qc", y, s, b.zeroPoint("z0", graph.Uint8, 0), -1)
+			b.g.SetConst("cs", graph.NewTensor(graph.Float, []int64{3}, []float64{0.01, 0.02, 0.04}))
+			b.g.SetConst("chi", graph.NewTensor(graph.Float, []int64{3}, []float64{1.27, 2.54, 5.08}))
+			b.g.SetConst("clo", graph.NewTensor(graph.Float, []int64{3}, []float64{-1.28, -2.56, -5.12}))
+			y = b.op("cmax", "Max", nil, b.op("cmin", "Min", nil, b.op("v8", "Mul", nil, b.input("v", 2, 3), "eight"), "chi"), "clo")
+			e := b.qdq("qe", b.op("clip", "Clip", nil, b.op("w8", "Mul", nil, b.input("w", 2, 3), "eight"), "lo", "hi"), s, z, -1)
+			d := b.qdq("qd", y, "cs", b.zeroPoint("cz", graph.Int8, 0, 0, 0), 1)
+			return b.output(a, c, d, e)
+		},
+		check: func(t *testing.T, g *graph.Graph) {
+			wantCounts(t, g, map[string]int{"Min": 0, "Max": 0, "Relu": 0, "Clip": 0})
+		},
+	}, {
+		// A narrow range (the clamp stops one step above the type's
+		// minimum) and a Relu before a zero point of 10 change values:
+		// they stay.
+		name: "qdq_clamps_kept",
+		build: func(b *builder) *graph.Graph {
+			s, z := b.scalar("s", 0.02), b.zeroPoint("z", graph.Uint8, 100)
+			b.scalar("eight", 8)
+			x := b.op("x8", "Mul", nil, b.input("x", 2, 3), "eight")
+			y := b.op("max", "Max", nil, x, b.scalar("lo", float64(float32(-99*0.02))))
+			a := b.qdq("qa", y, s, z, -1)
+			y = b.op("relu", "Relu", nil, b.op("u8", "Mul", nil, b.input("u", 2, 3), "eight"))
+			c := b.qdq("qc", y, s, b.zeroPoint("z10", graph.Uint8, 10), -1)
+			return b.output(a, c)
+		},
+		check: func(t *testing.T, g *graph.Graph) {
+			wantCounts(t, g, map[string]int{"Max": 1, "Relu": 1})
 		},
 	}}
 	for _, c := range cases {
