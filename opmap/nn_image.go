@@ -16,6 +16,7 @@ var imageRules = []Rule{
 	{"CropAndResize", MinOpset, arrNeeds(4, imgCropAndResize)},
 	{"ResizeBicubic", MinOpset, arrNeeds(2, nnResizeBicubic)},
 	{"ExtractImagePatches", MinOpset, arrNeeds(1, imgExtractPatches)},
+	{"CombinedNonMaxSuppression", MinOpset, arrNeeds(6, imgCombinedNMS)},
 }
 
 // imgMaxPoolArgmax is MaxPool (NHWC) whose second output is TF's argmax:
