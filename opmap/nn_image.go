@@ -17,6 +17,7 @@ var imageRules = []Rule{
 	{"ResizeBicubic", MinOpset, arrNeeds(2, nnResizeBicubic)},
 	{"ExtractImagePatches", MinOpset, arrNeeds(1, imgExtractPatches)},
 	{"CombinedNonMaxSuppression", MinOpset, arrNeeds(6, imgCombinedNMS)},
+	{"ResizeArea", MinOpset, arrNeeds(2, nnResizeArea)},
 }
 
 // imgMaxPoolArgmax is MaxPool (NHWC) whose second output is TF's argmax:

@@ -1,0 +1,90 @@
+"""Issue 8, detection and image (second part): CombinedNonMaxSuppression
+(shared and per-class boxes, pad_per_class, clip_boxes, thresholds, more
+candidates than max_total_size and fewer), tf.image.non_max_suppression_padded
+(a TF2 while loop whose condition is a variable only the condition reads),
+ResizeArea (up, down, non-integer ratios, align_corners, run-time sizes,
+integer images), AdjustHue/AdjustSaturation, and SampleDistortedBoundingBoxV2
+(random: shapes and the invariants the crop must satisfy)."""
+
+import numpy as np
+import tensorflow as tf
+
+from harness import graph_case, function_case, f32
+
+raw = tf.raw_ops
+_R = np.random.RandomState(11)
+
+
+def _boxes(*shape, seed=0):
+    """Random boxes with corners in any order, coordinates in [-0.5, 1.5)."""
+    return (np.random.RandomState(seed).random_sample(shape) * 2 - 0.5).astype(np.float32)
+
+
+def _scores(*shape, seed=0):
+    """Distinct scores (TF's sort is unstable on ties)."""
+    n = int(np.prod(shape))
+    return (np.random.RandomState(seed).permutation(n).reshape(shape) / n).astype(np.float32)
+
+
+for _pad in (False, True):
+    for _clip in (False, True):
+        graph_case(f"detect_combined_nms_pad{int(_pad)}_clip{int(_clip)}",
+                   {"b": _boxes(4, 10, 1, 4), "s": _scores(4, 10, 3)})(
+            lambda b, s, p=_pad, cl=_clip: tf.image.combined_non_max_suppression(
+                b, s, max_output_size_per_class=3, max_total_size=7, iou_threshold=0.4, score_threshold=0.2,
+                pad_per_class=p, clip_boxes=cl))
+
+
+@graph_case("detect_combined_nms_per_class_boxes_dynamic", {"b": _boxes(3, 12, 4, 4, seed=1), "s": _scores(3, 12, 4, seed=1),
+                                                            "t": np.array(0.3, np.float32)},
+            shapes={"b": (None, None, 4, 4), "s": (None, None, 4)})
+def _(b, s, t):
+    # q = classes: every class has its own boxes; a run-time score threshold.
+    return tf.image.combined_non_max_suppression(b, s, max_output_size_per_class=5, max_total_size=6,
+                                                 iou_threshold=0.5, score_threshold=t, clip_boxes=False)
+
+
+@graph_case("detect_combined_nms_total_past_candidates", {"b": _boxes(2, 3, 1, 4, seed=2), "s": _scores(2, 3, 2, seed=2)})
+def _(b, s):
+    # max_total_size 20 > classes·boxes = 6: zeros past the candidates; and
+    # with pad_per_class, P = min(20, 4·2) = 8.
+    r1 = tf.image.combined_non_max_suppression(b, s, 4, 20, iou_threshold=0.6, score_threshold=0.0, clip_boxes=False)
+    r2 = tf.image.combined_non_max_suppression(b, s, 4, 20, iou_threshold=0.6, score_threshold=0.0, pad_per_class=True)
+    return tuple(r1) + tuple(r2)
+
+
+@graph_case("detect_combined_nms_none_kept", {"b": _boxes(2, 5, 1, 4, seed=3), "s": _scores(2, 5, 2, seed=3)})
+def _(b, s):
+    # Every score under the threshold: nothing valid, all zeros.
+    return tf.image.combined_non_max_suppression(b, s, 2, 4, iou_threshold=0.5, score_threshold=0.99)
+
+
+for _pad in (False, True):
+    graph_case(f"detect_nms_padded_loop_pad{int(_pad)}", {"b": np.sort(_R.rand(14, 2, 2), axis=1).reshape(14, 4)[:, [0, 2, 1, 3]]
+                                                          .astype(np.float32), "s": _scores(14, seed=4)})(
+        lambda b, s, p=_pad: tf.image.non_max_suppression_padded(b, s, max_output_size=9 if p else 14, iou_threshold=0.3,
+                                                                 score_threshold=0.1, pad_to_max_output_size=p))
+
+
+@function_case("detect_nms_padded_loop_batched", {"b": np.sort(_R.rand(2, 12, 2, 2), axis=2).reshape(2, 12, 4)[:, :, [0, 2, 1, 3]]
+                                                  .astype(np.float32), "s": _scores(2, 12, seed=5)})
+def _(b, s):
+    # Batched boxes, the TF2 While kept functional inside a tf.function.
+    return tf.image.non_max_suppression_padded(b, s, max_output_size=6, iou_threshold=0.4, pad_to_max_output_size=True)
+
+
+_IMG = np.arange(1, 1 + 2 * 9 * 11 * 3).astype(np.float32).reshape(2, 9, 11, 3)
+_ATOL = dict(rtol=1e-5, atol=1e-4, why_tolerance="area weights and sums in float32 on values up to 600: TF sums row "
+                                                  "by row, ONNX MatMul in another order")
+
+for _name, _size in (("up2", [18, 22]), ("down", [4, 5]), ("odd", [7, 13]), ("one", [1, 1])):
+    graph_case(f"detect_resize_area_{_name}", {"x": _IMG}, **_ATOL)(
+        lambda x, s=_size: raw.ResizeArea(images=x, size=s))
+    graph_case(f"detect_resize_area_{_name}_align", {"x": _IMG}, **_ATOL)(
+        lambda x, s=_size: raw.ResizeArea(images=x, size=s, align_corners=True))
+
+
+@graph_case("detect_resize_area_runtime_size_uint8", {"x": _IMG.astype(np.uint8), "s": np.array([6, 17], np.int32)},
+            shapes={"x": (None, None, None, 3)}, **_ATOL)
+def _(x, s):
+    return raw.ResizeArea(images=x, size=s)
