@@ -18,6 +18,8 @@ var imageRules = []Rule{
 	{"ExtractImagePatches", MinOpset, arrNeeds(1, imgExtractPatches)},
 	{"CombinedNonMaxSuppression", MinOpset, arrNeeds(6, imgCombinedNMS)},
 	{"ResizeArea", MinOpset, arrNeeds(2, nnResizeArea)},
+	{"AdjustHue", MinOpset, arrNeeds(2, imgAdjustHue)},
+	{"AdjustSaturation", MinOpset, arrNeeds(2, imgAdjustSaturation)},
 }
 
 // imgMaxPoolArgmax is MaxPool (NHWC) whose second output is TF's argmax:
@@ -270,5 +272,102 @@ func imgExtractPatches(c *Ctx) error {
 	kernel := c.AddConst(graph.NewTensor(dt, []int64{out, ch, kh, kw}, w))
 	y := c.Op("Conv", attrs, nnToCF(c, x, 4), kernel)
 	nnFinish(c, 0, y, 4, false)
+	return nil
+}
+
+// imgRGB casts [..., 3] colour data to float32 and splits the channels
+// ([..., 1] each); TF's colour kernels compute in float32.
+func imgRGB(c *Ctx, x string) (r, g, b string, err error) {
+	if s := c.Shape(x); s.Rank() >= 0 && (s.Rank() == 0 || s.Dims[s.Rank()-1].Known() && s.Dims[s.Rank()-1].Size != 3) {
+		return "", "", "", c.Errorf("%s needs RGB data (last dim 3), got %v", c.Node.Op, s)
+	}
+	x = mathCastTo(c, x, graph.Float)
+	outs := c.OpN("Split", 3, Attrs{"axis": int64(-1)}, x, c.Int64s(1, 1, 1))
+	return outs[0], outs[1], outs[2], nil
+}
+
+// imgPick selects, element by element, vals[k] where the float category
+// cat equals k, else def (TF's switch over the hue sextant).
+func imgPick(c *Ctx, cat string, vals []string, def string) string {
+	out := def
+	for k := len(vals) - 1; k >= 0; k-- {
+		out = c.Op("Where", nil, c.Op("Equal", nil, cat, c.Scalar(graph.Float, float64(k))), vals[k], out)
+	}
+	return out
+}
+
+// imgFinishRGB joins the channels and casts back to the node's dtype.
+func imgFinishRGB(c *Ctx, r, g, b string) {
+	mathCastOut(c, 0, c.Op("Concat", Attrs{"axis": int64(-1)}, r, g, b), c.DType(c.In(0)))
+}
+
+// imgAdjustHue follows TF's kernel: the hue in sextants [0, 6) from the
+// channel order (h = sextant + ratio of the middle channel, the ratio
+// reversed in odd sextants), shifted by 6·delta and wrapped into [0, 6),
+// then the channels rebuilt from max, min and the new middle value
+// min + ratio·(max − min). A grey pixel (max = min) stays as it is.
+func imgAdjustHue(c *Ctx) error {
+	r, g, b, err := imgRGB(c, c.In(0))
+	if err != nil {
+		return err
+	}
+	f := graph.Float
+	k := func(v float64) string { return c.Scalar(f, v) }
+	vmax := c.Op("Max", nil, r, g, b)
+	vmin := c.Op("Min", nil, r, g, b)
+	chroma := c.Op("Sub", nil, vmax, vmin)
+	ratio := func(x, y string) string { return c.Op("Div", nil, c.Op("Sub", nil, x, y), chroma) }
+	h := c.Op("Where", nil, c.Op("Equal", nil, r, vmax), ratio(g, b),
+		c.Op("Where", nil, c.Op("Equal", nil, g, vmax), c.Op("Add", nil, ratio(b, r), k(2)), c.Op("Add", nil, ratio(r, g), k(4))))
+	h = c.Op("Where", nil, c.Op("Greater", nil, chroma, k(0)), h, k(0)) // 0/0 for grey pixels
+	h = c.Op("Add", nil, h, c.Op("Mul", nil, mathCastTo(c, c.In(1), f), k(6)))
+	h = c.Op("Mod", Attrs{"fmod": int64(1)}, h, k(6))
+	h = c.Op("Where", nil, c.Op("Less", nil, h, k(0)), c.Op("Add", nil, h, k(6)), h)
+	h = c.Op("Where", nil, c.Op("GreaterOrEqual", nil, h, k(6)), c.Op("Sub", nil, h, k(6)), h)
+	sextant := c.Op("Floor", nil, h)
+	frac := c.Op("Sub", nil, h, sextant)
+	odd := c.Op("Equal", nil, c.Op("Mod", Attrs{"fmod": int64(1)}, sextant, k(2)), k(1))
+	frac = c.Op("Where", nil, odd, c.Op("Sub", nil, k(1), frac), frac)
+	vmid := c.Op("Add", nil, vmin, c.Op("Mul", nil, frac, chroma))
+	imgFinishRGB(c,
+		imgPick(c, sextant, []string{vmax, vmid, vmin, vmin, vmid}, vmax),
+		imgPick(c, sextant, []string{vmid, vmax, vmax, vmid, vmin}, vmin),
+		imgPick(c, sextant, []string{vmin, vmin, vmid, vmax, vmax}, vmid))
+	return nil
+}
+
+// imgAdjustSaturation follows TF's kernel: RGB → HSV (hue in [0, 1), s = 0
+// where max ≤ 0), s·scale clamped to [0, 1], then HSV → RGB by sextant
+// (C = s·v, X = C·(1 − |(6h mod 2) − 1|), m = v − C).
+func imgAdjustSaturation(c *Ctx) error {
+	r, g, b, err := imgRGB(c, c.In(0))
+	if err != nil {
+		return err
+	}
+	f := graph.Float
+	k := func(v float64) string { return c.Scalar(f, v) }
+	v := c.Op("Max", nil, r, g, b)
+	rng := c.Op("Sub", nil, v, c.Op("Min", nil, r, g, b))
+	s := c.Op("Where", nil, c.Op("Greater", nil, v, k(0)), c.Op("Div", nil, rng, v), k(0))
+	norm := c.Op("Reciprocal", nil, c.Op("Mul", nil, rng, k(6)))
+	part := func(x, y string) string { return c.Op("Mul", nil, norm, c.Op("Sub", nil, x, y)) }
+	h := c.Op("Where", nil, c.Op("Equal", nil, r, v), part(g, b),
+		c.Op("Where", nil, c.Op("Equal", nil, g, v), c.Op("Add", nil, part(b, r), k(2.0/6)), c.Op("Add", nil, part(r, g), k(4.0/6))))
+	h = c.Op("Where", nil, c.Op("LessOrEqual", nil, rng, k(0)), k(0), h)
+	h = c.Op("Where", nil, c.Op("Less", nil, h, k(0)), c.Op("Add", nil, h, k(1)), h)
+	s = c.Op("Clip", nil, c.Op("Mul", nil, s, mathCastTo(c, c.In(1), f)), k(0), k(1))
+	chroma := c.Op("Mul", nil, s, v)
+	m := c.Op("Sub", nil, v, chroma)
+	dh := c.Op("Mul", nil, h, k(6))
+	sextant := c.Op("Floor", nil, dh)
+	x := c.Op("Mul", nil, chroma, c.Op("Sub", nil, k(1),
+		c.Op("Abs", nil, c.Op("Sub", nil, c.Op("Mod", Attrs{"fmod": int64(1)}, dh, k(2)), k(1)))))
+	zero := k(0)
+	add := func(ch string) string { return c.Op("Add", nil, ch, m) }
+	// Sextant 6 (h rounded up to 1) is TF's default case: all zero.
+	imgFinishRGB(c,
+		add(imgPick(c, sextant, []string{chroma, x, zero, zero, x, chroma}, zero)),
+		add(imgPick(c, sextant, []string{x, chroma, chroma, x, zero, zero}, zero)),
+		add(imgPick(c, sextant, []string{zero, zero, x, chroma, chroma, x}, zero)))
 	return nil
 }

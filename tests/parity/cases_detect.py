@@ -88,3 +88,33 @@ for _name, _size in (("up2", [18, 22]), ("down", [4, 5]), ("odd", [7, 13]), ("on
             shapes={"x": (None, None, None, 3)}, **_ATOL)
 def _(x, s):
     return raw.ResizeArea(images=x, size=s)
+
+
+def _colours(seed, *shape):
+    """Pixels with ties (grey, two equal channels), zeros and negatives among random ones."""
+    x = np.random.RandomState(seed).uniform(0, 1, size=shape + (3,)).astype(np.float32)
+    flat = x.reshape(-1, 3)
+    flat[0] = [0.5, 0.5, 0.5]
+    flat[1] = [0.9, 0.9, 0.1]
+    flat[2] = [0.2, 0.7, 0.7]
+    flat[3] = [0.8, 0.3, 0.8]
+    flat[4] = [0.0, 0.0, 0.0]
+    flat[5] = [-0.2, 0.4, 0.1]
+    flat[6] = [-0.3, -0.1, -0.6]
+    return x
+
+
+for _i, _d in enumerate((-0.9, -0.25, 0.0, 0.1, 0.5, 0.83, 1.0)):
+    graph_case(f"detect_adjust_hue_{_i}", {"x": _colours(7, 4, 6), "d": np.array(_d, np.float32)},
+               shapes={"x": (None, None, 3)})(lambda x, d: raw.AdjustHue(images=x, delta=d))
+
+for _i, _s in enumerate((0.0, 0.4, 1.0, 2.5, 30.0)):
+    graph_case(f"detect_adjust_saturation_{_i}", {"x": _colours(8, 2, 5, 4), "s": np.array(_s, np.float32)},
+               shapes={"x": (None, 5, None, 3)})(lambda x, s: raw.AdjustSaturation(images=x, scale=s))
+
+
+@graph_case("detect_adjust_hue_saturation_uint8_images", {"x": np.random.RandomState(9).randint(0, 256, (2, 3, 4, 3)).astype(np.uint8)},
+            )
+def _(x):
+    # tf.image converts integer images to float in [0, 1] around the raw ops and back.
+    return tf.image.adjust_hue(x, 0.3), tf.image.adjust_saturation(x, 1.7)
