@@ -118,3 +118,85 @@ for _i, _s in enumerate((0.0, 0.4, 1.0, 2.5, 30.0)):
 def _(x):
     # tf.image converts integer images to float in [0, 1] around the raw ops and back.
     return tf.image.adjust_hue(x, 0.3), tf.image.adjust_saturation(x, 1.7)
+
+
+def _bbox_checks(image_size, boxes, min_cov, begin, size, bbox, aspect, area):
+    """What every sample must satisfy, as booleans (TF's true, ONNX's must be
+    too): inside the image, bboxes agreeing with begin/size, area and aspect
+    ranges kept (the width is round(height·ratio)), min_object_covered of
+    one box covered; or the whole image (TF's fallback)."""
+    f = lambda v: tf.cast(v, tf.float32)  # noqa: E731
+    H, W = f(image_size[0]), f(image_size[1])
+    y, x, h, w = f(begin[0]), f(begin[1]), f(size[0]), f(size[1])
+    whole = tf.equal(y, 0.0) & tf.equal(x, 0.0) & tf.equal(h, H) & tf.equal(w, W)
+    inside = ((y >= 0) & (x >= 0) & (h > 0) & (w > 0) & (y + h <= H) & (x + w <= W)
+              & tf.equal(begin[2], 0) & tf.equal(size[2], -1))
+    want = tf.reshape(tf.stack([y / H, x / W, (y + h) / H, (x + w) / W]), [1, 1, 4])
+    agree = tf.reduce_all(tf.abs(bbox - want) < 1e-6)
+    a = h * w / (H * W)
+    area_ok = whole | ((a >= area[0] - 1e-6) & (a <= area[1] + 1e-6))
+    aspect_ok = whole | ((w >= h * aspect[0] - 0.5) & (w <= h * aspect[1] + 0.5))
+    px = tf.floor(tf.reshape(boxes, [-1, 4]) * tf.stack([H, W, H, W]))
+    dy = tf.minimum(y + h, px[:, 2]) - tf.maximum(y, px[:, 0])
+    dx = tf.minimum(x + w, px[:, 3]) - tf.maximum(x, px[:, 1])
+    inter = tf.where((dy >= 0) & (dx >= 0), dy * dx, 0.0)
+    obj = (px[:, 2] - px[:, 0]) * (px[:, 3] - px[:, 1])
+    covered = whole | tf.reduce_any((obj >= 1) & (inter / tf.maximum(obj, 1.0) >= min_cov))
+    return (tf.shape(begin), tf.shape(size), tf.shape(bbox), inside, agree, area_ok, aspect_ok, covered), whole
+
+
+_SIZE = np.array([200, 300, 3], np.int32)
+_CORNERS = np.array([[0, 0, 0.1, 0.1], [0.9, 0.9, 1, 1]], np.float32).reshape([1, 2, 4])
+_MID = np.array([[0.2, 0.3, 0.7, 0.8], [0.4, 0.1, 0.9, 0.5]], np.float32).reshape([1, 2, 4])
+_RANDOM_OPSETS = dict(max_opset=21)  # onnxruntime has no kernels for the opset-22 generators
+
+
+@graph_case("detect_sample_bbox_v2_invariants", {"s": _SIZE, "b": _CORNERS, "m": np.array(0.8, np.float32)},
+            **_RANDOM_OPSETS)
+def _(s, b, m):
+    # The conformance test's settings: small boxes in two corners.
+    begin, size, bbox = tf.image.sample_distorted_bounding_box(s, b, min_object_covered=m, aspect_ratio_range=[0.05, 3],
+                                                               area_range=[0.05, 1], max_attempts=100)
+    checks, _ = _bbox_checks(s, b, m, begin, size, bbox, [0.05, 3], [0.05, 1])
+    return checks
+
+
+@graph_case("detect_sample_bbox_v2_found", {"s": _SIZE.astype(np.int64), "b": _MID, "m": np.array(0.3, np.float32)},
+            shapes={"s": (3,), "b": (1, None, 4)}, **_RANDOM_OPSETS)
+def _(s, b, m):
+    # Easy settings: nearly every attempt is good, so the sample is not the
+    # whole image (a converter that always falls back fails here).
+    begin, size, bbox = raw.SampleDistortedBoundingBoxV2(image_size=s, bounding_boxes=b, min_object_covered=m,
+                                                         aspect_ratio_range=[0.5, 2.0], area_range=[0.2, 0.6],
+                                                         max_attempts=50)
+    checks, whole = _bbox_checks(s, b, m, begin, size, bbox, [0.5, 2.0], [0.2, 0.6])
+    return checks + (whole,)
+
+
+@graph_case("detect_sample_bbox_v1_no_boxes_use_image", {"s": _SIZE, "b": np.zeros((1, 0, 4), np.float32)},
+            shapes={"b": (1, None, 4)}, **_RANDOM_OPSETS)
+def _(s, b):
+    # No boxes: the whole image is the box to cover (V1: min_object_covered
+    # is an attribute).
+    begin, size, bbox = raw.SampleDistortedBoundingBox(image_size=s, bounding_boxes=b, min_object_covered=0.25,
+                                                       aspect_ratio_range=[0.75, 1.33], area_range=[0.3, 1.0],
+                                                       use_image_if_no_bounding_boxes=True)
+    img = tf.constant([[[0, 0, 1, 1]]], tf.float32)
+    checks, whole = _bbox_checks(s, img, 0.25, begin, size, bbox, [0.75, 1.33], [0.3, 1.0])
+    return checks + (whole,)
+
+
+@graph_case("detect_sample_bbox_v2_fallback_whole_image", {"s": _SIZE, "b": _MID}, **_RANDOM_OPSETS)
+def _(s, b):
+    # A crop of at most 2% of the image cannot cover all of a quarter-image
+    # box: every attempt fails and TF returns the whole image (exact values).
+    return raw.SampleDistortedBoundingBoxV2(image_size=s, bounding_boxes=b, min_object_covered=1.0,
+                                            aspect_ratio_range=[0.5, 2.0], area_range=[0.01, 0.02], max_attempts=20)
+
+
+@graph_case("detect_sample_bbox_v2_exact_area", {"s": np.array([10, 20, 3], np.int32), "b": _MID}, **_RANDOM_OPSETS)
+def _(s, b):
+    # area_range [1, 1]: only height 10, width 20 fits, found once a ratio in
+    # [1.95, 2.05) is drawn (exact values, almost surely within 100 attempts).
+    return raw.SampleDistortedBoundingBoxV2(image_size=s, bounding_boxes=b, min_object_covered=0.1,
+                                            aspect_ratio_range=[1.9, 2.1], area_range=[1.0, 1.0], max_attempts=100)
