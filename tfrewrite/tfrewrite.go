@@ -27,6 +27,7 @@ func Passes() []Pass {
 		// the generic loop rewrite turns them into Loop.
 		{"rnn", "dynamic_rnn and Keras loops of LSTM/GRU cells → one ONNX LSTM/GRU (bidirectional pairs merged)", inSubgraphs(rnnPass)},
 		{"functional-control-flow", "TF2 If/StatelessIf → If (functions from the GraphDef's library)", functionalPass},
+		{"ragged-variant", "tf.map_fn over a ragged tensor: the rows' variants read and written in a TF1 loop frame → row slices, and a carried accumulator with row lengths (before control-flow-v1)", inSubgraphs(raggedVariantPass)},
 		{"control-flow-v1", "TF1 cond (Switch/Merge) → If and TF1 while loops (Enter/Merge/Switch/NextIteration/Exit, TensorArrays, TensorLists) → Loop, innermost first", inSubgraphs(controlFlowV1)},
 	}
 }
