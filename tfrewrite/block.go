@@ -144,3 +144,63 @@ func blockLSTM(g *graph.Graph, n *graph.Node) bool {
 	}
 	return true
 }
+
+// matchLSTMBlockCell matches a loop body whose cell is one LSTMBlockCell
+// (h' its output 6, c' its output 1) with constant weights and no cell
+// clipping; it fills the weights and returns x_t, or "".
+func matchLSTMBlockCell(v *view, c *cell, hNew, cNew, hPrev, cPrev string) string {
+	p := v.prod[v.skip(hNew)]
+	if !isOp(p, "LSTMBlockCell") || len(p.Inputs) != 8 || v.skip(hNew) != out(p, 6) || v.skip(cNew) != out(p, 1) ||
+		v.skip(p.Inputs[1]) != cPrev || v.skip(p.Inputs[2]) != hPrev || p.Float("cell_clip", 3) > 0 {
+		return ""
+	}
+	w, b := v.constOf(p.Inputs[3]), v.constOf(p.Inputs[7])
+	if w == nil || b == nil || len(w.Dims) != 2 || len(b.Dims) != 1 || b.Dims[0]%4 != 0 || w.Dims[1] != b.Dims[0] ||
+		!w.DType.IsFloat() || w.DType != b.DType {
+		return ""
+	}
+	H := b.Dims[0] / 4
+	I := w.Dims[0] - H
+	if I <= 0 {
+		return ""
+	}
+	c.peep = nil
+	if p.Bool("use_peephole", false) {
+		for _, k := range []int{4, 6, 5} { // wci, wco, wcf: ONNX i, o, f
+			t := v.constOf(p.Inputs[k])
+			if t == nil || t.NumElements() != H {
+				return ""
+			}
+			c.peep = append(c.peep, t.Float64s()...)
+		}
+	}
+	order := []int64{0, 3, 2, 1} // TF i, ci, f, o in ONNX order i, o, f, c
+	c.w, c.r = gateWeights(w.Float64s(), I, H, 4, func(g int64) (int64, int64) { return order[g] * H, 4 * H })
+	bv, fb := b.Float64s(), float64(p.Float("forget_bias", 1))
+	c.b = make([]float64, 8*H)
+	for g := int64(0); g < 4; g++ {
+		for j := int64(0); j < H; j++ {
+			c.b[g*H+j] = bv[order[g]*H+j]
+			if g == 2 {
+				c.b[g*H+j] += fb
+			}
+		}
+	}
+	c.kind, c.hidden, c.input, c.dtype = "LSTM", H, I, w.DType
+	c.recAct, c.actG, c.actH = "", "Tanh", "Tanh"
+	return p.Inputs[0]
+}
+
+// matchGRUBlockCell matches a loop body whose cell is one GRUBlockCell (h'
+// its output 3) with constant weights; it returns x_t, or "".
+func matchGRUBlockCell(v *view, c *cell, hNew, hPrev string) string {
+	p := v.prod[v.skip(hNew)]
+	if !isOp(p, "GRUBlockCell") || len(p.Inputs) != 6 || v.skip(hNew) != out(p, 3) || v.skip(p.Inputs[1]) != hPrev {
+		return ""
+	}
+	wru, wc, bru, bc := v.constOf(p.Inputs[2]), v.constOf(p.Inputs[3]), v.constOf(p.Inputs[4]), v.constOf(p.Inputs[5])
+	if wru == nil || wc == nil || bru == nil || bc == nil || !wru.DType.IsFloat() || !gruWeights(c, wru, bru, wc, bc) {
+		return ""
+	}
+	return p.Inputs[0]
+}

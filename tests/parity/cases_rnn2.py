@@ -333,3 +333,51 @@ def _(x, h0):
 
 
 needs("GRUBlockCell")
+
+
+# A while loop over LSTMBlockCell/GRUBlockCell (what tf.contrib's
+# LSTMBlockCell/GRUBlockCell build under dynamic_rnn): one ONNX LSTM/GRU;
+# with a clipped cell state, a correct Loop of the cell's arithmetic.
+def _block_cell_loop(x, cell, hidden=_BH, peephole=False, clip=-1.0):
+    w, b, (wci, wcf, wco) = _block_weights(91, peephole)
+    r = np.random.default_rng(92)
+    feat = x.shape[-1]
+    w_ru = tf.constant(r.uniform(-0.8, 0.8, (feat + hidden, 2 * hidden)).astype(np.float32))
+    w_c = tf.constant(r.uniform(-0.8, 0.8, (feat + hidden, hidden)).astype(np.float32))
+    b_ru = tf.constant(r.uniform(-0.5, 0.5, (2 * hidden,)).astype(np.float32))
+    b_c = tf.constant(r.uniform(-0.5, 0.5, (hidden,)).astype(np.float32))
+    xt = tf.transpose(x, [1, 0, 2])
+    n = tf.shape(xt)[0]
+    xs = tf.TensorArray(tf.float32, size=n).unstack(xt)
+    ys = tf.TensorArray(tf.float32, size=n)
+    zeros = tf.zeros(tf.stack([tf.shape(x)[0], hidden]))
+
+    def body(t, h, c, ys):
+        if cell == "lstm":
+            o = tf.raw_ops.LSTMBlockCell(x=xs.read(t), cs_prev=c, h_prev=h, w=w, wci=wci, wcf=wcf, wco=wco, b=b,
+                                         forget_bias=0.4, cell_clip=clip, use_peephole=peephole)
+            h, c = o.h, o.cs
+        else:
+            h = tf.raw_ops.GRUBlockCell(x=xs.read(t), h_prev=h, w_ru=w_ru, w_c=w_c, b_ru=b_ru, b_c=b_c).h
+        return t + 1, h, c, ys.write(t, h)
+    _, h, c, ys = tf.while_loop(lambda t, *_: t < n, body, [0, zeros, zeros, ys])
+    return tf.transpose(ys.stack(), [1, 0, 2]), h, c
+
+
+def one_loop(model, opset):
+    if op_counts(model).get("Loop", 0) != 1:
+        raise AssertionError(f"want one Loop; ops {op_counts(model)}")
+
+
+_LX = {"x": f32(3, 6, _BI, seed=93, lo=-2, hi=2)}
+_LS = {"x": (None, None, _BI)}
+for _v2 in (True, False):
+    _sfx = "cf2" if _v2 else "cf1"
+    harness.graph_case(f"lstm_block_cell_loop_{_sfx}", _LX, shapes=_LS, control_flow_v2=_v2,
+                       check=fused("LSTM", 1))(lambda x: _block_cell_loop(x, "lstm"))
+    harness.graph_case(f"lstm_block_cell_loop_peephole_{_sfx}", _LX, shapes=_LS, control_flow_v2=_v2,
+                       check=fused("LSTM", 1))(lambda x: _block_cell_loop(x, "lstm", peephole=True))
+    harness.graph_case(f"gru_block_cell_loop_{_sfx}", _LX, shapes=_LS, control_flow_v2=_v2,
+                       check=fused("GRU", 1))(lambda x: _block_cell_loop(x, "gru"))
+    harness.graph_case(f"lstm_block_cell_loop_clipped_stays_loop_{_sfx}", _LX, shapes=_LS, control_flow_v2=_v2,
+                       check=one_loop)(lambda x: _block_cell_loop(x, "lstm", peephole=True, clip=0.8))
