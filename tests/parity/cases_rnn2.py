@@ -381,3 +381,95 @@ for _v2 in (True, False):
                        check=fused("GRU", 1))(lambda x: _block_cell_loop(x, "gru"))
     harness.graph_case(f"lstm_block_cell_loop_clipped_stays_loop_{_sfx}", _LX, shapes=_LS, control_flow_v2=_v2,
                        check=one_loop)(lambda x: _block_cell_loop(x, "lstm", peephole=True, clip=0.8))
+
+
+# --- CudnnRNN (Keras 3's GPU path) ------------------------------------------
+# TensorFlow has no CPU kernel for CudnnRNN*, so these cases build the graph
+# Keras 3 writes for a GPU (its own _cudnn_lstm/_cudnn_gru, as a CUDA build
+# lays the params out) and take the reference from the Keras layer the
+# graph stands for, with the same weights, computed by TensorFlow on the
+# CPU: Keras swaps the two for each other, so they must agree.
+
+import dataclasses  # noqa: E402
+import importlib  # noqa: E402
+from unittest import mock  # noqa: E402
+
+_CT, _CB, _CI, _CH = 5, 3, 4, 6
+
+
+def _cudnn_case(name, mode, *, fed_state, lens=None):
+    r = np.random.default_rng(94)
+    g3 = 4 if mode == "lstm" else 3
+    kernel = r.uniform(-0.6, 0.6, (_CI, g3 * _CH)).astype(np.float32)
+    rec = r.uniform(-0.6, 0.6, (_CH, g3 * _CH)).astype(np.float32)
+    bias = r.uniform(-0.5, 0.5, (g3 * _CH,) if mode == "lstm" else (2, g3 * _CH)).astype(np.float32)
+    x = f32(_CB, _CT, _CI, seed=95)
+    h0 = f32(_CB, _CH, seed=96) if fed_state else np.zeros((_CB, _CH), np.float32)
+    c0 = f32(_CB, _CH, seed=97) if fed_state else np.zeros((_CB, _CH), np.float32)
+    if lens is not None:  # right padding, as Keras's cuDNN path requires of a mask
+        for b, n in enumerate(lens):
+            x[b, n:] = 0.0
+
+    def build():
+        krnn = importlib.import_module("keras.src.backend.tensorflow.rnn")
+        info = dict(tf.sysconfig.get_build_info(), is_cuda_build=True, is_rocm_build=False)
+        g = tf.Graph()
+        with g.as_default(), mock.patch.object(tf.sysconfig, "get_build_info", return_value=info):
+            xp = tf.compat.v1.placeholder(tf.float32, (None, None, _CI), name="x")
+            feeds = {"x:0": x}
+            mask = None
+            if lens is not None:
+                mp = tf.compat.v1.placeholder(tf.bool, (None, None), name="m")
+                feeds["m:0"] = np.arange(_CT)[None, :] < np.array(lens)[:, None]
+                mask = mp
+            if fed_state:
+                hp = tf.compat.v1.placeholder(tf.float32, (None, _CH), name="h0")
+                cp = tf.compat.v1.placeholder(tf.float32, (None, _CH), name="c0")
+                feeds["h0:0"] = h0
+                if mode == "lstm":
+                    feeds["c0:0"] = c0
+            else:  # zeros as Keras makes them: Fill(Pack(batch, units))
+                hp = cp = tf.zeros(tf.stack([tf.shape(xp)[0], _CH]))
+            k, rk, b = tf.constant(kernel), tf.constant(rec), tf.constant(bias)
+            if mode == "lstm":
+                _, y, (h, c) = krnn._cudnn_lstm(xp, hp, cp, k, rk, b, mask, False, False, True)
+                outs = [y, h, c]
+            else:
+                _, y, (h,) = krnn._cudnn_gru(xp, hp, k, rk, b, mask, False, False, True)
+                outs = [y, h]
+            outs = [tf.identity(o, name=f"out{i}") for i, o in enumerate(outs)]
+        return harness.Built(g.as_graph_def(), feeds, [o.name for o in outs])
+
+    def reference(built):
+        import keras
+        L = keras.layers
+        layer = (L.LSTM if mode == "lstm" else L.GRU)(_CH, return_sequences=True, return_state=True)
+        state = [tf.constant(h0), tf.constant(c0)] if mode == "lstm" else [tf.constant(h0)]
+        mask = None if lens is None else tf.constant(built.feeds["m:0"])
+        layer(tf.constant(x), initial_state=state, mask=mask)
+        layer.set_weights([kernel, rec, bias])
+        outs = layer(tf.constant(x), initial_state=state, mask=mask)
+        outs = [np.asarray(o) for o in outs]
+        if lens is not None:
+            # cuDNN (and Keras on a GPU) zeros the padded steps; on the CPU
+            # Keras repeats the last output there.
+            valid = built.feeds["m:0"][:, :, None]
+            outs[0] = outs[0] * valid
+        return outs
+
+    def run(case, opsets, workdir):
+        orig = harness.tf_reference
+        harness.tf_reference = reference
+        try:
+            return harness.run_case(dataclasses.replace(case, runner=None), opsets, workdir)
+        finally:
+            harness.tf_reference = orig
+
+    harness._register(harness.Case(name=name, build=build, runner=run,
+                                   check=fused("LSTM" if mode == "lstm" else "GRU", 1)))
+
+
+_cudnn_case("cudnn_lstm_keras_gpu_graph", "lstm", fed_state=False)
+_cudnn_case("cudnn_lstm_keras_gpu_graph_state_mask", "lstm", fed_state=True, lens=[5, 2, 3])
+_cudnn_case("cudnn_gru_keras_gpu_graph", "gru", fed_state=False)
+_cudnn_case("cudnn_gru_keras_gpu_graph_state_mask", "gru", fed_state=True, lens=[5, 2, 3])
