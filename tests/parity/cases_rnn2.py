@@ -103,6 +103,9 @@ def _layers():
         "lstm_last": (lambda: L.LSTM(5), "LSTM", None),
         "lstm_backwards": (lambda: L.LSTM(4, return_sequences=True, go_backwards=True, return_state=True),
                            "LSTM", "reverse"),
+        "lstm_last_zero_output": (lambda: L.LSTM(5, zero_output_for_mask=True), "LSTM", None),
+        "gru_backwards_last_zero_output": (lambda: L.GRU(4, go_backwards=True, zero_output_for_mask=True,
+                                                         return_state=True), "GRU", "reverse"),
         "gru": (lambda: L.GRU(5, return_sequences=True, return_state=True), "GRU", None),
         "gru_reset_before": (lambda: L.GRU(4, return_sequences=True, reset_after=False), "GRU", None),
         # Bidirectional forces zero_output_for_mask = return_sequences.
