@@ -364,9 +364,9 @@ func (t *transposer) visit(n *graph.Node) {
 		return
 	}
 	switch {
-	case unaryLayoutFree[c.Op], perTensorQDQ(t.g, c) && !(isOp(c, "DequantizeLinear") && t.ins[x]):
+	case unaryLayoutFree[c.Op], perTensorQDQ(t.g, c) && !(isOp(c, "DequantizeLinear") && (t.ins[x] || qdqMovable(t.g, c))):
 		// (A graph input's DequantizeLinear keeps the Transpose above
-		// it: see dqTranspose.)
+		// it: see dqTranspose; so does one the qdq pass moves down.)
 		t.pushUnary(n, c, p)
 	case broadcastLayoutFree[c.Op]:
 		t.pushElementwise(n, c, p, nil)

@@ -12,6 +12,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import harness  # noqa: E402
 import cases_control  # noqa: E402,F401
 import cases_detect  # noqa: E402,F401
+import cases_sparse  # noqa: E402,F401
 
 FIXTURES = {  # file → parity case
     "loop_v1_ta.pb": "loop_v1_tensor_array",
@@ -20,6 +21,7 @@ FIXTURES = {  # file → parity case
     "loop_v2_nested.pb": "loop_v2_nested",
     "cond_v2.pb": "cond_v2_pos",
     "loop_v1_flag.pb": "detect_loop_flag_only_cond_reads_v1",
+    "ragged_map_fn.pb": "sparse_ragged_map_fn_while",
 }
 
 for file, name in FIXTURES.items():
