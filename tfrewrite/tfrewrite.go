@@ -20,6 +20,7 @@ func Passes() []Pass {
 		// boundaries once the graph is flat.
 		{"inline-calls", "PartitionedCall/StatefulPartitionedCall → the nodes of their function (nested calls too, and inside While/If bodies)", inlineCalls},
 		{"lower-while", "TF2 While/StatelessWhile → a TF1 frame (Enter/Merge/Switch/NextIteration/Exit), so that one set of loop rewrites serves both forms", lowerWhilePass},
+		{"lists", "TensorListSplit of unequal lengths → slices of its tensor; a reserved list of unknown element shape → zeros shaped like its first item", listsPass},
 		DilatedConv,
 		// Control flow: the LSTM/GRU rewrite must see the TF1 loops before
 		// the generic loop rewrite turns them into Loop.
