@@ -476,3 +476,41 @@ _cudnn_case("cudnn_lstm_keras_gpu_graph", "lstm", fed_state=False)
 _cudnn_case("cudnn_lstm_keras_gpu_graph_state_mask", "lstm", fed_state=True, lens=[5, 2, 3])
 _cudnn_case("cudnn_gru_keras_gpu_graph", "gru", fed_state=False)
 _cudnn_case("cudnn_gru_keras_gpu_graph_state_mask", "gru", fed_state=True, lens=[5, 2, 3])
+
+
+# A list of unknown element shape that a loop sets and reads back (a
+# carried list, not a scan): n placeholders widened by the first set at
+# run time.
+@harness.graph_case("tensor_array_unknown_element_shape_in_loop", {"x": f32(5, 3, seed=98)}, shapes={"x": (None, 3)},
+                    check=one_loop)
+def _(x):
+    n = tf.shape(x)[0]
+    ta = tf.TensorArray(tf.float32, size=n, clear_after_read=False)
+
+    def body(i, ta):
+        prev = tf.cond(i > 0, lambda: ta.read(tf.maximum(i - 1, 0)), lambda: tf.zeros([3]))
+        return i + 1, ta.write(i, prev * 0.5 + x[i])
+    _, ta = tf.while_loop(lambda i, ta: i < n, body, [0, ta])
+    # Nothing in the graph tells the stack's rank (TF's static shape is
+    # unknown too) and an ONNX graph output needs one: the reshapes give it.
+    return tf.reshape(ta.stack(), [-1, 3]), tf.reshape(ta.read(2), [3])
+
+
+needs("TensorListReserve", "TensorListSetItem", "TensorListGetItem")
+
+
+@harness.graph_case("tensor_list_unknown_element_shape_push_in_loop", {"x": f32(4, 2, 3, seed=99)},
+                    shapes={"x": (None, 2, 3)}, check=one_loop)
+def _(x):
+    n = tf.shape(x)[0]
+    empty = list_ops.empty_tensor_list(element_shape=None, element_dtype=tf.float32)
+
+    def body(i, l):
+        prev = tf.cond(i > 0, lambda: list_ops.tensor_list_get_item(l, i - 1, element_dtype=tf.float32),
+                       lambda: tf.zeros([2, 3]))
+        return i + 1, list_ops.tensor_list_push_back(l, prev * 0.5 + x[i])
+    _, l = tf.while_loop(lambda i, l: i < n, body, [0, empty])
+    return tf.reshape(list_ops.tensor_list_stack(l, tf.float32), [-1, 2, 3]), list_ops.tensor_list_length(l)
+
+
+needs("EmptyTensorList", "TensorListPushBack")
