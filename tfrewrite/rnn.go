@@ -1157,7 +1157,11 @@ func emitRNN(g *graph.Graph, renames map[string]string, dirs []*cell) {
 		}
 		var acts []string
 		for range dirs {
-			acts = append(acts, f, c0.actG, c0.actG)
+			if c0.kind == "GRU" {
+				acts = append(acts, f, "Tanh")
+			} else {
+				acts = append(acts, f, c0.actG, c0.actG)
+			}
 		}
 		attrs["activations"] = acts
 	}

@@ -127,11 +127,46 @@ func affine(v *view, val string) (a string, k, b *graph.Tensor, ok bool) {
 	return p.Inputs[0], k, nil, true
 }
 
+// equalSplitV matches output i of a SplitV of a value into n equal parts
+// along axis 1 (tf.keras writes the recurrent blocks as sizes [H, H, -1]).
+func equalSplitV(v *view, val string, n int64) (*graph.Node, int) {
+	val = v.skip(val)
+	p := v.prod[val]
+	if !isOp(p, "SplitV") || len(p.Inputs) != 3 || p.Int("num_split", 0) != n {
+		return nil, 0
+	}
+	if ax, ok := v.scalarInt(p.Inputs[2]); !ok || (ax != 1 && ax != -1) {
+		return nil, 0
+	}
+	sizes, ok := v.ints(p.Inputs[1])
+	if !ok || int64(len(sizes)) != n {
+		return nil, 0
+	}
+	known, unknown := int64(-2), 0
+	for _, s := range sizes {
+		switch {
+		case s == -1:
+			unknown++
+		case known == -2:
+			known = s
+		case s != known:
+			return nil, 0
+		}
+	}
+	if unknown > 1 || known <= 0 {
+		return nil, 0
+	}
+	return p, port(val)
+}
+
 // matchKerasGRU matches a Keras GRU cell body and fills the weights; it
 // returns x_t, or "".
 func matchKerasGRU(v *view, c *cell, hNew, hPrev string) string {
 	isH := func(x string) bool { return v.skip(x) == hPrev }
-	sig := func(val string) string { return unaryIn(v, val, "Sigmoid") }
+	// The gates' activation: Sigmoid, or either hard sigmoid (tf.keras,
+	// Keras 3), the same for both gates.
+	c.recAct, c.actSeen = "", false
+	sig := func(val string) string { return recurrentAct(v, c, val) }
 	// h' = z·h + (1 - z)·hh
 	var z string
 	isZH := func(val string) bool {
@@ -180,6 +215,9 @@ func matchKerasGRU(v *view, c *cell, hNew, hPrev string) string {
 	recPart := func(val string) (string, int64, bool) {
 		if s, p := splitOut(v, val, 3); s != nil {
 			return v.skip(s.Inputs[1]), int64(-1 - p), true
+		}
+		if s, p := equalSplitV(v, val, 3); s != nil {
+			return v.skip(s.Inputs[0]), int64(-1 - p), true
 		}
 		src, from, _, ok := colSlice(v, val)
 		return v.skip(src), from, ok

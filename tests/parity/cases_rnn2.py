@@ -514,3 +514,34 @@ def _(x):
 
 
 needs("EmptyTensorList", "TensorListPushBack")
+
+
+# The tf.keras (Keras 2) recurrent layers TensorFlow still ships, in a
+# TF1-style graph: their masked loop has the same form.
+def _tf_keras_masked(layer):
+    def fn(x):
+        from tensorflow.python.keras.layers import core, recurrent
+        tf.compat.v1.set_random_seed(3)
+        return layer(recurrent)(core.Masking(0.0)(x))
+    return fn
+
+
+_TK = {"lstm": lambda R: R.LSTM(5, return_sequences=True, implementation=2),
+       "gru": lambda R: R.GRU(4, return_sequences=True, reset_after=True, implementation=2),
+       "lstm_backwards_last": lambda R: R.LSTM(3, go_backwards=True, implementation=2)}
+for _name, _make in _TK.items():
+    for _pad, _seed in (("right", 100), ("middle", 101)):
+        harness.graph_case(f"tf_keras_mask_{_name}_{_pad}", {"x": padded(_pad, _seed)}, shapes={"x": (None, None, F)},
+                           check=fused("GRU" if _name == "gru" else "LSTM", 1))(_tf_keras_masked(_make))
+
+
+# Keras 3 GRU with hard_sigmoid gates (HardSigmoid alpha 1/6, one per
+# direction; GRU takes two activations per direction), masked.
+for _lower in (False, True):
+    _sfx = "lowered" if _lower else "functional"
+    keras_case(f"keras3_mask_gru_hard_sigmoid_middle_{_sfx}", masked(lambda: __import__("keras").layers.GRU(
+        4, recurrent_activation="hard_sigmoid", return_sequences=True)), {"x": padded("middle", 102) * 3.0},
+        lower=_lower, check=fused("GRU", 1))
+    keras_case(f"keras3_mask_bigru_hard_sigmoid_left_{_sfx}", masked(lambda: __import__("keras").layers.Bidirectional(
+        __import__("keras").layers.GRU(4, recurrent_activation="hard_sigmoid", return_sequences=True))),
+        {"x": padded("left", 103) * 3.0}, lower=_lower, check=fused("GRU", 1, "bidirectional"))
