@@ -479,11 +479,17 @@ func matchCell(v *view, l *loop) *cell {
 		if cVar == nil {
 			return nil
 		}
-		xt = matchLSTM(v, c, hNew, newOf[cVar], hVar.body(), cVar.body())
+		lstm := func() string {
+			if x := matchLSTM(v, c, hNew, newOf[cVar], hVar.body(), cVar.body()); x != "" {
+				return x
+			}
+			return matchLSTMPerGate(v, c, hNew, newOf[cVar], hVar.body(), cVar.body())
+		}
+		xt = lstm()
 		if xt == "" && write == nil {
 			hVar, cVar = cVar, hVar
 			hNew = newOf[hVar]
-			xt = matchLSTM(v, c, hNew, newOf[cVar], hVar.body(), cVar.body())
+			xt = lstm()
 		}
 	case 1:
 		if xt = matchGRU(v, c, hNew, hVar.body()); xt == "" {

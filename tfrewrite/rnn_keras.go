@@ -1,6 +1,8 @@
 package tfrewrite
 
 import (
+	"slices"
+
 	"github.com/tf2onnx-go/tf2onnx/graph"
 )
 
@@ -51,7 +53,8 @@ func colSlice(v *view, val string) (src string, from, to int64, ok bool) {
 }
 
 // constEval is the constant behind a value, through Identity and Enter
-// nodes, a Squeeze of a row of a Split along axis 0, and a column slice.
+// nodes, a Squeeze of a row of a Split along axis 0, a part of a Split
+// along the last axis, and a column slice.
 func (v *view) constEval(val string) *graph.Tensor {
 	if t := v.constOf(val); t != nil {
 		return t
@@ -83,6 +86,36 @@ func (v *view) constEval(val string) *graph.Tensor {
 		row := int64(port(v.skip(p.Inputs[0])))
 		cols := t.Dims[1]
 		return graph.NewTensor(t.DType, []int64{cols}, t.Float64s()[row*cols:(row+1)*cols])
+	case isOp(p, "Split") && len(p.Inputs) == 2:
+		// Part k of n along the last axis of a 1-D or 2-D constant (tf.keras
+		// implementation=1 splits its kernel and bias per gate).
+		ax, ok := v.scalarInt(p.Inputs[0])
+		t := v.constEval(p.Inputs[1])
+		n := p.Int("num_split", 0)
+		if !ok || t == nil || n <= 0 || (len(t.Dims) != 1 && len(t.Dims) != 2) {
+			return nil
+		}
+		last := int64(len(t.Dims) - 1)
+		if ax < 0 {
+			ax += last + 1
+		}
+		if ax != last || t.Dims[last]%n != 0 {
+			return nil
+		}
+		rows, cols, k := int64(1), t.Dims[last], int64(port(val))
+		if last == 1 {
+			rows = t.Dims[0]
+		}
+		w, all := cols/n, t.Float64s()
+		out := make([]float64, 0, rows*w)
+		for r := int64(0); r < rows; r++ {
+			out = append(out, all[r*cols+k*w:r*cols+(k+1)*w]...)
+		}
+		dims := []int64{w}
+		if last == 1 {
+			dims = []int64{rows, w}
+		}
+		return graph.NewTensor(t.DType, dims, out)
 	case isOp(p, "StridedSlice"):
 		src, from, to, ok := colSlice(v, val)
 		t := v.constEval(src)
@@ -331,6 +364,98 @@ func matchKerasGRU(v *view, c *cell, hNew, hPrev string) string {
 		copy(c.b[g*H:(g+1)*H], bxv[order[g]*H:(order[g]+1)*H])
 		if bh != nil {
 			copy(c.b[(3+g)*H:(4+g)*H], bh[order[g]*H:(order[g]+1)*H])
+		}
+	}
+	return x
+}
+
+// matchLSTMPerGate matches a Keras LSTM cell that computes each gate with
+// its own products (tf.keras implementation=1):
+//
+//	g = act(x·Kg + bg + h·Rg)   for g in i, f, c, o
+//	c' = f·c + i·act(c_pre)    h' = o·act(c')
+//
+// It fills the weights and returns x_t, or "".
+func matchLSTMPerGate(v *view, c *cell, hNew, cNew, hPrev, cPrev string) string {
+	c.recAct, c.actSeen = "", false
+	isCPrev := func(x string) bool { return v.skip(x) == cPrev }
+	var oPre, iPre string
+	_, tc, ok := binary(v, hNew, []string{"Mul"}, func(x string) bool { oPre = recurrentAct(v, c, x); return oPre != "" })
+	var hc string
+	if hc, c.actH = cellAct(v, tc); !ok || hc == "" || v.skip(hc) != cNew {
+		return ""
+	}
+	isForget := func(val string) bool {
+		_, _, ok := binary(v, val, []string{"Mul"}, isCPrev)
+		return ok
+	}
+	fc, ij, ok := binary(v, cNew, addOps, isForget)
+	if !ok {
+		return ""
+	}
+	_, sf, _ := binary(v, fc, []string{"Mul"}, isCPrev)
+	fPre := recurrentAct(v, c, sf)
+	_, tj, ok := binary(v, ij, []string{"Mul"}, func(x string) bool { iPre = recurrentAct(v, c, x); return iPre != "" })
+	if !ok || fPre == "" {
+		return ""
+	}
+	var gPre string
+	if gPre, c.actG = cellAct(v, tj); gPre == "" || c.actG != c.actH {
+		return ""
+	}
+	// Each pre-activation: x·Kg + bg + h·Rg, in either order of the sum.
+	x := ""
+	type gate struct{ k, r, b *graph.Tensor }
+	split := func(pre string) (gate, bool) {
+		p := v.prod[v.skip(pre)]
+		if !isOp(p, "Add", "AddV2") || len(p.Inputs) != 2 {
+			return gate{}, false
+		}
+		for i := 0; i < 2; i++ {
+			xa, kx, bx, ok1 := affine(v, p.Inputs[i])
+			ha, rh, bh, ok2 := affine(v, p.Inputs[1-i])
+			if !ok1 || !ok2 || bx == nil || bh != nil || v.skip(ha) != hPrev || v.skip(xa) == hPrev {
+				continue
+			}
+			if x == "" {
+				x = v.skip(xa)
+			}
+			if v.skip(xa) != x {
+				return gate{}, false
+			}
+			return gate{kx, rh, bx}, true
+		}
+		return gate{}, false
+	}
+	var gates []gate // ONNX order i, o, f, c
+	for _, pre := range []string{iPre, oPre, fPre, gPre} {
+		g, ok := split(pre)
+		if !ok {
+			return ""
+		}
+		gates = append(gates, g)
+	}
+	I, H := gates[0].k.Dims[0], gates[0].k.Dims[1]
+	dt := gates[0].k.DType
+	for _, g := range gates {
+		if !slices.Equal(g.k.Dims, []int64{I, H}) || !slices.Equal(g.r.Dims, []int64{H, H}) || g.b.Dims[0] != H ||
+			g.k.DType != dt || g.r.DType != dt {
+			return ""
+		}
+	}
+	c.kind, c.hidden, c.input, c.dtype = "LSTM", H, I, dt
+	c.w, c.r, c.b = make([]float64, 4*H*I), make([]float64, 4*H*H), make([]float64, 8*H)
+	for gi, g := range gates {
+		kv, rv, bv := g.k.Float64s(), g.r.Float64s(), g.b.Float64s()
+		for j := int64(0); j < H; j++ {
+			row := int64(gi)*H + j
+			for i := int64(0); i < I; i++ {
+				c.w[row*I+i] = kv[i*H+j]
+			}
+			for i := int64(0); i < H; i++ {
+				c.r[row*H+i] = rv[i*H+j]
+			}
+			c.b[row] = bv[j]
 		}
 	}
 	return x

@@ -527,6 +527,9 @@ def _tf_keras_masked(layer):
 
 
 _TK = {"lstm": lambda R: R.LSTM(5, return_sequences=True, implementation=2),
+       # implementation=1 (the default of this layer): one product per gate.
+       "lstm_per_gate": lambda R: R.LSTM(5, return_sequences=True),
+       "lstm_per_gate_relu_backwards": lambda R: R.LSTM(4, activation="relu", go_backwards=True, return_sequences=True),
        "gru": lambda R: R.GRU(4, return_sequences=True, reset_after=True, implementation=2),
        "lstm_backwards_last": lambda R: R.LSTM(3, go_backwards=True, implementation=2)}
 for _name, _make in _TK.items():
@@ -545,3 +548,11 @@ for _lower in (False, True):
     keras_case(f"keras3_mask_bigru_hard_sigmoid_left_{_sfx}", masked(lambda: __import__("keras").layers.Bidirectional(
         __import__("keras").layers.GRU(4, recurrent_activation="hard_sigmoid", return_sequences=True))),
         {"x": padded("left", 103) * 3.0}, lower=_lower, check=fused("GRU", 1, "bidirectional"))
+
+
+# The same layer unmasked, in TF1 control flow (a TF1-era tf.keras model).
+for _v2 in (True, False):
+    harness.graph_case(f"tf_keras_lstm_per_gate_{'cf2' if _v2 else 'cf1'}", {"x": f32(3, 6, F, seed=104)},
+                       shapes={"x": (None, None, F)}, control_flow_v2=_v2, check=fused("LSTM", 1))(
+        lambda x: __import__("tensorflow.python.keras.layers.recurrent", fromlist=["LSTM"]).LSTM(
+            5, return_sequences=True, return_state=True)(x))
