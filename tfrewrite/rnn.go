@@ -495,6 +495,9 @@ func matchCell(v *view, l *loop) *cell {
 		if xt = matchGRU(v, c, hNew, hVar.body()); xt == "" {
 			xt = matchKerasGRU(v, c, hNew, hVar.body())
 		}
+		if xt == "" {
+			xt = matchGRUPerGate(v, c, hNew, hVar.body())
+		}
 	}
 	if xt == "" {
 		return nil

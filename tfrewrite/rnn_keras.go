@@ -116,6 +116,24 @@ func (v *view) constEval(val string) *graph.Tensor {
 			dims = []int64{rows, w}
 		}
 		return graph.NewTensor(t.DType, dims, out)
+	case isOp(p, "StridedSlice") && len(p.Inputs) == 4 && vecSlice(v, p):
+		t := v.constEval(p.Inputs[0])
+		b, _ := v.ints(p.Inputs[1])
+		e, _ := v.ints(p.Inputs[2])
+		if t == nil || len(t.Dims) != 1 {
+			return nil
+		}
+		from, to := b[0], e[0]
+		if p.Int("begin_mask", 0)&1 != 0 {
+			from = 0
+		}
+		if p.Int("end_mask", 0)&1 != 0 || to > t.Dims[0] {
+			to = t.Dims[0]
+		}
+		if from < 0 || from >= to {
+			return nil
+		}
+		return graph.NewTensor(t.DType, []int64{to - from}, t.Float64s()[from:to])
 	case isOp(p, "StridedSlice"):
 		src, from, to, ok := colSlice(v, val)
 		t := v.constEval(src)
@@ -158,6 +176,16 @@ func affine(v *view, val string) (a string, k, b *graph.Tensor, ok bool) {
 		return "", nil, nil, false
 	}
 	return p.Inputs[0], k, nil, true
+}
+
+// vecSlice reports a StridedSlice x[from:to] of a vector: one begin, end
+// and stride 1, no other masks (tf.keras slices its bias per gate so).
+func vecSlice(v *view, p *graph.Node) bool {
+	b, ok1 := v.ints(p.Inputs[1])
+	e, ok2 := v.ints(p.Inputs[2])
+	st, ok3 := v.ints(p.Inputs[3])
+	return ok1 && ok2 && ok3 && len(b) == 1 && len(e) == 1 && len(st) == 1 && st[0] == 1 && b[0] >= 0 && e[0] >= 0 &&
+		p.Int("ellipsis_mask", 0) == 0 && p.Int("new_axis_mask", 0) == 0 && p.Int("shrink_axis_mask", 0) == 0
 }
 
 // equalSplitV matches output i of a SplitV of a value into n equal parts
@@ -456,6 +484,143 @@ func matchLSTMPerGate(v *view, c *cell, hNew, cNew, hPrev, cPrev string) string 
 				c.r[row*H+i] = rv[i*H+j]
 			}
 			c.b[row] = bv[j]
+		}
+	}
+	return x
+}
+
+// matchGRUPerGate matches a Keras GRU cell that computes each gate with its
+// own products (tf.keras implementation=1):
+//
+//	z = act(x·Kz + bz + h·Rz + rbz)   r = act(x·Kr + br + h·Rr + rbr)
+//	reset_before: hh = tanh(x·Kh + bh + (r·h)·Rh)
+//	reset_after:  hh = tanh(x·Kh + bh + r·(h·Rh + rbh))
+//	h' = z·h + (1 - z)·hh
+//
+// (the recurrent biases rb only with reset_after). It fills the weights
+// and returns x_t, or "".
+func matchGRUPerGate(v *view, c *cell, hNew, hPrev string) string {
+	c.recAct, c.actSeen = "", false
+	isH := func(x string) bool { return v.skip(x) == hPrev }
+	var z string
+	_, rest, ok := binary(v, hNew, addOps, func(val string) bool {
+		a, hh, ok := binary(v, val, []string{"Mul"}, func(x string) bool { return !isH(x) })
+		if !ok || !isH(hh) {
+			return false
+		}
+		z = v.skip(a)
+		return true
+	})
+	if !ok {
+		return ""
+	}
+	oneMinusZ := func(val string) bool {
+		p := v.prod[v.skip(val)]
+		if !isOp(p, "Sub") || len(p.Inputs) != 2 || v.skip(p.Inputs[1]) != z {
+			return false
+		}
+		t := v.constOf(p.Inputs[0])
+		return t != nil && t.NumElements() == 1 && t.Float64s()[0] == 1
+	}
+	_, cand, ok := binary(v, rest, []string{"Mul"}, oneMinusZ)
+	zPre := recurrentAct(v, c, z)
+	hPre := unaryIn(v, cand, "Tanh")
+	if !ok || zPre == "" || hPre == "" {
+		return ""
+	}
+	x := ""
+	type gate struct{ k, bx, r, bh *graph.Tensor }
+	// xPart: x·K + b, the same x for every gate.
+	xPart := func(val string) (*graph.Tensor, *graph.Tensor, bool) {
+		a, k, b, ok := affine(v, val)
+		if !ok || b == nil || isH(a) || (x != "" && v.skip(a) != x) {
+			return nil, nil, false
+		}
+		x = v.skip(a)
+		return k, b, true
+	}
+	sum := func(pre string, other func(string) bool) (gate, string, bool) {
+		p := v.prod[v.skip(pre)]
+		if !isOp(p, "Add", "AddV2") || len(p.Inputs) != 2 {
+			return gate{}, "", false
+		}
+		for i := 0; i < 2; i++ {
+			if !other(p.Inputs[1-i]) {
+				continue
+			}
+			if k, b, ok := xPart(p.Inputs[i]); ok {
+				return gate{k: k, bx: b}, p.Inputs[1-i], true
+			}
+		}
+		return gate{}, "", false
+	}
+	hAffine := func(val string) (*graph.Tensor, *graph.Tensor, bool) {
+		a, r, b, ok := affine(v, val)
+		return r, b, ok && isH(a)
+	}
+	isHAffine := func(val string) bool { _, _, ok := hAffine(val); return ok }
+	zg, zh, ok1 := sum(zPre, isHAffine)
+	if !ok1 {
+		return ""
+	}
+	zg.r, zg.bh, _ = hAffine(zh)
+	// hh: x·Kh + bh + recurrent part, which holds r.
+	var rAct string
+	isRec := func(val string) bool {
+		if _, in, ok := binary(v, val, []string{"Mul"}, func(y string) bool { rAct = recurrentAct(v, c, y); return rAct != "" }); ok && isHAffine(in) {
+			return true // reset_after
+		}
+		a, _, b, ok := affine(v, val)
+		if !ok || b != nil {
+			return false
+		}
+		_, hh, ok := binary(v, a, []string{"Mul"}, func(y string) bool { rAct = recurrentAct(v, c, y); return rAct != "" })
+		return ok && isH(hh) // reset_before
+	}
+	hg, hrec, ok2 := sum(hPre, isRec)
+	if !ok2 || !isRec(hrec) {
+		return ""
+	}
+	linearBeforeReset := int64(0)
+	if _, in, ok := binary(v, hrec, []string{"Mul"}, func(y string) bool { return recurrentAct(v, c, y) != "" }); ok && isHAffine(in) {
+		linearBeforeReset = 1
+		hg.r, hg.bh, _ = hAffine(in)
+	} else {
+		_, hg.r, _, _ = affine(v, hrec)
+	}
+	rg, rh, ok3 := sum(rAct, isHAffine)
+	if !ok3 {
+		return ""
+	}
+	rg.r, rg.bh, _ = hAffine(rh)
+	gates := []gate{zg, rg, hg} // ONNX z, r, h
+	I, H := zg.k.Dims[0], zg.k.Dims[1]
+	dt := zg.k.DType
+	for _, g := range gates {
+		if !slices.Equal(g.k.Dims, []int64{I, H}) || !slices.Equal(g.r.Dims, []int64{H, H}) || g.bx.Dims[0] != H ||
+			(g.bh != nil && g.bh.Dims[0] != H) || g.k.DType != dt || g.r.DType != dt {
+			return ""
+		}
+		if g.bh != nil && linearBeforeReset == 0 {
+			return "" // a recurrent bias before the reset has no ONNX place
+		}
+	}
+	c.kind, c.hidden, c.input, c.dtype, c.linearBeforeReset = "GRU", H, I, dt, linearBeforeReset
+	c.w, c.r, c.b = make([]float64, 3*H*I), make([]float64, 3*H*H), make([]float64, 6*H)
+	for gi, g := range gates {
+		kv, rv, bv := g.k.Float64s(), g.r.Float64s(), g.bx.Float64s()
+		for j := int64(0); j < H; j++ {
+			row := int64(gi)*H + j
+			for i := int64(0); i < I; i++ {
+				c.w[row*I+i] = kv[i*H+j]
+			}
+			for i := int64(0); i < H; i++ {
+				c.r[row*H+i] = rv[i*H+j]
+			}
+			c.b[row] = bv[j]
+			if g.bh != nil {
+				c.b[3*H+row] = g.bh.Float64s()[j]
+			}
 		}
 	}
 	return x

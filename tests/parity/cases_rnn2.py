@@ -530,12 +530,14 @@ _TK = {"lstm": lambda R: R.LSTM(5, return_sequences=True, implementation=2),
        # implementation=1 (the default of this layer): one product per gate.
        "lstm_per_gate": lambda R: R.LSTM(5, return_sequences=True),
        "lstm_per_gate_relu_backwards": lambda R: R.LSTM(4, activation="relu", go_backwards=True, return_sequences=True),
+       "gru_per_gate": lambda R: R.GRU(4, return_sequences=True),
+       "gru_per_gate_reset_after": lambda R: R.GRU(4, return_sequences=True, reset_after=True),
        "gru": lambda R: R.GRU(4, return_sequences=True, reset_after=True, implementation=2),
        "lstm_backwards_last": lambda R: R.LSTM(3, go_backwards=True, implementation=2)}
 for _name, _make in _TK.items():
     for _pad, _seed in (("right", 100), ("middle", 101)):
         harness.graph_case(f"tf_keras_mask_{_name}_{_pad}", {"x": padded(_pad, _seed)}, shapes={"x": (None, None, F)},
-                           check=fused("GRU" if _name == "gru" else "LSTM", 1))(_tf_keras_masked(_make))
+                           check=fused("GRU" if _name.startswith("gru") else "LSTM", 1))(_tf_keras_masked(_make))
 
 
 # Keras 3 GRU with hard_sigmoid gates (HardSigmoid alpha 1/6, one per
@@ -556,3 +558,7 @@ for _v2 in (True, False):
                        shapes={"x": (None, None, F)}, control_flow_v2=_v2, check=fused("LSTM", 1))(
         lambda x: __import__("tensorflow.python.keras.layers.recurrent", fromlist=["LSTM"]).LSTM(
             5, return_sequences=True, return_state=True)(x))
+    harness.graph_case(f"tf_keras_gru_per_gate_{'cf2' if _v2 else 'cf1'}", {"x": f32(3, 6, F, seed=105)},
+                       shapes={"x": (None, None, F)}, control_flow_v2=_v2, check=fused("GRU", 1))(
+        lambda x: __import__("tensorflow.python.keras.layers.recurrent", fromlist=["GRU"]).GRU(
+            5, return_sequences=True, return_state=True, reset_after=True)(x))
