@@ -591,7 +591,7 @@ func qdqRangeMax(dt graph.DType) int64 {
 }
 
 // quantizeValues is QuantizeLinear of x with p; nil when a per-axis scale
-// does not fit x's dims.
+// does not fit x's dims or x holds a NaN.
 func quantizeValues(x *graph.Tensor, p qparams) []int64 {
 	lo, hi := qdqRange(p.dt)
 	xs, ss := x.Float32s(), p.scale.Float32s()
@@ -610,7 +610,7 @@ func quantizeValues(x *graph.Tensor, p qparams) []int64 {
 		c := (int64(i) / inner) % size
 		y := math.RoundToEven(float64(v / ss[c]))
 		if math.IsNaN(y) {
-			y = 0
+			return nil // left to the runtime's own conversion
 		}
 		out[i] = max(lo, min(hi, int64(max(-1e9, min(1e9, y)))+p.zp[c]))
 	}
