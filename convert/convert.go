@@ -43,6 +43,10 @@ type Options struct {
 	// AfterPass, when set, sees the graph after each stage and pass
 	// (dumps); PassNames lists their names.
 	AfterPass func(pass string, g *graph.Graph)
+	// ExtraOpsets are opset imports beyond ONNX's (domain → version) the
+	// model may use: handlers then emit ops of those domains where ONNX
+	// has no form (com.microsoft's Inverse for MatrixInverse).
+	ExtraOpsets map[string]int
 }
 
 // Model is a converted graph and the opset it targets.
@@ -171,13 +175,34 @@ func GraphDef(ctx context.Context, gd *tfpb.GraphDef, opts Options) (*Model, Dia
 	g := c.g
 	diag.OutNodes = len(g.Nodes)
 	m := &Model{Graph: g, Opset: opts.Opset}
-	for _, n := range g.Nodes {
-		if n.Domain == graph.DomainTF {
-			m.ExtraDomains = map[string]int{graph.DomainTF: 1}
-			break
+	for d := range usedDomains(g) {
+		if d == "" || d == "ai.onnx" {
+			continue
 		}
+		v := opts.ExtraOpsets[d]
+		if d == graph.DomainTF {
+			v = 1
+		}
+		if m.ExtraDomains == nil {
+			m.ExtraDomains = map[string]int{}
+		}
+		m.ExtraDomains[d] = v
 	}
 	return m, diag, nil
+}
+
+// usedDomains is the set of node domains of g and its subgraphs.
+func usedDomains(g *graph.Graph) map[string]bool {
+	out := map[string]bool{}
+	for _, n := range g.Nodes {
+		out[n.Domain] = true
+		for _, sg := range n.Subgraphs() {
+			for d := range usedDomains(sg) {
+				out[d] = true
+			}
+		}
+	}
+	return out
 }
 
 // runStage runs one stage and the hooks after it. A panic in a stage is a
@@ -264,7 +289,7 @@ func (c *conversion) mapOps() error {
 		ops[n.Name] = n.Op
 	}
 	warns, err := opmap.Apply(c.g, opmap.Options{Opset: c.opts.Opset, ContinueOnError: c.opts.ContinueOnError,
-		Release: frozen.Release, Report: func(err error) { c.problems = append(c.problems, err) }})
+		Release: frozen.Release, Report: func(err error) { c.problems = append(c.problems, err) }, Domains: c.opts.ExtraOpsets})
 	c.diag.Warnings = append(c.diag.Warnings, warns...)
 	c.mapped = true
 	if err != nil {

@@ -47,6 +47,7 @@ var ops = map[string]inferFunc{
 	"Equal": compareOp, "Less": compareOp, "LessOrEqual": compareOp,
 	"Greater": compareOp, "GreaterOrEqual": compareOp,
 	"PRelu": inferPRelu, "Where": inferWhere, "Clip": same,
+	"StringConcat": broadcastOp, "BitCast": inferCast,
 
 	// matmul.go
 	"MatMul": inferMatMul, "Gemm": inferGemm, "Einsum": inferEinsum,

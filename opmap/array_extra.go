@@ -241,12 +241,15 @@ func arrStringToNumber(c *Ctx) error {
 }
 
 // arrAsString prints integers and bools (ONNX Cast to string gives TF's
-// digits for them). Floats are refused: TF prints them with %f-style
-// fixed precision ("1.500000") where Cast gives the shortest form.
+// digits for them). Floats print TF's "%f" digits (asstring.go): Cast
+// gives the shortest form instead.
 func arrAsString(c *Ctx) error {
 	dt := c.DType(c.In(0))
+	if dt.IsFloat() {
+		return asStringFloat(c)
+	}
 	if !dt.IsInt() && dt != graph.Bool {
-		return c.Errorf("AsString of %v is not supported (TF's float formatting has no ONNX form)", dt)
+		return c.Errorf("AsString of %v is not supported", dt)
 	}
 	if c.Node.Int("width", -1) > 0 || c.Node.Str("fill", "") != "" {
 		return c.Errorf("AsString with width or fill is not supported")

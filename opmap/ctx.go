@@ -23,6 +23,30 @@ type Ctx struct {
 	aliases map[string]string // TF output name → the value that stands for it
 	pruner  *pruner           // frees constants nobody will read (nil in subgraphs)
 	report  func(error)       // Options.Report
+	domains map[string]int    // Options.Domains
+}
+
+// DomainMS is onnxruntime's contrib domain.
+const DomainMS = "com.microsoft"
+
+// DomainVersion is the version of an extra opset domain the model imports
+// (--extra_opset), or 0.
+func (c *Ctx) DomainVersion(domain string) int { return c.domains[domain] }
+
+// OpDomainTo emits a node of another domain with output out. Inference
+// knows only ONNX's ops, so the caller states the output's type.
+func (c *Ctx) OpDomainTo(out, domain, op string, attrs Attrs, dt graph.DType, shape graph.Shape, inputs ...string) {
+	if attrs == nil {
+		attrs = Attrs{}
+	}
+	name := c.G.UniqueName(c.Node.Name + "/" + op)
+	if out == c.Node.Name+":0" {
+		name = c.Node.Name
+	}
+	c.G.Reserve(out)
+	c.G.Reserve(name)
+	c.out = append(c.out, &graph.Node{Name: name, Op: op, Domain: domain, Inputs: inputs, Outputs: []string{out}, Attrs: attrs})
+	c.G.SetValue(out, dt, shape)
 }
 
 // problem passes a worked-around problem to Options.Report.
@@ -219,10 +243,6 @@ func knownContents(g *graph.Graph, outs []string) *graph.Tensor {
 	return graph.NewIntTensor(v.DType, v.Shape.Sizes(), vals)
 }
 
-// maxFoldBytes bounds a folded constant, so that folding never turns a small
-// graph into a huge file (a Fill of a large shape stays a node).
-const maxFoldBytes = 64 << 20
-
 func (c *Ctx) tryFold(n *graph.Node) bool {
 	in := make([]*graph.Tensor, len(n.Inputs))
 	for i, v := range n.Inputs {
@@ -260,10 +280,8 @@ func (c *Ctx) tryFold(n *graph.Node) bool {
 	if !ok || err != nil || len(outs) != len(n.Outputs) {
 		return false
 	}
-	for _, t := range outs {
-		if int64(len(t.Data)) > maxFoldBytes {
-			return false
-		}
+	if !fold.WorthFolding(in, outs) {
+		return false // a large expansion (Tile, Expand, Fill) stays a node
 	}
 	for i, t := range outs {
 		if n.Outputs[i] != "" {

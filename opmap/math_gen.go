@@ -41,7 +41,19 @@ func mathOneHot(c *Ctx) error {
 
 // mathRange: ONNX Range has TF's meaning (max(ceil((limit−start)/delta), 0)
 // elements) for ints and floats.
+//
+// When the model imports com.microsoft, a Range that stays a node (its
+// bounds are not all constants) is onnxruntime's com.microsoft Range, as
+// the Python converter emits it there: same inputs, same count, same
+// dtypes (float, double, int16, int32, int64). A constant Range folds first.
 func mathRange(c *Ctx) error {
+	dt := c.DType(c.In(0))
+	msDT := dt == graph.Float || dt == graph.Double || dt == graph.Int16 || dt == graph.Int32 || dt == graph.Int64
+	allConst := c.Const(c.In(0)) != nil && c.Const(c.In(1)) != nil && c.Const(c.In(2)) != nil
+	if c.DomainVersion(DomainMS) >= 1 && msDT && !allConst {
+		c.OpDomainTo(c.Out(0), DomainMS, "Range", nil, dt, graph.ShapeOf(-1), c.In(0), c.In(1), c.In(2))
+		return nil
+	}
 	c.OpTo(c.Out(0), "Range", nil, c.In(0), c.In(1), c.In(2))
 	return nil
 }

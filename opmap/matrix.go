@@ -21,6 +21,7 @@ var matrixRules = []Rule{
 	{"MatrixSetDiagV2", MinOpset, arrNeeds(3, matrixSetDiag(2))},
 	{"MatrixSetDiagV3", MinOpset, arrNeeds(3, matrixSetDiag(3))},
 	{"MatrixDeterminant", MinOpset, matrixDet},
+	{"MatrixInverse", MinOpset, matrixInverse},
 }
 
 // mx holds the run-time scalars (0-D int64) of one diagonal op.
@@ -248,5 +249,37 @@ func matrixDet(c *Ctx) error {
 		return nil
 	}
 	c.OpTo(c.Out(0), "Det", nil, c.In(0))
+	return nil
+}
+
+// matrixInverse: ONNX has had no Inverse since opset 12 (it never reached
+// the default domain); onnxruntime's com.microsoft Inverse inverts the last
+// two dims of a batch, in float16, float32 and float64. Spelling out an LU
+// decomposition in ONNX would be a loop per matrix, so without that domain
+// the op is refused with what to pass.
+func matrixInverse(c *Ctx) error {
+	if c.DomainVersion(DomainMS) < 1 {
+		return c.Errorf("MatrixInverse needs com.microsoft's Inverse (ONNX has no matrix inverse since opset 12): pass --extra_opset %s:1", DomainMS)
+	}
+	x := c.In(0)
+	dt := c.DType(x)
+	if dt != graph.Float && dt != graph.Double && dt != graph.Float16 {
+		return c.Errorf("the inverse of %v matrices is not supported (com.microsoft Inverse takes float16, float32 and float64)", dt)
+	}
+	if c.Node.Bool("adjoint", false) {
+		// For real matrices the adjoint is the transpose, and the inverse
+		// of the transpose is the transpose of the inverse.
+		r := c.Rank(x)
+		if r < 2 {
+			return c.Errorf("adjoint needs an input of known rank 2 or more")
+		}
+		perm := make([]int64, r)
+		for i := range perm {
+			perm[i] = int64(i)
+		}
+		perm[r-2], perm[r-1] = perm[r-1], perm[r-2]
+		x = c.Op("Transpose", Attrs{"perm": perm}, x)
+	}
+	c.OpDomainTo(c.Out(0), DomainMS, "Inverse", nil, dt, c.Shape(x).Clone(), x)
 	return nil
 }

@@ -89,6 +89,10 @@ type Options struct {
 	// (its outputs stay untyped), constant folding that failed (the node
 	// stays). Under --debug the converter fails on them.
 	Report func(err error)
+	// Domains are the extra opset imports the model will carry (the CLI's
+	// --extra_opset), domain → version: handlers may emit ops of those
+	// domains (com.microsoft's Inverse, Range) where ONNX has no form.
+	Domains map[string]int
 }
 
 // UnsupportedError lists every TF op without a rule, with counts and one
@@ -184,7 +188,7 @@ func Apply(g *graph.Graph, opts Options) (warnings []string, err error) {
 			warnings = append(warnings, fmt.Sprintf("kept %d %s node(s) in domain %s (e.g. %q); onnxruntime cannot run them", u.Count, u.Op, graph.DomainTF, u.Example))
 		}
 	}
-	c := &Ctx{G: g, Opset: opts.Opset, aliases: map[string]string{}, report: opts.Report}
+	c := &Ctx{G: g, Opset: opts.Opset, aliases: map[string]string{}, report: opts.Report, domains: opts.Domains}
 	resolve := func(v string) string {
 		for {
 			a, ok := c.aliases[v]

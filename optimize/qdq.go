@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 
+	"github.com/tf2onnx-go/tf2onnx/fold"
 	"github.com/tf2onnx-go/tf2onnx/graph"
 )
 
@@ -440,7 +441,7 @@ func (r *qdqRewriter) dropIfUnused(n *graph.Node) {
 // rounded half to even, plus the zero point, saturated to the type.
 func (r *qdqRewriter) foldConst(q *graph.Node) bool {
 	x := r.constOf(q.Inputs[0])
-	if x == nil || x.DType != graph.Float || r.isOutput(q.Outputs[0]) || x.NumElements() > maxFoldBytes {
+	if x == nil || x.DType != graph.Float || r.isOutput(q.Outputs[0]) || x.NumElements() > fold.MaxFoldedBytes {
 		return false
 	}
 	p, ok := qdqParams(r.g, q)

@@ -193,10 +193,6 @@ func (ix *index) axesOf(n *graph.Node, r int) ([]int64, bool) {
 	return out, true
 }
 
-// maxFoldBytes bounds a folded constant (as opmap's eager folding does), so
-// that folding never turns a small graph into a huge file.
-const maxFoldBytes = 64 << 20
-
 // foldConstants evaluates nodes whose inputs are all constants (package
 // fold), and Shape and Size of values whose shape is static.
 func foldConstants(g *graph.Graph, opset int) (bool, error) {
@@ -239,14 +235,8 @@ func foldConstants(g *graph.Graph, opset int) (bool, error) {
 		if err != nil || !ok || len(outs) != len(n.Outputs) {
 			continue
 		}
-		big := false
-		for _, t := range outs {
-			if t == nil || int64(len(t.Data)) > maxFoldBytes {
-				big = true
-			}
-		}
-		if big {
-			continue
+		if slices.Contains(outs, nil) || !fold.WorthFolding(in, outs) {
+			continue // the size policy opmap's eager folding follows too
 		}
 		ix.remove(n)
 		for i, t := range outs {

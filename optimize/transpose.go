@@ -693,7 +693,10 @@ func (t *transposer) pushElementwise(n, c *graph.Node, p []int64, adjust func(*g
 		}
 		v := ""
 		for _, s := range t.cons[in] {
-			if isOp(s, "Transpose") && s.Inputs[0] == in {
+			// Not one that feeds c: with a self-inverse perm,
+			// Min(x, Transpose(x)) would read the Transpose the push
+			// moves below it (a cycle).
+			if isOp(s, "Transpose") && s.Inputs[0] == in && !slices.Contains(c.Inputs, s.Outputs[0]) {
 				if q := t.perm(s); q != nil && slices.Equal(q, inv) {
 					v = s.Outputs[0]
 					break

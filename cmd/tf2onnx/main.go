@@ -233,6 +233,7 @@ func convertOptions(c *cli.Context, inputs, outputs []frozen.Spec) (convert.Opti
 	if err := checkFlagsFirst(c); err != nil {
 		return opts, err
 	}
+	opts.ExtraOpsets, _ = extraOpsets(c.String("extra-opset"), nil) // checked above
 	if pass := c.String("dump-after"); pass != "" {
 		opts.AfterPass = func(name string, g *graph.Graph) {
 			if pass == "all" || pass == name {

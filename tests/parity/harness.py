@@ -196,6 +196,11 @@ def convert(pb_path, onnx_path, built: Built, opset, extra_flags=()):
 def compare(name, want, got, rtol, atol):
     want = np.asarray(want)
     got = np.asarray(got)
+    if want.dtype.kind == "O" and got.dtype.kind == "O":
+        # Strings: TensorFlow gives bytes, onnxruntime str; compared exactly.
+        def text(a):
+            return np.vectorize(lambda s: s.decode() if isinstance(s, bytes) else s, otypes=[object])(a) if a.size else a
+        want, got = text(want), text(got)
     if want.dtype != got.dtype:
         raise Failure(f"{name}: dtype {got.dtype}, TensorFlow gives {want.dtype}")
     if want.shape != got.shape:

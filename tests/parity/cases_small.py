@@ -1,0 +1,99 @@
+"""Issue 8, conformance leftovers: MatrixInverse as com.microsoft Inverse
+(with --extra_opset com.microsoft:1; refused without it, see the Go tests),
+Range as com.microsoft Range when that domain is imported, float AsString
+("%f" built from ONNX string ops), a large constant Tile left unfolded,
+keras_learning_phase folded to its default, Conv2DBackpropInput with a
+run-time batch in input_sizes."""
+
+import numpy as np
+import tensorflow as tf
+
+from harness import graph_case, f32, i32, Failure
+
+MS = ("--extra_opset", "com.microsoft:1")
+
+
+def _domain_of(op, domain):
+    def check(model, opset):
+        nodes = [n for n in model.graph.node if n.op_type == op]
+        if not nodes or any(n.domain != domain for n in nodes):
+            raise Failure(f"want {op} nodes in domain {domain!r}, got {[(n.op_type, n.domain) for n in nodes]}")
+    return check
+
+
+def _well_conditioned(*shape, seed=0):
+    # Random matrices plus a multiple of the identity: far from singular, so
+    # float32 inverses agree to the tolerance.
+    x = f32(*shape, seed=seed)
+    return (x + 4 * np.eye(shape[-1], dtype=np.float32)).astype(np.float32)
+
+
+@graph_case("small_inverse", {"x": _well_conditioned(5, 5)}, extra_flags=MS, check=_domain_of("Inverse", "com.microsoft"))
+def _(x):
+    return tf.linalg.inv(x)
+
+
+@graph_case("small_inverse_batched_dynamic", {"x": _well_conditioned(2, 3, 4, 4, seed=1)}, shapes={"x": (None, None, 4, 4)},
+            extra_flags=MS, check=_domain_of("Inverse", "com.microsoft"))
+def _(x):
+    return tf.linalg.inv(x) * 2.0
+
+
+@graph_case("small_inverse_adjoint", {"x": _well_conditioned(3, 4, 4, seed=2)}, extra_flags=MS)
+def _(x):
+    return tf.linalg.inv(x, adjoint=True)
+
+
+@graph_case("small_inverse_f64", {"x": _well_conditioned(2, 6, 6, seed=3).astype(np.float64)}, extra_flags=MS)
+def _(x):
+    return tf.linalg.inv(x)
+
+
+@graph_case("small_ms_range_f32", {"d": np.array(1.5, np.float32)}, extra_flags=MS, check=_domain_of("Range", "com.microsoft"))
+def _(d):
+    return tf.range(-5.0, 5.0, d)
+
+
+@graph_case("small_ms_range_i32_neg", {"s": np.array(7, np.int32), "d": np.array(-2, np.int32)}, extra_flags=MS,
+            check=_domain_of("Range", "com.microsoft"))
+def _(s, d):
+    return tf.range(s, -4, d) * 3
+
+
+@graph_case("small_ms_range_i64_empty", {"n": np.array(0, np.int64)}, extra_flags=MS, check=_domain_of("Range", "com.microsoft"))
+def _(n):
+    return tf.range(n, dtype=tf.int64), tf.range(n + 3, dtype=tf.int64)
+
+
+def _asstring_values():
+    # Ordinary values, negatives, zeros, values at and near the rounding
+    # boundaries of 6 decimals (exact binary ties go to even: 1/128 =
+    # 0.0078125 → "0.007812"), subnormals, large integers up to float32's
+    # max, and non-finite values.
+    v = [0.0, -0.0, 1.5, -1.5, 0.1, -0.1, 1 / 3, 2 / 3, 0.5, 2.5, 1e-7, -1e-7, 4.9999e-7, 5e-7, 5.0001e-7,
+         0.0078125, 0.0234375, -0.0078125, 0.9999995, 0.99999949, 0.99999951, 9.9999995, 123456.789, -98765.4321,
+         8388607.5, 8388608.0, 16777217.0, 1e10, -1e10, 2.0 ** 63, 2.0 ** 64, 1e20, 3.4e38, -3.4e38, 2.0 ** 127,
+         1.17549435e-38, 1e-45, -1e-45, np.inf, -np.inf, np.nan, 1234.5678, 0.000001, 0.0000015, 0.0000025]
+    x = np.array(v, np.float32)
+    rnd = np.random.RandomState(0)
+    y = (rnd.standard_normal(200) * 10.0 ** rnd.randint(-8, 12, 200)).astype(np.float32)
+    # Random bit patterns: every exponent, subnormals, NaNs of both signs.
+    z = rnd.randint(0, 2 ** 32, 2000, dtype=np.uint64).astype(np.uint32).view(np.float32)
+    return np.concatenate([x, y, z])
+
+
+@graph_case("small_asstring_f32", {"x": _asstring_values()}, shapes={"x": (None,)}, min_opset=26)
+def _(x):
+    # 0/0 computed at run time is a NaN with the sign bit set on x86: "-nan".
+    nan = tf.zeros([1]) / tf.zeros([1])
+    return tf.strings.as_string(tf.concat([x, nan, -nan], 0))
+
+
+@graph_case("small_asstring_precision", {"x": _asstring_values()[:245].reshape(-1, 5)}, min_opset=26)
+def _(x):
+    return tuple(tf.strings.as_string(x, precision=p) for p in (0, 1, 3, 9, 11))
+
+
+@graph_case("small_asstring_f16", {"x": np.array([0.5, -2.25, 65504, 6e-8, 1e-4, 0.1, -0.0, np.inf], np.float16)}, min_opset=26)
+def _(x):
+    return tf.strings.as_string(x), tf.strings.as_string(tf.cast(x, tf.bfloat16), precision=2)
