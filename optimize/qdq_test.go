@@ -336,6 +336,25 @@ func TestQDQ(t *testing.T) {
 			}
 		},
 	}, {
+		// A residual block between NCHW convs (TFLite int8 models): the
+		// Transposes travel down through the DequantizeLinear into the
+		// Add and cancel, as they do without quantization.
+		name: "qdq_residual",
+		build: func(b *builder) *graph.Graph {
+			s, z := b.scalar("s", 0.02), b.zeroPoint("z", graph.Int8, -5)
+			conv1x1 := func(name, x string) string {
+				y := b.tr(name+"/in", x, toNCHW...)
+				y = b.op(name, "Conv", map[string]any{"kernel_shape": []int64{1, 1}}, y, b.weights(name+"/W", 3, 3, 1, 1))
+				return b.qdq(name+"/q", b.tr(name+"/out", y, toNHWC...), s, z, -1)
+			}
+			a := conv1x1("c1", b.qdq("q0", b.input("x", 1, 4, 4, 3), s, z, -1))
+			sum := b.qdq("qsum", b.op("add", "Add", nil, a, conv1x1("c2", a)), s, z, -1)
+			return b.output(conv1x1("c3", sum))
+		},
+		check: func(t *testing.T, g *graph.Graph) {
+			wantCounts(t, g, map[string]int{"Transpose": 2, "Conv": 3, "Add": 1})
+		},
+	}, {
 		// FakeQuant's clamp to its nudged range, a Relu before a zero
 		// point of 0, and a per-channel clamp: all saturate where the
 		// QuantizeLinear does, and go. (Inputs are scaled to ±8 so that
