@@ -43,7 +43,8 @@ import (
 // A per-axis scale moves only through Transpose (its axis follows the
 // perm). Only 8-bit types move: onnxruntime has int8/uint8 kernels for
 // every op listed in qdqDataIO. A Transpose is the one op the transpose
-// pass also moves: see qdqHoldsTranspose for how the two agree.
+// pass also moves: see qdqHoldsTranspose for how the two agree, and
+// liftInputTranspose for a float graph input's quantization.
 
 // qparams is a QuantizeLinear/DequantizeLinear's constant parameters.
 type qparams struct {
