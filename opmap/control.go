@@ -225,6 +225,17 @@ func mapIf(c *Ctx) error {
 	if !ok1 || !ok2 || len(t0.Outputs) != len(e0.Outputs) || len(t0.Outputs) != len(c.Node.Outputs) {
 		return c.Errorf("malformed cond")
 	}
+	if k := c.Const(c.In(0)); k != nil && k.NumElements() == 1 && len(k.Data) > 0 {
+		// A constant condition (a training flag such as keras_learning_phase
+		// frozen at its default): only the branch taken is mapped, and its
+		// nodes join the graph. The other may hold ops the target cannot
+		// run (dropout's RandomUniform at opset 22 and later).
+		taken := e0
+		if k.Int64s()[0] != 0 {
+			taken = t0
+		}
+		return c.inlineBranch(taken.Clone())
+	}
 	then, els := t0.Clone(), e0.Clone()
 	if err := c.mapSubgraph(then); err != nil {
 		return fmt.Errorf("then branch: %w", err)
@@ -252,6 +263,33 @@ func mapIf(c *Ctx) error {
 			dt = els.DTypeOf(els.Outputs[i])
 		}
 		c.G.SetValue(o, dt, relaxShape(then.ShapeOf(then.Outputs[i]), els.ShapeOf(els.Outputs[i])))
+	}
+	return nil
+}
+
+// inlineBranch maps an If branch and puts its constants and nodes into the
+// graph being mapped, the node's outputs standing for the branch's. The
+// mapping reserved every name the branch defines in the outer graph, so
+// none clashes there.
+func (c *Ctx) inlineBranch(br *graph.Graph) error {
+	if err := c.mapSubgraph(br); err != nil {
+		return fmt.Errorf("the branch taken: %w", err)
+	}
+	for k, t := range br.Consts {
+		c.G.SetConst(k, t)
+	}
+	for _, n := range br.Nodes {
+		for _, o := range n.Outputs {
+			if v := br.Values[o]; v != nil && o != "" {
+				c.G.Values[o] = v
+			}
+		}
+		c.out = append(c.out, n)
+	}
+	for i, o := range c.Node.Outputs {
+		if o != "" {
+			c.Alias(o, br.Outputs[i])
+		}
 	}
 	return nil
 }

@@ -97,3 +97,35 @@ def _(x):
 @graph_case("small_asstring_f16", {"x": np.array([0.5, -2.25, 65504, 6e-8, 1e-4, 0.1, -0.0, np.inf], np.float16)}, min_opset=26)
 def _(x):
     return tf.strings.as_string(x), tf.strings.as_string(tf.cast(x, tf.bfloat16), precision=2)
+
+
+def _no_op(op):
+    def check(model, opset):
+        if any(n.op_type == op for n in model.graph.node):
+            raise Failure(f"{op} left in the graph")
+    return check
+
+
+for _default in (False, True):
+    # A training flag that is no input (keras_learning_phase) takes its
+    # default: the conds on it become the branch taken.
+    @graph_case(f"small_learning_phase_{str(_default).lower()}", {"x": f32(2, 3)}, shapes={"x": (None, 3)}, check=_no_op("If"))
+    def _(x, d=_default):
+        lp = tf.compat.v1.placeholder_with_default(d, [], name="keras_learning_phase")
+        y = tf.cond(lp, lambda: x * 2, lambda: x * 3)
+        z = tf.cond(tf.logical_not(lp), lambda: tf.nn.relu(y), lambda: y - 1.0)
+        return z
+
+
+@graph_case("small_learning_phase_dropout", {"x": f32(4, 3)}, check=_no_op("If"))
+def _(x):
+    # The branch not taken (dropout) is not even mapped: its RandomUniform has
+    # no onnxruntime kernel at opset 22 and later.
+    lp = tf.compat.v1.placeholder_with_default(False, [], name="keras_learning_phase")
+    return tf.cond(lp, lambda: tf.nn.dropout(x, rate=0.5, seed=1), lambda: tf.nn.relu(x))
+
+
+@graph_case("small_learning_phase_tf1_cond", {"x": f32(4, 3)}, control_flow_v2=False, check=_no_op("If"))
+def _(x):
+    lp = tf.compat.v1.placeholder_with_default(True, [], name="keras_learning_phase")
+    return tf.cond(lp, lambda: x * 2.0 + 1.0, lambda: tf.nn.relu(x))
