@@ -16,6 +16,12 @@ var imageRules = []Rule{
 	{"CropAndResize", MinOpset, arrNeeds(4, imgCropAndResize)},
 	{"ResizeBicubic", MinOpset, arrNeeds(2, nnResizeBicubic)},
 	{"ExtractImagePatches", MinOpset, arrNeeds(1, imgExtractPatches)},
+	{"CombinedNonMaxSuppression", MinOpset, arrNeeds(6, imgCombinedNMS)},
+	{"ResizeArea", MinOpset, arrNeeds(2, nnResizeArea)},
+	{"AdjustHue", MinOpset, arrNeeds(2, imgAdjustHue)},
+	{"AdjustSaturation", MinOpset, arrNeeds(2, imgAdjustSaturation)},
+	{"SampleDistortedBoundingBox", MinOpset, arrNeeds(2, imgSampleDistortedBBox)},
+	{"SampleDistortedBoundingBoxV2", MinOpset, arrNeeds(3, imgSampleDistortedBBox)},
 }
 
 // imgMaxPoolArgmax is MaxPool (NHWC) whose second output is TF's argmax:
@@ -269,4 +275,251 @@ func imgExtractPatches(c *Ctx) error {
 	y := c.Op("Conv", attrs, nnToCF(c, x, 4), kernel)
 	nnFinish(c, 0, y, 4, false)
 	return nil
+}
+
+// imgRGB casts [..., 3] colour data to float32 and splits the channels
+// ([..., 1] each); TF's colour kernels compute in float32.
+func imgRGB(c *Ctx, x string) (r, g, b string, err error) {
+	if s := c.Shape(x); s.Rank() >= 0 && (s.Rank() == 0 || s.Dims[s.Rank()-1].Known() && s.Dims[s.Rank()-1].Size != 3) {
+		return "", "", "", c.Errorf("%s needs RGB data (last dim 3), got %v", c.Node.Op, s)
+	}
+	x = mathCastTo(c, x, graph.Float)
+	outs := c.OpN("Split", 3, Attrs{"axis": int64(-1)}, x, c.Int64s(1, 1, 1))
+	return outs[0], outs[1], outs[2], nil
+}
+
+// imgPick selects, element by element, vals[k] where the float category
+// cat equals k, else def (TF's switch over the hue sextant).
+func imgPick(c *Ctx, cat string, vals []string, def string) string {
+	out := def
+	for k := len(vals) - 1; k >= 0; k-- {
+		out = c.Op("Where", nil, c.Op("Equal", nil, cat, c.Scalar(graph.Float, float64(k))), vals[k], out)
+	}
+	return out
+}
+
+// imgFinishRGB joins the channels and casts back to the node's dtype.
+func imgFinishRGB(c *Ctx, r, g, b string) {
+	mathCastOut(c, 0, c.Op("Concat", Attrs{"axis": int64(-1)}, r, g, b), c.DType(c.In(0)))
+}
+
+// imgAdjustHue follows TF's kernel: the hue in sextants [0, 6) from the
+// channel order (h = sextant + ratio of the middle channel, the ratio
+// reversed in odd sextants), shifted by 6·delta and wrapped into [0, 6),
+// then the channels rebuilt from max, min and the new middle value
+// min + ratio·(max − min). A grey pixel (max = min) stays as it is.
+func imgAdjustHue(c *Ctx) error {
+	r, g, b, err := imgRGB(c, c.In(0))
+	if err != nil {
+		return err
+	}
+	f := graph.Float
+	k := func(v float64) string { return c.Scalar(f, v) }
+	vmax := c.Op("Max", nil, r, g, b)
+	vmin := c.Op("Min", nil, r, g, b)
+	chroma := c.Op("Sub", nil, vmax, vmin)
+	ratio := func(x, y string) string { return c.Op("Div", nil, c.Op("Sub", nil, x, y), chroma) }
+	h := c.Op("Where", nil, c.Op("Equal", nil, r, vmax), ratio(g, b),
+		c.Op("Where", nil, c.Op("Equal", nil, g, vmax), c.Op("Add", nil, ratio(b, r), k(2)), c.Op("Add", nil, ratio(r, g), k(4))))
+	h = c.Op("Where", nil, c.Op("Greater", nil, chroma, k(0)), h, k(0)) // 0/0 for grey pixels
+	h = c.Op("Add", nil, h, c.Op("Mul", nil, mathCastTo(c, c.In(1), f), k(6)))
+	h = c.Op("Mod", Attrs{"fmod": int64(1)}, h, k(6))
+	h = c.Op("Where", nil, c.Op("Less", nil, h, k(0)), c.Op("Add", nil, h, k(6)), h)
+	h = c.Op("Where", nil, c.Op("GreaterOrEqual", nil, h, k(6)), c.Op("Sub", nil, h, k(6)), h)
+	sextant := c.Op("Floor", nil, h)
+	frac := c.Op("Sub", nil, h, sextant)
+	odd := c.Op("Equal", nil, c.Op("Mod", Attrs{"fmod": int64(1)}, sextant, k(2)), k(1))
+	frac = c.Op("Where", nil, odd, c.Op("Sub", nil, k(1), frac), frac)
+	vmid := c.Op("Add", nil, vmin, c.Op("Mul", nil, frac, chroma))
+	imgFinishRGB(c,
+		imgPick(c, sextant, []string{vmax, vmid, vmin, vmin, vmid}, vmax),
+		imgPick(c, sextant, []string{vmid, vmax, vmax, vmid, vmin}, vmin),
+		imgPick(c, sextant, []string{vmin, vmin, vmid, vmax, vmax}, vmid))
+	return nil
+}
+
+// imgAdjustSaturation follows TF's kernel: RGB → HSV (hue in [0, 1), s = 0
+// where max ≤ 0), s·scale clamped to [0, 1], then HSV → RGB by sextant
+// (C = s·v, X = C·(1 − |(6h mod 2) − 1|), m = v − C).
+func imgAdjustSaturation(c *Ctx) error {
+	r, g, b, err := imgRGB(c, c.In(0))
+	if err != nil {
+		return err
+	}
+	f := graph.Float
+	k := func(v float64) string { return c.Scalar(f, v) }
+	v := c.Op("Max", nil, r, g, b)
+	rng := c.Op("Sub", nil, v, c.Op("Min", nil, r, g, b))
+	s := c.Op("Where", nil, c.Op("Greater", nil, v, k(0)), c.Op("Div", nil, rng, v), k(0))
+	norm := c.Op("Reciprocal", nil, c.Op("Mul", nil, rng, k(6)))
+	part := func(x, y string) string { return c.Op("Mul", nil, norm, c.Op("Sub", nil, x, y)) }
+	h := c.Op("Where", nil, c.Op("Equal", nil, r, v), part(g, b),
+		c.Op("Where", nil, c.Op("Equal", nil, g, v), c.Op("Add", nil, part(b, r), k(2.0/6)), c.Op("Add", nil, part(r, g), k(4.0/6))))
+	h = c.Op("Where", nil, c.Op("LessOrEqual", nil, rng, k(0)), k(0), h)
+	h = c.Op("Where", nil, c.Op("Less", nil, h, k(0)), c.Op("Add", nil, h, k(1)), h)
+	s = c.Op("Clip", nil, c.Op("Mul", nil, s, mathCastTo(c, c.In(1), f)), k(0), k(1))
+	chroma := c.Op("Mul", nil, s, v)
+	m := c.Op("Sub", nil, v, chroma)
+	dh := c.Op("Mul", nil, h, k(6))
+	sextant := c.Op("Floor", nil, dh)
+	x := c.Op("Mul", nil, chroma, c.Op("Sub", nil, k(1),
+		c.Op("Abs", nil, c.Op("Sub", nil, c.Op("Mod", Attrs{"fmod": int64(1)}, dh, k(2)), k(1)))))
+	zero := k(0)
+	add := func(ch string) string { return c.Op("Add", nil, ch, m) }
+	// Sextant 6 (h rounded up to 1) is TF's default case: all zero.
+	imgFinishRGB(c,
+		add(imgPick(c, sextant, []string{chroma, x, zero, zero, x, chroma}, zero)),
+		add(imgPick(c, sextant, []string{x, chroma, chroma, x, zero, zero}, zero)),
+		add(imgPick(c, sextant, []string{zero, zero, x, chroma, chroma, x}, zero)))
+	return nil
+}
+
+// imgSampleDistortedBBox maps SampleDistortedBoundingBox(V2) with TF's
+// algorithm run on every attempt at once: attempt a draws an aspect ratio,
+// a height between the rounded heights of the smallest and largest allowed
+// area (capped so the width fits), the width round(height·ratio), nudged
+// one row up or down when rounding left the area outside area_range, and
+// a position; it is good when its area and size fit and it covers at least
+// min_object_covered of one bounding box (pixel boxes truncated from the
+// normalized ones; the whole image when none is given and
+// use_image_if_no_bounding_boxes). The first good attempt wins, else the
+// whole image. ONNX draws other numbers than TF's Philox generator, so the
+// crops differ; the constraints they satisfy do not.
+func imgSampleDistortedBBox(c *Ctx) error {
+	if err := randomOpsetCheck(c); err != nil {
+		return err
+	}
+	attempts := c.Node.Int("max_attempts", 100)
+	if attempts <= 0 {
+		return c.Errorf("max_attempts must be positive, got %d", attempts)
+	}
+	ar := imgRange(c.Node.Floats("aspect_ratio_range"), 0.75, 1.33)
+	areas := imgRange(c.Node.Floats("area_range"), 0.05, 1)
+	useImage := c.Node.Bool("use_image_if_no_bounding_boxes", false)
+	boxes := c.In(1)
+	if s := c.Shape(boxes); s.Static() && s.NumElements() == 0 && !useImage {
+		return c.Errorf("no bounding boxes are given and use_image_if_no_bounding_boxes is false: TensorFlow fails on every run of this node")
+	}
+	f := graph.Float
+	k := func(v float64) string { return c.Scalar(f, v) }
+	op := func(name string, in ...string) string { return c.Op(name, nil, in...) }
+	var minCov string
+	if c.NumIn() >= 3 {
+		minCov = mathCastTo(c, c.In(2), f)
+	} else {
+		minCov = k(float64(c.Node.Float("min_object_covered", 0.1)))
+	}
+	size := mathCastTo(c, c.In(0), f)
+	hImg := c.Op("Slice", nil, size, c.Int64s(0), c.Int64s(1)) // [1]
+	wImg := c.Op("Slice", nil, size, c.Int64s(1), c.Int64s(2))
+	u, err := randomValues(c, "RandomUniform", f, c.Int64s(4, attempts), nil)
+	if err != nil {
+		return err
+	}
+	draw := func(i int64) string { // [A] uniform in [0, 1)
+		return c.Op("Squeeze", nil, c.Op("Slice", nil, u, c.Int64s(i), c.Int64s(i+1)), c.Int64s(0))
+	}
+	// below picks an integer uniformly from [0, n) (n ≥ 1).
+	below := func(uv, n string) string { return op("Min", op("Floor", op("Mul", uv, n)), op("Sub", n, k(1))) }
+
+	ratio := op("Add", op("Mul", draw(0), k(float64(ar[1]-ar[0]))), k(float64(ar[0])))
+	minArea := op("Mul", op("Mul", k(float64(areas[0])), wImg), hImg)
+	maxArea := op("Mul", op("Mul", k(float64(areas[1])), wImg), hImg)
+	height := op("Round", op("Sqrt", op("Div", minArea, ratio)))
+	maxH := op("Round", op("Sqrt", op("Div", maxArea, ratio)))
+	// The largest height whose rounded width still fits: TF computes it in
+	// float64 as trunc((W + 0.5 − 1e-7)/ratio), one less if that rounds over.
+	d := graph.Double
+	fit := c.Op("Cast", Attrs{"to": int64(f)}, op("Floor", op("Div",
+		op("Add", mathCastTo(c, wImg, d), c.Scalar(d, 0.5-float64(float32(1e-7)))), mathCastTo(c, ratio, d))))
+	fit = c.Op("Where", nil, op("Greater", op("Round", op("Mul", fit, ratio)), wImg), op("Sub", fit, k(1)), fit)
+	maxH = c.Op("Where", nil, op("Greater", op("Round", op("Mul", maxH, ratio)), wImg), fit, maxH)
+	maxH = op("Min", maxH, hImg)
+	height = op("Min", height, maxH)
+	height = op("Add", height, below(draw(1), op("Add", op("Sub", maxH, height), k(1))))
+	widthOf := func(h string) (string, string) {
+		w := op("Round", op("Mul", h, ratio))
+		return w, op("Mul", w, h)
+	}
+	width, area := widthOf(height)
+	height = op("Where", op("Less", area, minArea), op("Add", height, k(1)), height)
+	width, area = widthOf(height)
+	height = op("Where", op("Greater", area, maxArea), op("Sub", height, k(1)), height)
+	width, area = widthOf(height)
+	ok := imgAll(c, op("GreaterOrEqual", area, minArea), op("LessOrEqual", area, maxArea),
+		op("LessOrEqual", width, wImg), op("LessOrEqual", height, hImg), op("Greater", width, k(0)), op("Greater", height, k(0)))
+	offset := func(uv, room string) string {
+		return op("Where", op("Greater", room, k(0)), below(uv, room), k(0))
+	}
+	y := offset(draw(2), op("Sub", hImg, height))
+	x := offset(draw(3), op("Sub", wImg, width))
+
+	// Pixel boxes [4, M] (y0, x0, y1, x1), the image as one more column
+	// that counts only when there are no boxes.
+	bx := c.Op("Transpose", Attrs{"perm": []int64{1, 0}}, c.Op("Reshape", nil, mathCastTo(c, boxes, f), c.Int64s(-1, 4)))
+	scale := c.Op("Concat", Attrs{"axis": int64(0)}, hImg, wImg, hImg, wImg)
+	px := op("Floor", op("Mul", bx, c.Op("Unsqueeze", nil, scale, c.Int64s(1))))
+	row := func(v string, i int64) string { return c.Op("Slice", nil, v, c.Int64s(i), c.Int64s(i+1)) } // [1, M]
+	objArea := op("Mul", op("Sub", row(px, 2), row(px, 0)), op("Sub", row(px, 3), row(px, 1)))
+	if useImage {
+		none := op("Equal", c.Op("Slice", nil, c.Op("Shape", nil, bx), c.Int64s(1), c.Int64s(2)), c.Int64s(0))
+		whole := c.Op("Unsqueeze", nil, c.Op("Concat", Attrs{"axis": int64(0)}, imgZero1(c), imgZero1(c), hImg, wImg), c.Int64s(1))
+		px = c.Op("Concat", Attrs{"axis": int64(1)}, px, whole)
+		imgArea := op("Where", none, op("Mul", hImg, wImg), k(0))
+		objArea = c.Op("Concat", Attrs{"axis": int64(1)}, objArea, c.Op("Unsqueeze", nil, imgArea, c.Int64s(0)))
+	}
+	col := func(v string) string { return c.Op("Unsqueeze", nil, v, c.Int64s(1)) } // [A, 1]
+	y0, x0 := col(y), col(x)
+	y1, x1 := op("Add", y0, col(height)), op("Add", x0, col(width))
+	dy := op("Sub", op("Min", y1, row(px, 2)), op("Max", y0, row(px, 0)))
+	dx := op("Sub", op("Min", x1, row(px, 3)), op("Max", x0, row(px, 1)))
+	inter := op("Where", op("And", op("GreaterOrEqual", dy, k(0)), op("GreaterOrEqual", dx, k(0))), op("Mul", dy, dx), k(0))
+	hit := op("And", op("GreaterOrEqual", objArea, k(1)), op("GreaterOrEqual", op("Div", inter, objArea), minCov)) // [A, M]
+	covered := op("Greater", imgReduceMax(c, c.Op("Cast", Attrs{"to": int64(f)}, hit), 1, false), k(0))
+	good := c.Op("Cast", Attrs{"to": int64(f)}, op("And", ok, covered))
+	first := c.Op("ArgMax", Attrs{"axis": int64(0), "keepdims": int64(1)}, good) // [1]
+	found := op("Greater", imgReduceMax(c, good, 0, true), k(0))
+	pick := func(v, otherwise string) string {
+		return op("Where", found, c.Op("Gather", Attrs{"axis": int64(0)}, v, first), otherwise)
+	}
+	ry, rx, rh, rw := pick(y, k(0)), pick(x, k(0)), pick(height, hImg), pick(width, wImg)
+	dt := c.DType(c.In(0))
+	cat := func(vs ...string) string { return c.Op("Concat", Attrs{"axis": int64(0)}, vs...) }
+	c.OpTo(c.Out(0), "Cast", Attrs{"to": int64(dt)}, cat(ry, rx, imgZero1(c)))
+	c.OpTo(c.Out(1), "Cast", Attrs{"to": int64(dt)}, cat(rh, rw, c.AddConst(graph.NewTensor(f, []int64{1}, []float64{-1}))))
+	bb := cat(op("Div", ry, hImg), op("Div", rx, wImg), op("Div", op("Add", ry, rh), hImg), op("Div", op("Add", rx, rw), wImg))
+	c.OpTo(c.Out(2), "Reshape", nil, bb, c.Int64s(1, 1, 4))
+	return nil
+}
+
+// imgZero1 is a float32 [1] zero (a 1-D piece to concatenate).
+func imgZero1(c *Ctx) string {
+	return c.AddConst(graph.NewTensor(graph.Float, []int64{1}, []float64{0}))
+}
+
+// imgRange is a 2-float attribute, or its default.
+func imgRange(v []float32, lo, hi float32) [2]float32 {
+	if len(v) == 2 {
+		return [2]float32{v[0], v[1]}
+	}
+	return [2]float32{lo, hi}
+}
+
+// imgAll is the elementwise And of the conditions.
+func imgAll(c *Ctx, conds ...string) string {
+	out := conds[0]
+	for _, v := range conds[1:] {
+		out = c.Op("And", nil, out, v)
+	}
+	return out
+}
+
+// imgReduceMax reduces one axis (an attribute before opset 18, an input
+// after).
+func imgReduceMax(c *Ctx, x string, axis int64, keep bool) string {
+	a := mathReduceAttrs(c, axis)
+	if keep {
+		a["keepdims"] = int64(1)
+	}
+	return c.Op("ReduceMax", a, mathReduceInputs(c, x, axis)...)
 }

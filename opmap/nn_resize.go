@@ -2,6 +2,7 @@ package opmap
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/tf2onnx-go/tf2onnx/graph"
 )
@@ -116,4 +117,49 @@ func nnResizeEmit(c *Ctx, x, size string, attrs Attrs) {
 		y := c.Op("Resize", attrs, xt, "", "", sizes)
 		nnFinish(c, 0, y, 4, false)
 	}
+}
+
+// nnResizeArea: TF's area resize averages the input cells each output
+// cell covers: with s = in/out ((in−1)/(out−1) under align_corners), output
+// cell y spans [y·s, (y+1)·s) and input cell i weighs its overlap with it
+// (the last input cell also takes whatever lies past the image, which TF
+// reads clamped to the edge). The weights factor by axis, so the result is
+// Wy · X · Wxᵀ · 1/(sy·sx) on NCHW data; with static sizes the weight
+// matrices fold to constants.
+func nnResizeArea(c *Ctx) error {
+	x, size := c.In(0), c.In(1)
+	if r := c.Rank(x); r >= 0 && r != 4 {
+		return fmt.Errorf("images have rank %d; resizing takes rank-4 NHWC images", r)
+	}
+	f := graph.Float
+	align := c.Node.Bool("align_corners", false)
+	xt := nnToCF(c, nnCastTo(c, x, f), 4) // [N, C, H, W]
+	shape := c.Op("Shape", nil, xt)
+	hw := nnCastTo(c, size, graph.Int64)
+	one := c.Scalar(f, 1)
+	// weights gives the [out, in] matrix of one axis and its scale s.
+	weights := func(in, out string) (string, string) {
+		inF := c.Op("Cast", Attrs{"to": int64(f)}, c.Op("Squeeze", nil, in, c.Int64s(0)))
+		outF := c.Op("Cast", Attrs{"to": int64(f)}, c.Op("Squeeze", nil, out, c.Int64s(0)))
+		s := c.Op("Div", nil, inF, outF)
+		if align {
+			s = c.Op("Where", nil, c.Op("Greater", nil, outF, one),
+				c.Op("Div", nil, c.Op("Sub", nil, inF, one), c.Op("Sub", nil, outF, one)), s)
+		}
+		ys := c.Op("Unsqueeze", nil, c.Op("Range", nil, c.Scalar(f, 0), outF, one), c.Int64s(1)) // [out, 1]
+		lo := c.Op("Mul", nil, ys, s)
+		hi := c.Op("Mul", nil, c.Op("Add", nil, ys, one), s)
+		is := c.Op("Unsqueeze", nil, c.Op("Range", nil, c.Scalar(f, 0), inF, one), c.Int64s(0)) // [1, in]
+		top := c.Op("Where", nil, c.Op("Equal", nil, is, c.Op("Sub", nil, inF, one)), c.Scalar(f, math.Inf(1)), c.Op("Add", nil, is, one))
+		w := c.Op("Max", nil, c.Op("Sub", nil, c.Op("Min", nil, top, hi), c.Op("Max", nil, is, lo)), c.Scalar(f, 0))
+		return w, s
+	}
+	dim := func(v string, i int64) string { return c.Op("Slice", nil, v, c.Int64s(i), c.Int64s(i+1)) }
+	wy, sy := weights(dim(shape, 2), dim(hw, 0))
+	wx, sx := weights(dim(shape, 3), dim(hw, 1))
+	y := c.Op("MatMul", nil, wy, xt)                                                // [N, C, out_h, W]
+	y = c.Op("MatMul", nil, y, c.Op("Transpose", Attrs{"perm": []int64{1, 0}}, wx)) // [N, C, out_h, out_w]
+	y = c.Op("Mul", nil, y, c.Op("Reciprocal", nil, c.Op("Mul", nil, sy, sx)))
+	nnFinish(c, 0, y, 4, false)
+	return nil
 }

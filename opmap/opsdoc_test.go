@@ -71,6 +71,9 @@ var notRules = map[string]string{
 	"StatelessWhile": "control-flow rewrite (tfrewrite)",
 	"StatelessIf":    "control-flow rewrite (tfrewrite)",
 	"If":             "control-flow rewrite (tfrewrite)",
+	// tf.map_fn over a ragged tensor wraps its rows in these around a loop.
+	"RaggedTensorToVariant":   "ragged-variant rewrite (tfrewrite), around map_fn loops",
+	"RaggedTensorFromVariant": "ragged-variant rewrite (tfrewrite), around map_fn loops",
 	// Names the Python converter's own rewriters give the nodes they make.
 	"Loop": "internal to the Python converter", "Scan": "internal to the Python converter",
 	"Flatten": "internal to the Python converter", "Prelu": "internal to the Python converter",

@@ -10,6 +10,11 @@ var sparseRules = []Rule{
 	{"SparseReshape", MinOpset, arrNeeds(3, sparseReshape)},
 	{"RaggedRange", MinOpset, arrNeeds(3, raggedRange)},
 	{"RaggedTensorToTensor", MinOpset, arrNeeds(4, raggedToTensor)},
+	{"RaggedGather", MinOpset, raggedGather},
+	{"RaggedTensorToSparse", MinOpset, raggedToSparse},
+	{"SparseFillEmptyRows", MinOpset, arrNeeds(4, sparseFillEmptyRows)},
+	{"DenseToDenseSetOperation", MinOpset, arrNeeds(2, setOperation)},
+	{"CTCGreedyDecoder", MinOpset, arrNeeds(2, ctcGreedyDecoder)},
 }
 
 // sparseStrides is the row-major strides of a 1-D int64 shape v: element
@@ -58,8 +63,7 @@ func raggedRange(c *Ctx) error {
 	splits := c.Op("Concat", Attrs{"axis": int64(0)}, c.Int64s(0), ends)
 	st64 := c.Op("Squeeze", nil, c.Op("Slice", nil, splits, c.Int64s(-1), c.Int64s(arrInt64Max)), c.Int64s(0))
 	pos := c.Op("Range", nil, c.AddConst(graph.ScalarInt64(0)), st64, c.AddConst(graph.ScalarInt64(1)))
-	row := c.Op("ReduceSum", Attrs{"keepdims": int64(0)}, c.Op("Cast", Attrs{"to": int64(graph.Int64)},
-		c.Op("LessOrEqual", nil, c.Op("Unsqueeze", nil, ends, c.Int64s(0)), c.Op("Unsqueeze", nil, pos, c.Int64s(1)))), c.Int64s(1))
+	row := spRowOf(c, ends, pos)
 	off := c.Op("Sub", nil, pos, c.Op("Gather", Attrs{"axis": int64(0)}, splits, row))
 	g := func(v string) string { return c.Op("Gather", Attrs{"axis": int64(0)}, v, row) }
 	c.OpTo(c.Out(1), "Add", nil, g(st), c.Op("Mul", nil, mathCastTo(c, off, dt), g(del)))
@@ -101,12 +105,9 @@ func raggedToTensor(c *Ctx) error {
 		var row, col string
 		switch types[k] {
 		case "ROW_SPLITS":
-			ends := c.Op("Slice", nil, t, c.Int64s(1), c.Int64s(arrInt64Max))
-			row = c.Op("ReduceSum", Attrs{"keepdims": int64(0)}, c.Op("Cast", Attrs{"to": int64(graph.Int64)},
-				c.Op("LessOrEqual", nil, c.Op("Unsqueeze", nil, ends, c.Int64s(0)), c.Op("Unsqueeze", nil, pos, c.Int64s(1)))), c.Int64s(1))
-			col = c.Op("Sub", nil, pos, c.Op("Gather", Attrs{"axis": int64(0)}, t, row))
-			lens := c.Op("Sub", nil, ends, c.Op("Slice", nil, t, c.Int64s(0), c.Int64s(-1)))
-			widths = append(widths, c.Op("ReduceMax", Attrs{"keepdims": int64(1)}, c.Op("Concat", Attrs{"axis": int64(0)}, c.Int64s(0), lens)))
+			var width string
+			row, col, width = raggedLevel(c, t, pos)
+			widths = append(widths, width)
 			if k == 0 {
 				nrows = c.Op("Sub", nil, c.Op("Squeeze", nil, arrDim(c, t, 0), c.Int64s(0)), i64(1))
 			}
@@ -153,5 +154,48 @@ func raggedToTensor(c *Ctx) error {
 	}
 	dense := c.Op("Expand", nil, mathCastTo(c, def, c.DType(values)), full)
 	c.OpTo(c.Out(0), "ScatterND", nil, dense, idx, values)
+	return nil
+}
+
+// sparseFillEmptyRows(indices [N, R], values [N], dense_shape [R],
+// default_value): every row (first coordinate) with no entry gets one at
+// [row, 0, ..., 0] holding the default. As TF orders the result: by row,
+// and within a row the entries in their input order, the added entry alone
+// in its row. Each entry's place is its row's start (the rows before it,
+// counting an empty row as one) plus the entries of its row before it; the
+// outputs are scattered there. reverse_index_map is each input entry's
+// place.
+func sparseFillEmptyRows(c *Ctx) error {
+	idx, vals, shape, def := arrInt64(c, c.In(0)), c.In(1), arrInt64(c, c.In(2)), c.In(3)
+	nrows := c.Op("Squeeze", nil, c.Op("Slice", nil, shape, c.Int64s(0), c.Int64s(1)), c.Int64s(0))
+	rows := c.Op("Squeeze", nil, c.Op("Slice", nil, idx, c.Int64s(0), c.Int64s(1), c.Int64s(1)), c.Int64s(1)) // [N]
+	r := c.Op("Range", nil, spI64(c, 0), nrows, spI64(c, 1))
+	counts := spCount(c, c.Op("Equal", nil, c.Op("Unsqueeze", nil, r, c.Int64s(1)), c.Op("Unsqueeze", nil, rows, c.Int64s(0))), 1) // [nrows]
+	empty := c.Op("Equal", nil, counts, spI64(c, 0))
+	filled := c.Op("Max", nil, counts, spI64(c, 1))
+	starts := c.Op("CumSum", Attrs{"exclusive": int64(1)}, filled, spI64(c, 0))
+	total := c.Op("ReduceSum", Attrs{"keepdims": int64(1)}, filled, c.Int64s(0))
+	// The entries of the same row before each entry: an [N, N] count.
+	n := c.Op("Range", nil, spI64(c, 0), spLen(c, rows), spI64(c, 1))
+	earlier := c.Op("And", nil, c.Op("Equal", nil, c.Op("Unsqueeze", nil, rows, c.Int64s(1)), c.Op("Unsqueeze", nil, rows, c.Int64s(0))),
+		c.Op("Less", nil, c.Op("Unsqueeze", nil, n, c.Int64s(0)), c.Op("Unsqueeze", nil, n, c.Int64s(1))))
+	place := c.Op("Add", nil, c.Op("Gather", Attrs{"axis": int64(0)}, starts, rows), spCount(c, earlier, 1))
+	emptyRows := c.Op("Transpose", Attrs{"perm": []int64{1, 0}}, c.Op("NonZero", nil, empty)) // [E, 1]
+	emptyPlace := c.Op("Gather", Attrs{"axis": int64(0)}, starts, emptyRows)                  // [E, 1]
+	rank := c.Op("Shape", nil, shape)
+	pads := c.Op("Concat", Attrs{"axis": int64(0)}, c.Int64s(0, 0, 0), c.Op("Sub", nil, rank, c.Int64s(1)))
+	emptyIdx := c.Op("Pad", nil, emptyRows, pads) // [E, R]: [row, 0, ..., 0]
+	where := c.Op("Concat", Attrs{"axis": int64(0)}, c.Op("Unsqueeze", nil, place, c.Int64s(1)), emptyPlace)
+	outIdx := c.Op("Concat", Attrs{"axis": int64(0)}, idx, emptyIdx)
+	dt := c.DType(vals)
+	if dt == graph.String {
+		return c.Errorf("string values are not supported")
+	}
+	defs := c.Op("Expand", nil, mathCastTo(c, def, dt), c.Op("Shape", nil, c.Op("Squeeze", nil, emptyRows, c.Int64s(1))))
+	outVals := c.Op("Concat", Attrs{"axis": int64(0)}, vals, defs)
+	c.OpTo(c.Out(0), "ScatterND", nil, c.Op("Expand", nil, spI64(c, 0), c.Op("Concat", Attrs{"axis": int64(0)}, total, rank)), where, outIdx)
+	c.OpTo(c.Out(1), "ScatterND", nil, c.Op("Expand", nil, c.AddConst(matrixZero(dt)), total), where, outVals)
+	c.Alias(c.Out(2), empty)
+	c.Alias(c.Out(3), place)
 	return nil
 }

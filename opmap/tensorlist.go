@@ -25,6 +25,8 @@ var tensorListRules = []Rule{
 	{"TensorListPopBack", MinOpset, tlPopBack},
 	{"TensorListGather", MinOpset, tlGather},
 	{"TensorListScatterIntoExistingList", MinOpset, tlScatterInto},
+	{"TensorListScatter", MinOpset, tlScatter},
+	{"TensorListScatterV2", MinOpset, tlScatter},
 	{"TensorListConcatV2", MinOpset, tlConcat},
 	{"TensorListSplit", MinOpset, tlSplit},
 }
@@ -106,6 +108,27 @@ func tlGather(c *Ctx) error {
 func tlScatterInto(c *Ctx) error {
 	idx := c.Op("Unsqueeze", nil, tlIndex(c, c.In(2)), c.Int64s(1))
 	c.OpTo(c.Out(0), "ScatterND", nil, c.In(0), idx, c.In(1))
+	return nil
+}
+
+// tlScatter: a new list holding tensor[k] at indices[k], as long as the
+// highest index + 1 (V2: or num_elements, if longer); elements never
+// written are zeros, as TensorFlow stacks them.
+func tlScatter(c *Ctx) error {
+	dt := c.Node.Type("element_dtype")
+	if dt == graph.Undefined {
+		return c.Errorf("no element_dtype")
+	}
+	idx := tlIndex(c, c.In(1))
+	top := c.Op("ReduceMax", Attrs{"keepdims": int64(1)}, c.Op("Concat", Attrs{"axis": int64(0)}, idx, c.Int64s(-1)))
+	n := c.Op("Add", nil, top, c.Int64s(1))
+	if c.Node.Op == "TensorListScatterV2" {
+		n = c.Op("Max", nil, n, c.Op("Reshape", nil, tlIndex(c, c.In(3)), c.Int64s(1)))
+	}
+	elem := c.Op("Slice", nil, c.Op("Shape", nil, c.In(0)), c.Int64s(1), c.Int64s(1<<62))
+	zeros := c.Op("ConstantOfShape", Attrs{"value": graph.NewTensor(dt, []int64{1}, []float64{0})},
+		c.Op("Concat", Attrs{"axis": int64(0)}, n, elem))
+	c.OpTo(c.Out(0), "ScatterND", nil, zeros, c.Op("Unsqueeze", nil, idx, c.Int64s(1)), c.In(0))
 	return nil
 }
 

@@ -755,6 +755,9 @@ func evalEnv(g *graph.Graph, feeds map[string]arr) ([]arr, map[string]arr, error
 				return nil, nil, fmt.Errorf("eval: %s has no branch", n.Name)
 			}
 			outs, _, err = evalEnv(branch, env)
+		} else if ev, ok := evalTyped[n.Op]; ok {
+			// Ops whose result depends on element types (qdq_test.go).
+			outs, err = ev(g, n, ins, has)
 		} else {
 			outs, err = evalNode(n, ins, has)
 		}

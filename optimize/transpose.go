@@ -364,9 +364,9 @@ func (t *transposer) visit(n *graph.Node) {
 		return
 	}
 	switch {
-	case unaryLayoutFree[c.Op], perTensorQDQ(t.g, c) && !(isOp(c, "DequantizeLinear") && t.ins[x]):
+	case unaryLayoutFree[c.Op], perTensorQDQ(t.g, c) && !(isOp(c, "DequantizeLinear") && (t.ins[x] || qdqMovable(t.g, c))):
 		// (A graph input's DequantizeLinear keeps the Transpose above
-		// it: see dqTranspose.)
+		// it: see dqTranspose; so does one the qdq pass moves down.)
 		t.pushUnary(n, c, p)
 	case broadcastLayoutFree[c.Op]:
 		t.pushElementwise(n, c, p, nil)
@@ -693,7 +693,10 @@ func (t *transposer) pushElementwise(n, c *graph.Node, p []int64, adjust func(*g
 		}
 		v := ""
 		for _, s := range t.cons[in] {
-			if isOp(s, "Transpose") && s.Inputs[0] == in {
+			// Not one that feeds c: with a self-inverse perm,
+			// Min(x, Transpose(x)) would read the Transpose the push
+			// moves below it (a cycle).
+			if isOp(s, "Transpose") && s.Inputs[0] == in && !slices.Contains(c.Inputs, s.Outputs[0]) {
 				if q := t.perm(s); q != nil && slices.Equal(q, inv) {
 					v = s.Outputs[0]
 					break

@@ -186,8 +186,18 @@ func (l *loop) describe(v *view) error {
 				lv.sw = c
 			}
 		}
-		if lv.next == nil || lv.sw == nil {
-			return fmt.Errorf("loop %q: variable %q has no NextIteration or Switch", l.name, n.Name)
+		if lv.next == nil {
+			return fmt.Errorf("loop %q: variable %q has no NextIteration", l.name, n.Name)
+		}
+		if lv.sw == nil {
+			// A variable only the condition reads (a "not done" flag the
+			// body recomputes from other values) has a Switch nobody reads:
+			// freezing, and our own dead-node removal after lowering a TF2
+			// While, drop it. A detached Switch (not in the graph) gives the
+			// variable its body-side name, which nothing reads either.
+			lv.sw = &graph.Node{Name: v.g.UniqueName(merge.Name + "/switch"), Op: "Switch", Domain: graph.DomainTF,
+				Inputs: []string{out(merge, 0), pred}}
+			lv.sw.Outputs = []string{v.g.UniqueName(lv.sw.Name + ":0"), v.g.UniqueName(lv.sw.Name + ":1")}
 		}
 		for _, c := range v.cons[out(lv.sw, 0)] {
 			if !isOp(c, "Exit") {

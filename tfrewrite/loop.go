@@ -260,7 +260,9 @@ func convertLoop(g *graph.Graph, l *loop) (bool, error) {
 	}
 	for _, lv := range l.vars {
 		for _, c := range v.cons[out(lv.merge, 0)] {
-			if c != lv.sw && !isCond[c] {
+			// (The LoopCond itself reads a Merge when the condition is
+			// a variable.)
+			if c != lv.sw && c != l.loopCond && !isCond[c] {
 				return false, nil
 			}
 			if (flowVar[lv] != nil || dropped[lv]) && isCond[c] && sizes[c] == "" {

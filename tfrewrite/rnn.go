@@ -56,6 +56,13 @@ type cell struct {
 	reversed   bool // src reversed in time gives scatterVal (a usable reverse direction)
 	revSeq     bool // reversed with ReverseSequence (with seqLen) rather than ReverseV2
 	used       bool
+
+	// mask is a Keras mask as the loop reads it: time-major [T, batch, 1]
+	// bool, "" without (see rnn_mask.go). maskRead is its read at time t;
+	// zeroOut: masked steps output zeros (Keras zero_output_for_mask)
+	// rather than the previous output.
+	mask, maskRead string
+	zeroOut        bool
 }
 
 // rnnPass is the LSTM/GRU rewrite.
@@ -111,7 +118,7 @@ func samePair(v *view, a, b *cell) bool {
 	return a.kind == b.kind && a.linearBeforeReset == b.linearBeforeReset && a.recAct == b.recAct && a.actG == b.actG &&
 		a.hidden == b.hidden && a.input == b.input && a.dtype == b.dtype &&
 		a.batchMajor == b.batchMajor && a.src == b.src &&
-		seqRoot(v, a.seqLen) == seqRoot(v, b.seqLen) && a.zeroInit == b.zeroInit
+		seqRoot(v, a.seqLen) == seqRoot(v, b.seqLen) && a.zeroInit == b.zeroInit && sameMask(v, a, b)
 }
 
 // seqRoot strips the Identity and Cast nodes dynamic_rnn puts on
@@ -302,8 +309,9 @@ func matchCell(v *view, l *loop) *cell {
 			states = append(states, lv)
 		}
 	}
-	// No output array when only the final state is read.
-	if len(counters) == 0 || len(counters) > 2 || len(states) == 0 || len(states) > 2 {
+	// No output array when only the final state is read. A masked Keras
+	// loop carries its previous output as one more state.
+	if len(counters) == 0 || len(counters) > 2 || len(states) == 0 || len(states) > 3 {
 		return nil
 	}
 	for _, c := range counters {
@@ -386,16 +394,31 @@ func matchCell(v *view, l *loop) *cell {
 	hNew := ""
 	if write != nil {
 		hNew = write.Inputs[2]
-		if cond, zero, nv, ok := selectOf(v, hNew); ok {
+		if states, hNew = matchMaskedOutput(v, c, states, hNew, isTime); hNew == "" {
+			return nil
+		}
+		if cond, zero, nv, ok := selectOf(v, hNew); ok && c.mask == "" {
 			if !v.isZero(zero) || !seqLenOf(cond) {
 				return nil
 			}
 			hNew = nv
 		}
 	}
+	if len(states) > 2 {
+		return nil
+	}
 	newOf := map[*loopVar]string{}
 	for _, s := range states {
 		nv := s.nextVal()
+		if c.mask != "" {
+			// Keras masking: SelectV2(mask_t, new, previous).
+			cond, n2, prev, ok := selectOf(v, nv)
+			if !ok || maskReadOf(v, cond, isTime) != c.maskRead || v.skip(prev) != s.body() {
+				return nil
+			}
+			newOf[s] = v.skip(n2)
+			continue
+		}
 		if cond, prev, n2, ok := selectOf(v, nv); ok {
 			if copyCond == "" && write == nil && !seqLenOf(cond) {
 				return nil
@@ -1013,6 +1036,7 @@ func emitRNN(g *graph.Graph, renames map[string]string, dirs []*cell) {
 	for _, c := range dirs {
 		c.scatterVal, c.src, c.seqLen = res(c.scatterVal), res(c.src), res(c.seqLen)
 		c.h0, c.c0 = res(c.h0), res(c.c0)
+		c.mask = res(c.mask)
 	}
 	c0 := dirs[0]
 	base := baseName(c0.l.name)
@@ -1036,6 +1060,14 @@ func emitRNN(g *graph.Graph, renames map[string]string, dirs []*cell) {
 			x = e.transpose(x, 1, 0, 2)
 		}
 	}
+	var kc *compaction
+	if c0.mask != "" {
+		m, rev := maskInOrder(v, c0)
+		if rev {
+			m = e.reverseTime(m, "")
+		}
+		x, kc = compact(e, x, m)
+	}
 	H, I := c0.hidden, c0.input
 	gates := int64(4)
 	if c0.kind == "GRU" {
@@ -1054,12 +1086,20 @@ func emitRNN(g *graph.Graph, renames map[string]string, dirs []*cell) {
 		e.tensor(graph.NewTensor(c0.dtype, []int64{D, 2 * gates * H}, b)),
 		"", "", "",
 	}
-	if c0.seqLen != "" {
+	// lensPos ([batch, 1]): the sequence has a step. ONNX gives zeros as
+	// the final state of an empty one, TF its initial state.
+	lensPos := ""
+	switch {
+	case kc != nil:
+		inputs[4] = e.cast(kc.lens, graph.Int32)
+		lensPos = e.op("Unsqueeze", nil, e.op("Greater", nil, kc.lens, e.scalar(0)), e.ints(1))
+	case c0.seqLen != "":
 		seq := c0.seqLen
 		if tfDType(v, seq) != graph.Int32 {
 			seq = e.cast(seq, graph.Int32)
 		}
 		inputs[4] = seq
+		lensPos = e.op("Unsqueeze", nil, e.op("Greater", nil, e.cast(seq, graph.Int64), e.scalar(0)), e.ints(1))
 	}
 	if !c0.zeroInit {
 		inputs[5] = initialState(e, dirs, func(c *cell) string { return c.h0 })
@@ -1123,14 +1163,21 @@ func emitRNN(g *graph.Graph, renames map[string]string, dirs []*cell) {
 
 	// finalState gives direction d's final h, c and [c, h] to their readers.
 	finalState := func(c *cell, d int) {
+		state := func(y, init string) string {
+			s := e.gather(y, int64(d), 0)
+			if lensPos != "" && !c.zeroInit {
+				s = e.op("Where", nil, lensPos, s, init)
+			}
+			return s
+		}
 		if c.hExit != "" {
-			replace(c.hExit, e.gather(yh, int64(d), 0))
+			replace(c.hExit, state(yh, c.h0))
 		}
 		if c.cExit != "" {
-			replace(c.cExit, e.gather(yc, int64(d), 0))
+			replace(c.cExit, state(yc, c.c0))
 		}
 		if c.stateExit != "" {
-			replace(c.stateExit, e.op("Concat", map[string]any{"axis": int64(1)}, e.gather(yc, int64(d), 0), e.gather(yh, int64(d), 0)))
+			replace(c.stateExit, e.op("Concat", map[string]any{"axis": int64(1)}, state(yc, c.c0), state(yh, c.h0)))
 		}
 	}
 
@@ -1144,8 +1191,19 @@ func emitRNN(g *graph.Graph, renames map[string]string, dirs []*cell) {
 			yd = e.gather(y, int64(d), 1)
 		}
 		reversed := direction == "reverse" || (direction == "bidirectional" && d == 1)
+		if kc != nil {
+			yd = kc.expand(e, yd, c, reversed, c0.dtype)
+		}
 		if c.lastOnly {
 			last := e.op("Unsqueeze", nil, e.gather(yh, int64(d), 0), e.ints(0))
+			if kc != nil {
+				// The loop's last step: the input's first for the reverse direction.
+				at := int64(-1)
+				if reversed {
+					at = 0
+				}
+				last = e.op("Unsqueeze", nil, e.gather(yd, at, 0), e.ints(0))
+			}
 			for _, gv := range c.gathers {
 				replace(gv, last)
 			}
@@ -1205,7 +1263,7 @@ func emitRNN(g *graph.Graph, renames map[string]string, dirs []*cell) {
 	}
 	// concat([fw, bw], -1) of the two batch-major outputs is Y with its
 	// direction axis moved next to hidden.
-	if D == 2 && bm[0] != "" && bm[1] != "" {
+	if D == 2 && bm[0] != "" && bm[1] != "" && kc == nil {
 		v2 := newView(g)
 		for _, cn := range v2.cons[bm[0]] {
 			if !isOp(cn, "ConcatV2") || len(cn.Inputs) != 3 || cn.Inputs[0] != bm[0] || cn.Inputs[1] != bm[1] {

@@ -20,11 +20,13 @@ func Passes() []Pass {
 		// boundaries once the graph is flat.
 		{"inline-calls", "PartitionedCall/StatefulPartitionedCall → the nodes of their function (nested calls too, and inside While/If bodies)", inlineCalls},
 		{"lower-while", "TF2 While/StatelessWhile → a TF1 frame (Enter/Merge/Switch/NextIteration/Exit), so that one set of loop rewrites serves both forms", lowerWhilePass},
+		{"lists", "TensorListSplit of unequal lengths → slices of its tensor; a reserved list of unknown element shape → zeros shaped like its first item", listsPass},
 		DilatedConv,
 		// Control flow: the LSTM/GRU rewrite must see the TF1 loops before
 		// the generic loop rewrite turns them into Loop.
 		{"rnn", "dynamic_rnn and Keras loops of LSTM/GRU cells → one ONNX LSTM/GRU (bidirectional pairs merged)", inSubgraphs(rnnPass)},
 		{"functional-control-flow", "TF2 If/StatelessIf → If (functions from the GraphDef's library)", functionalPass},
+		{"ragged-variant", "tf.map_fn over a ragged tensor: the rows' variants read and written in a TF1 loop frame → row slices, and a carried accumulator with row lengths (before control-flow-v1)", inSubgraphs(raggedVariantPass)},
 		{"control-flow-v1", "TF1 cond (Switch/Merge) → If and TF1 while loops (Enter/Merge/Switch/NextIteration/Exit, TensorArrays, TensorLists) → Loop, innermost first", inSubgraphs(controlFlowV1)},
 	}
 }

@@ -647,14 +647,3 @@ def _keras_initial_state_case(lower):
 
 for _lower in (True, False):
     _keras_initial_state_case(_lower)
-
-
-# Keras masking (padded steps skipped) is not fused: a correct Loop.
-_MX = f32(3, 6, 4, seed=52)
-_MX[1, 4:] = 0.0
-_MX[2, 2:] = 0.0
-for _lower in (True, False):
-    keras_case(f"keras3_lstm_masking_stays_loop_{'lowered' if _lower else 'functional'}",
-               lambda: (lambda t: __import__("keras").layers.LSTM(5, return_sequences=True)(
-                   __import__("keras").layers.Masking(0.0)(t))),
-               _MX, lower=_lower, check=expect_ops({"Loop": 1}, absent=()))

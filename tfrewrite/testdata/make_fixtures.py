@@ -11,6 +11,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import harness  # noqa: E402
 import cases_control  # noqa: E402,F401
+import cases_sparse  # noqa: E402,F401
 
 FIXTURES = {  # file → parity case
     "loop_v1_ta.pb": "loop_v1_tensor_array",
@@ -18,6 +19,7 @@ FIXTURES = {  # file → parity case
     "cond_v1_in_loop.pb": "cond_v1_in_loop",
     "loop_v2_nested.pb": "loop_v2_nested",
     "cond_v2.pb": "cond_v2_pos",
+    "ragged_map_fn.pb": "sparse_ragged_map_fn_while",
 }
 
 for file, name in FIXTURES.items():

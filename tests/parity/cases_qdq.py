@@ -1,0 +1,167 @@
+"""Issue 8, the QDQ optimizer (optimize/qdq.go): quantization-aware graphs
+(fake quantization of activations per tensor and of weights per channel,
+around conv, conv transpose, matmul, with concat/split/transposes/reshapes
+between) must come out as QDQ models that onnxruntime runs quantized, with
+TensorFlow's values.
+
+Tolerance: one quantization step of the output's fake quantization. TF's
+FakeQuant computes floor((x − min)/scale + 0.5); QuantizeLinear computes
+x/scale rounded half to even plus the zero point, and onnxruntime runs the
+fused QLinearConv/QLinearMatMul in integers with one float requantization:
+a value within float32 rounding of a half step can land on the neighbouring
+step. The final fake quantization puts every output on its grid, so an
+output is either exact or one step (its scale) away. Quantized models stop
+at opset 21: onnxruntime 1.32 has no QuantizeLinear/DequantizeLinear kernels
+for our types past it (see docs/notes.md)."""
+
+import os
+import tempfile
+
+import numpy as np
+import tensorflow as tf
+
+from harness import graph_case, f32, op_counts
+
+MAX_QDQ_OPSET = 21
+
+
+def _fq(x, lo, hi, narrow=False):
+    return tf.quantization.fake_quant_with_min_max_vars(x, tf.constant(lo), tf.constant(hi), narrow_range=narrow)
+
+
+def _fq_channels(w, amax):
+    """Symmetric narrow-range per-channel weights, as TF's QAT makes them."""
+    amax = np.asarray(amax, np.float32)
+    return tf.quantization.fake_quant_with_min_max_vars_per_channel(
+        w, tf.constant(-amax), tf.constant(amax), narrow_range=True)
+
+
+def _step(lo, hi):
+    return (hi - lo) / 255.0
+
+
+def ort_quantized(*fused):
+    """The model has QuantizeLinear/DequantizeLinear and onnxruntime's
+    optimized model contains the fused quantized ops named (at least one
+    each): the model runs quantized, not merely dequantized."""
+
+    def check(model, opset):
+        import onnx
+        import onnxruntime as ort
+        counts = op_counts(model)
+        if "QuantizeLinear" not in counts or "DequantizeLinear" not in counts:
+            raise AssertionError(f"no QuantizeLinear/DequantizeLinear in {counts}")
+        with tempfile.TemporaryDirectory() as d:
+            src, opt = os.path.join(d, "m.onnx"), os.path.join(d, "opt.onnx")
+            with open(src, "wb") as f:
+                f.write(model.SerializeToString())
+            so = ort.SessionOptions()
+            so.optimized_model_filepath = opt
+            so.log_severity_level = 3
+            ort.InferenceSession(src, so, providers=["CPUExecutionProvider"])
+            got = op_counts(onnx.load(opt))
+        missing = [op for op in fused if not got.get(op)]
+        if missing:
+            raise AssertionError(f"onnxruntime fused no {missing}: {got}")
+
+    return check
+
+
+def _kernel(shape, seed):
+    return f32(*shape, seed=seed, lo=-0.5, hi=0.5)
+
+
+# conv → bias → relu → fake quant, twice, NHWC: the layout Transposes meet
+# through the quantized tensors; per-channel narrow weights.
+@graph_case("qdq_conv_per_channel", {"x": f32(1, 9, 9, 3, seed=1)}, max_opset=MAX_QDQ_OPSET,
+            atol=_step(0.0, 6.0), rtol=0, why_tolerance="one step of the output's fake quantization (see the module doc)",
+            check=ort_quantized("QLinearConv"))
+def _(x):
+    y = _fq(x, -1.0, 1.0)
+    w1 = _fq_channels(_kernel((3, 3, 3, 4), 2), [0.5, 0.4, 0.3, 0.45])
+    y = tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(y, w1, 1, "SAME"), tf.constant([0.1, -0.2, 0.05, 0.0])))
+    y = _fq(y, 0.0, 6.0)
+    w2 = _fq_channels(_kernel((3, 3, 4, 2), 3), [0.5, 0.35])
+    y = tf.nn.relu(tf.nn.conv2d(y, w2, 2, "VALID"))
+    return _fq(y, 0.0, 6.0)
+
+
+# Per-tensor fake quant everywhere, with a transpose and reshape between
+# two quantizations (tf2onnx's test_qdq_optimizer, larger).
+@graph_case("qdq_transpose_reshape", {"x": f32(3, 4, 5, seed=4, lo=-3, hi=3)}, max_opset=MAX_QDQ_OPSET,
+            atol=_step(-3.0, 3.0), rtol=0, why_tolerance="one step of the output's fake quantization (see the module doc)")
+def _(x):
+    y = _fq(x, -3.0, 3.0)
+    y = tf.reshape(tf.transpose(y, [2, 0, 1]), [5, 12])
+    return _fq(y, -3.0, 3.0)
+
+
+# Split, concat and transpose between fake quantization and a MatMul by
+# quantized weights, a slice after (tf2onnx's test_qdq_optimizer_split_concat).
+@graph_case("qdq_split_concat_matmul", {"x": f32(4, 3, 6, seed=5), "y": f32(4, 5, 6, seed=6)},
+            max_opset=MAX_QDQ_OPSET, atol=_step(-4.0, 4.0), rtol=0,
+            why_tolerance="one step of the output's fake quantization (see the module doc)",
+            check=ort_quantized("QLinearMatMul"))
+def _(x, y):
+    xq = _fq(x, -1.0, 1.0)
+    a, _, c = tf.unstack(xq, axis=1)
+    ac = tf.stack([c, a], axis=1)
+    yq = _fq(y, -1.0, 1.0)
+    m = tf.matmul(ac, tf.transpose(yq, [0, 2, 1]))
+    return _fq(m[1:, :, 1:], -4.0, 4.0)
+
+
+# Dense layers: per-channel weights on the output units, a concat of two
+# branches, a split after.
+@graph_case("qdq_dense_concat_split", {"x": f32(5, 8, seed=7)}, max_opset=MAX_QDQ_OPSET,
+            atol=_step(0.0, 4.0), rtol=0, why_tolerance="one step of the output's fake quantization (see the module doc)",
+            check=ort_quantized("QLinearMatMul"))
+def _(x):
+    xq = _fq(x, -1.0, 1.0)
+    w1 = _fq_channels(_kernel((8, 6), 8), np.full(6, 0.5))
+    w2 = _fq_channels(_kernel((8, 4), 9), np.full(4, 0.5))
+    h1 = _fq(tf.nn.relu(tf.matmul(xq, w1)), 0.0, 4.0)
+    h2 = _fq(tf.nn.relu(tf.matmul(xq, w2)), 0.0, 4.0)
+    h = tf.concat([h2, h1], axis=1)
+    p, q = tf.split(h, [3, 7], axis=1)
+    return tf.concat([q, p], axis=1)
+
+
+# conv2d_transpose with a fake-quantized kernel (per tensor and per its
+# TF last axis, the input channels) between quantized activations.
+@graph_case("qdq_conv_transpose", {"x": f32(2, 5, 4, 3, seed=10)}, max_opset=MAX_QDQ_OPSET,
+            atol=_step(-4.0, 4.0), rtol=0, why_tolerance="one step of the output's fake quantization (see the module doc)")
+def _(x):
+    xq = _fq(x, -1.0, 1.0)
+    k1 = tf.quantization.quantize_and_dequantize_v2(tf.constant(_kernel((3, 3, 2, 3), 11)), -0.5, 0.5, range_given=True)
+    y = tf.nn.conv2d_transpose(xq, k1, [2, 11, 9, 2], strides=[1, 2, 2, 1], padding="VALID")
+    y = _fq(y, -4.0, 4.0)
+    k2 = _fq_channels(_kernel((2, 2, 3, 2), 12), [0.5, 0.4])
+    y = tf.nn.conv2d_transpose(y, k2, [2, 11, 9, 3], strides=[1, 1, 1, 1], padding="SAME")
+    return _fq(y, -4.0, 4.0)
+
+
+# QuantizeAndDequantizeV2 with an axis on a conv kernel (HWIO, axis 3; the
+# range computed per output channel: TF 2.21 refuses a given per-axis
+# range, "input_min must be a scalar"): the per-axis scale follows the
+# kernel's transpose to OIHW.
+@graph_case("qdq_v2_axis_conv", {"x": f32(1, 6, 6, 2, seed=13)}, max_opset=MAX_QDQ_OPSET,
+            atol=_step(-2.0, 2.0), rtol=0, why_tolerance="one step of the output's fake quantization (see the module doc)",
+            check=ort_quantized("QLinearConv"))
+def _(x):
+    xq = tf.quantization.quantize_and_dequantize_v2(x, -1.0, 1.0, range_given=True)
+    k = tf.quantization.quantize_and_dequantize_v2(
+        tf.constant(_kernel((3, 3, 2, 3), 14)), 0.0, 0.0, range_given=False, axis=3)
+    y = tf.nn.conv2d(xq, k, 1, "VALID")
+    return tf.quantization.quantize_and_dequantize_v2(y, -2.0, 2.0, range_given=True)
+
+
+# tensor_scatter_nd_update of quantized data and updates, quantized after
+# (tf2onnx's test_qdq_optimizer_scatter), and one with float updates.
+@graph_case("qdq_scatter", {"x": f32(6, 3, seed=15), "u": f32(2, 3, seed=16)}, max_opset=MAX_QDQ_OPSET,
+            atol=_step(-1.0, 1.0), rtol=0, why_tolerance="one step of the output's fake quantization (see the module doc)")
+def _(x, u):
+    xq, uq = _fq(x, -1.0, 1.0), _fq(u, -1.0, 1.0)
+    a = _fq(tf.tensor_scatter_nd_update(xq, tf.constant([[4], [1]]), uq), -1.0, 1.0)
+    b = _fq(tf.tensor_scatter_nd_update(xq, tf.constant([[0], [5]]), u), -1.0, 1.0)
+    return a, b
