@@ -200,3 +200,24 @@ func TestTileLargeConstStaysNode(t *testing.T) {
 		}
 	}
 }
+
+func TestForwardSize(t *testing.T) {
+	for _, tt := range []struct {
+		pad                 string
+		in, k, s, d, pb, pe int64
+		want                int64
+	}{
+		{"SAME", 10, 3, 2, 1, 0, 0, 5},
+		{"SAME", 9, 3, 2, 1, 0, 0, 5},
+		{"SAME", 9, 2, 3, 1, 0, 0, 3},
+		{"VALID", 11, 3, 2, 1, 0, 0, 5},
+		{"VALID", 2, 3, 1, 1, 0, 0, -1},
+		{"VALID", 10, 3, 1, 2, 0, 0, 6},
+		{"EXPLICIT", 10, 3, 2, 1, 1, 2, 6},
+		{"EXPLICIT", 1, 5, 1, 1, 1, 1, -1},
+	} {
+		if got := nnForwardSize(tt.pad, tt.in, tt.k, tt.s, tt.d, tt.pb, tt.pe); got != tt.want {
+			t.Errorf("%s in %d k %d stride %d dil %d pads %d,%d: %d, want %d", tt.pad, tt.in, tt.k, tt.s, tt.d, tt.pb, tt.pe, got, tt.want)
+		}
+	}
+}

@@ -129,3 +129,43 @@ def _(x):
 def _(x):
     lp = tf.compat.v1.placeholder_with_default(True, [], name="keras_learning_phase")
     return tf.cond(lp, lambda: x * 2.0 + 1.0, lambda: tf.nn.relu(x))
+
+
+def _conv_transpose_has_pads(model, opset):
+    # Static pads: not the run-time crop of a full transposed convolution.
+    if not any(n.op_type == "ConvTranspose" and any(a.name == "pads" for a in n.attribute) for n in model.graph.node):
+        raise Failure("no ConvTranspose with pads")
+
+
+def _backprop_repeat(padding, out_hw, k, stride, cin=3, cout=5, explicit=None, dil=1):
+    # input_sizes = stack([batch, H, W, C]) with the batch read from a
+    # tf.repeat'ed gradient: its spatial size is lost to shape inference.
+    def fn(w, dy, n):
+        dy = tf.repeat(dy, n, axis=0)
+        b = tf.shape(dy)[0]
+        sizes = tf.stack([b, out_hw[0], out_hw[1], cin])
+        pad = padding if explicit is None else [[0, 0], explicit[0], explicit[1], [0, 0]]
+        return tf.compat.v1.nn.conv2d_backprop_input(input_sizes=sizes, filter=w, out_backprop=dy,
+                                                     strides=[1, stride, stride, 1], padding=pad,
+                                                     dilations=[1, dil, dil, 1])
+    return fn
+
+
+for _name, _pad, _out, _k, _s, _exp, _dil in (
+        ("same_s2", "SAME", (10, 10), 3, 2, None, 1),
+        ("same_s2_odd", "SAME", (9, 11), 3, 2, None, 1),
+        ("same_s3_k2", "SAME", (9, 8), 2, 3, None, 1),   # the full output is shorter: output_padding
+        ("valid_s2", "VALID", (11, 12), 3, 2, None, 1),
+        ("explicit", "EXPLICIT", (10, 9), 3, 2, ((1, 2), (0, 1)), 1),
+        ("same_dilated", "SAME", (10, 10), 3, 1, None, 2)):
+    _eff = (_k - 1) * _dil + 1
+    if _pad == "SAME":
+        _in = [-(-o // _s) for o in _out]
+    elif _pad == "VALID":
+        _in = [(o - _eff) // _s + 1 for o in _out]
+    else:
+        _in = [(o + sum(e) - _eff) // _s + 1 for o, e in zip(_out, _exp)]
+    graph_case(f"small_backprop_input_repeat_{_name}",
+               {"w": f32(_k, _k, 3, 5), "dy": f32(1, _in[0], _in[1], 5, seed=1), "n": np.array(2, np.int32)},
+               check=_conv_transpose_has_pads)(
+        _backprop_repeat(_pad, _out, _k, _s, explicit=_exp, dil=_dil))
