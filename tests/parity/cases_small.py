@@ -169,3 +169,17 @@ for _name, _pad, _out, _k, _s, _exp, _dil in (
                {"w": f32(_k, _k, 3, 5), "dy": f32(1, _in[0], _in[1], 5, seed=1), "n": np.array(2, np.int32)},
                check=_conv_transpose_has_pads)(
         _backprop_repeat(_pad, _out, _k, _s, explicit=_exp, dil=_dil))
+
+
+# Softmax on another axis than the last: at opset 12, where Softmax flattens
+# at the axis, it goes through a Transpose (convert/opset12.go).
+@graph_case("small_softmax_axes", {"x": f32(2, 3, 4, 5)}, shapes={"x": (None, 3, 4, 5)})
+def _(x):
+    return tf.nn.softmax(x, axis=1), tf.nn.log_softmax(x, axis=2), tf.nn.softmax(x, axis=-1), tf.nn.log_softmax(x, axis=0)
+
+
+@graph_case("small_opset12_forms", {"x": f32(2, 1, 6)}, shapes={"x": (None, 1, 6)})
+def _(x):
+    a, b = tf.split(x, [2, 4], axis=2)
+    s = tf.reduce_sum(tf.squeeze(x, 1), axis=1, keepdims=True)
+    return tf.expand_dims(a, 0), b * 2.0, s, tf.image.resize(tf.reshape(x, [-1, 2, 3, 1]), [4, 6])
