@@ -2,6 +2,7 @@ package opmap
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/tf2onnx-go/tf2onnx/graph"
 )
@@ -268,12 +269,24 @@ func mapIf(c *Ctx) error {
 }
 
 // inlineBranch maps an If branch and puts its constants and nodes into the
-// graph being mapped, the node's outputs standing for the branch's. The
-// mapping reserved every name the branch defines in the outer graph, so
-// none clashes there.
+// graph being mapped, the node's outputs standing for the branch's. Branch
+// names carry the cond's prefix; one that the graph uses already for
+// something else (a body's own namespace) is renamed first.
 func (c *Ctx) inlineBranch(br *graph.Graph) error {
 	if err := c.mapSubgraph(br); err != nil {
 		return fmt.Errorf("the branch taken: %w", err)
+	}
+	clash := func(k string) bool {
+		if t, ok := c.G.Consts[k]; ok {
+			return t != br.Consts[k] // an outer constant the branch copied is the same tensor
+		}
+		return c.G.Values[k] != nil || slices.Contains(c.G.Inputs, k)
+	}
+	for _, k := range sortedNames(br) {
+		if clash(k) {
+			nk := c.G.UniqueName(k)
+			renameDefined(br, k, nk)
+		}
 	}
 	for k, t := range br.Consts {
 		c.G.SetConst(k, t)
@@ -292,4 +305,48 @@ func (c *Ctx) inlineBranch(br *graph.Graph) error {
 		}
 	}
 	return nil
+}
+
+// sortedNames lists the values a graph defines (constants and node
+// outputs), sorted.
+func sortedNames(g *graph.Graph) []string {
+	var out []string
+	for k := range g.Consts {
+		out = append(out, k)
+	}
+	for _, n := range g.Nodes {
+		for _, o := range n.Outputs {
+			if o != "" {
+				out = append(out, o)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// renameDefined renames a value g defines (a constant or a node output)
+// everywhere in g: definition, readers (nested bodies too) and outputs.
+func renameDefined(g *graph.Graph, old, nv string) {
+	if t, ok := g.Consts[old]; ok {
+		delete(g.Consts, old)
+		g.Consts[nv] = t
+	}
+	if v, ok := g.Values[old]; ok {
+		delete(g.Values, old)
+		g.Values[nv] = v
+	}
+	for _, n := range g.Nodes {
+		for i, o := range n.Outputs {
+			if o == old {
+				n.Outputs[i] = nv
+			}
+		}
+	}
+	g.ReplaceUses(old, nv)
+	for i, o := range g.Outputs {
+		if o == old {
+			g.Outputs[i] = nv
+		}
+	}
 }
