@@ -31,9 +31,25 @@ func spLen(c *Ctx, v string) string {
 }
 
 // spRowOf gives, for each position in pos [P], the row it falls in: the
-// number of row ends [R] at or before it (ends must be ascending).
+// number of row ends [R] at or before it (ends ascending, positions below
+// the last end). From opset 16 that is a histogram of the ends (a
+// ScatterElements that adds) summed up to each position, O(P + R);
+// before, a [P, R] comparison.
 func spRowOf(c *Ctx, ends, pos string) string {
-	return spCount(c, c.Op("LessOrEqual", nil, c.Op("Unsqueeze", nil, ends, c.Int64s(0)), c.Op("Unsqueeze", nil, pos, c.Int64s(1))), 1)
+	if c.Opset < 16 {
+		return spCount(c, c.Op("LessOrEqual", nil, c.Op("Unsqueeze", nil, ends, c.Int64s(0)), c.Op("Unsqueeze", nil, pos, c.Int64s(1))), 1)
+	}
+	size := c.Op("Add", nil, spMaxOr0(c, ends), c.Int64s(1))
+	hist := spHistogram(c, ends, size)
+	return c.Op("Gather", Attrs{"axis": int64(0)}, c.Op("CumSum", nil, hist, spI64(c, 0)), pos)
+}
+
+// spHistogram counts the occurrences of each value 0..size−1 in 1-D int64
+// v (all within range), as int64 [size]; opset 16 and later.
+func spHistogram(c *Ctx, v, size string) string {
+	zeros := c.Op("Expand", nil, spI64(c, 0), size)
+	ones := c.Op("Expand", nil, spI64(c, 1), c.Op("Shape", nil, v))
+	return c.Op("ScatterElements", Attrs{"axis": int64(0), "reduction": "add"}, zeros, v, ones)
 }
 
 // spMaxOr0 is the largest element of 1-D int64 v, 0 when v is empty, as a

@@ -169,17 +169,12 @@ func sparseFillEmptyRows(c *Ctx) error {
 	idx, vals, shape, def := arrInt64(c, c.In(0)), c.In(1), arrInt64(c, c.In(2)), c.In(3)
 	nrows := c.Op("Squeeze", nil, c.Op("Slice", nil, shape, c.Int64s(0), c.Int64s(1)), c.Int64s(0))
 	rows := c.Op("Squeeze", nil, c.Op("Slice", nil, idx, c.Int64s(0), c.Int64s(1), c.Int64s(1)), c.Int64s(1)) // [N]
-	r := c.Op("Range", nil, spI64(c, 0), nrows, spI64(c, 1))
-	counts := spCount(c, c.Op("Equal", nil, c.Op("Unsqueeze", nil, r, c.Int64s(1)), c.Op("Unsqueeze", nil, rows, c.Int64s(0))), 1) // [nrows]
+	counts, before := sparseRowRanks(c, rows, nrows)
 	empty := c.Op("Equal", nil, counts, spI64(c, 0))
 	filled := c.Op("Max", nil, counts, spI64(c, 1))
 	starts := c.Op("CumSum", Attrs{"exclusive": int64(1)}, filled, spI64(c, 0))
 	total := c.Op("ReduceSum", Attrs{"keepdims": int64(1)}, filled, c.Int64s(0))
-	// The entries of the same row before each entry: an [N, N] count.
-	n := c.Op("Range", nil, spI64(c, 0), spLen(c, rows), spI64(c, 1))
-	earlier := c.Op("And", nil, c.Op("Equal", nil, c.Op("Unsqueeze", nil, rows, c.Int64s(1)), c.Op("Unsqueeze", nil, rows, c.Int64s(0))),
-		c.Op("Less", nil, c.Op("Unsqueeze", nil, n, c.Int64s(0)), c.Op("Unsqueeze", nil, n, c.Int64s(1))))
-	place := c.Op("Add", nil, c.Op("Gather", Attrs{"axis": int64(0)}, starts, rows), spCount(c, earlier, 1))
+	place := c.Op("Add", nil, c.Op("Gather", Attrs{"axis": int64(0)}, starts, rows), before)
 	emptyRows := c.Op("Transpose", Attrs{"perm": []int64{1, 0}}, c.Op("NonZero", nil, empty)) // [E, 1]
 	emptyPlace := c.Op("Gather", Attrs{"axis": int64(0)}, starts, emptyRows)                  // [E, 1]
 	rank := c.Op("Shape", nil, shape)
@@ -198,4 +193,28 @@ func sparseFillEmptyRows(c *Ctx) error {
 	c.Alias(c.Out(2), empty)
 	c.Alias(c.Out(3), place)
 	return nil
+}
+
+// sparseRowRanks gives each row's entry count [nrows] and, for each entry
+// of rows [N], the entries of its row before it. From opset 16 the counts
+// are a histogram and the ranks come from a stable sort by row (TopK on
+// row·N + position, whose keys are distinct): an entry's place in the
+// sorted order less the entries of earlier rows. Before, [nrows, N] and
+// [N, N] comparisons.
+func sparseRowRanks(c *Ctx, rows, nrows string) (counts, before string) {
+	n := c.Op("Range", nil, spI64(c, 0), spLen(c, rows), spI64(c, 1))
+	if c.Opset < 16 {
+		r := c.Op("Range", nil, spI64(c, 0), nrows, spI64(c, 1))
+		counts = spCount(c, c.Op("Equal", nil, c.Op("Unsqueeze", nil, r, c.Int64s(1)), c.Op("Unsqueeze", nil, rows, c.Int64s(0))), 1)
+		earlier := c.Op("And", nil, c.Op("Equal", nil, c.Op("Unsqueeze", nil, rows, c.Int64s(1)), c.Op("Unsqueeze", nil, rows, c.Int64s(0))),
+			c.Op("Less", nil, c.Op("Unsqueeze", nil, n, c.Int64s(0)), c.Op("Unsqueeze", nil, n, c.Int64s(1))))
+		return counts, spCount(c, earlier, 1)
+	}
+	counts = spHistogram(c, rows, c.Op("Reshape", nil, nrows, c.Int64s(1)))
+	size := arrDim(c, rows, 0)
+	key := c.Op("Add", nil, c.Op("Mul", nil, rows, size), n)
+	order := c.OpN("TopK", 2, Attrs{"largest": int64(0), "sorted": int64(1)}, key, size)[1]
+	sortedAt := c.Op("ScatterElements", Attrs{"axis": int64(0)}, n, order, n) // entry → its place in the order
+	firsts := c.Op("CumSum", Attrs{"exclusive": int64(1)}, counts, spI64(c, 0))
+	return counts, c.Op("Sub", nil, sortedAt, c.Op("Gather", Attrs{"axis": int64(0)}, firsts, rows))
 }

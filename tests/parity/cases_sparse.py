@@ -170,3 +170,29 @@ def _(n):
     # A dense input mapped to ragged rows (variants written only).
     y = tf.map_fn(lambda k: tf.range(k) * 2, n, fn_output_signature=tf.RaggedTensorSpec(shape=[None], dtype=tf.int32))
     return y.row_splits, y.flat_values
+
+
+def _random_sparse(seed, n, nrows, ncols):
+    rng = np.random.default_rng(seed)
+    flat = rng.choice(nrows * ncols, size=n, replace=False)  # unsorted, distinct
+    return np.stack([flat // ncols, flat % ncols], 1).astype(np.int64), rng.standard_normal(n).astype(np.float32)
+
+
+_RI, _RV = _random_sparse(5, 120, 60, 7)
+
+
+@graph_case("sparse_fill_empty_rows_random", {"i": _RI, "v": _RV, "s": np.array([60, 7], np.int64), "d": np.array(-1.0, np.float32)},
+            shapes={"i": [None, 2], "v": [None]})
+def _(i, v, s, d):
+    return raw.SparseFillEmptyRows(indices=i, values=v, dense_shape=s, default_value=d)
+
+
+_RS = np.concatenate([[0], np.cumsum(np.random.default_rng(6).integers(0, 5, size=40))]).astype(np.int64)
+
+
+@graph_case("sparse_ragged_gather_random", {"s": _RS, "v": np.arange(_RS[-1], dtype=np.float32),
+                                            "i": np.random.default_rng(7).integers(0, 40, size=70).astype(np.int32)},
+            shapes={"s": [None], "v": [None], "i": [None]})
+def _(s, v, i):
+    g = tf.gather(tf.RaggedTensor.from_row_splits(v, s, validate=False), i)
+    return g.row_splits, g.flat_values, g.to_tensor(default_value=-1.0)
