@@ -139,7 +139,7 @@ func convertFlags() []cli.Flag {
 		&cli.StringFlag{Name: "use-default", Aliases: []string{"use_default"}, Usage: "PlaceholderWithDefault nodes that take their default value (not model inputs), comma separated"},
 		&cli.StringFlag{Name: "ignore-default", Aliases: []string{"ignore_default"}, Usage: "PlaceholderWithDefault nodes that become model inputs (their default is dropped), comma separated"},
 		&cli.BoolFlag{Name: "continue-on-error", Aliases: []string{"continue_on_error"}, Usage: "keep unsupported ops as nodes in domain org.tensorflow and warn, instead of failing"},
-		&cli.StringFlag{Name: "extra-opset", Aliases: []string{"extra_opset"}, Usage: "extra opset imports for the model, comma separated `DOMAIN:VERSION` (e.g. ai.onnx.contrib:1)"},
+		&cli.StringFlag{Name: "extra-opset", Aliases: []string{"extra_opset"}, Usage: "extra opset imports for the model, comma separated `DOMAIN:VERSION` (e.g. ai.onnx.contrib:1); com.microsoft:1 maps MatrixInverse to onnxruntime's Inverse"},
 		&cli.BoolFlag{Name: "large-model", Aliases: []string{"large_model", "external-data"}, Usage: "write weights of 1 KiB and more to <output>.data beside the model (ONNX external data; automatic past protobuf's 2 GB cap)"},
 		&cli.BoolFlag{Name: "verbose", Usage: "print each stage and the op counts"},
 		&cli.BoolFlag{Name: "debug", Usage: "verify the graph after every stage and pass and name the one that broke it; fail on problems a normal run warns about"},
