@@ -33,6 +33,7 @@ func (c *conversion) olderOpset() error {
 	if err := lowerTo12(c.g, c.g, nil); err != nil {
 		return fmt.Errorf("--opset %d: %w (use --opset 13 or later)", c.target, err)
 	}
+	c.g.Opset = c.target // what readers of the graph (the cost report) interpret it at
 	return nil
 }
 

@@ -120,3 +120,24 @@ func TestLowerTo12RefusesBFloat16(t *testing.T) {
 		t.Errorf("error %v, want one about bfloat16", err)
 	}
 }
+
+// LeNet at opset 12: the model and its graph say 12, and no node keeps an
+// opset-13 form (axes or split sizes as inputs).
+func TestLeNetAtOpset12(t *testing.T) {
+	m, _ := convertFile(t, "../testdata/lenet/lenet_tf.pb", "Placeholder:0", "output:0", Options{Opset: 12})
+	if m.Opset != 12 || m.Graph.Opset != 12 {
+		t.Fatalf("model opset %d, graph opset %d, want 12", m.Opset, m.Graph.Opset)
+	}
+	for _, n := range m.Graph.Nodes {
+		switch n.Op {
+		case "Squeeze", "Unsqueeze", "ReduceSum", "Split":
+			if len(n.Inputs) > 1 {
+				t.Errorf("node %s (%s) keeps %d inputs at opset 12", n.Name, n.Op, len(n.Inputs))
+			}
+		case "Softmax", "LogSoftmax", "Hardmax":
+			if n.Attrs["axis"] != int64(-1) {
+				t.Errorf("node %s (%s) axis %v at opset 12", n.Name, n.Op, n.Attrs["axis"])
+			}
+		}
+	}
+}
