@@ -344,6 +344,10 @@ func inlineBranch(ix *index, br *graph.Graph, outs []string) {
 		}
 		return v
 	}
+	nodeNames := make(map[string]bool, len(g.Nodes))
+	for _, m := range g.Nodes {
+		nodeNames[m.Name] = true
+	}
 	for _, k := range sortedKeys(br.Consts) {
 		nk := fresh(k)
 		g.SetConst(nk, br.Consts[k])
@@ -366,9 +370,10 @@ func inlineBranch(ix *index, br *graph.Graph, outs []string) {
 			}
 			m.Outputs[i] = no
 		}
-		if ix.prod[m.Name] != nil || taken(m.Name) {
+		if nodeNames[m.Name] {
 			m.Name = g.UniqueName(m.Name)
 		}
+		nodeNames[m.Name] = true
 		ix.add(m)
 	}
 	for i, o := range outs {
