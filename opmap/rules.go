@@ -41,6 +41,7 @@ func Families() []Family {
 		{"detection and image", imageRules},
 		{"array (more)", arrayExtraRules},
 		{"sparse and ragged", sparseRules},
+		{"lookup tables", tableRules},
 	}
 }
 

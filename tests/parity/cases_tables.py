@@ -1,0 +1,181 @@
+"""Lookup tables whose contents are known at conversion (issue 8): hash
+tables filled once from constants or a vocabulary file become ai.onnx.ml
+LabelEncoders and constants. Each case writes the model as a user has it (a
+SavedModel from tf.saved_model.save or Keras 3 model.export, or a frozen TF1
+GraphDef that still holds its table initializers beside the outputs), runs
+it in TensorFlow for the reference, converts it with the binary and runs the
+ONNX model in onnxruntime (onnx.checker full_check first), through the
+SavedModel runner of cases_savedmodel.py.
+
+Vocabulary files are deleted from where the model was saved before
+converting: the converter must find them where TensorFlow's loader does
+(assets/ of the SavedModel, beside the .pb)."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import tensorflow as tf
+
+from cases_savedmodel import SavedBuilt, keras_feeds, saved_model_case, tf_signature
+
+# Strings are fed as str: onnxruntime turns a bytes object into its repr.
+WORDS = np.array(["apple", "kiwi", "cherry", "", "banana", "apple", "Apple", "durian"], dtype=object)
+
+
+def _vocab(d, name, lines):
+    path = os.path.join(d, name)
+    with open(path, "w") as f:
+        f.write("".join(line + "\n" for line in lines))
+    return path
+
+
+class ConstTables(tf.Module):
+    """StaticHashTables from KeyValueTensorInitializer, one per key/value
+    dtype pair: LabelEncoder maps string/int64/float directly; int32 keys
+    are widened; int32, double and bool values go through a position
+    lookup, Gather and Where."""
+
+    def __init__(self):
+        super().__init__()
+        kv = tf.lookup.KeyValueTensorInitializer
+        self.s2i = tf.lookup.StaticHashTable(kv(["apple", "banana", "cherry", ""], tf.constant([3, 1, 4, 1], tf.int64)), -7)
+        self.i2s = tf.lookup.StaticHashTable(kv(tf.constant([10, -2, 7], tf.int64), ["ten", "minus two", "seven"]), "?")
+        self.i32f = tf.lookup.StaticHashTable(kv(tf.constant([5, 0, -9], tf.int32), tf.constant([0.5, -1.25, 3e8], tf.float32)), 2.5)
+        self.s2d = tf.lookup.StaticHashTable(kv(["kiwi", "durian"], tf.constant([1e-300, -2.0], tf.float64)), 0.125)
+        self.s2i32 = tf.lookup.StaticHashTable(kv(["banana", "apple"], tf.constant([-3, 9], tf.int32)), 0)
+        self.s2b = tf.lookup.StaticHashTable(kv(["cherry", "apple"], tf.constant([True, False])), True)
+
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="words"),
+                                  tf.TensorSpec([None, 2], tf.int64, name="ids"),
+                                  tf.TensorSpec([None], tf.int32, name="small")])
+    def __call__(self, words, ids, small):
+        return {
+            "s2i": self.s2i.lookup(words), "i2s": self.i2s.lookup(ids), "i32f": self.i32f.lookup(small),
+            "s2d": self.s2d.lookup(words), "s2i32": self.s2i32.lookup(words), "s2b": self.s2b.lookup(words),
+            "size": self.s2i.size() + self.i2s.size(),
+        }
+
+
+@saved_model_case("tables_savedmodel_static_const")
+def _(d):
+    m = ConstTables()
+    path = os.path.join(d, "const_tables")
+    tf.saved_model.save(m, path, signatures=m.__call__)
+    feeds = {"ids": np.array([[10, 7], [3, -2], [1, 2], [0, 10]], np.int64),
+             "small": np.array([0, 5, 1, -9, 7], np.int32), "words": WORDS}
+    return SavedBuilt(["--saved-model", path], feeds, tf_signature(path, feeds))
+
+
+class FileTables(tf.Module):
+    """StaticHashTables from TextFileInitializer: whole line → line number
+    (with value_index_offset), and columns split at a delimiter."""
+
+    def __init__(self, d):
+        super().__init__()
+        words = _vocab(d, "words.txt", ["apple", "banana", "cherry", "Apple"])
+        cols = _vocab(d, "cols.csv", ["kiwi,12,x", "durian,-4,y", "apple,7,z"])
+        self.paths = [words, cols]
+        ti = tf.lookup.TextFileInitializer
+        idx = tf.lookup.TextFileIndex
+        self.lines = tf.lookup.StaticHashTable(ti(words, tf.string, idx.WHOLE_LINE, tf.int64, idx.LINE_NUMBER), -1)
+        self.offset = tf.lookup.StaticHashTable(
+            ti(words, tf.string, idx.WHOLE_LINE, tf.int64, idx.LINE_NUMBER, value_index_offset=100), -1)
+        self.cols = tf.lookup.StaticHashTable(ti(cols, tf.string, 0, tf.int64, 1, delimiter=","), 0)
+        self.names = tf.lookup.StaticHashTable(ti(cols, tf.int64, 1, tf.string, 2, delimiter=",", vocab_size=2), "none")
+
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="words"),
+                                  tf.TensorSpec([None], tf.int64, name="ids")])
+    def __call__(self, words, ids):
+        return {"lines": self.lines.lookup(words), "offset": self.offset.lookup(words),
+                "cols": self.cols.lookup(words), "names": self.names.lookup(ids)}
+
+
+@saved_model_case("tables_savedmodel_textfile")
+def _(d):
+    m = FileTables(d)
+    path = os.path.join(d, "file_tables")
+    tf.saved_model.save(m, path, signatures=m.__call__)
+    for p in m.paths:
+        os.remove(p)  # only the copies under assets/ remain
+    feeds = {"ids": np.array([12, -4, 7, 0], np.int64), "words": WORDS}
+    return SavedBuilt(["--saved-model", path], feeds, tf_signature(path, feeds))
+
+
+@saved_model_case("tables_keras_lookup_export")
+def _(d):
+    """Keras 3 StringLookup (a list, a vocabulary file, invert=True) and
+    IntegerLookup, exported with model.export()."""
+    import keras
+
+    vocab = _vocab(d, "keras_vocab.txt", ["red", "green", "blue"])
+    words = keras.Input((3,), dtype="string", name="words")
+    ids = keras.Input((2,), dtype="int64", name="ids")
+    a = keras.layers.StringLookup(vocabulary=["apple", "banana", "cherry"])(words)
+    b = keras.layers.StringLookup(vocabulary=vocab)(words)
+    c = keras.layers.IntegerLookup(vocabulary=np.array([42, 7, 1000], np.int64))(ids)
+    inv = keras.layers.StringLookup(vocabulary=["apple", "banana", "cherry"], invert=True)(ids)
+    model = keras.Model([words, ids], [a, b, c, inv])
+    path = os.path.join(d, "keras_lookup")
+    model.export(path, verbose=False)
+    os.remove(vocab)
+    sig = tf.saved_model.load(path).signatures["serving_default"].structured_input_signature[1]
+    w = np.array([["apple", "red", "blue"], ["kiwi", "cherry", "green"]], dtype=object)
+    i = np.array([[7, 3], [1000, 0]], np.int64)
+    feeds = {k: (w if v.dtype == tf.string else i) for k, v in sorted(sig.items())}
+    return SavedBuilt(["--saved-model", path], feeds, tf_signature(path, feeds))
+
+
+@saved_model_case("tables_frozen_tf1_initializers")
+def _(d):
+    """A frozen TF1 GraphDef: the table initializers (tables_initializer)
+    are kept in the GraphDef but are not upstream of the outputs;
+    KeyValueTensorInitializer, index_table_from_tensor (values from
+    Cast(Range(Size))) and index_table_from_file with a relative path
+    beside the .pb, the way a frozen graph moves with its vocabulary."""
+    from tensorflow.python.ops import lookup_ops
+
+    cwd = os.getcwd()
+    os.chdir(d)  # the graph holds the vocabulary's relative path
+    try:
+        _vocab(d, "tf1_vocab.txt", ["emerson", "lake", "palmer"])
+        g = tf.Graph()
+        with g.as_default():
+            x = tf.compat.v1.placeholder(tf.string, [None], name="x")
+            n = tf.compat.v1.placeholder(tf.int32, [None], name="n")
+            t1 = tf.compat.v1.lookup.StaticHashTable(
+                tf.compat.v1.lookup.KeyValueTensorInitializer(["lake", "emerson"], [5, 6], tf.string, tf.int64), -1)
+            t2 = lookup_ops.index_table_from_tensor(["palmer", "lake", "and"], default_value=-3)
+            t3 = lookup_ops.index_table_from_file("tf1_vocab.txt", default_value=-2)
+            t4 = tf.compat.v1.lookup.StaticHashTable(
+                tf.compat.v1.lookup.KeyValueTensorInitializer(tf.constant([3, 1], tf.int32), ["three", "one"]), "-")
+            y = tf.identity(t1.lookup(x) * 100 + t2.lookup(x) * 10 + t3.lookup(x), name="y")
+            z = tf.identity(t4.lookup(n), name="z")
+            s = tf.identity(t2.size(), name="s")
+            init = tf.compat.v1.tables_initializer(name="init_all_tables")
+            with tf.compat.v1.Session(graph=g) as sess:
+                sess.run(init)
+                gd = tf.compat.v1.graph_util.convert_variables_to_constants(
+                    sess, g.as_graph_def(), ["y", "z", "s", "init_all_tables"])
+    finally:
+        os.chdir(cwd)
+    pb = os.path.join(d, "frozen_tables.pb")
+    with open(pb, "wb") as f:
+        f.write(gd.SerializeToString())
+    feeds = {"x:0": np.array(["lake", "and", "emerson", "palmer", "carl", ""], dtype=object),
+             "n:0": np.array([1, 2, 3, 3], np.int32)}
+    # The reference runs the frozen graph itself, from another folder.
+    g2 = tf.Graph()
+    with g2.as_default():
+        tf.import_graph_def(gd, name="")
+        with tf.compat.v1.Session(graph=g2) as sess:
+            os.chdir(d)
+            try:
+                sess.run("init_all_tables")
+            finally:
+                os.chdir(cwd)
+            got = sess.run(["y:0", "z:0", "s:0"], feed_dict=feeds)
+    want = dict(zip(["y:0", "z:0", "s:0"], got))
+    flags = ["--graphdef", pb, "--inputs", "x:0,n:0", "--outputs", "y:0,z:0,s:0"]
+    return SavedBuilt(flags, feeds, want)
