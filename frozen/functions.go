@@ -251,6 +251,7 @@ var outputArgs = map[string][]string{
 	"QuantizeV2":                      {"output", "output_min", "output_max"},
 	"CTCGreedyDecoder":                {"decoded_indices", "decoded_values", "decoded_shape", "log_probability"},
 	"FakeQuantWithMinMaxVarsGradient": {"backprops_wrt_input", "backprop_wrt_min", "backprop_wrt_max"},
+	"LookupTableExportV2":             {"keys", "values"},
 }
 
 // outputPort is the flat output index of element idx of output argument

@@ -28,6 +28,7 @@ var tableRules = []Rule{
 	{"LookupTableFind", MinOpset, lookupFind},
 	{"LookupTableSizeV2", MinOpset, lookupSize},
 	{"LookupTableSize", MinOpset, lookupSize},
+	{"LookupTableExportV2", MinOpset, lookupExport},
 }
 
 // table is a hash table's contents: keys (unique, first occurrence kept)
@@ -135,6 +136,19 @@ func lookupSize(c *Ctx) error {
 		return err
 	}
 	c.Alias(c.Out(0), c.AddConst(graph.ScalarInt64(int64(keyCount(t.keys)))))
+	return nil
+}
+
+// lookupExport gives the table's keys and values in the order they were
+// inserted; TensorFlow gives them in its hash map's order, which no
+// program can rely on.
+func lookupExport(c *Ctx) error {
+	t, err := tableOf(c)
+	if err != nil {
+		return err
+	}
+	c.Alias(c.Out(0), c.AddConst(t.keys))
+	c.Alias(c.Out(1), c.AddConst(t.values))
 	return nil
 }
 

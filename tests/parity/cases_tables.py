@@ -35,7 +35,7 @@ class ConstTables(tf.Module):
     """StaticHashTables from KeyValueTensorInitializer, one per key/value
     dtype pair: LabelEncoder maps string/int64/float directly; int32 keys
     are widened; int32, double and bool values go through a position
-    lookup, Gather and Where."""
+    lookup, Gather and Where; size and export are constants."""
 
     def __init__(self):
         super().__init__()
@@ -51,7 +51,10 @@ class ConstTables(tf.Module):
                                   tf.TensorSpec([None, 2], tf.int64, name="ids"),
                                   tf.TensorSpec([None], tf.int32, name="small")])
     def __call__(self, words, ids, small):
+        # Export's order is TensorFlow's hash map's: compared sorted.
+        ek, ev = self.i2s.export()
         return {
+            "export_keys": tf.sort(ek), "export_values": tf.gather(ev, tf.argsort(ek)),
             "s2i": self.s2i.lookup(words), "i2s": self.i2s.lookup(ids), "i32f": self.i32f.lookup(small),
             "s2d": self.s2d.lookup(words), "s2i32": self.s2i32.lookup(words), "s2b": self.s2b.lookup(words),
             "size": self.s2i.size() + self.i2s.size(),
@@ -179,3 +182,35 @@ def _(d):
     want = dict(zip(["y:0", "z:0", "s:0"], got))
     flags = ["--graphdef", pb, "--inputs", "x:0,n:0", "--outputs", "y:0,z:0,s:0"]
     return SavedBuilt(flags, feeds, want)
+
+
+def _call_root(path, feeds):
+    """TensorFlow loads the SavedModel and calls the root's __call__; a
+    dict result by key, sorted."""
+    out = tf.saved_model.load(path)(**{k: tf.constant(v) for k, v in feeds.items()})
+    return {k: out[k].numpy() for k in sorted(out)}
+
+
+@saved_model_case("tables_concrete_function_const")
+def _(d):
+    """--concrete_function: nothing in the graph_def calls the function, so
+    the table comes from the object graph (the captured resource's
+    _create_resource and _initialize functions)."""
+    m = ConstTables()
+    path = os.path.join(d, "const_tables_cf")
+    tf.saved_model.save(m, path)
+    feeds = {"words": WORDS, "ids": np.array([[10, 7], [3, -2]], np.int64), "small": np.array([0, 5, 1, -9], np.int32)}
+    return SavedBuilt(["--saved-model", path, "--concrete_function", "0"], feeds, _call_root(path, feeds))
+
+
+@saved_model_case("tables_concrete_function_textfile")
+def _(d):
+    """The object graph route with a vocabulary file: the initializer
+    captures the asset, which asset_file_def places under assets/."""
+    m = FileTables(d)
+    path = os.path.join(d, "file_tables_cf")
+    tf.saved_model.save(m, path)
+    for p in m.paths:
+        os.remove(p)
+    feeds = {"words": WORDS, "ids": np.array([12, -4, 7, 0], np.int64)}
+    return SavedBuilt(["--saved-model", path, "--concrete_function", "0"], feeds, _call_root(path, feeds))
