@@ -214,3 +214,86 @@ def _(d):
         os.remove(p)
     feeds = {"words": WORDS, "ids": np.array([12, -4, 7, 0], np.int64)}
     return SavedBuilt(["--saved-model", path, "--concrete_function", "0"], feeds, _call_root(path, feeds))
+
+
+# ---- input pipeline nodes as graph inputs --------------------------------------
+
+
+def _pipeline_case(name, build, inputs, outputs, feeds, shapes, placeholder_v2=False):
+    """A TF1 graph whose inputs come from a dataset iterator or a queue:
+    --inputs names the pipeline op's outputs, which become the model's
+    inputs typed by the op's attributes (shapes: the ONNX input dims they
+    must give, None for a dynamic one); TensorFlow's reference feeds the
+    same tensors (a Session takes any tensor in feed_dict)."""
+
+    def check(model, opset):
+        for inp, want in zip(model.graph.input, shapes):
+            dims = [d.dim_value if d.HasField("dim_value") else None for d in inp.type.tensor_type.shape.dim]
+            if dims != want:
+                raise AssertionError(f"input {inp.name} has dims {dims}, want {want}")
+
+    @saved_model_case(name, check=check)
+    def _(d):
+        g = tf.Graph()
+        with g.as_default():
+            build()
+            with tf.compat.v1.Session(graph=g) as sess:
+                gd = tf.compat.v1.graph_util.convert_variables_to_constants(
+                    sess, g.as_graph_def(), [o.split(":")[0] for o in outputs])
+        g2 = tf.Graph()
+        with g2.as_default():
+            tf.import_graph_def(gd, name="")
+            with tf.compat.v1.Session(graph=g2) as sess:
+                got = sess.run(outputs, feed_dict=feeds)
+        if placeholder_v2:
+            for n in gd.node:
+                if n.op == "Placeholder":
+                    n.op = "PlaceholderV2"  # the deprecated spelling, same attributes
+        pb = os.path.join(d, name + ".pb")
+        with open(pb, "wb") as f:
+            f.write(gd.SerializeToString())
+        flags = ["--graphdef", pb, "--inputs", ",".join(inputs), "--outputs", ",".join(outputs)]
+        return SavedBuilt(flags, feeds, dict(zip(outputs, got)))
+
+
+def _iterator():
+    ds = tf.data.Dataset.from_tensor_slices((np.zeros((8, 3), np.float32), np.zeros((8,), np.int64))).batch(2)
+    x, y = tf.compat.v1.data.make_one_shot_iterator(ds).get_next(name="next")
+    tf.identity(x * 2.0 + tf.cast(tf.expand_dims(y, -1), tf.float32), name="out")
+
+
+_pipeline_case("pipeline_iterator_get_next", _iterator, ["next:0", "next:1"], ["out:0"],
+               {"next:0": np.arange(6, dtype=np.float32).reshape(2, 3), "next:1": np.array([3, -1], np.int64)},
+               [[None, 3], [None]])
+
+
+def _queue(kind):
+    def build():
+        q = tf.queue.FIFOQueue(16, [tf.float32, tf.int32], shapes=[[3], []], name="q")
+        if kind == "one":
+            a, b = q.dequeue(name="deq")
+        elif kind == "many":
+            a, b = q.dequeue_many(4, name="deq")
+        else:
+            a, b = q.dequeue_up_to(4, name="deq")
+        tf.identity(a - tf.cast(tf.expand_dims(b, -1), tf.float32), name="out")
+    return build
+
+
+_pipeline_case("pipeline_queue_dequeue", _queue("one"), ["deq:0", "deq:1"], ["out:0"],
+               {"deq:0": np.array([1, 2, 3], np.float32), "deq:1": np.array(7, np.int32)}, [[3], []])
+_pipeline_case("pipeline_queue_dequeue_many", _queue("many"), ["deq:0", "deq:1"], ["out:0"],
+               {"deq:0": np.arange(12, dtype=np.float32).reshape(4, 3), "deq:1": np.array([1, 2, 3, 4], np.int32)},
+               [[4, 3], [4]])
+_pipeline_case("pipeline_queue_dequeue_up_to", _queue("up_to"), ["deq:0", "deq:1"], ["out:0"],
+               {"deq:0": np.arange(6, dtype=np.float32).reshape(2, 3), "deq:1": np.array([5, -5], np.int32)},
+               [[None, 3], [None]])
+
+
+def _placeholder():
+    x = tf.compat.v1.placeholder(tf.float32, [None, 2], name="x")
+    tf.identity(tf.reduce_sum(x * x, axis=1), name="out")
+
+
+_pipeline_case("pipeline_placeholder_v2", _placeholder, ["x:0"], ["out:0"],
+               {"x:0": np.array([[1, 2], [3, -4], [0.5, 0]], np.float32)}, [[None, 2]], placeholder_v2=True)
