@@ -297,3 +297,18 @@ def _placeholder():
 
 _pipeline_case("pipeline_placeholder_v2", _placeholder, ["x:0"], ["out:0"],
                {"x:0": np.array([[1, 2], [3, -4], [0.5, 0]], np.float32)}, [[None, 2]], placeholder_v2=True)
+
+
+# ---- TensorListResize ------------------------------------------------------------
+
+from harness import f32, function_case  # noqa: E402
+
+
+def _resize(x, n):
+    lst = tf.raw_ops.TensorListFromTensor(tensor=x, element_shape=tf.constant([2], tf.int32))
+    lst = tf.raw_ops.TensorListResize(input_handle=lst, size=n)
+    return tf.raw_ops.TensorListStack(input_handle=lst, element_dtype=tf.float32, element_shape=tf.constant([2], tf.int32))
+
+
+for _name, _n in (("grow", 5), ("shrink", 2), ("same", 3), ("empty", 0)):
+    function_case(f"tensorlist_resize_{_name}", {"x": f32(3, 2, seed=31), "n": np.array(_n, np.int32)})(_resize)
