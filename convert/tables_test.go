@@ -29,9 +29,13 @@ node { name: "size" op: "LookupTableSizeV2" input: "t" }
 `
 	for _, tc := range []struct{ name, graph, err string }{
 		{"known", head + table + init, ""},
-		{"no initializer", head + table, `node "t" (HashTableV2): no op in the graph fills the table`},
+		{"no initializer", head + table, `node "find" (LookupTableFindV2): table "t": no op in the graph fills it with known contents`},
 		{"run-time values", head + table + `node { name: "init" op: "LookupTableImportV2" input: "t" input: "k" input: "x" }`,
-			`node "t" (HashTableV2): the table's contents cannot be read at conversion: LookupTableImportV2 "init": "x" comes from node "x" (Placeholder), not a constant`},
+			`node "find" (LookupTableFindV2): table "t": its contents cannot be read at conversion: LookupTableImportV2 "init": "x" comes from node "x" (Placeholder), not a constant`},
+		{"missing vocabulary file", head + table + `node { name: "f" op: "Const" attr { key: "dtype" value { type: DT_STRING } }
+       attr { key: "value" value { tensor { dtype: DT_STRING tensor_shape { } string_val: "/nowhere/v.txt" } } } }
+node { name: "init" op: "InitializeTableFromTextFileV2" input: "t" input: "f" attr { key: "key_index" value { i: -2 } } attr { key: "value_index" value { i: -1 } } }`,
+			`table "t": its contents cannot be read at conversion: InitializeTableFromTextFileV2 "init": vocabulary file /nowhere/v.txt not found`},
 		{"mutable", head + `node { name: "t" op: "MutableHashTableV2" attr { key: "key_dtype" value { type: DT_STRING } } attr { key: "value_dtype" value { type: DT_INT64 } } }`,
 			`unsupported at opset 17: MutableHashTableV2 ×1 (e.g. "t")`},
 	} {

@@ -36,30 +36,37 @@ var tableRules = []Rule{
 type table struct {
 	name         string
 	keys, values *graph.Tensor
+	err          error // why the contents are not known
 }
 
 // hashTable emits nothing: the lookups that read the table find its
-// contents through c.tables.
+// contents through c.tables. A table whose contents are not known is
+// reported by its lookups (one line each, naming the table and why), not
+// here as well.
 func hashTable(c *Ctx) error {
 	n := c.Node
+	if c.tables == nil {
+		c.tables = map[string]*table{}
+	}
+	t := &table{name: n.Name}
+	c.tables[c.Out(0)] = t
 	if msg := n.Str(frozen.TableErrorAttr, ""); msg != "" {
-		return fmt.Errorf("the table's contents cannot be read at conversion: %s", msg)
+		t.err = fmt.Errorf("its contents cannot be read at conversion: %s", msg)
+		return nil
 	}
 	keys, _ := n.Attrs[frozen.TableKeysAttr].(*graph.Tensor)
 	vals, _ := n.Attrs[frozen.TableValuesAttr].(*graph.Tensor)
 	if keys == nil || vals == nil {
-		return fmt.Errorf("no op in the graph fills the table with known contents (InitializeTableV2 or LookupTableImportV2 " +
+		t.err = fmt.Errorf("no op in the graph fills it with known contents (InitializeTableV2 or LookupTableImportV2 " +
 			"of constants, InitializeTableFromTextFileV2 of a file); a table filled at run time cannot be converted")
+		return nil
 	}
-	t, err := uniqueKeys(keys, vals)
+	u, err := uniqueKeys(keys, vals)
 	if err != nil {
-		return err
+		t.err = err
+		return nil
 	}
-	t.name = n.Name
-	if c.tables == nil {
-		c.tables = map[string]*table{}
-	}
-	c.tables[c.Out(0)] = t
+	t.keys, t.values = u.keys, u.values
 	return nil
 }
 
@@ -126,6 +133,9 @@ func tableOf(c *Ctx) (*table, error) {
 	t := c.tables[c.In(0)]
 	if t == nil {
 		return nil, fmt.Errorf("input 0 (%s) is not a hash table whose contents are known at conversion", c.In(0))
+	}
+	if t.err != nil {
+		return nil, fmt.Errorf("table %q: %w", t.name, t.err)
 	}
 	return t, nil
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"google.golang.org/protobuf/proto"
+
 	"github.com/tf2onnx-go/tf2onnx/frozen"
 	"github.com/tf2onnx-go/tf2onnx/internal/pb/tfpb"
 )
@@ -19,7 +21,15 @@ func (m *Model) tableSource() frozen.TableSource {
 		dir = filepath.Dir(dir) // a checkpoint: m.dir is its .meta file
 	}
 	src := frozen.TableSource{Dir: dir, Assets: map[string]string{}}
-	for _, a := range m.mg.GetAssetFileDef() {
+	assets := m.mg.GetAssetFileDef()
+	// A TF1 SavedModelBuilder lists them in a collection instead.
+	for _, v := range m.mg.GetCollectionDef()["saved_model_assets"].GetAnyList().GetValue() {
+		a := &tfpb.AssetFileDef{}
+		if proto.Unmarshal(v.GetValue(), a) == nil {
+			assets = append(assets, a)
+		}
+	}
+	for _, a := range assets {
 		name := a.GetTensorInfo().GetName()
 		if name == "" || a.GetFilename() == "" {
 			continue

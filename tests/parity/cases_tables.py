@@ -312,3 +312,33 @@ def _resize(x, n):
 
 for _name, _n in (("grow", 5), ("shrink", 2), ("same", 3), ("empty", 0)):
     function_case(f"tensorlist_resize_{_name}", {"x": f32(3, 2, seed=31), "n": np.array(_n, np.int32)})(_resize)
+
+
+@saved_model_case("tables_savedmodel_tf1_builder")
+def _(d):
+    """A TF1 SavedModelBuilder export: index_table_from_file whose
+    vocabulary the builder copied to assets/ and lists in the
+    saved_model_assets collection (not asset_file_def); main_op fills the
+    table; a variable beside it."""
+    from tensorflow.python.ops import lookup_ops
+
+    vocab = _vocab(d, "tf1_vocab.txt", ["one", "two", "three"])
+    path = os.path.join(d, "tf1_builder")
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.compat.v1.placeholder(tf.string, [None], name="x")
+        t = lookup_ops.index_table_from_file(vocab, default_value=-1)
+        w = tf.compat.v1.get_variable("w", initializer=tf.constant(3, tf.int64))
+        y = tf.identity(t.lookup(x) * w, name="y")
+        with tf.compat.v1.Session(graph=g) as sess:
+            sess.run([tf.compat.v1.global_variables_initializer(), tf.compat.v1.tables_initializer()])
+            b = tf.compat.v1.saved_model.Builder(path)
+            sig = tf.compat.v1.saved_model.predict_signature_def({"x": x}, {"y": y})
+            b.add_meta_graph_and_variables(
+                sess, ["serve"], {"serving_default": sig},
+                assets_collection=tf.compat.v1.get_collection(tf.compat.v1.GraphKeys.ASSET_FILEPATHS),
+                main_op=tf.compat.v1.tables_initializer())
+            b.save()
+    os.remove(vocab)
+    feeds = {"x": np.array(["two", "one", "zz", "three", ""], dtype=object)}
+    return SavedBuilt(["--saved-model", path], feeds, tf_signature(path, feeds))
