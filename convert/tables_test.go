@@ -73,3 +73,25 @@ node { name: "init" op: "InitializeTableFromTextFileV2" input: "t" input: "f" at
 		})
 	}
 }
+
+// Two run-time strings cannot be compared before opset 19: one line says so.
+func TestStringEqualBefore19(t *testing.T) {
+	const txt = `
+node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_STRING } } attr { key: "shape" value { shape { dim { size: 2 } } } } }
+node { name: "y" op: "Placeholder" attr { key: "dtype" value { type: DT_STRING } } attr { key: "shape" value { shape { dim { size: 2 } } } } }
+node { name: "eq" op: "Equal" input: "x" input: "y" attr { key: "T" value { type: DT_STRING } } }
+`
+	gd, err := frozen.Parse("t.pbtxt", []byte(txt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ins, _ := frozen.ParseSpecs("x:0,y:0")
+	outs, _ := frozen.ParseSpecs("eq:0")
+	for _, opset := range []int{17, 19} {
+		_, _, err = GraphDef(context.Background(), gd, Options{Inputs: ins, Outputs: outs, Opset: opset})
+		want := opset < 19
+		if got := err != nil && strings.Contains(err.Error(), "comparing strings needs opset 19"); got != want {
+			t.Errorf("opset %d: error %v", opset, err)
+		}
+	}
+}

@@ -253,3 +253,24 @@ func stringList(b [][]byte) []string {
 	}
 	return out
 }
+
+// stringEqualOpset is the first opset whose Equal takes strings.
+const stringEqualOpset = 19
+
+// stringEqual is Equal(a, b) on strings before opset 19 (a Keras lookup's
+// mask token, a string compared with a constant): against a one-element
+// constant it is a LabelEncoder from that string to 1, anything else 0.
+// Two run-time string tensors cannot be compared there.
+func stringEqual(c *Ctx, a, b string) (string, error) {
+	x, k := a, c.Const(b)
+	if k == nil || len(k.Strings) != 1 {
+		x, k = b, c.Const(a)
+	}
+	if k == nil || len(k.Strings) != 1 || (c.Rank(x) >= 0 && len(k.Dims) > c.Rank(x)) || c.Rank(x) < 0 && len(k.Dims) > 0 {
+		return "", fmt.Errorf("comparing strings needs opset %d or one side a constant string", stringEqualOpset)
+	}
+	eq := c.G.UniqueName(c.Node.Name + "/equal")
+	c.OpDomainTo(eq, DomainML, "LabelEncoder", Attrs{"keys_strings": []string{string(k.Strings[0])},
+		"values_int64s": []int64{1}, "default_int64": int64(0)}, graph.Int64, c.Shape(x), x)
+	return c.Op("Cast", Attrs{"to": int64(graph.Bool)}, eq), nil
+}

@@ -342,3 +342,58 @@ def _(d):
     os.remove(vocab)
     feeds = {"x": np.array(["two", "one", "zz", "three", ""], dtype=object)}
     return SavedBuilt(["--saved-model", path], feeds, tf_signature(path, feeds))
+
+
+@saved_model_case("tables_keras_lookup_modes")
+def _(d):
+    """Keras 3 lookup layers in their other forms: a vocabulary from
+    adapt(), a mask token, no OOV index, and the one_hot, multi_hot, count
+    and tf_idf outputs (the lookup feeds one-hot/bincount ops), and an
+    IntegerLookup with a mask token."""
+    import keras
+
+    words = keras.Input((4,), dtype="string", name="words")
+    ids = keras.Input((4,), dtype="int64", name="ids")
+    known = keras.Input((2,), dtype="string", name="known")  # no OOV index: only known words (else an Assert)
+    adapted = keras.layers.StringLookup()
+    adapted.adapt(np.array([["b", "a", "b", "c"], ["c", "b", "b", "d"]]))
+    vocab = ["a", "b", "c"]
+    outs = [
+        adapted(words),
+        keras.layers.StringLookup(vocabulary=vocab, mask_token="")(words),
+        keras.layers.StringLookup(vocabulary=vocab, num_oov_indices=0)(known),
+        keras.layers.StringLookup(vocabulary=vocab, output_mode="multi_hot")(words),
+        keras.layers.StringLookup(vocabulary=vocab, output_mode="count")(words),
+        keras.layers.StringLookup(vocabulary=vocab, output_mode="tf_idf", idf_weights=[0.5, 1.0, 2.0])(words),
+        keras.layers.IntegerLookup(vocabulary=np.array([5, 6, 7], np.int64), mask_token=0)(ids),
+    ]
+    one_hot_in = keras.Input((), dtype="string", name="word")
+    outs.append(keras.layers.StringLookup(vocabulary=vocab, output_mode="one_hot")(one_hot_in))
+    model = keras.Model([words, ids, known, one_hot_in], outs)
+    path = os.path.join(d, "keras_modes")
+    model.export(path, verbose=False)
+    sig = tf.saved_model.load(path).signatures["serving_default"].structured_input_signature[1]
+    data = {
+        tf.string: np.array([["a", "", "c", "zz"], ["b", "b", "d", ""], ["c", "a", "a", "a"]], dtype=object),
+        tf.int64: np.array([[5, 0, 9, 7], [6, 6, 0, 1], [7, 5, 5, 0]], np.int64),
+    }
+    feeds = {}
+    for k, v in sorted(sig.items()):
+        if v.shape.rank == 1:
+            feeds[k] = np.array(["b", "q", ""], dtype=object)
+        elif v.shape[1] == 2:
+            feeds[k] = np.array([["c", "a"], ["b", "b"], ["a", "c"]], dtype=object)
+        else:
+            feeds[k] = data[v.dtype]
+    return SavedBuilt(["--saved-model", path], feeds, tf_signature(path, feeds))
+
+
+from harness import graph_case  # noqa: E402
+
+
+@graph_case("string_equal_const", {"x": np.array([["a", ""], ["b", "a"], ["ab", "A"]], dtype=object)})
+def _(x):
+    """Equal and NotEqual of strings against a constant (a Keras lookup's
+    mask token): ONNX's Equal takes strings only from opset 19; before, a
+    LabelEncoder of the constant."""
+    return tf.equal(x, "a"), tf.not_equal(tf.constant([""]), x), tf.equal(tf.constant("b"), x)
