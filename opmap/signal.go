@@ -54,28 +54,48 @@ func dftMatrices(kind dftKind, n int64, dt graph.DType) (rows, cols int64, a, b,
 	av, bv, cv, dv := make([]float64, rows*cols), make([]float64, rows*cols), make([]float64, rows*cols), make([]float64, rows*cols)
 	for j := range rows {
 		for k := range cols {
-			// j·k mod n keeps the angle small, so that float64 sin/cos stay
-			// exact to float32 for long frames.
-			t := 2 * math.Pi * float64((j*k)%n) / float64(n)
-			cs, sn := math.Cos(t), math.Sin(t)
+			cs, sn := dftSinCos(j*k, n)
 			i := j*cols + k
 			switch kind {
 			case dftForward, dftR2C:
-				av[i], bv[i], cv[i], dv[i] = cs, sn, -sn, cs
+				av[i], bv[i], cv[i], dv[i] = cs, sn, 0-sn, cs
 			case dftInverse:
 				f := 1 / float64(n)
-				av[i], bv[i], cv[i], dv[i] = cs*f, -sn*f, sn*f, cs*f
+				av[i], bv[i], cv[i], dv[i] = cs*f, (0-sn)*f, sn*f, cs*f
 			case dftC2R:
 				w := 2 / float64(n)
 				if j == 0 || 2*j == n {
 					w = 1 / float64(n)
 				}
-				av[i], bv[i] = cs*w, -sn*w
+				av[i], bv[i] = cs*w, (0-sn)*w
 			}
 		}
 	}
 	mk := func(v []float64) *graph.Tensor { return graph.NewTensor(dt, []int64{rows, cols}, v) }
 	return rows, cols, mk(av), mk(bv), mk(cv), mk(dv)
+}
+
+// dftSinCos is cos and sin of 2π·m/n. m mod n keeps the angle small, so
+// that float64 sin/cos stay exact to float32 for long frames; quarter
+// turns are exact (+0, not sin(π) ≈ 1e-16), so that the imaginary part
+// of a real input's Nyquist bin is 0 as in TF's FFT, and its angle is
+// π, not −π.
+func dftSinCos(m, n int64) (float64, float64) {
+	m %= n
+	if (4*m)%n == 0 {
+		switch 4 * m / n {
+		case 0:
+			return 1, 0
+		case 1:
+			return 0, 1
+		case 2:
+			return -1, 0
+		default:
+			return 0, -1
+		}
+	}
+	t := 2 * math.Pi * float64(m) / float64(n)
+	return math.Cos(t), math.Sin(t)
 }
 
 // signalDFT transforms parts re and im (im "" for a real input) along

@@ -225,3 +225,34 @@ def _(x):
     g = tf.complex(mag * tf.cos(phase), mag * tf.sin(phase))
     return tf.signal.inverse_stft(g, frame_length=64, frame_step=16, fft_length=64,
                                   window_fn=tf.signal.inverse_stft_window_fn(16)), mag
+
+
+# --- run-time inner lengths, float64 2-D --------------------------------------------
+
+for _bins, _n in ((5, 8), (9, 6), (3, 11)):
+    graph_case(f"signal_irfft_dynamic_bins{_bins}_len{_n}", {"re": f32(2, _bins), "im": f32(2, _bins, seed=1)},
+               shapes={"re": (None, None), "im": (None, None)}, **_tol(_n))(
+        lambda re, im, n=_n: tf.signal.irfft(_cx(re, im), [n]))
+
+
+@graph_case("signal_rfft_dynamic_frame", {"x": f32(3, 10)}, shapes={"x": (None, None)}, **_tol(16))
+def _(x):
+    return tf.abs(tf.signal.rfft(x, [16])), tf.math.angle(tf.signal.rfft(x, [6]))
+
+
+@graph_case("signal_fft2d_ifft2d_f64", {"re": f64(2, 3, 5), "im": f64(2, 3, 5, seed=1)}, **_tol(15, np.float64))
+def _(re, im):
+    z = tf.complex(re, im)
+    return _ri(tf.signal.fft2d(z)) + _ri(tf.signal.ifft2d(z))
+
+
+@graph_case("signal_rfft_f64", {"x": f64(2, 9)}, **_tol(9, np.float64))
+def _(x):
+    return _ri(tf.signal.rfft(x)) + (tf.signal.irfft(tf.signal.rfft2d(x), [10]),)
+
+
+@graph_case("signal_irfft_edges", {"re": np.array([[0, 0, 0, 0, 0], [1e3, -1e3, 5e2, 0, 7]], np.float32),
+                                   "im": np.array([[0, 0, 0, 0, 0], [3e2, 1, -1, 2, 1e3]], np.float32)},
+            rtol=1e-4, atol=1e-3, why_tolerance="float32 sums of 8 terms of size 1e3")
+def _(re, im):
+    return tf.signal.irfft(_cx(re, im), [8])
