@@ -47,12 +47,23 @@ var complexOps = map[string]cxOp{
 	// are packed, so numpy broadcasting aligns pair with pair.
 	"Add": {}, "AddV2": {}, "Sub": {}, "Neg": {},
 	"Mul": {h: cxMul}, "RealDiv": {h: cxDiv}, "Div": {h: cxDiv},
-	"Square": {h: cxSquare}, "Conj": {},
+	"Square": {h: cxSquare}, "Conj": {}, "Exp": {h: cxExp},
 
 	// Shapes: the pair stays last.
 	"Identity": {}, "StopGradient": {}, "Snapshot": {}, "PreventGradient": {}, "EnsureShape": {},
-	"ZerosLike":  {},
-	"Reshape":    {adjust: cxAdjustReshape},
+	"ZerosLike":   {},
+	"Reshape":     {adjust: cxAppend(1, 2)},
+	"BroadcastTo": {adjust: cxAppend(1, 2)},
+	"Tile":        {adjust: cxAppend(1, 1)},
+	"ReverseV2":   {adjust: cxAdjustAxisInput(1)},
+	"Unpack":      {adjust: cxAdjustAxisAttr("axis")},
+	"Split":       {adjust: cxAdjustAxisInput(0)},
+	"SplitV":      {adjust: cxAdjustAxisInput(2)},
+	"SelectV2":    {adjust: cxAdjustSelect},
+	// Sums and means are linear: they act on the pairs as they are.
+	"Sum":        {adjust: cxAdjustAxisInput(1)},
+	"Mean":       {adjust: cxAdjustAxisInput(1)},
+	"AddN":       {},
 	"Transpose":  {adjust: cxAdjustTranspose},
 	"ExpandDims": {adjust: cxAdjustAxisInput(1)},
 	"ConcatV2":   {adjust: cxAdjustAxisInput(-1)},
@@ -264,11 +275,20 @@ func cxAdjustAxisAttr(name string) func(c *Ctx, n *graph.Node) error {
 	}
 }
 
-// cxAdjustReshape appends the pair to the target shape.
-func cxAdjustReshape(c *Ctx, n *graph.Node) error {
-	shp := n.Inputs[1]
-	two := c.AddConst(graph.NewIntTensor(c.DType(shp), []int64{1}, []int64{2}))
-	n.Inputs[1] = c.Op("Concat", Attrs{"axis": int64(0)}, mathVec1DKeep(c, shp), two)
+// cxAppend appends the pair's entry v to the shape-like input i: the pair
+// for a target shape (2), no repeat for Tile's multiples (1).
+func cxAppend(i int, v int64) func(c *Ctx, n *graph.Node) error {
+	return func(c *Ctx, n *graph.Node) error {
+		shp := n.Inputs[i]
+		tail := c.AddConst(graph.NewIntTensor(c.DType(shp), []int64{1}, []int64{v}))
+		n.Inputs[i] = c.Op("Concat", Attrs{"axis": int64(0)}, mathVec1DKeep(c, shp), tail)
+		return nil
+	}
+}
+
+// cxAdjustSelect lines the condition up with the data axes.
+func cxAdjustSelect(c *Ctx, n *graph.Node) error {
+	n.Inputs[0] = c.Op("Unsqueeze", nil, n.Inputs[0], c.Int64s(-1))
 	return nil
 }
 
@@ -410,6 +430,14 @@ func cxSquare(c *Ctx) error {
 	r := c.Op("Sub", nil, c.Op("Mul", nil, re, re), c.Op("Mul", nil, im, im))
 	i := c.Op("Mul", nil, c.Op("Mul", nil, re, im), c.Scalar(c.DType(re), 2))
 	cxJoin(c, c.Out(0), r, i)
+	return nil
+}
+
+// cxExp is e^re·(cos im + i sin im).
+func cxExp(c *Ctx) error {
+	re, im := cxSplit(c, cxIn(c, 0))
+	e := c.Op("Exp", nil, re)
+	cxJoin(c, c.Out(0), c.Op("Mul", nil, e, c.Op("Cos", nil, im)), c.Op("Mul", nil, e, c.Op("Sin", nil, im)))
 	return nil
 }
 

@@ -143,7 +143,7 @@ def _(ar, ai, br, bi):
 def _(ar, ai, br, bi):
     a, b = tf.complex(ar, ai), tf.complex(br, bi)
     outs = []
-    for z in (a + b, a - b, a * b, a / b, -a, tf.math.conj(a), tf.square(a)):
+    for z in (a + b, a - b, a * b, a / b, -a, tf.math.conj(a), tf.square(a), tf.exp(a)):
         outs += _ri(z)
     return tuple(outs)
 
@@ -201,12 +201,30 @@ _SHAPES = {
     "mirror_pad": lambda z: tf.pad(z, [[0, 0], [1, 2], [0, 1]], mode="REFLECT"),
     "snapshot": lambda z: tf.raw_ops.Snapshot(input=tf.raw_ops.PreventGradient(input=z)),
     "ensure_shape": lambda z: tf.ensure_shape(z, [None, 3, 4]),
+    "broadcast_to": lambda z: tf.broadcast_to(z[:1, :, :1], [2, 3, 4]),
+    "tile": lambda z: tf.tile(z, [1, 2, 1]),
+    "reverse": lambda z: tf.reverse(z, [0, -1]),
+    "unstack": lambda z: tf.unstack(z, axis=-1)[1] + tf.unstack(z, axis=1)[2][:, 1:2],
+    "split": lambda z: tf.split(z, 2, axis=-1)[1] * tf.split(z, [1, 2], axis=1)[1][:, :1, :2],
+    "where": lambda z: tf.where(tf.math.real(z) > 0, z, -z * z),
+    "sum": lambda z: tf.reduce_sum(z, [0, -1]),
+    "sum_keep": lambda z: tf.reduce_sum(z, -2, keepdims=True) + tf.reduce_sum(z, []),
+    "mean": lambda z: tf.reduce_mean(z, 1),
+    "add_n": lambda z: tf.add_n([z, z * z, -z]),
+    "exp": lambda z: tf.exp(z),
 }
 
 for _name, _f in _SHAPES.items():
     graph_case(f"signal_shape_{_name}", {"re": f32(2, 3, 4), "im": f32(2, 3, 4, seed=1)},
                shapes={"re": (None, 3, 4), "im": (None, 3, 4)}, **_EXACT)(
         lambda re, im, f=_f: _ri(f(_z(re, im))))
+
+# Griffin-Lim style: magnitude times e^{i·phase}.
+@graph_case("signal_polar_exp", {"x": f32(2, 64)}, **_tol(32))
+def _(x):
+    f = tf.signal.stft(x, frame_length=32, frame_step=8)
+    g = tf.cast(tf.abs(f), tf.complex64) * tf.exp(tf.complex(tf.zeros_like(tf.math.angle(f)), tf.math.angle(f)))
+    return tf.signal.inverse_stft(g, frame_length=32, frame_step=8)
 
 
 @graph_case("signal_shape_size", {"re": f32(2, 3, 4), "im": f32(2, 3, 4, seed=1)}, shapes={"re": (None, 3, 4), "im": (None, 3, 4)})
