@@ -26,6 +26,7 @@ func Passes() []Pass {
 	return []Pass{
 		{"remove-identity", "drop Identity nodes, reading their input instead (graph outputs keep their names)", removeIdentity},
 		{"fold-constants", "evaluate nodes whose inputs are all constants, and Shape/Size of values of static shape", foldConstants},
+		{"inline-constant-if", "replace an If whose condition is a constant with the branch it takes", inlineConstantIf},
 		{"merge-constants", "make constants of equal type, dims and bytes one", mergeConsts},
 		{"merge-nodes", "make nodes computing the same op and attributes on the same inputs one (common subexpressions)", mergeDuplicateNodes},
 		{"drop-neutral", "drop x·1, x/1, x+0 and x−0 by constants that do not broadcast x wider", dropNeutral},
