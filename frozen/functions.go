@@ -259,6 +259,7 @@ var outputArgs = map[string][]string{
 	"TensorListConcat":    {"tensor", "lengths"},
 	"TensorListConcatV2":  {"tensor", "lengths"},
 	"TensorArrayConcatV3": {"value", "lengths"},
+	"LookupTableExportV2": {"keys", "values"},
 }
 
 // outputPort is the flat output index of element idx of output argument

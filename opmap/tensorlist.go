@@ -29,6 +29,7 @@ var tensorListRules = []Rule{
 	{"TensorListScatterV2", MinOpset, tlScatter},
 	{"TensorListConcatV2", MinOpset, tlConcat},
 	{"TensorListSplit", MinOpset, tlSplit},
+	{"TensorListResize", MinOpset, tlResize},
 }
 
 // tlReserve: a list of num_elements zeros (EmptyTensorList: none) of the
@@ -219,5 +220,19 @@ func tlSplit(c *Ctx) error {
 	}
 	rest := c.Op("Slice", nil, c.Op("Shape", nil, c.In(0)), c.Int64s(1), c.Int64s(1<<62))
 	c.OpTo(c.Out(0), "Reshape", nil, c.In(0), c.Op("Concat", Attrs{"axis": int64(0)}, c.Int64s(int64(len(lens)), lens[0]), rest))
+	return nil
+}
+
+// tlResize keeps the first size elements, or pads with zeros (elements
+// never set, which TensorFlow stacks as zeros) up to size.
+func tlResize(c *Ctx) error {
+	dt := c.DType(c.In(0))
+	shape := c.Op("Shape", nil, c.In(0))
+	size := c.Op("Reshape", nil, tlIndex(c, c.In(1)), c.Int64s(1))
+	extra := c.Op("Max", nil, c.Op("Sub", nil, size, c.Op("Slice", nil, shape, c.Int64s(0), c.Int64s(1))), c.Int64s(0))
+	zeros := c.Op("ConstantOfShape", Attrs{"value": graph.NewTensor(dt, []int64{1}, []float64{0})},
+		c.Op("Concat", Attrs{"axis": int64(0)}, extra, c.Op("Slice", nil, shape, c.Int64s(1), c.Int64s(1<<62))))
+	all := c.Op("Concat", Attrs{"axis": int64(0)}, c.In(0), zeros)
+	c.OpTo(c.Out(0), "Slice", nil, all, c.Int64s(0), size, c.Int64s(0))
 	return nil
 }
