@@ -397,3 +397,27 @@ def _(x):
     mask token): ONNX's Equal takes strings only from opset 19; before, a
     LabelEncoder of the constant."""
     return tf.equal(x, "a"), tf.not_equal(tf.constant([""]), x), tf.equal(tf.constant("b"), x)
+
+
+class LoopTable(tf.Module):
+    """A lookup inside tf.map_fn: the loop body reads the table of the
+    enclosing graph. int64 keys: onnxruntime 1.32 loses string elements
+    that a Loop body reads from the outer scope (docs/notes.md)."""
+
+    def __init__(self):
+        super().__init__()
+        kv = tf.lookup.KeyValueTensorInitializer(tf.constant([4, 8, 15, 16], tf.int64), tf.constant([0.5, -1.0, 2.0, 4.0]))
+        self.t = tf.lookup.StaticHashTable(kv, -9.0)
+
+    @tf.function(input_signature=[tf.TensorSpec([None, 3], tf.int64, name="ids")])
+    def __call__(self, ids):
+        return {"out": tf.map_fn(lambda r: tf.reduce_sum(self.t.lookup(r)), ids, fn_output_signature=tf.float32)}
+
+
+@saved_model_case("tables_lookup_in_loop")
+def _(d):
+    m = LoopTable()
+    path = os.path.join(d, "loop_table")
+    tf.saved_model.save(m, path, signatures=m.__call__)
+    feeds = {"ids": np.array([[4, 8, 23], [15, 15, 16], [0, 4, 4]], np.int64)}
+    return SavedBuilt(["--saved-model", path], feeds, tf_signature(path, feeds))
