@@ -44,7 +44,6 @@ node { name: "init" op: "InitializeTableFromTextFileV2" input: "t" input: "f" at
 			if err != nil {
 				t.Fatal(err)
 			}
-			frozen.AttachTables(gd, frozen.TableSource{})
 			ins, _ := frozen.ParseSpecs("x:0")
 			outs, _ := frozen.ParseSpecs("find:0,size:0")
 			m, _, err := GraphDef(context.Background(), gd, Options{Inputs: ins, Outputs: outs, Debug: true})
