@@ -184,8 +184,12 @@ func (s *tableScope) resolve(ref string) resolved {
 		if n == nil {
 			return resolved{}
 		}
-		if (n.Op == "Identity" || n.Op == "IdentityN" && port == 0) && len(n.Input) > 0 {
+		if n.Op == "Identity" && len(n.Input) > 0 {
 			ref = n.Input[0]
+			continue
+		}
+		if n.Op == "IdentityN" && port < len(n.Input) {
+			ref = n.Input[port]
 			continue
 		}
 		return resolved{s, n, port}
