@@ -38,7 +38,7 @@ func (c *Ctx) mapSubgraph(sg *graph.Graph) error {
 	return mapSubgraph(sg, c.G, c.Opset, c.aliases, c.out, c.report, c.domains, c.tables)
 }
 
-func mapSubgraph(sg, outer *graph.Graph, opset int, aliases map[string]string, outerNodes []*graph.Node, report func(error), domains map[string]int, tables map[string]*table) error {
+func mapSubgraph(sg, outer *graph.Graph, opset int, aliases map[string]string, outerNodes []*graph.Node, report func(error), domains map[string]int, tables map[*graph.Tensor]*table) error {
 	if sg.Values == nil {
 		sg.Values = map[string]*graph.Value{}
 	}

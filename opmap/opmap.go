@@ -95,7 +95,7 @@ type Options struct {
 	Domains map[string]int
 	// tables are the hash tables of the enclosing graph, which a loop or
 	// branch body's lookups read (tables.go).
-	tables map[string]*table
+	tables map[*graph.Tensor]*table
 }
 
 // UnsupportedError lists every TF op without a rule, with counts and one
