@@ -95,3 +95,30 @@ node { name: "eq" op: "Equal" input: "x" input: "y" attr { key: "T" value { type
 		}
 	}
 }
+
+// Under --continue-on-error a lookup of an unknown table stays a TF node
+// reading a defined value (the table's handle constant), with a warning.
+func TestTableLookupKept(t *testing.T) {
+	const txt = `
+node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_STRING } } attr { key: "shape" value { shape { dim { size: -1 } } } } }
+node { name: "d" op: "Const" attr { key: "dtype" value { type: DT_INT64 } } attr { key: "value" value { tensor { dtype: DT_INT64 tensor_shape { } int64_val: -1 } } } }
+node { name: "t" op: "HashTableV2" attr { key: "key_dtype" value { type: DT_STRING } } attr { key: "value_dtype" value { type: DT_INT64 } } }
+node { name: "find" op: "LookupTableFindV2" input: "t" input: "x" input: "d" attr { key: "Tin" value { type: DT_STRING } } attr { key: "Tout" value { type: DT_INT64 } } }
+`
+	gd, err := frozen.Parse("t.pbtxt", []byte(txt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ins, _ := frozen.ParseSpecs("x:0")
+	outs, _ := frozen.ParseSpecs("find:0")
+	m, diag, err := GraphDef(context.Background(), gd, Options{Inputs: ins, Outputs: outs, ContinueOnError: true, Debug: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(diag.Warnings) == 0 || !strings.Contains(strings.Join(diag.Warnings, "\n"), `table "t"`) {
+		t.Errorf("warnings %q", diag.Warnings)
+	}
+	if m.Graph.OpCounts()["LookupTableFindV2"] != 1 {
+		t.Errorf("ops %v", m.Graph.OpCounts())
+	}
+}
