@@ -66,11 +66,16 @@ type Diagnostics struct {
 	TFNodes, OutNodes int
 }
 
+// MinOpset is the lowest opset served. The handlers target opmap.MinOpset
+// (13) and up; below it the conversion runs at 13 and a last stage writes
+// the forms that changed at 13 the old way, or refuses (opset12.go).
+const MinOpset = 12
+
 // OpsetError is an opset outside what the converter serves.
 type OpsetError struct{ Opset int }
 
 func (e *OpsetError) Error() string {
-	return fmt.Sprintf("--opset %d is not supported; choose %d to %d", e.Opset, opmap.MinOpset, opmap.MaxOpset)
+	return fmt.Sprintf("--opset %d is not supported; choose %d to %d", e.Opset, MinOpset, opmap.MaxOpset)
 }
 
 // OptionError is an option that cannot apply as given: renames whose count
@@ -112,6 +117,7 @@ func stages() []stage {
 		stage{name: "renames", run: (*conversion).renames},
 		stage{name: "inference", run: (*conversion).inference},
 		stage{name: "verify", run: (*conversion).verify},
+		stage{name: "older-opset", run: (*conversion).olderOpset},
 	)
 }
 
@@ -149,6 +155,9 @@ type conversion struct {
 	// sorted: TopoSort has run (until then TF1 loops read values defined
 	// later); mapped: no TF op should be left.
 	sorted, mapped bool
+	// target is the opset asked for; opts.Opset the one the handlers
+	// emit (older-opset lowers one to the other).
+	target int
 	// problems the mapping worked around (opmap.Options.Report), not yet
 	// turned into warnings or errors by the hook.
 	problems []error
@@ -161,13 +170,15 @@ func GraphDef(ctx context.Context, gd *tfpb.GraphDef, opts Options) (*Model, Dia
 	if opts.Opset == 0 {
 		opts.Opset = DefaultOpset
 	}
-	if opts.Opset < opmap.MinOpset || opts.Opset > opmap.MaxOpset {
+	if opts.Opset < MinOpset || opts.Opset > opmap.MaxOpset {
 		return nil, diag, &OpsetError{opts.Opset}
 	}
 	if err := checkRenames(opts); err != nil {
 		return nil, diag, err
 	}
-	c := &conversion{ctx: ctx, opts: opts, gd: gd, diag: &diag}
+	target := opts.Opset
+	opts.Opset = max(opts.Opset, opmap.MinOpset)
+	c := &conversion{ctx: ctx, opts: opts, gd: gd, diag: &diag, target: target}
 	for _, s := range stages() {
 		if err := ctx.Err(); err != nil {
 			return nil, diag, err
@@ -178,7 +189,7 @@ func GraphDef(ctx context.Context, gd *tfpb.GraphDef, opts Options) (*Model, Dia
 	}
 	g := c.g
 	diag.OutNodes = len(g.Nodes)
-	m := &Model{Graph: g, Opset: opts.Opset}
+	m := &Model{Graph: g, Opset: target}
 	for d := range usedDomains(g) {
 		if d == "" || d == "ai.onnx" {
 			continue
