@@ -276,6 +276,9 @@ func stringEqual(c *Ctx, a, b string) (string, error) {
 	if k == nil || len(k.Strings) != 1 || (c.Rank(x) >= 0 && len(k.Dims) > c.Rank(x)) || c.Rank(x) < 0 && len(k.Dims) > 0 {
 		return "", fmt.Errorf("comparing strings needs opset %d or one side a constant string", stringEqualOpset)
 	}
+	if v := c.DomainVersion(DomainML); v != 0 && v < 2 {
+		return "", fmt.Errorf("comparing strings below opset %d uses LabelEncoder, which needs %s opset 2 or newer, --extra_opset gives %d", stringEqualOpset, DomainML, v)
+	}
 	eq := c.G.UniqueName(c.Node.Name + "/equal")
 	c.OpDomainTo(eq, DomainML, "LabelEncoder", Attrs{"keys_strings": []string{string(k.Strings[0])},
 		"values_int64s": []int64{1}, "default_int64": int64(0)}, graph.Int64, c.Shape(x), x)
