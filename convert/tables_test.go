@@ -31,7 +31,7 @@ node { name: "size" op: "LookupTableSizeV2" input: "t" }
 		{"known", head + table + init, ""},
 		{"known, InitializeTableV2", head + table + strings.Replace(init, "LookupTableImportV2", "InitializeTableV2", 1), ""},
 		{"known, TF1 ref-typed ops", strings.NewReplacer("HashTableV2", "HashTable", "LookupTableFindV2", "LookupTableFind",
-			"LookupTableSizeV2", "LookupTableSize", "LookupTableImportV2", "InitializeTable").Replace(head+table+init), ""},
+			"LookupTableSizeV2", "LookupTableSize", "LookupTableImportV2", "InitializeTable").Replace(head + table + init), ""},
 		{"no initializer", head + table, `node "find" (LookupTableFindV2): table "t": no op in the graph fills it with known contents`},
 		{"run-time values", head + table + `node { name: "init" op: "LookupTableImportV2" input: "t" input: "k" input: "x" }`,
 			`node "find" (LookupTableFindV2): table "t": its contents cannot be read at conversion: LookupTableImportV2 "init": "x" comes from node "x" (Placeholder), not a constant`},
