@@ -73,6 +73,9 @@ const maxVocabBytes = 1 << 31
 // SavedModel reader, then the conversion) changes nothing; calls are
 // serialized, so that conversions of one GraphDef may run at once.
 func AttachTables(gd *tfpb.GraphDef, src TableSource) {
+	if !hasTables(gd) {
+		return
+	}
 	attachMu.Lock()
 	defer attachMu.Unlock()
 	funcs := map[string]*tfpb.FunctionDef{}
@@ -88,6 +91,24 @@ func AttachTables(gd *tfpb.GraphDef, src TableSource) {
 }
 
 var attachMu sync.Mutex
+
+// hasTables reports a table op anywhere in the GraphDef: most graphs have
+// none, and need no index of their nodes.
+func hasTables(gd *tfpb.GraphDef) bool {
+	for _, n := range gd.Node {
+		if TableOps[n.Op] {
+			return true
+		}
+	}
+	for _, f := range gd.GetLibrary().GetFunction() {
+		for _, n := range f.NodeDef {
+			if TableOps[n.Op] {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // tableScope is the graph or a function body being read, with the values
 // its arguments are bound to.
