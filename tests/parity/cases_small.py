@@ -183,3 +183,25 @@ def _(x):
     a, b = tf.split(x, [2, 4], axis=2)
     s = tf.reduce_sum(tf.squeeze(x, 1), axis=1, keepdims=True)
     return tf.expand_dims(a, 0), b * 2.0, s, tf.image.resize(tf.reshape(x, [-1, 2, 3, 1]), [4, 6])
+
+
+# printf's flags and width: fill is passed to printf as a flag by TF.
+_FLAG_FORMATS = [(fill, w, p) for fill in ("", " ", "+", "-", "0", "#") for w, p in ((-1, -1), (12, -1), (3, 4), (10, 0), (-1, 0), (48, 2))]
+
+
+@graph_case("small_asstring_flags", {"x": _asstring_values()[:60]}, min_opset=26)
+def _(x):
+    nan = tf.zeros([1]) / tf.zeros([1])
+    x = tf.concat([x, nan], 0)
+    return tuple(tf.strings.as_string(x, fill=fill, width=w, precision=p) for fill, w, p in _FLAG_FORMATS)
+
+
+@graph_case("small_asstring_int_flags", {"a": np.array([0, 5, -7, 123456789, -2 ** 31, 2 ** 31 - 1], np.int32),
+                                         "b": np.array([0, -1, 10 ** 18, -2 ** 63, 2 ** 63 - 1, 999999999, 1000000000], np.int64),
+                                         "c": np.array([-128, 127, 0], np.int8)}, min_opset=20)
+def _(a, b, c):
+    outs = []
+    for fill in ("", " ", "+", "-", "0"):
+        for w in (-1, 4, 12, 25):
+            outs += [tf.strings.as_string(v, fill=fill, width=w) for v in (a, b, c)]
+    return tuple(outs)
