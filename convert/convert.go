@@ -194,6 +194,9 @@ func GraphDef(ctx context.Context, gd *tfpb.GraphDef, opts Options) (*Model, Dia
 		if d == graph.DomainTF {
 			v = 1
 		}
+		if d == opmap.DomainML && v == 0 {
+			v = opmap.MLOpset
+		}
 		if m.ExtraDomains == nil {
 			m.ExtraDomains = map[string]int{}
 		}

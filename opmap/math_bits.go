@@ -31,6 +31,12 @@ func mathAtan2(c *Ctx) error {
 	if !dt.IsFloat() {
 		return c.Errorf("Atan2 of %v is not supported", dt)
 	}
+	atan2To(c, c.Out(0), y, x, dt)
+	return nil
+}
+
+// atan2To writes atan2(y, x) of float type dt into out (Angle uses it too).
+func atan2To(c *Ctx, out, y, x string, dt graph.DType) {
 	zero := c.Scalar(dt, 0)
 	ratio := c.Op("Div", nil, y, x)
 	var q string
@@ -45,8 +51,7 @@ func mathAtan2(c *Ctx) error {
 	adj := c.Op("Where", nil, c.Op("Less", nil, x, zero), pi, zero)
 	r := c.Op("Add", nil, q, adj)
 	onAxis := c.Op("Mul", nil, c.Op("Sign", nil, y), c.Scalar(dt, math.Pi/2))
-	c.OpTo(c.Out(0), "Where", nil, c.Op("Equal", nil, x, zero), onAxis, r)
-	return nil
+	c.OpTo(out, "Where", nil, c.Op("Equal", nil, x, zero), onAxis, r)
 }
 
 func mathIsFinite(c *Ctx) error {

@@ -375,14 +375,8 @@ func imgAdjustSaturation(c *Ctx) error {
 }
 
 // imgSampleDistortedBBox maps SampleDistortedBoundingBox(V2) with TF's
-// algorithm run on every attempt at once: attempt a draws an aspect ratio,
-// a height between the rounded heights of the smallest and largest allowed
-// area (capped so the width fits), the width round(height·ratio), nudged
-// one row up or down when rounding left the area outside area_range, and
-// a position; it is good when its area and size fit and it covers at least
-// min_object_covered of one bounding box (pixel boxes truncated from the
-// normalized ones; the whole image when none is given and
-// use_image_if_no_bounding_boxes). The first good attempt wins, else the
+// algorithm run on every attempt at once (imgCrops), each checked against
+// the bounding boxes (imgCovered). The first good attempt wins, else the
 // whole image. ONNX draws other numbers than TF's Philox generator, so the
 // crops differ; the constraints they satisfy do not.
 func imgSampleDistortedBBox(c *Ctx) error {
@@ -393,28 +387,64 @@ func imgSampleDistortedBBox(c *Ctx) error {
 	if attempts <= 0 {
 		return c.Errorf("max_attempts must be positive, got %d", attempts)
 	}
-	ar := imgRange(c.Node.Floats("aspect_ratio_range"), 0.75, 1.33)
-	areas := imgRange(c.Node.Floats("area_range"), 0.05, 1)
 	useImage := c.Node.Bool("use_image_if_no_bounding_boxes", false)
-	boxes := c.In(1)
-	if s := c.Shape(boxes); s.Static() && s.NumElements() == 0 && !useImage {
+	if s := c.Shape(c.In(1)); s.Static() && s.NumElements() == 0 && !useImage {
 		return c.Errorf("no bounding boxes are given and use_image_if_no_bounding_boxes is false: TensorFlow fails on every run of this node")
 	}
 	f := graph.Float
-	k := func(v float64) string { return c.Scalar(f, v) }
-	op := func(name string, in ...string) string { return c.Op(name, nil, in...) }
+	size := mathCastTo(c, c.In(0), f)
+	im := imgCrop{c: c, h: c.Op("Slice", nil, size, c.Int64s(0), c.Int64s(1)), w: c.Op("Slice", nil, size, c.Int64s(1), c.Int64s(2))}
+	y, x, height, width, ok, err := im.crops(attempts)
+	if err != nil {
+		return err
+	}
 	var minCov string
 	if c.NumIn() >= 3 {
 		minCov = mathCastTo(c, c.In(2), f)
 	} else {
-		minCov = k(float64(c.Node.Float("min_object_covered", 0.1)))
+		minCov = im.k(float64(c.Node.Float("min_object_covered", 0.1)))
 	}
-	size := mathCastTo(c, c.In(0), f)
-	hImg := c.Op("Slice", nil, size, c.Int64s(0), c.Int64s(1)) // [1]
-	wImg := c.Op("Slice", nil, size, c.Int64s(1), c.Int64s(2))
+	covered := im.covered(y, x, height, width, minCov, useImage)
+	good := c.Op("Cast", Attrs{"to": int64(f)}, im.op("And", ok, covered))
+	first := c.Op("ArgMax", Attrs{"axis": int64(0), "keepdims": int64(1)}, good) // [1]
+	found := im.op("Greater", imgReduceMax(c, good, 0, true), im.k(0))
+	pick := func(v, otherwise string) string {
+		return im.op("Where", found, c.Op("Gather", Attrs{"axis": int64(0)}, v, first), otherwise)
+	}
+	ry, rx, rh, rw := pick(y, im.k(0)), pick(x, im.k(0)), pick(height, im.h), pick(width, im.w)
+	dt := c.DType(c.In(0))
+	cat := func(vs ...string) string { return c.Op("Concat", Attrs{"axis": int64(0)}, vs...) }
+	c.OpTo(c.Out(0), "Cast", Attrs{"to": int64(dt)}, cat(ry, rx, imgZero1(c)))
+	c.OpTo(c.Out(1), "Cast", Attrs{"to": int64(dt)}, cat(rh, rw, c.AddConst(graph.NewTensor(f, []int64{1}, []float64{-1}))))
+	div := func(a, b string) string { return im.op("Div", a, b) }
+	bb := cat(div(ry, im.h), div(rx, im.w), div(im.op("Add", ry, rh), im.h), div(im.op("Add", rx, rw), im.w))
+	c.OpTo(c.Out(2), "Reshape", nil, bb, c.Int64s(1, 1, 4))
+	return nil
+}
+
+// imgCrop emits the sampled-crop arithmetic in float32 (integers are exact
+// there); h and w are the image's height and width, [1].
+type imgCrop struct {
+	c    *Ctx
+	h, w string
+}
+
+func (im imgCrop) k(v float64) string { return im.c.Scalar(graph.Float, v) }
+
+func (im imgCrop) op(name string, in ...string) string { return im.c.Op(name, nil, in...) }
+
+// crops follows TF's GenerateRandomCrop for every attempt ([A] values):
+// an aspect ratio, a height between the rounded heights of the smallest
+// and largest allowed area (capped so the width fits), the width
+// round(height·ratio), nudged one row up or down when rounding left the
+// area outside area_range, and a position. ok is TF's final check.
+func (im imgCrop) crops(attempts int64) (y, x, height, width, ok string, err error) {
+	c, op, k, f := im.c, im.op, im.k, graph.Float
+	ar := imgRange(c.Node.Floats("aspect_ratio_range"), 0.75, 1.33)
+	areas := imgRange(c.Node.Floats("area_range"), 0.05, 1)
 	u, err := randomValues(c, "RandomUniform", f, c.Int64s(4, attempts), nil)
 	if err != nil {
-		return err
+		return "", "", "", "", "", err
 	}
 	draw := func(i int64) string { // [A] uniform in [0, 1)
 		return c.Op("Squeeze", nil, c.Op("Slice", nil, u, c.Int64s(i), c.Int64s(i+1)), c.Int64s(0))
@@ -423,18 +453,18 @@ func imgSampleDistortedBBox(c *Ctx) error {
 	below := func(uv, n string) string { return op("Min", op("Floor", op("Mul", uv, n)), op("Sub", n, k(1))) }
 
 	ratio := op("Add", op("Mul", draw(0), k(float64(ar[1]-ar[0]))), k(float64(ar[0])))
-	minArea := op("Mul", op("Mul", k(float64(areas[0])), wImg), hImg)
-	maxArea := op("Mul", op("Mul", k(float64(areas[1])), wImg), hImg)
-	height := op("Round", op("Sqrt", op("Div", minArea, ratio)))
+	minArea := op("Mul", op("Mul", k(float64(areas[0])), im.w), im.h)
+	maxArea := op("Mul", op("Mul", k(float64(areas[1])), im.w), im.h)
+	height = op("Round", op("Sqrt", op("Div", minArea, ratio)))
 	maxH := op("Round", op("Sqrt", op("Div", maxArea, ratio)))
 	// The largest height whose rounded width still fits: TF computes it in
 	// float64 as trunc((W + 0.5 − 1e-7)/ratio), one less if that rounds over.
 	d := graph.Double
 	fit := c.Op("Cast", Attrs{"to": int64(f)}, op("Floor", op("Div",
-		op("Add", mathCastTo(c, wImg, d), c.Scalar(d, 0.5-float64(float32(1e-7)))), mathCastTo(c, ratio, d))))
-	fit = c.Op("Where", nil, op("Greater", op("Round", op("Mul", fit, ratio)), wImg), op("Sub", fit, k(1)), fit)
-	maxH = c.Op("Where", nil, op("Greater", op("Round", op("Mul", maxH, ratio)), wImg), fit, maxH)
-	maxH = op("Min", maxH, hImg)
+		op("Add", mathCastTo(c, im.w, d), c.Scalar(d, 0.5-float64(float32(1e-7)))), mathCastTo(c, ratio, d))))
+	fit = op("Where", op("Greater", op("Round", op("Mul", fit, ratio)), im.w), op("Sub", fit, k(1)), fit)
+	maxH = op("Where", op("Greater", op("Round", op("Mul", maxH, ratio)), im.w), fit, maxH)
+	maxH = op("Min", maxH, im.h)
 	height = op("Min", height, maxH)
 	height = op("Add", height, below(draw(1), op("Add", op("Sub", maxH, height), k(1))))
 	widthOf := func(h string) (string, string) {
@@ -446,26 +476,32 @@ func imgSampleDistortedBBox(c *Ctx) error {
 	width, area = widthOf(height)
 	height = op("Where", op("Greater", area, maxArea), op("Sub", height, k(1)), height)
 	width, area = widthOf(height)
-	ok := imgAll(c, op("GreaterOrEqual", area, minArea), op("LessOrEqual", area, maxArea),
-		op("LessOrEqual", width, wImg), op("LessOrEqual", height, hImg), op("Greater", width, k(0)), op("Greater", height, k(0)))
+	ok = imgAll(c, op("GreaterOrEqual", area, minArea), op("LessOrEqual", area, maxArea),
+		op("LessOrEqual", width, im.w), op("LessOrEqual", height, im.h), op("Greater", width, k(0)), op("Greater", height, k(0)))
 	offset := func(uv, room string) string {
 		return op("Where", op("Greater", room, k(0)), below(uv, room), k(0))
 	}
-	y := offset(draw(2), op("Sub", hImg, height))
-	x := offset(draw(3), op("Sub", wImg, width))
+	return offset(draw(2), op("Sub", im.h, height)), offset(draw(3), op("Sub", im.w, width)), height, width, ok, nil
+}
 
+// covered tells, per attempt, whether the crop covers at least minCov of
+// one bounding box of at least one pixel (pixel boxes truncated from the
+// normalized ones; the whole image counts as the box when none is given
+// and useImage).
+func (im imgCrop) covered(y, x, height, width, minCov string, useImage bool) string {
+	c, op, k, f := im.c, im.op, im.k, graph.Float
 	// Pixel boxes [4, M] (y0, x0, y1, x1), the image as one more column
 	// that counts only when there are no boxes.
-	bx := c.Op("Transpose", Attrs{"perm": []int64{1, 0}}, c.Op("Reshape", nil, mathCastTo(c, boxes, f), c.Int64s(-1, 4)))
-	scale := c.Op("Concat", Attrs{"axis": int64(0)}, hImg, wImg, hImg, wImg)
+	bx := c.Op("Transpose", Attrs{"perm": []int64{1, 0}}, c.Op("Reshape", nil, mathCastTo(c, c.In(1), f), c.Int64s(-1, 4)))
+	scale := c.Op("Concat", Attrs{"axis": int64(0)}, im.h, im.w, im.h, im.w)
 	px := op("Floor", op("Mul", bx, c.Op("Unsqueeze", nil, scale, c.Int64s(1))))
 	row := func(v string, i int64) string { return c.Op("Slice", nil, v, c.Int64s(i), c.Int64s(i+1)) } // [1, M]
 	objArea := op("Mul", op("Sub", row(px, 2), row(px, 0)), op("Sub", row(px, 3), row(px, 1)))
 	if useImage {
 		none := op("Equal", c.Op("Slice", nil, c.Op("Shape", nil, bx), c.Int64s(1), c.Int64s(2)), c.Int64s(0))
-		whole := c.Op("Unsqueeze", nil, c.Op("Concat", Attrs{"axis": int64(0)}, imgZero1(c), imgZero1(c), hImg, wImg), c.Int64s(1))
+		whole := c.Op("Unsqueeze", nil, c.Op("Concat", Attrs{"axis": int64(0)}, imgZero1(c), imgZero1(c), im.h, im.w), c.Int64s(1))
 		px = c.Op("Concat", Attrs{"axis": int64(1)}, px, whole)
-		imgArea := op("Where", none, op("Mul", hImg, wImg), k(0))
+		imgArea := op("Where", none, op("Mul", im.h, im.w), k(0))
 		objArea = c.Op("Concat", Attrs{"axis": int64(1)}, objArea, c.Op("Unsqueeze", nil, imgArea, c.Int64s(0)))
 	}
 	col := func(v string) string { return c.Op("Unsqueeze", nil, v, c.Int64s(1)) } // [A, 1]
@@ -475,21 +511,7 @@ func imgSampleDistortedBBox(c *Ctx) error {
 	dx := op("Sub", op("Min", x1, row(px, 3)), op("Max", x0, row(px, 1)))
 	inter := op("Where", op("And", op("GreaterOrEqual", dy, k(0)), op("GreaterOrEqual", dx, k(0))), op("Mul", dy, dx), k(0))
 	hit := op("And", op("GreaterOrEqual", objArea, k(1)), op("GreaterOrEqual", op("Div", inter, objArea), minCov)) // [A, M]
-	covered := op("Greater", imgReduceMax(c, c.Op("Cast", Attrs{"to": int64(f)}, hit), 1, false), k(0))
-	good := c.Op("Cast", Attrs{"to": int64(f)}, op("And", ok, covered))
-	first := c.Op("ArgMax", Attrs{"axis": int64(0), "keepdims": int64(1)}, good) // [1]
-	found := op("Greater", imgReduceMax(c, good, 0, true), k(0))
-	pick := func(v, otherwise string) string {
-		return op("Where", found, c.Op("Gather", Attrs{"axis": int64(0)}, v, first), otherwise)
-	}
-	ry, rx, rh, rw := pick(y, k(0)), pick(x, k(0)), pick(height, hImg), pick(width, wImg)
-	dt := c.DType(c.In(0))
-	cat := func(vs ...string) string { return c.Op("Concat", Attrs{"axis": int64(0)}, vs...) }
-	c.OpTo(c.Out(0), "Cast", Attrs{"to": int64(dt)}, cat(ry, rx, imgZero1(c)))
-	c.OpTo(c.Out(1), "Cast", Attrs{"to": int64(dt)}, cat(rh, rw, c.AddConst(graph.NewTensor(f, []int64{1}, []float64{-1}))))
-	bb := cat(op("Div", ry, hImg), op("Div", rx, wImg), op("Div", op("Add", ry, rh), hImg), op("Div", op("Add", rx, rw), wImg))
-	c.OpTo(c.Out(2), "Reshape", nil, bb, c.Int64s(1, 1, 4))
-	return nil
+	return op("Greater", imgReduceMax(c, c.Op("Cast", Attrs{"to": int64(f)}, hit), 1, false), k(0))
 }
 
 // imgZero1 is a float32 [1] zero (a 1-D piece to concatenate).

@@ -401,7 +401,8 @@ func callHandler(h Handler, c *Ctx) (err error) {
 			err = fmt.Errorf("%w in the %s handler: %v", graph.ErrInternal, c.Node.Op, r)
 		}
 	}()
-	if err := complexGuard(c.Node); err != nil {
+	h, err = complexForm(c, h)
+	if err != nil {
 		return err
 	}
 	return h(c)

@@ -17,8 +17,9 @@ func TestBreadthRefusals(t *testing.T) {
 		consts   []*graph.Tensor
 		want     string
 	}{
-		{"complex tensor into Cos", "Cos", map[string]any{"T": graph.Complex64}, nil, "complex tensors are supported only"},
-		{"FFT output fetched", "RFFT", nil, []*graph.Tensor{graph.Int64Tensor(8)}, "complex tensors are supported only"},
+		{"complex tensor into Cos", "Cos", map[string]any{"T": graph.Complex64}, nil, "not converted on complex values"},
+		{"FFT output fetched", "RFFT", map[string]any{"Tcomplex": graph.Complex64}, []*graph.Tensor{graph.Int64Tensor(8)}, "complex graph output"},
+		{"complex list into IdentityN", "IdentityN", map[string]any{"T": []graph.DType{graph.Float, graph.Complex64}}, nil, "not converted on complex values"},
 		{"run-time fft_length", "RFFT", nil, []*graph.Tensor{nil}, "fft_length must be a constant"},
 		{"soft NMS", "NonMaxSuppressionV5", nil, []*graph.Tensor{graph.Float32Tensor([]int64{8}, make([]float32, 8)), graph.ScalarInt64(3),
 			graph.ScalarOf(graph.Float, 0.5), graph.ScalarOf(graph.Float, 0), graph.ScalarOf(graph.Float, 0.5)}, "soft NMS"},

@@ -47,6 +47,7 @@ func TestOpsDoc(t *testing.T) {
 		b.WriteString("\n")
 	}
 	fmt.Fprintf(&b, "\n%d ops in all.\n", total)
+	b.WriteString(complexOpsSection())
 	b.WriteString(pythonOpsSection(t))
 	const path = "../docs/ops.md"
 	if *update {
@@ -129,4 +130,15 @@ func pythonOpsSection(t *testing.T) string {
 	b.WriteString(strings.Join(rows, "\n"))
 	b.WriteString("\n")
 	return b.String()
+}
+
+// complexOpsSection lists the ops converted on complex values (complexOps).
+func complexOpsSection() string {
+	ops := make([]string, 0, len(complexOps))
+	for op := range complexOps {
+		ops = append(ops, "`"+op+"`")
+	}
+	sort.Strings(ops)
+	return fmt.Sprintf("\n## Ops on complex values (%d)\n\nONNX has no complex tensors: a complex value is carried as float pairs (a trailing axis of 2)\n"+
+		"through these ops only; any other op on complex values, and a complex graph output, is refused.\n\n%s\n", len(ops), strings.Join(ops, ", "))
 }

@@ -2,120 +2,219 @@ package opmap
 
 import (
 	"math"
-	"slices"
 
 	"github.com/tf2onnx-go/tf2onnx/graph"
 )
 
-// signalRules: real FFTs and the complex ops that read them. ONNX tensors
-// (and onnxruntime) have no complex type, so a complex value is carried
-// packed as floats [..., 2] (real, imaginary) from the FFT to an op that
-// makes it real again (ComplexAbs, Real, Imag); any other reader of a
-// complex tensor is refused (complexGuard). The transforms are MatMuls
-// with cos/sin matrices, which every opset has (ONNX DFT needs 17) and
-// which onnxruntime runs fast for the frame lengths of audio front ends.
+// signalRules: the Fourier transforms and the ops that make, unmake and
+// read complex values (carried packed as float pairs, see complex.go). A
+// transform is MatMuls with cos/sin matrices, which every opset has (ONNX
+// DFT needs 17) and which onnxruntime runs fast for the frame lengths of
+// audio front ends.
 var signalRules = []Rule{
-	{"RFFT", MinOpset, arrNeeds(2, signalRFFT(1))},
-	{"RFFT2D", MinOpset, arrNeeds(2, signalRFFT(2))},
+	{"RFFT", MinOpset, arrNeeds(2, signalFFT(1, dftR2C))},
+	{"RFFT2D", MinOpset, arrNeeds(2, signalFFT(2, dftR2C))},
+	{"IRFFT", MinOpset, arrNeeds(2, signalFFT(1, dftC2R))},
+	{"IRFFT2D", MinOpset, arrNeeds(2, signalFFT(2, dftC2R))},
+	{"FFT", MinOpset, arrNeeds(1, signalFFT(1, dftForward))},
+	{"FFT2D", MinOpset, arrNeeds(1, signalFFT(2, dftForward))},
+	{"IFFT", MinOpset, arrNeeds(1, signalFFT(1, dftInverse))},
+	{"IFFT2D", MinOpset, arrNeeds(1, signalFFT(2, dftInverse))},
+	{"Complex", MinOpset, arrNeeds(2, signalComplex)},
 	{"ComplexAbs", MinOpset, signalAbs},
 	{"Real", MinOpset, signalPart(0)},
 	{"Imag", MinOpset, signalPart(1)},
+	{"Angle", MinOpset, signalAngle},
+	{"Conj", MinOpset, signalConj},
 }
 
-// complexReaders are the ops that understand packed complex values.
-var complexReaders = map[string]bool{"ComplexAbs": true, "Real": true, "Imag": true}
+// dftKind is one kind of one-axis discrete Fourier transform.
+type dftKind int
 
-// complexGuard refuses a TF node that reads or passes on complex tensors
-// the converter carries packed (an FFT's output anywhere but into
-// ComplexAbs/Real/Imag), which would otherwise compute on the packing.
-func complexGuard(n *graph.Node) error {
-	if complexReaders[n.Op] || n.Op == "RFFT" || n.Op == "RFFT2D" {
-		return nil
+const (
+	dftForward dftKind = iota // complex → complex, e^{−2πijk/n}
+	dftInverse                // complex → complex, e^{+2πijk/n}/n
+	dftR2C                    // real → the first n/2+1 forward bins
+	dftC2R                    // the first n/2+1 bins of a Hermitian spectrum → n reals
+)
+
+// dftMatrices are the real matrices of one transform of length n along an
+// axis, [rows in, cols out]: out_re = re·A + im·B, out_im = re·C + im·D.
+// C2R reads only bins 0..n/2 and weighs the ones whose mirror image it
+// stands for twice; the sines at bin 0 and n/2 are 0 there, so that the
+// imaginary parts of DC and Nyquist are ignored, as TF's C2R kernel does.
+func dftMatrices(kind dftKind, n int64, dt graph.DType) (rows, cols int64, a, b, cm, d *graph.Tensor) {
+	rows, cols = n, n
+	switch kind {
+	case dftR2C:
+		cols = n/2 + 1
+	case dftC2R:
+		rows = n/2 + 1
 	}
-	for _, k := range []string{"T", "Tcomplex", "Tout", "dtype"} {
-		if t := n.Type(k); t == graph.Complex64 || t == graph.Complex128 {
-			return errComplex
+	av, bv, cv, dv := make([]float64, rows*cols), make([]float64, rows*cols), make([]float64, rows*cols), make([]float64, rows*cols)
+	for j := range rows {
+		for k := range cols {
+			cs, sn := dftSinCos(j*k, n)
+			i := j*cols + k
+			switch kind {
+			case dftForward, dftR2C:
+				av[i], bv[i], cv[i], dv[i] = cs, sn, 0-sn, cs
+			case dftInverse:
+				f := 1 / float64(n)
+				av[i], bv[i], cv[i], dv[i] = cs*f, (0-sn)*f, sn*f, cs*f
+			case dftC2R:
+				w := 2 / float64(n)
+				if j == 0 || 2*j == n {
+					w = 1 / float64(n)
+				}
+				av[i], bv[i] = cs*w, (0-sn)*w
+			}
 		}
 	}
-	return nil
+	mk := func(v []float64) *graph.Tensor { return graph.NewTensor(dt, []int64{rows, cols}, v) }
+	return rows, cols, mk(av), mk(bv), mk(cv), mk(dv)
 }
 
-type complexError struct{}
-
-func (complexError) Error() string {
-	return "complex tensors are supported only from RFFT/RFFT2D into ComplexAbs, Real or Imag (ONNX has no complex type)"
-}
-
-var errComplex error = complexError{}
-
-// signalDFTMatrices are cos and sin of 2π·j·k/n for j < n (input index)
-// and k < m (output index), as [n, m] float32 matrices.
-func signalDFTMatrices(n, m int64) (*graph.Tensor, *graph.Tensor) {
-	cs, sn := make([]float64, n*m), make([]float64, n*m)
-	for j := range n {
-		for k := range m {
-			// j·k mod n keeps the angle small, so that float64 sin/cos stay
-			// exact to float32 for long frames.
-			a := 2 * math.Pi * float64((j*k)%n) / float64(n)
-			cs[j*m+k], sn[j*m+k] = math.Cos(a), math.Sin(a)
+// dftSinCos is cos and sin of 2π·m/n. m mod n keeps the angle small, so
+// that float64 sin/cos stay exact to float32 for long frames; quarter
+// turns are exact (+0, not sin(π) ≈ 1e-16), so that the imaginary part
+// of a real input's Nyquist bin is 0 as in TF's FFT, and its angle is
+// π, not −π.
+func dftSinCos(m, n int64) (float64, float64) {
+	m %= n
+	if (4*m)%n == 0 {
+		switch 4 * m / n {
+		case 0:
+			return 1, 0
+		case 1:
+			return 0, 1
+		case 2:
+			return -1, 0
+		default:
+			return 0, -1
 		}
 	}
-	return graph.NewTensor(graph.Float, []int64{n, m}, cs), graph.NewTensor(graph.Float, []int64{n, m}, sn)
+	t := 2 * math.Pi * float64(m) / float64(n)
+	return math.Cos(t), math.Sin(t)
 }
 
-// signalRFFT: RFFT over the last axis (RFFT2D then a complex DFT over the
-// one before) with the frame cut or zero-padded to fft_length: input
-// elements past the frame are sliced off, and the missing ones are the
-// matrix rows that the run-time slice of the matrix leaves out.
-func signalRFFT(dims int) Handler {
+// signalDFT transforms parts re and im (im "" for a real input) along
+// axis -1 or -2, with the input cut or zero-padded to the transform's
+// rows: elements past them are sliced off, and missing ones are matrix
+// rows that the run-time slice of the matrices leaves out. The result's
+// im is "" for C2R.
+func signalDFT(c *Ctx, kind dftKind, re, im string, axis, n int64) (string, string) {
+	dt := c.DType(re)
+	rows, _, a, b, cm, d := dftMatrices(kind, n, dt)
+	cut := func(x string) string {
+		if x == "" {
+			return ""
+		}
+		if s := c.Shape(x); s.Known && s.Rank() >= int(-axis) {
+			if dim := s.Dims[s.Rank()+int(axis)]; dim.Known() && dim.Size <= rows {
+				return x
+			}
+		}
+		return c.Op("Slice", nil, x, c.Int64s(0), c.Int64s(rows), c.Int64s(axis))
+	}
+	re, im = cut(re), cut(im)
+	have := arrDim(c, re, axis)
+	// Along -1: x·M[:have]; along -2: M[:have]ᵀ·x (MatMul broadcasts the
+	// 2-D matrix over the batch dims).
+	mat := func(x string, m *graph.Tensor) string {
+		if x == "" {
+			return ""
+		}
+		if axis == -1 {
+			mm := c.Op("Slice", nil, c.AddConst(m), c.Int64s(0), have, c.Int64s(0))
+			return c.Op("MatMul", nil, x, mm)
+		}
+		mm := c.Op("Slice", nil, c.AddConst(m), c.Int64s(0), have, c.Int64s(0))
+		return c.Op("MatMul", nil, c.Op("Transpose", Attrs{"perm": []int64{1, 0}}, mm), x)
+	}
+	sum := func(p, q string) string {
+		switch {
+		case p == "":
+			return q
+		case q == "":
+			return p
+		}
+		return c.Op("Add", nil, p, q)
+	}
+	outRe := sum(mat(re, a), mat(im, b))
+	if kind == dftC2R {
+		return outRe, ""
+	}
+	return outRe, sum(mat(re, cm), mat(im, d))
+}
+
+// signalFFT maps the 1-D and 2-D transforms. RFFT/IRFFT take fft_length
+// (input 1) and cut or zero-pad the input to it (to n/2+1 bins for the
+// inverse); FFT/IFFT transform the whole inner dims, whose sizes must be
+// known. A 2-D transform is a complex one along axis -2 after (RFFT) or
+// before (IRFFT) the real one along the last axis, as TF's kernels do.
+func signalFFT(dims int, kind dftKind) Handler {
 	return func(c *Ctx) error {
-		x := c.In(0)
-		if dt := c.DType(x); dt != graph.Float {
-			return c.Errorf("%s of %v is not supported", c.Node.Op, dt)
+		var x, re, im string
+		if kind == dftR2C {
+			x = c.In(0)
+			re = x
+		} else {
+			x = cxIn(c, 0)
+			re, im = cxSplit(c, x)
 		}
-		lens, ok := c.ConstInts(c.In(1))
-		if !ok || len(lens) != dims {
-			return c.Errorf("fft_length must be a constant of %d values", dims)
+		if dt := c.DType(re); dt != graph.Float && dt != graph.Double {
+			return c.Errorf("%s of %v is not supported", c.Node.Op, c.DType(x))
 		}
-		if slices.Contains(c.G.Outputs, c.Out(0)) {
-			return errComplex
+		var lens []int64
+		if kind == dftR2C || kind == dftC2R {
+			var ok bool
+			lens, ok = c.ConstInts(c.In(1))
+			if !ok || len(lens) != dims {
+				return c.Errorf("fft_length must be a constant of %d values", dims)
+			}
+		} else {
+			s := c.Shape(re)
+			for i := dims; i >= 1; i-- {
+				if !s.Known || s.Rank() < dims || !s.Dims[s.Rank()-i].Known() {
+					return c.Errorf("%s needs the sizes of the inner %d dim(s) of its input, and %v has an unknown one (give the input shape with --inputs)", c.Node.Op, dims, s)
+				}
+				lens = append(lens, s.Dims[s.Rank()-i].Size)
+			}
 		}
 		for _, l := range lens {
 			if l < 1 {
-				return c.Errorf("fft_length %v must be positive", lens)
+				return c.Errorf("fft length %v must be positive", lens)
 			}
 		}
-		n := lens[dims-1]
-		k := n/2 + 1
-		frame := c.Op("Slice", nil, x, c.Int64s(0), c.Int64s(n), c.Int64s(-1))
-		if dims == 2 {
-			frame = c.Op("Slice", nil, frame, c.Int64s(0), c.Int64s(lens[0]), c.Int64s(-2))
+		inner := lens[dims-1]
+		switch kind {
+		case dftR2C:
+			re, im = signalDFT(c, kind, re, "", -1, inner)
+			if dims == 2 {
+				re, im = signalDFT(c, dftForward, re, im, -2, lens[0])
+			}
+		case dftC2R:
+			if dims == 2 {
+				re, im = signalDFT(c, dftInverse, re, im, -2, lens[0])
+			}
+			re, _ = signalDFT(c, kind, re, im, -1, inner)
+			c.Alias(c.Out(0), re)
+			return nil
+		default:
+			re, im = signalDFT(c, kind, re, im, -1, inner)
+			if dims == 2 {
+				re, im = signalDFT(c, kind, re, im, -2, lens[0])
+			}
 		}
-		cm, sm := signalDFTMatrices(n, k)
-		rows := arrDim(c, frame, -1)
-		cut := func(t *graph.Tensor, axis int64) string {
-			return c.Op("Slice", nil, c.AddConst(t), c.Int64s(0), rows, c.Int64s(axis))
-		}
-		re := c.Op("MatMul", nil, frame, cut(cm, 0))
-		im := c.Op("Neg", nil, c.Op("MatMul", nil, frame, cut(sm, 0)))
-		if dims == 2 {
-			// Along axis -2, for complex a+ib: Re = C·a + S·b, Im = C·b − S·a.
-			n0 := lens[0]
-			c0, s0 := signalDFTMatrices(n0, n0) // symmetric
-			rows = arrDim(c, frame, -2)
-			cc, ss := cut(c0, 1), cut(s0, 1) // [n0 out, rows in]
-			re, im = c.Op("Add", nil, c.Op("MatMul", nil, cc, re), c.Op("MatMul", nil, ss, im)),
-				c.Op("Sub", nil, c.Op("MatMul", nil, cc, im), c.Op("MatMul", nil, ss, re))
-		}
-		last := c.Int64s(-1)
-		c.OpTo(c.Out(0), "Concat", Attrs{"axis": int64(-1)}, c.Op("Unsqueeze", nil, re, last), c.Op("Unsqueeze", nil, im, last))
+		cxJoin(c, c.Out(0), re, im)
 		return nil
 	}
 }
 
 // signalAbs is the modulus of a packed complex value.
 func signalAbs(c *Ctx) error {
-	x := c.In(0)
+	x := cxIn(c, 0)
 	attrs := Attrs{"keepdims": int64(0)}
 	var sq string
 	if c.Opset >= 18 {
@@ -131,7 +230,7 @@ func signalAbs(c *Ctx) error {
 // signalPart picks the real (0) or imaginary (1) half of a packed value.
 func signalPart(i int64) Handler {
 	return func(c *Ctx) error {
-		c.OpTo(c.Out(0), "Gather", Attrs{"axis": int64(-1)}, c.In(0), c.AddConst(graph.ScalarInt64(i)))
+		c.OpTo(c.Out(0), "Gather", Attrs{"axis": int64(-1)}, cxIn(c, 0), c.AddConst(graph.ScalarInt64(i)))
 		return nil
 	}
 }

@@ -1121,3 +1121,16 @@ func TestTransposeSplit(t *testing.T) {
 	optimizeAndCheck(t, "split", g, Passes())
 	wantCounts(t, g, map[string]int{"Transpose": 1, "Split": 1}) // the last is a Reshape: 1×1×1×2
 }
+
+// TestTransposeSelfInverseWithItsInput: Add(x, Transpose(x)) with a
+// self-inverse perm (the bounding-box overlap of tf.image's NMS). Pushing
+// the Transpose below the Add must not reuse that same Transpose as the
+// inverse of the other input: it moves below the Add, a cycle.
+func TestTransposeSelfInverseWithItsInput(t *testing.T) {
+	b := newBuilder("selfinv")
+	x := b.input("x", 2, 4, 4)
+	m := b.op("sum", "Add", nil, x, b.tr("t", x, 0, 2, 1))
+	g := b.output(b.op("out", "Sub", nil, m, b.weights("k", 2, 4, 4)))
+	annotate(t, g)
+	optimizeAndCheck(t, "selfinv", g, Passes())
+}

@@ -336,6 +336,25 @@ func TestQDQ(t *testing.T) {
 			}
 		},
 	}, {
+		// A residual block between NCHW convs (TFLite int8 models): the
+		// Transposes travel down through the DequantizeLinear into the
+		// Add and cancel, as they do without quantization.
+		name: "qdq_residual",
+		build: func(b *builder) *graph.Graph {
+			s, z := b.scalar("s", 0.02), b.zeroPoint("z", graph.Int8, -5)
+			conv1x1 := func(name, x string) string {
+				y := b.tr(name+"/in", x, toNCHW...)
+				y = b.op(name, "Conv", map[string]any{"kernel_shape": []int64{1, 1}}, y, b.weights(name+"/W", 3, 3, 1, 1))
+				return b.qdq(name+"/q", b.tr(name+"/out", y, toNHWC...), s, z, -1)
+			}
+			a := conv1x1("c1", b.qdq("q0", b.input("x", 1, 4, 4, 3), s, z, -1))
+			sum := b.qdq("qsum", b.op("add", "Add", nil, a, conv1x1("c2", a)), s, z, -1)
+			return b.output(conv1x1("c3", sum))
+		},
+		check: func(t *testing.T, g *graph.Graph) {
+			wantCounts(t, g, map[string]int{"Transpose": 2, "Conv": 3, "Add": 1})
+		},
+	}, {
 		// FakeQuant's clamp to its nudged range, a Relu before a zero
 		// point of 0, and a per-channel clamp: all saturate where the
 		// QuantizeLinear does, and go. (Inputs are scaled to ±8 so that
@@ -391,5 +410,36 @@ func TestQDQ(t *testing.T) {
 				c.check(t, h)
 			}
 		})
+	}
+}
+
+// TestQuantizeValues: the folded QuantizeLinear follows the ONNX
+// definition: x/scale rounded half to even, plus the zero point,
+// saturated; per axis, each slice with its own scale and zero point.
+func TestQuantizeValues(t *testing.T) {
+	f := func(dims []int64, v ...float64) *graph.Tensor { return graph.NewTensor(graph.Float, dims, v) }
+	cases := []struct {
+		name string
+		x    *graph.Tensor
+		p    qparams
+		want []int64
+	}{
+		{"ties to even", f([]int64{6}, 0.5, 1.5, 2.5, -0.5, -1.5, 0.26),
+			qparams{scale: f(nil, 1), zp: []int64{0}, dt: graph.Int8, axis: -1}, []int64{0, 2, 2, 0, -2, 0}},
+		{"zero point, saturation", f([]int64{4}, -1, 0, 1, 100),
+			qparams{scale: f(nil, 0.5), zp: []int64{10}, dt: graph.Uint8, axis: -1}, []int64{8, 10, 12, 210}},
+		{"int8 saturation", f([]int64{3}, -1000, 1000, -64),
+			qparams{scale: f(nil, 0.5), zp: []int64{0}, dt: graph.Int8, axis: -1}, []int64{-128, 127, -128}},
+		{"per axis 1 of [2,2]", f([]int64{2, 2}, 1, 1, 2, 2),
+			qparams{scale: f([]int64{2}, 0.5, 0.25), zp: []int64{0, 3}, dt: graph.Int8, axis: 1}, []int64{2, 7, 4, 11}},
+	}
+	for _, c := range cases {
+		got := quantizeValues(c.x, c.p)
+		if fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+	if got := quantizeValues(f([]int64{2}, 1, math.NaN()), qparams{scale: f(nil, 1), zp: []int64{0}, dt: graph.Int8, axis: -1}); got != nil {
+		t.Errorf("NaN folded to %v", got)
 	}
 }

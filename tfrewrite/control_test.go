@@ -164,3 +164,25 @@ func TestFunctionalIf(t *testing.T) {
 		}
 	}
 }
+
+// TestLoopFlagOnlyTheConditionReads: while_loop(lambda i, more, acc: more,
+// ...) whose body recomputes `more` without reading it: the LoopCond reads
+// the flag's Merge directly and freezing dropped its Switch (nothing read
+// either side). The flag is still a carried value, and the condition of
+// the Loop is the flag itself, initial and next.
+func TestLoopFlagOnlyTheConditionReads(t *testing.T) {
+	g := load(t, "loop_v1_flag.pb", "x:0", "while/Exit_2:0")
+	runAll(t, g)
+	noTF1(t, g)
+	l := only(t, g, LoopOp)
+	body := l.Attrs["body"].(*graph.Graph)
+	// Carried: i, more, acc.
+	if len(l.Inputs) != 5 || len(body.Inputs) != 5 || len(body.Outputs) != 4 {
+		t.Fatalf("loop %v → %v, body %v → %v", l.Inputs, l.Outputs, body.Inputs, body.Outputs)
+	}
+	// The condition starts as the flag's initial value and goes on as the
+	// comparison the body computes for it.
+	if l.Inputs[1] != l.Inputs[3] || body.Outputs[0] != "while/Less:0" {
+		t.Errorf("loop inputs %v, body outputs %v", l.Inputs, body.Outputs)
+	}
+}

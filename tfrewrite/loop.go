@@ -403,24 +403,9 @@ func listScan(v *view, g *graph.Graph, fv *loopVar, set *graph.Node) bool {
 	if fv.exit == nil {
 		return true
 	}
-	work := []string{fv.exitVal()}
-	for len(work) > 0 {
-		val := work[len(work)-1]
-		work = work[:len(work)-1]
-		if g.IsOutput(val) {
-			return false
-		}
-		for _, c := range v.cons[val] {
-			switch {
-			case isOp(c, "Identity"):
-				work = append(work, out(c, 0))
-			case isOp(c, "TensorListStack", "TensorListLength") && c.Inputs[0] == val:
-			default:
-				return false
-			}
-		}
-	}
-	return true
+	return v.eachReader(g, fv.exitVal(), func(c *graph.Node, val string) bool {
+		return isOp(c, "TensorListStack", "TensorListLength") && c.Inputs[0] == val
+	})
 }
 
 // scatterWrites builds the array a loop wrote at computed indices: the

@@ -1,8 +1,6 @@
 package tfrewrite
 
 import (
-	"strconv"
-
 	"github.com/tf2onnx-go/tf2onnx/graph"
 )
 
@@ -55,17 +53,7 @@ func lowerWhile(g *graph.Graph, n *graph.Node) bool {
 		return false
 	}
 	frame := n.Name
-	tf := func(op string, nOut int, attrs map[string]any, inputs ...string) *graph.Node {
-		name := g.UniqueName(frame + "/" + op)
-		outs := make([]string, nOut)
-		for i := range outs {
-			outs[i] = g.UniqueName(name + ":" + strconv.Itoa(i))
-		}
-		if attrs == nil {
-			attrs = map[string]any{}
-		}
-		return g.AddNode(&graph.Node{Name: name, Op: op, Domain: graph.DomainTF, Inputs: inputs, Outputs: outs, Attrs: attrs})
-	}
+	tf := (&emitter{g: g, base: frame}).tf
 	loopCond := tf("LoopCond", 1, nil, "") // its input is the inlined cond's output
 	condArgs := make([]string, k)
 	bodyArgs := make([]string, k)

@@ -133,7 +133,7 @@ func raggedRead(g *graph.Graph, v *view, l *loop, r *graph.Node) bool {
 	if !isOp(rv, "RaggedTensorToVariant") || !rv.Bool("batched_input", false) || rv.Int("RAGGED_RANK", -1) != 1 || len(rv.Inputs) != 2 {
 		return false
 	}
-	tf := tfMaker(g, l.name)
+	tf := (&emitter{g: g, base: l.name}).tf
 	enter := func(val string) string {
 		return tf("Enter", 1, map[string]any{"frame_name": l.name, "is_constant": true}, val).Outputs[0]
 	}
@@ -182,32 +182,21 @@ func raggedWrite(g *graph.Graph, v *view, l *loop, w *graph.Node) bool {
 		return false
 	}
 	var stacks, unwraps []*graph.Node
-	work := []string{fv.exitVal()}
-	for len(work) > 0 {
-		val := work[len(work)-1]
-		work = work[:len(work)-1]
-		if g.IsOutput(val) {
+	readable := v.eachReader(g, fv.exitVal(), func(c *graph.Node, val string) bool {
+		if !isOp(c, "TensorListStack") || c.Inputs[0] != val || g.IsOutput(out(c, 0)) {
 			return false
 		}
-		for _, c := range v.cons[val] {
-			switch {
-			case isOp(c, "Identity"):
-				work = append(work, out(c, 0))
-			case isOp(c, "TensorListStack") && c.Inputs[0] == val:
-				stacks = append(stacks, c)
-				for _, u := range v.cons[out(c, 0)] {
-					if !isOp(u, "RaggedTensorFromVariant") || u.Int("output_ragged_rank", -1) != 1 {
-						return false
-					}
-					unwraps = append(unwraps, u)
-				}
-				if g.IsOutput(out(c, 0)) {
-					return false
-				}
-			default:
+		stacks = append(stacks, c)
+		for _, u := range v.cons[out(c, 0)] {
+			if !isOp(u, "RaggedTensorFromVariant") || u.Int("output_ragged_rank", -1) != 1 {
 				return false
 			}
+			unwraps = append(unwraps, u)
 		}
+		return true
+	})
+	if !readable {
+		return false
 	}
 	if len(unwraps) == 0 {
 		return false
@@ -215,7 +204,7 @@ func raggedWrite(g *graph.Graph, v *view, l *loop, w *graph.Node) bool {
 
 	// The list now holds each row's shape (1-D int64: its length, then
 	// its inner dims, the same for every row).
-	tf := tfMaker(g, l.name)
+	tf := (&emitter{g: g, base: l.name}).tf
 	anyShape := g.AddConst(l.name+"/row_shape_shape", graph.NewIntTensor(graph.Int32, []int64{1}, []int64{-1}))
 	shapes := tf("TensorListReserve", 1, map[string]any{"element_dtype": graph.Int64, "shape_type": graph.Int32}, anyShape, reserve.Inputs[1])
 	fv.enter.Inputs[0] = shapes.Outputs[0]
@@ -272,19 +261,4 @@ func raggedWrite(g *graph.Graph, v *view, l *loop, w *graph.Node) bool {
 		}
 	}
 	return true
-}
-
-// tfMaker makes TF nodes (control flow) named under base.
-func tfMaker(g *graph.Graph, base string) func(op string, nOut int, attrs map[string]any, inputs ...string) *graph.Node {
-	return func(op string, nOut int, attrs map[string]any, inputs ...string) *graph.Node {
-		name := g.UniqueName(base + "/" + op)
-		outs := make([]string, nOut)
-		for i := range outs {
-			outs[i] = g.UniqueName(name + ":" + strconv.Itoa(i))
-		}
-		if attrs == nil {
-			attrs = map[string]any{}
-		}
-		return g.AddNode(&graph.Node{Name: name, Op: op, Domain: graph.DomainTF, Inputs: inputs, Outputs: outs, Attrs: attrs})
-	}
 }

@@ -31,6 +31,29 @@ func newView(g *graph.Graph) *view {
 	return &view{g: g, prod: g.Producers(), cons: g.Consumers()}
 }
 
+// eachReader calls accept for every node that reads val, looking through
+// chains of Identity (val is then the Identity's output the node reads).
+// It is false as soon as accept is, or when val or an Identity of it is a
+// graph output: a reader outside the graph.
+func (v *view) eachReader(g *graph.Graph, val string, accept func(c *graph.Node, val string) bool) bool {
+	work := []string{val}
+	for len(work) > 0 {
+		val := work[len(work)-1]
+		work = work[:len(work)-1]
+		if g.IsOutput(val) {
+			return false
+		}
+		for _, c := range v.cons[val] {
+			if isOp(c, "Identity") {
+				work = append(work, out(c, 0))
+			} else if !accept(c, val) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // producer of a value, nil for constants and graph inputs.
 func (v *view) producer(val string) *graph.Node { return v.prod[val] }
 
@@ -219,6 +242,16 @@ func (e *emitter) op(op string, attrs map[string]any, inputs ...string) string {
 }
 
 func (e *emitter) opN(op string, n int, attrs map[string]any, inputs ...string) []string {
+	return e.node("", op, n, attrs, inputs...).Outputs
+}
+
+// tf adds a TensorFlow node: control flow that a later pass rewrites.
+func (e *emitter) tf(op string, n int, attrs map[string]any, inputs ...string) *graph.Node {
+	return e.node(graph.DomainTF, op, n, attrs, inputs...)
+}
+
+// node adds a node of the domain named under e.base, with n outputs.
+func (e *emitter) node(domain, op string, n int, attrs map[string]any, inputs ...string) *graph.Node {
 	if attrs == nil {
 		attrs = map[string]any{}
 	}
@@ -227,8 +260,7 @@ func (e *emitter) opN(op string, n int, attrs map[string]any, inputs ...string) 
 	for i := range outs {
 		outs[i] = e.g.UniqueName(name + ":" + strconv.Itoa(i))
 	}
-	e.g.AddNode(&graph.Node{Name: name, Op: op, Inputs: inputs, Outputs: outs, Attrs: attrs})
-	return outs
+	return e.g.AddNode(&graph.Node{Name: name, Op: op, Domain: domain, Inputs: inputs, Outputs: outs, Attrs: attrs})
 }
 
 func (e *emitter) ints(vals ...int64) string {

@@ -200,3 +200,13 @@ def _(s, b):
     # [1.95, 2.05) is drawn (exact values, almost surely within 100 attempts).
     return raw.SampleDistortedBoundingBoxV2(image_size=s, bounding_boxes=b, min_object_covered=0.1,
                                             aspect_ratio_range=[1.9, 2.1], area_range=[1.0, 1.0], max_attempts=100)
+
+
+for _v2 in (False, True):
+    # The loop condition is a variable the body recomputes and nothing else
+    # reads (non_max_suppression_padded's inner loop): the LoopCond reads its
+    # Merge directly, and its Switch is dead, so freezing drops it.
+    graph_case(f"detect_loop_flag_only_cond_reads_v{2 if _v2 else 1}", {"x": f32(5)}, control_flow_v2=_v2)(
+        lambda x: tf.while_loop(lambda i, more, acc: more,
+                                lambda i, more, acc: (i + 1, i + 1 < 4, acc * 1.5 + x),
+                                [tf.constant(0), tf.constant(True), x])[2])

@@ -11,6 +11,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import harness  # noqa: E402
 import cases_control  # noqa: E402,F401
+import cases_detect  # noqa: E402,F401
 import cases_sparse  # noqa: E402,F401
 
 FIXTURES = {  # file → parity case
@@ -19,6 +20,7 @@ FIXTURES = {  # file → parity case
     "cond_v1_in_loop.pb": "cond_v1_in_loop",
     "loop_v2_nested.pb": "loop_v2_nested",
     "cond_v2.pb": "cond_v2_pos",
+    "loop_v1_flag.pb": "detect_loop_flag_only_cond_reads_v1",
     "ragged_map_fn.pb": "sparse_ragged_map_fn_while",
 }
 

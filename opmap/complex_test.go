@@ -1,0 +1,66 @@
+package opmap
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/tf2onnx-go/tf2onnx/graph"
+)
+
+// complexGraph is x (float [2, 8]) → RFFT "f" → the given nodes.
+func complexGraph(nodes []*graph.Node, outputs ...string) *graph.Graph {
+	g := graph.New("t")
+	g.Inputs = []string{"x:0"}
+	g.SetValue("x:0", graph.Float, graph.ShapeOf(2, 8))
+	g.SetConst("len:0", graph.NewIntTensor(graph.Int32, []int64{1}, []int64{8}))
+	g.AddNode(&graph.Node{Name: "f", Op: "RFFT", Domain: graph.DomainTF, Inputs: []string{"x:0", "len:0"}, Outputs: []string{"f:0"},
+		Attrs: map[string]any{"Treal": graph.Float, "Tcomplex": graph.Complex64}})
+	for _, n := range nodes {
+		n.Domain = graph.DomainTF
+		n.Outputs = []string{n.Name + ":0"}
+		g.AddNode(n)
+	}
+	g.Outputs = outputs
+	return g
+}
+
+func cx(name, op string, ins ...string) *graph.Node {
+	return &graph.Node{Name: name, Op: op, Inputs: ins, Attrs: map[string]any{"T": graph.Complex64}}
+}
+
+// TestComplexRefusals: every op on complex values without a complex form,
+// and every complex graph output, is named at once, one line each.
+func TestComplexRefusals(t *testing.T) {
+	abs := cx("a", "ComplexAbs", "m:0")
+	abs.Attrs["Tout"] = graph.Float
+	g := complexGraph([]*graph.Node{cx("e1", "Log", "f:0"), cx("e2", "Sqrt", "f:0"), cx("m", "Mul", "f:0", "f:0"), abs}, "e1:0", "e2:0", "m:0", "a:0")
+	_, err := Apply(g, Options{Opset: 17})
+	var me MapErrors
+	if !errors.As(err, &me) || len(me) != 3 {
+		t.Fatalf("want 3 node errors, got %v", err)
+	}
+	want := map[string]string{"e1": "not converted on complex values", "e2": "not converted on complex values", "m": "complex graph output"}
+	for _, e := range me {
+		if !strings.Contains(e.Error(), want[e.Node]) || strings.Contains(e.Error(), "\n") {
+			t.Errorf("node %s: %v, want one line containing %q", e.Node, e, want[e.Node])
+		}
+	}
+}
+
+// TestComplexConstPacked: a complex constant read by a complex op becomes
+// a float pair constant; no complex tensor is left in the model.
+func TestComplexConstPacked(t *testing.T) {
+	abs := cx("a", "ComplexAbs", "m:0")
+	abs.Attrs["Tout"] = graph.Float
+	g := complexGraph([]*graph.Node{cx("m", "Mul", "f:0", "k:0"), abs}, "a:0")
+	g.SetConst("k:0", &graph.Tensor{DType: graph.Complex64, Dims: []int64{1}, Data: make([]byte, 8)})
+	if _, err := Apply(g, Options{Opset: 17}); err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range g.Consts {
+		if isComplex(c.DType) {
+			t.Errorf("complex constant %s left in the graph", name)
+		}
+	}
+}
