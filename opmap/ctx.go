@@ -25,6 +25,7 @@ type Ctx struct {
 	report  func(error)       // Options.Report
 	domains map[string]int    // Options.Domains
 	tables  map[string]*table // hash table outputs → their contents (tables.go)
+	pending []*graph.Node     // every node of this mapping, in order (mapped or not)
 }
 
 // DomainMS is onnxruntime's contrib domain.

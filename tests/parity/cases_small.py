@@ -205,3 +205,22 @@ def _(a, b, c):
         for w in (-1, 4, 12, 25):
             outs += [tf.strings.as_string(v, fill=fill, width=w) for v in (a, b, c)]
     return tuple(outs)
+
+
+# A loop whose condition holds a cond on a loop flag that starts constant:
+# the condition function is evaluated before the loop (the cond's predicate
+# constant, its branch inlined) and again in the body, with the same names.
+for _n in (15, 4):
+    @graph_case(f"small_while_cond_flag_{_n}", {"x": np.arange(0, _n, dtype=np.int32)}, shapes={"x": (None,)})
+    def _(x):
+        n = tf.shape(x)[0]
+
+        def cond(i, r, stop):
+            return tf.cond(stop, lambda: tf.constant(False), lambda: tf.logical_not(tf.equal(i, n)))
+
+        def body(i, r, stop):
+            r = r + x[i]
+            return i + 1, r, tf.greater_equal(i + 1, 10)
+
+        _, r, _ = tf.while_loop(cond, body, [tf.constant(0), tf.constant(0), tf.constant(False)])
+        return r
