@@ -37,7 +37,8 @@ func Passes() []Pass {
 			"(x·sigmoid(x), hard swish, squeeze-excite), kept when the graph ends with fewer Transposes or as many moving fewer elements", transposeBranches},
 		{"transpose-to-reshape", "make a Transpose that moves only dims of size 1 a Reshape (static shape, or an unknown batch kept in place)", transposeToReshape},
 		{"qdq", "move DequantizeLinear down and QuantizeLinear up through ops that only move elements (Transpose, Reshape, Split, " +
-			"Concat, Slice, Gather, ScatterND, ...), drop Q(DQ(q)) of equal parameters, store quantized constants 8-bit, " +
+			"Concat, Slice, Gather, ScatterND, ...), drop Q(DQ(q)) of equal parameters and clamps a QuantizeLinear saturates anyway, " +
+			"store quantized constants 8-bit, transpose a float input before its QuantizeLinear, " +
 			"and give a Conv/ConvTranspose weight's DequantizeLinear its output-channel axis", qdqPass},
 		{"dq-transpose", "move a Transpose above the per-tensor DequantizeLinear of a graph input it reads (onnxruntime's QDQ handling expects it there)", dqTranspose},
 		{"static-reshape", "give a Reshape whose target is computed from shapes a constant target, when inference knows the target's dims", staticReshape},
