@@ -177,15 +177,7 @@ func matchLSTMBlockCell(v *view, c *cell, hNew, cNew, hPrev, cPrev string) strin
 	order := []int64{0, 3, 2, 1} // TF i, ci, f, o in ONNX order i, o, f, c
 	c.w, c.r = gateWeights(w.Float64s(), I, H, 4, func(g int64) (int64, int64) { return order[g] * H, 4 * H })
 	bv, fb := b.Float64s(), float64(p.Float("forget_bias", 1))
-	c.b = make([]float64, 8*H)
-	for g := int64(0); g < 4; g++ {
-		for j := int64(0); j < H; j++ {
-			c.b[g*H+j] = bv[order[g]*H+j]
-			if g == 2 {
-				c.b[g*H+j] += fb
-			}
-		}
-	}
+	c.b = lstmBias(bv, order, H, fb)
 	c.kind, c.hidden, c.input, c.dtype = "LSTM", H, I, w.DType
 	c.recAct, c.actG, c.actH = "", "Tanh", "Tanh"
 	return p.Inputs[0]

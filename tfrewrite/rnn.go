@@ -741,15 +741,7 @@ func matchLSTM(v *view, c *cell, hNew, cNew, hPrev, cPrev string) string {
 	kv, bv := k.Float64s(), bias.Float64s()
 	order := []int64{int64(i), int64(o), int64(f), int64(j)} // ONNX i, o, f, c
 	c.w, c.r = gateWeights(kv, I, H, 4, func(g int64) (int64, int64) { return order[g] * H, 4 * H })
-	c.b = make([]float64, 8*H)
-	for g := int64(0); g < 4; g++ {
-		for r := int64(0); r < H; r++ {
-			c.b[g*H+r] = bv[order[g]*H+r]
-			if g == 2 {
-				c.b[g*H+r] += forgetBias
-			}
-		}
-	}
+	c.b = lstmBias(bv, order, H, forgetBias)
 	return x
 }
 
@@ -866,6 +858,22 @@ func gateWeights(k []float64, I, H, gates int64, col func(g int64) (int64, int64
 		}
 	}
 	return w, r
+}
+
+// lstmBias is ONNX LSTM's B [8·H] (input biases; the recurrent ones zero)
+// from a TF bias in TF's gate order: order[g] is the TF gate of ONNX gate g
+// (i, o, f, c), and the forget gate also gets forget_bias.
+func lstmBias(bv []float64, order []int64, H int64, forgetBias float64) []float64 {
+	b := make([]float64, 8*H)
+	for g := int64(0); g < 4; g++ {
+		for j := int64(0); j < H; j++ {
+			b[g*H+j] = bv[order[g]*H+j]
+		}
+	}
+	for j := int64(0); j < H; j++ {
+		b[2*H+j] += forgetBias
+	}
+	return b
 }
 
 // matchGRU matches the GRUCell body; it returns x_t, or "".

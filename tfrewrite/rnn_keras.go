@@ -474,17 +474,8 @@ func matchLSTMPerGate(v *view, c *cell, hNew, cNew, hPrev, cPrev string) string 
 	c.kind, c.hidden, c.input, c.dtype = "LSTM", H, I, dt
 	c.w, c.r, c.b = make([]float64, 4*H*I), make([]float64, 4*H*H), make([]float64, 8*H)
 	for gi, g := range gates {
-		kv, rv, bv := g.k.Float64s(), g.r.Float64s(), g.b.Float64s()
-		for j := int64(0); j < H; j++ {
-			row := int64(gi)*H + j
-			for i := int64(0); i < I; i++ {
-				c.w[row*I+i] = kv[i*H+j]
-			}
-			for i := int64(0); i < H; i++ {
-				c.r[row*H+i] = rv[i*H+j]
-			}
-			c.b[row] = bv[j]
-		}
+		perGateWeights(c, int64(gi), g.k, g.r)
+		copy(c.b[int64(gi)*H:], g.b.Float64s())
 	}
 	return x
 }
@@ -608,20 +599,28 @@ func matchGRUPerGate(v *view, c *cell, hNew, hPrev string) string {
 	c.kind, c.hidden, c.input, c.dtype, c.linearBeforeReset = "GRU", H, I, dt, linearBeforeReset
 	c.w, c.r, c.b = make([]float64, 3*H*I), make([]float64, 3*H*H), make([]float64, 6*H)
 	for gi, g := range gates {
-		kv, rv, bv := g.k.Float64s(), g.r.Float64s(), g.bx.Float64s()
-		for j := int64(0); j < H; j++ {
-			row := int64(gi)*H + j
-			for i := int64(0); i < I; i++ {
-				c.w[row*I+i] = kv[i*H+j]
-			}
-			for i := int64(0); i < H; i++ {
-				c.r[row*H+i] = rv[i*H+j]
-			}
-			c.b[row] = bv[j]
-			if g.bh != nil {
-				c.b[3*H+row] = g.bh.Float64s()[j]
-			}
+		perGateWeights(c, int64(gi), g.k, g.r)
+		copy(c.b[int64(gi)*H:], g.bx.Float64s())
+		if g.bh != nil {
+			copy(c.b[(3+int64(gi))*H:], g.bh.Float64s())
 		}
 	}
 	return x
+}
+
+// perGateWeights writes gate g's kernel k [I, H] and recurrent kernel r
+// [H, H] (Keras implementation=1 keeps one of each per gate) into c.w and
+// c.r as ONNX rows g·H … g·H+H-1.
+func perGateWeights(c *cell, g int64, k, r *graph.Tensor) {
+	I, H := c.input, c.hidden
+	kv, rv := k.Float64s(), r.Float64s()
+	for j := int64(0); j < H; j++ {
+		row := g*H + j
+		for i := int64(0); i < I; i++ {
+			c.w[row*I+i] = kv[i*H+j]
+		}
+		for i := int64(0); i < H; i++ {
+			c.r[row*H+i] = rv[i*H+j]
+		}
+	}
 }
