@@ -51,6 +51,7 @@ fuzz:
 	done
 
 parity: build venv
+	$(VPY) frozen/gen_op_outputs.py --check frozen/op_outputs.go
 	$(VPY) tests/parity/run.py
 
 # The SavedModel case over 2 GB (external data): several GB written and read,

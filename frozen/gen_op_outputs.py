@@ -6,9 +6,14 @@ flat output port depends on the op's output arguments and, for list
 arguments, on the node's attributes. A table written by hand missed ops and
 silently read output 0 (a loop over GRUBlockCell computed with r, not h).
 
-Run by `make generate` (go generate ./frozen) with .venv made by `make venv`.
+Run by `make generate` (go generate ./frozen) with .venv made by `make venv`;
+`--check FILE` (run by `make parity`) fails when FILE is not what the
+pinned TensorFlow gives, e.g. after a TensorFlow upgrade.
 """
+import os
+import subprocess
 import sys
+import tempfile
 
 import tensorflow as tf  # noqa: F401  (registers the ops)
 from tensorflow.core.framework import op_def_pb2
@@ -42,5 +47,18 @@ def main(path):
         f.write("\n}\n")
 
 
+def check(path):
+    with tempfile.TemporaryDirectory() as d:
+        fresh = os.path.join(d, "op_outputs.go")
+        main(fresh)
+        subprocess.run(["gofmt", "-w", fresh], check=True)
+        with open(fresh) as a, open(path) as b:
+            if a.read() != b.read():
+                sys.exit("%s is stale for TensorFlow %s: run `make generate`" % (path, tf.__version__))
+
+
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "op_outputs.go")
+    if sys.argv[1:2] == ["--check"]:
+        check(sys.argv[2])
+    else:
+        main(sys.argv[1] if len(sys.argv) > 1 else "op_outputs.go")
