@@ -117,6 +117,11 @@ func complexForm(c *Ctx, h Handler) (Handler, error) {
 	if !ok {
 		return nil, errComplexOp
 	}
+	for _, v := range n.Inputs {
+		if isComplex(c.DType(v)) && slices.Contains(c.G.Inputs, v) {
+			return nil, fmt.Errorf("input %q is a complex graph input; onnxruntime cannot take one: feed its real and imaginary parts and join them with tf.complex", v)
+		}
+	}
 	key := op.out
 	if key == "" {
 		key = "T"

@@ -64,3 +64,26 @@ func TestComplexConstPacked(t *testing.T) {
 		}
 	}
 }
+
+// TestComplexFromOutside: a complex graph input (onnxruntime cannot feed
+// one) and a complex constant fetched as an output are refused, one line.
+func TestComplexFromOutside(t *testing.T) {
+	g := graph.New("t")
+	g.Inputs = []string{"z:0"}
+	g.SetValue("z:0", graph.Complex64, graph.ShapeOf(2))
+	abs := cx("a", "ComplexAbs", "z:0")
+	abs.Attrs["Tout"] = graph.Float
+	abs.Domain, abs.Outputs = graph.DomainTF, []string{"a:0"}
+	g.AddNode(abs)
+	g.Outputs = []string{"a:0"}
+	if _, err := Apply(g, Options{Opset: 17}); err == nil || !strings.Contains(err.Error(), `input "z:0" is a complex tensor from outside`) {
+		t.Errorf("complex graph input: %v", err)
+	}
+
+	g = graph.New("t")
+	g.SetConst("k:0", &graph.Tensor{DType: graph.Complex128, Dims: []int64{1}, Data: make([]byte, 16)})
+	g.Outputs = []string{"k:0"}
+	if _, err := Apply(g, Options{Opset: 17}); err == nil || !strings.Contains(err.Error(), `graph output "k:0": a complex graph output`) {
+		t.Errorf("complex constant output: %v", err)
+	}
+}
