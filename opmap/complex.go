@@ -25,7 +25,7 @@ import (
 
 // cxOp is the complex form of one TF op.
 type cxOp struct {
-	h Handler // nil: the op's rule serves the packed tensor, after adjust
+	h Handler // nil: the op's rule serves the packed tensor (cxVia)
 	// adjust rewrites a copy of the node (its arguments, its attributes)
 	// for the trailing pair before the op's own rule runs on it.
 	adjust func(c *Ctx, n *graph.Node) error
@@ -133,20 +133,10 @@ func complexForm(c *Ctx, h Handler) (Handler, error) {
 			}
 		}
 	}
-	switch {
-	case op.h != nil:
+	if op.h != nil {
 		return op.h, nil
-	case op.adjust != nil || !signalOwn[n.Op]:
-		return cxVia(h, op.adjust), nil
 	}
-	return h, nil
-}
-
-// signalOwn are the complexOps whose rule is written for packed values.
-var signalOwn = map[string]bool{
-	"RFFT": true, "RFFT2D": true, "FFT": true, "FFT2D": true, "IFFT": true, "IFFT2D": true,
-	"IRFFT": true, "IRFFT2D": true, "Complex": true, "ComplexAbs": true, "Real": true,
-	"Imag": true, "Angle": true, "Conj": true,
+	return cxVia(h, op.adjust), nil
 }
 
 type complexError struct{ out bool }
