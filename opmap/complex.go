@@ -43,41 +43,40 @@ var complexOps = map[string]cxOp{
 	"Real": {out: "Tout"}, "Imag": {out: "Tout"}, "Angle": {out: "Tout"},
 	"Cast": {h: cxCast, out: "DstT"},
 
-	// Arithmetic. Add and Sub act on the pairs as they are: both operands
-	// are packed, so numpy broadcasting aligns pair with pair.
-	"Add": {}, "AddV2": {}, "Sub": {}, "Neg": {},
-	"Mul": {h: cxMul}, "RealDiv": {h: cxDiv}, "Div": {h: cxDiv},
+	// Arithmetic. Add, Sub, sums and means are linear: they act on the
+	// pairs as they are (both operands are packed, so numpy broadcasting
+	// aligns pair with pair).
+	"Add": {}, "AddV2": {}, "Sub": {}, "Neg": {}, "AddN": {},
+	"Sum":  {adjust: cxAdjustAxisInput(1)},
+	"Mean": {adjust: cxAdjustAxisInput(1)},
+	"Mul":  {h: cxMul}, "RealDiv": {h: cxDiv}, "Div": {h: cxDiv},
 	"Square": {h: cxSquare}, "Conj": {}, "Exp": {h: cxExp},
 
 	// Shapes: the pair stays last.
 	"Identity": {}, "StopGradient": {}, "Snapshot": {}, "PreventGradient": {}, "EnsureShape": {},
 	"ZerosLike":   {},
+	"Shape":       {h: cxShape, out: "out_type"},
+	"Size":        {h: cxSize, out: "out_type"},
 	"Reshape":     {adjust: cxAppend(1, 2)},
 	"BroadcastTo": {adjust: cxAppend(1, 2)},
 	"Tile":        {adjust: cxAppend(1, 1)},
-	"ReverseV2":   {adjust: cxAdjustAxisInput(1)},
+	"Pad":         {adjust: cxAdjustPad},
+	"MirrorPad":   {adjust: cxAdjustPad},
+	"Transpose":   {adjust: cxAdjustTranspose},
+	"ExpandDims":  {adjust: cxAdjustAxisInput(1)},
+	"Squeeze":     {adjust: cxAdjustAxisAttr("squeeze_dims")},
+	"ConcatV2":    {adjust: cxAdjustAxisInput(-1)},
+	"Pack":        {adjust: cxAdjustAxisAttr("axis")},
 	"Unpack":      {adjust: cxAdjustAxisAttr("axis")},
 	"Split":       {adjust: cxAdjustAxisInput(0)},
 	"SplitV":      {adjust: cxAdjustAxisInput(2)},
+	"ReverseV2":   {adjust: cxAdjustAxisInput(1)},
+	"GatherV2":    {adjust: cxAdjustAxisInput(2), out: "Tparams"},
 	"SelectV2":    {adjust: cxAdjustSelect},
-	// Sums and means are linear: they act on the pairs as they are.
-	"Sum":        {adjust: cxAdjustAxisInput(1)},
-	"Mean":       {adjust: cxAdjustAxisInput(1)},
-	"AddN":       {},
-	"Transpose":  {adjust: cxAdjustTranspose},
-	"ExpandDims": {adjust: cxAdjustAxisInput(1)},
-	"ConcatV2":   {adjust: cxAdjustAxisInput(-1)},
-	"GatherV2":   {adjust: cxAdjustAxisInput(2), out: "Tparams"},
-	"Pack":       {adjust: cxAdjustAxisAttr("axis")},
-	"Squeeze":    {adjust: cxAdjustAxisAttr("squeeze_dims")},
 	// Slice and StridedSlice without an ellipsis name the leading axes
 	// only, which leaves the pair whole.
 	"Slice":        {},
 	"StridedSlice": {adjust: cxAdjustStridedSlice},
-	"Pad":          {adjust: cxAdjustPad},
-	"MirrorPad":    {adjust: cxAdjustPad},
-	"Shape":        {h: cxShape, out: "out_type"},
-	"Size":         {h: cxSize, out: "out_type"},
 }
 
 // cxTypeAttrs are the TF attributes that may carry a complex dtype.
