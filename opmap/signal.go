@@ -39,40 +39,37 @@ const (
 )
 
 // dftMatrices are the real matrices of one transform of length n along an
-// axis, [rows in, cols out]: out_re = re·A + im·B, out_im = re·C + im·D.
-// C2R reads only bins 0..n/2 and weighs the ones whose mirror image it
-// stands for twice; the sines at bin 0 and n/2 are 0 there, so that the
-// imaginary parts of DC and Nyquist are ignored, as TF's C2R kernel does.
-func dftMatrices(kind dftKind, n int64, dt graph.DType) (rows, cols int64, a, b, cm, d *graph.Tensor) {
-	rows, cols = n, n
+// axis, [rows in, cols out]: out_re = re·A + im·B and out_im = im·A − re·B
+// (for C2R, out_re only). C2R reads only bins 0..n/2 and weighs the ones
+// whose mirror image it stands for twice; the sines at bin 0 and n/2 are
+// 0 there, so that the imaginary parts of DC and Nyquist are ignored, as
+// TF's C2R kernel does.
+func dftMatrices(kind dftKind, n int64, dt graph.DType) (rows int64, a, b *graph.Tensor) {
+	rows, cols := n, n
 	switch kind {
 	case dftR2C:
 		cols = n/2 + 1
 	case dftC2R:
 		rows = n/2 + 1
 	}
-	av, bv, cv, dv := make([]float64, rows*cols), make([]float64, rows*cols), make([]float64, rows*cols), make([]float64, rows*cols)
+	av, bv := make([]float64, rows*cols), make([]float64, rows*cols)
 	for j := range rows {
 		for k := range cols {
 			cs, sn := dftSinCos(j*k, n)
-			i := j*cols + k
+			w := 1.0 // forward: e^{−iθ}, so A = cos, B = sin
 			switch kind {
-			case dftForward, dftR2C:
-				av[i], bv[i], cv[i], dv[i] = cs, sn, 0-sn, cs
-			case dftInverse:
-				f := 1 / float64(n)
-				av[i], bv[i], cv[i], dv[i] = cs*f, (0-sn)*f, sn*f, cs*f
+			case dftInverse: // e^{+iθ}/n
+				w, sn = 1/float64(n), 0-sn
 			case dftC2R:
-				w := 2 / float64(n)
+				w, sn = 2/float64(n), 0-sn
 				if j == 0 || 2*j == n {
 					w = 1 / float64(n)
 				}
-				av[i], bv[i] = cs*w, (0-sn)*w
 			}
+			av[j*cols+k], bv[j*cols+k] = cs*w, sn*w
 		}
 	}
-	mk := func(v []float64) *graph.Tensor { return graph.NewTensor(dt, []int64{rows, cols}, v) }
-	return rows, cols, mk(av), mk(bv), mk(cv), mk(dv)
+	return rows, graph.NewTensor(dt, []int64{rows, cols}, av), graph.NewTensor(dt, []int64{rows, cols}, bv)
 }
 
 // dftSinCos is cos and sin of 2π·m/n. m mod n keeps the angle small, so
@@ -105,7 +102,7 @@ func dftSinCos(m, n int64) (float64, float64) {
 // im is "" for C2R.
 func signalDFT(c *Ctx, kind dftKind, re, im string, axis, n int64) (string, string) {
 	dt := c.DType(re)
-	rows, _, a, b, cm, d := dftMatrices(kind, n, dt)
+	rows, a, b := dftMatrices(kind, n, dt)
 	cut := func(x string) string {
 		if x == "" {
 			return ""
@@ -119,33 +116,31 @@ func signalDFT(c *Ctx, kind dftKind, re, im string, axis, n int64) (string, stri
 	}
 	re, im = cut(re), cut(im)
 	have := arrDim(c, re, axis)
-	// Along -1: x·M[:have]; along -2: M[:have]ᵀ·x (MatMul broadcasts the
-	// 2-D matrix over the batch dims).
-	mat := func(x string, m *graph.Tensor) string {
-		if x == "" {
-			return ""
-		}
-		if axis == -1 {
-			mm := c.Op("Slice", nil, c.AddConst(m), c.Int64s(0), have, c.Int64s(0))
-			return c.Op("MatMul", nil, x, mm)
-		}
+	// The rows the input has: M[:have] (a constant when the length is).
+	// Along -1: x·M; along -2: Mᵀ·x (MatMul broadcasts the 2-D matrix over
+	// the batch dims).
+	rowsOf := func(m *graph.Tensor) string {
 		mm := c.Op("Slice", nil, c.AddConst(m), c.Int64s(0), have, c.Int64s(0))
-		return c.Op("MatMul", nil, c.Op("Transpose", Attrs{"perm": []int64{1, 0}}, mm), x)
-	}
-	sum := func(p, q string) string {
-		switch {
-		case p == "":
-			return q
-		case q == "":
-			return p
+		if axis == -2 {
+			mm = c.Op("Transpose", Attrs{"perm": []int64{1, 0}}, mm)
 		}
-		return c.Op("Add", nil, p, q)
+		return mm
 	}
-	outRe := sum(mat(re, a), mat(im, b))
+	am, bm := rowsOf(a), rowsOf(b)
+	mat := func(x, m string) string {
+		if axis == -1 {
+			return c.Op("MatMul", nil, x, m)
+		}
+		return c.Op("MatMul", nil, m, x)
+	}
+	if im == "" { // real input
+		return mat(re, am), c.Op("Neg", nil, mat(re, bm))
+	}
+	outRe := c.Op("Add", nil, mat(re, am), mat(im, bm))
 	if kind == dftC2R {
 		return outRe, ""
 	}
-	return outRe, sum(mat(re, cm), mat(im, d))
+	return outRe, c.Op("Sub", nil, mat(im, am), mat(re, bm))
 }
 
 // signalFFT maps the 1-D and 2-D transforms. RFFT/IRFFT take fft_length
