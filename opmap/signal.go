@@ -101,6 +101,9 @@ func dftSinCos(m, n int64) (float64, float64) {
 // rows that the run-time slice of the matrices leaves out. The result's
 // im is "" for C2R.
 func signalDFT(c *Ctx, kind dftKind, re, im string, axis, n int64) (string, string) {
+	if c.Opset >= 17 && n >= dftOnnxMin && n&(n-1) == 0 {
+		return signalDFTOnnx(c, kind, re, im, axis, n)
+	}
 	dt := c.DType(re)
 	rows, a, b := dftMatrices(kind, n, dt)
 	cut := func(x string) string {
@@ -141,6 +144,61 @@ func signalDFT(c *Ctx, kind dftKind, re, im string, axis, n int64) (string, stri
 		return outRe, ""
 	}
 	return outRe, c.Op("Sub", nil, mat(im, am), mat(re, bm))
+}
+
+// dftOnnxMin is the shortest transform done by ONNX DFT (opset 17 on)
+// rather than MatMuls, whose matrices grow as n² (a complex FFT of 4096
+// would carry 128 MB). Only powers of two: onnxruntime's DFT of other
+// lengths is off by ~1e-3 relative in float32 (n=1000), its radix-2 FFT is
+// as exact as TF's.
+const dftOnnxMin = 1024
+
+// signalDFTOnnx is signalDFT by ONNX DFT, whose [..., n, 1 or 2] input and
+// output are the packed form, and whose dft_length cuts or zero-pads the
+// axis as TF's fft_length does. C2R is the real part of the inverse DFT of
+// the bins 0..n/2 weighted as in dftMatrices (the zero padding stands for
+// the mirrored bins): the imaginary parts of DC and Nyquist drop out of it.
+func signalDFTOnnx(c *Ctx, kind dftKind, re, im string, axis, n int64) (string, string) {
+	var x string
+	if im == "" {
+		x = c.Op("Unsqueeze", nil, re, c.Int64s(-1))
+	} else {
+		if kind == dftC2R {
+			h := n/2 + 1
+			cut := func(v string) string { return c.Op("Slice", nil, v, c.Int64s(0), c.Int64s(h), c.Int64s(axis)) }
+			re, im = cut(re), cut(im)
+			w := make([]float64, h)
+			for k := range w {
+				w[k] = 2
+			}
+			w[0], w[h-1] = 1, 1 // n is even
+			dims := []int64{h}
+			if axis == -2 {
+				dims = []int64{h, 1}
+			}
+			wt := c.Op("Slice", nil, c.AddConst(graph.NewTensor(c.DType(re), dims, w)), c.Int64s(0), arrDim(c, re, axis), c.Int64s(0))
+			re, im = c.Op("Mul", nil, re, wt), c.Op("Mul", nil, im, wt)
+		}
+		x = cxJoin(c, "", re, im)
+	}
+	attrs := Attrs{}
+	if kind == dftInverse || kind == dftC2R {
+		attrs["inverse"] = int64(1)
+	}
+	if kind == dftR2C {
+		attrs["onesided"] = int64(1)
+	}
+	ins := []string{x, c.AddConst(graph.ScalarInt64(n))}
+	if c.Opset >= 20 {
+		ins = append(ins, c.AddConst(graph.ScalarInt64(axis-1)))
+	} else {
+		attrs["axis"] = axis - 1
+	}
+	y := c.Op("DFT", attrs, ins...)
+	if kind == dftC2R {
+		return c.Op("Gather", Attrs{"axis": int64(-1)}, y, c.AddConst(graph.ScalarInt64(0))), ""
+	}
+	return cxSplit(c, y)
 }
 
 // signalFFT maps the 1-D and 2-D transforms. RFFT/IRFFT take fft_length
