@@ -26,6 +26,36 @@ var signalRules = []Rule{
 	{"Imag", MinOpset, signalPart(1)},
 	{"Angle", MinOpset, signalAngle},
 	{"Conj", MinOpset, signalConj},
+	// tf.linspace with array bounds (in linear_to_mel_weight_matrix, so in
+	// every mel front end) broadcasts its bounds' shapes.
+	{"BroadcastArgs", MinOpset, arrNeeds(2, signalBroadcastArgs)},
+}
+
+// signalBroadcastArgs is the numpy broadcast of two shape vectors: both
+// padded in front with 1s to one length, then b where a is 1, else a.
+func signalBroadcastArgs(c *Ctx) error {
+	s0, s1 := c.In(0), c.In(1)
+	a, okA := c.KnownInts(s0)
+	b, okB := c.KnownInts(s1)
+	if !okA || !okB {
+		return c.Errorf("BroadcastArgs needs shape vectors of known length")
+	}
+	n := max(len(a), len(b))
+	dt := c.DType(s0)
+	pad := func(v string, l int) string {
+		if l == n {
+			return v
+		}
+		ones := make([]int64, n-l)
+		for i := range ones {
+			ones[i] = 1
+		}
+		return c.Op("Concat", Attrs{"axis": int64(0)}, c.AddConst(graph.NewIntTensor(dt, []int64{int64(n - l)}, ones)), v)
+	}
+	pa, pb := pad(s0, len(a)), pad(mathCastTo(c, s1, dt), len(b))
+	one := c.AddConst(graph.NewIntTensor(dt, nil, []int64{1}))
+	c.OpTo(c.Out(0), "Where", nil, c.Op("Equal", nil, pa, one), pb, pa)
+	return nil
 }
 
 // dftKind is one kind of one-axis discrete Fourier transform.

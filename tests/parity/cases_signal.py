@@ -322,3 +322,30 @@ def _(x):
     f = tf.signal.stft(x, frame_length=1024, frame_step=256, fft_length=1024)
     return tf.signal.inverse_stft(f, frame_length=1024, frame_step=256, fft_length=1024,
                                   window_fn=tf.signal.inverse_stft_window_fn(256)), tf.abs(f)
+
+
+# --- DCTs and MFCCs (tf.signal builds them from RFFT/IRFFT and complex scales) ---
+
+for _t in (1, 2, 3):
+    graph_case(f"signal_dct_type{_t}", {"x": f32(3, 12)}, shapes={"x": (None, 12)}, **_tol(24))(
+        lambda x, t=_t: tf.signal.dct(x, type=t))
+    graph_case(f"signal_idct_type{_t}_ortho", {"x": f32(3, 10)}, **_tol(20))(
+        lambda x, t=_t: tf.signal.idct(x, type=t, norm="ortho" if t != 1 else None))
+
+
+@graph_case("signal_mfccs", {"x": f32(2, 1600)}, shapes={"x": (None, 1600)}, rtol=1e-4, atol=1e-4,
+            why_tolerance="log of float32 mel energies summed in another order, then a DCT")
+def _(x):
+    s = tf.abs(tf.signal.stft(x, frame_length=400, frame_step=160, fft_length=512))
+    mel = tf.tensordot(s, tf.signal.linear_to_mel_weight_matrix(40, 257, 16000, 20.0, 4000.0), 1)
+    return tf.signal.mfccs_from_log_mel_spectrograms(tf.math.log(mel + 1e-6))[..., :13]
+
+
+@graph_case("signal_broadcast_args", {"a": np.array([2, 1, 3], np.int32), "b": np.array([4, 1, 1, 3], np.int32)})
+def _(a, b):
+    return tf.raw_ops.BroadcastArgs(s0=a, s1=b), tf.raw_ops.BroadcastArgs(s0=b[1:2], s1=a), tf.raw_ops.BroadcastArgs(s0=a[:0], s1=a)
+
+
+@graph_case("signal_linspace_arrays", {"x": f32(3)})
+def _(x):
+    return tf.linspace(x, x + 2, 5, axis=-1), tf.linspace(tf.reshape(x, [3, 1]), 4.0, 3)
