@@ -62,11 +62,16 @@ type Diagnostics struct {
 	TFNodes, OutNodes int
 }
 
+// MinOpset is the lowest opset served. The handlers target opmap.MinOpset
+// (13) and up; below it the conversion runs at 13 and a last stage writes
+// the forms that changed at 13 the old way, or refuses (opset12.go).
+const MinOpset = 12
+
 // OpsetError is an opset outside what the converter serves.
 type OpsetError struct{ Opset int }
 
 func (e *OpsetError) Error() string {
-	return fmt.Sprintf("--opset %d is not supported; choose %d to %d", e.Opset, opmap.MinOpset, opmap.MaxOpset)
+	return fmt.Sprintf("--opset %d is not supported; choose %d to %d", e.Opset, MinOpset, opmap.MaxOpset)
 }
 
 // OptionError is an option that cannot apply as given: renames whose count
@@ -108,6 +113,7 @@ func stages() []stage {
 		stage{name: "renames", run: (*conversion).renames},
 		stage{name: "inference", run: (*conversion).inference},
 		stage{name: "verify", run: (*conversion).verify},
+		stage{name: "older-opset", run: (*conversion).olderOpset},
 	)
 }
 
@@ -145,6 +151,9 @@ type conversion struct {
 	// sorted: TopoSort has run (until then TF1 loops read values defined
 	// later); mapped: no TF op should be left.
 	sorted, mapped bool
+	// target is the opset asked for; opts.Opset the one the handlers
+	// emit (older-opset lowers one to the other).
+	target int
 	// problems the mapping worked around (opmap.Options.Report), not yet
 	// turned into warnings or errors by the hook.
 	problems []error
@@ -157,13 +166,15 @@ func GraphDef(ctx context.Context, gd *tfpb.GraphDef, opts Options) (*Model, Dia
 	if opts.Opset == 0 {
 		opts.Opset = DefaultOpset
 	}
-	if opts.Opset < opmap.MinOpset || opts.Opset > opmap.MaxOpset {
+	if opts.Opset < MinOpset || opts.Opset > opmap.MaxOpset {
 		return nil, diag, &OpsetError{opts.Opset}
 	}
 	if err := checkRenames(opts); err != nil {
 		return nil, diag, err
 	}
-	c := &conversion{ctx: ctx, opts: opts, gd: gd, diag: &diag}
+	target := opts.Opset
+	opts.Opset = max(opts.Opset, opmap.MinOpset)
+	c := &conversion{ctx: ctx, opts: opts, gd: gd, diag: &diag, target: target}
 	for _, s := range stages() {
 		if err := ctx.Err(); err != nil {
 			return nil, diag, err
@@ -174,7 +185,7 @@ func GraphDef(ctx context.Context, gd *tfpb.GraphDef, opts Options) (*Model, Dia
 	}
 	g := c.g
 	diag.OutNodes = len(g.Nodes)
-	m := &Model{Graph: g, Opset: opts.Opset}
+	m := &Model{Graph: g, Opset: target}
 	for d := range usedDomains(g) {
 		if d == "" || d == "ai.onnx" {
 			continue
@@ -182,6 +193,9 @@ func GraphDef(ctx context.Context, gd *tfpb.GraphDef, opts Options) (*Model, Dia
 		v := opts.ExtraOpsets[d]
 		if d == graph.DomainTF {
 			v = 1
+		}
+		if d == opmap.DomainML && v == 0 {
+			v = opmap.MLOpset
 		}
 		if m.ExtraDomains == nil {
 			m.ExtraDomains = map[string]int{}

@@ -107,7 +107,7 @@ func TestOptionErrors(t *testing.T) {
 		opts Options
 		want string
 	}{
-		{Options{Opset: 12}, "--opset 12 is not supported"},
+		{Options{Opset: 11}, "--opset 11 is not supported"},
 		{Options{RenameInputs: []string{"a", "b"}}, "--rename-inputs: 2 names for 1 inputs"},
 		{Options{InputsAsNCHW: []string{"nope"}}, "--inputs-as-nchw: nope is not among --inputs"},
 		{Options{OutputsAsNCHW: []string{"output"}}, "only rank-4 outputs can be NCHW"},

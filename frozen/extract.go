@@ -136,7 +136,7 @@ func Extract(gd *tfpb.GraphDef, inputs, outputs []Spec) (*graph.Graph, error) {
 		if n == nil {
 			continue
 		}
-		if n.Op == "Placeholder" {
+		if n.Op == "Placeholder" || n.Op == "PlaceholderV2" {
 			return nil, &MissingInputError{Placeholder: name}
 		}
 		for _, ref := range n.Input {
@@ -161,7 +161,7 @@ func Extract(gd *tfpb.GraphDef, inputs, outputs []Spec) (*graph.Graph, error) {
 	for _, s := range inputs {
 		tensor := s.Tensor()
 		n := byName[s.Node]
-		dt, shape, err := inputType(n, s)
+		dt, shape, err := inputType(n, s, byName)
 		if err != nil {
 			return nil, err
 		}
@@ -191,10 +191,12 @@ func Extract(gd *tfpb.GraphDef, inputs, outputs []Spec) (*graph.Graph, error) {
 	return g, nil
 }
 
-func inputType(n *tfpb.NodeDef, s Spec) (graph.DType, graph.Shape, error) {
-	var dt graph.DType
-	shape := graph.UnknownShape()
+func inputType(n *tfpb.NodeDef, s Spec, byName map[string]*tfpb.NodeDef) (graph.DType, graph.Shape, error) {
+	dt, shape, pipeline := pipelineType(n, s.Port, byName)
 	for _, key := range []string{"dtype", "T"} {
+		if pipeline {
+			break
+		}
 		if a, ok := n.Attr[key]; ok {
 			if t, ok := a.Value.(*tfpb.AttrValue_Type); ok {
 				dt, _ = DType(t.Type)
@@ -202,7 +204,7 @@ func inputType(n *tfpb.NodeDef, s Spec) (graph.DType, graph.Shape, error) {
 			}
 		}
 	}
-	if a, ok := n.Attr["shape"]; ok {
+	if a, ok := n.Attr["shape"]; ok && !pipeline {
 		if sp, ok := a.Value.(*tfpb.AttrValue_Shape); ok {
 			shape = ShapeFromProto(sp.Shape)
 		}

@@ -251,6 +251,15 @@ var outputArgs = map[string][]string{
 	"QuantizeV2":                      {"output", "output_min", "output_max"},
 	"CTCGreedyDecoder":                {"decoded_indices", "decoded_values", "decoded_shape", "log_probability"},
 	"FakeQuantWithMinMaxVarsGradient": {"backprops_wrt_input", "backprop_wrt_min", "backprop_wrt_max"},
+	// RNN kernels and lists (issue 7): a body reading GRUBlockCell:h:0 wants output 3, not 0.
+	"LSTMBlockCell":       {"i", "cs", "f", "o", "ci", "co", "h"},
+	"BlockLSTM":           {"i", "cs", "f", "o", "ci", "co", "h"},
+	"BlockLSTMV2":         {"i", "cs", "f", "o", "ci", "co", "h"},
+	"GRUBlockCell":        {"r", "u", "c", "h"},
+	"TensorListConcat":    {"tensor", "lengths"},
+	"TensorListConcatV2":  {"tensor", "lengths"},
+	"TensorArrayConcatV3": {"value", "lengths"},
+	"LookupTableExportV2": {"keys", "values"},
 }
 
 // outputPort is the flat output index of element idx of output argument

@@ -2,6 +2,7 @@ package opmap
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/tf2onnx-go/tf2onnx/graph"
 )
@@ -225,6 +226,17 @@ func mapIf(c *Ctx) error {
 	if !ok1 || !ok2 || len(t0.Outputs) != len(e0.Outputs) || len(t0.Outputs) != len(c.Node.Outputs) {
 		return c.Errorf("malformed cond")
 	}
+	if k := c.Const(c.In(0)); k != nil && k.NumElements() == 1 && len(k.Data) > 0 {
+		// A constant condition (a training flag such as keras_learning_phase
+		// frozen at its default): only the branch taken is mapped, and its
+		// nodes join the graph. The other may hold ops the target cannot
+		// run (dropout's RandomUniform at opset 22 and later).
+		taken := e0
+		if k.Int64s()[0] != 0 {
+			taken = t0
+		}
+		return c.inlineBranch(taken.Clone())
+	}
 	then, els := t0.Clone(), e0.Clone()
 	if err := c.mapSubgraph(then); err != nil {
 		return fmt.Errorf("then branch: %w", err)
@@ -254,4 +266,87 @@ func mapIf(c *Ctx) error {
 		c.G.SetValue(o, dt, relaxShape(then.ShapeOf(then.Outputs[i]), els.ShapeOf(els.Outputs[i])))
 	}
 	return nil
+}
+
+// inlineBranch maps an If branch and puts its constants and nodes into the
+// graph being mapped, the node's outputs standing for the branch's. Branch
+// names carry the cond's prefix; one that the graph uses already for
+// something else (a body's own namespace) is renamed first.
+func (c *Ctx) inlineBranch(br *graph.Graph) error {
+	if err := c.mapSubgraph(br); err != nil {
+		return fmt.Errorf("the branch taken: %w", err)
+	}
+	clash := func(k string) bool {
+		if t, ok := c.G.Consts[k]; ok {
+			return t != br.Consts[k] // an outer constant the branch copied is the same tensor
+		}
+		return c.G.Values[k] != nil || slices.Contains(c.G.Inputs, k)
+	}
+	for _, k := range sortedNames(br) {
+		if clash(k) {
+			nk := c.G.UniqueName(k)
+			renameDefined(br, k, nk)
+		}
+	}
+	for k, t := range br.Consts {
+		c.G.SetConst(k, t)
+	}
+	for _, n := range br.Nodes {
+		for _, o := range n.Outputs {
+			if v := br.Values[o]; v != nil && o != "" {
+				c.G.Values[o] = v
+			}
+		}
+		c.out = append(c.out, n)
+	}
+	for i, o := range c.Node.Outputs {
+		if o != "" {
+			c.Alias(o, br.Outputs[i])
+		}
+	}
+	return nil
+}
+
+// sortedNames lists the values a graph defines (constants and node
+// outputs), sorted.
+func sortedNames(g *graph.Graph) []string {
+	var out []string
+	for k := range g.Consts {
+		out = append(out, k)
+	}
+	for _, n := range g.Nodes {
+		for _, o := range n.Outputs {
+			if o != "" {
+				out = append(out, o)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// renameDefined renames a value g defines (a constant or a node output)
+// everywhere in g: definition, readers (nested bodies too) and outputs.
+func renameDefined(g *graph.Graph, old, nv string) {
+	if t, ok := g.Consts[old]; ok {
+		delete(g.Consts, old)
+		g.Consts[nv] = t
+	}
+	if v, ok := g.Values[old]; ok {
+		delete(g.Values, old)
+		g.Values[nv] = v
+	}
+	for _, n := range g.Nodes {
+		for i, o := range n.Outputs {
+			if o == old {
+				n.Outputs[i] = nv
+			}
+		}
+	}
+	g.ReplaceUses(old, nv)
+	for i, o := range g.Outputs {
+		if o == old {
+			g.Outputs[i] = nv
+		}
+	}
 }

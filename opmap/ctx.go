@@ -24,6 +24,7 @@ type Ctx struct {
 	pruner  *pruner           // frees constants nobody will read (nil in subgraphs)
 	report  func(error)       // Options.Report
 	domains map[string]int    // Options.Domains
+	tables  map[string]*table // hash table outputs → their contents (tables.go)
 }
 
 // DomainMS is onnxruntime's contrib domain.

@@ -192,6 +192,14 @@ func mathAddN(c *Ctx) error {
 }
 
 func mathNotEqual(c *Ctx) error {
+	if c.DType(c.In(0)) == graph.String && c.Opset < stringEqualOpset {
+		eq, err := stringEqual(c, c.In(0), c.In(1))
+		if err != nil {
+			return err
+		}
+		c.OpTo(c.Out(0), "Not", nil, eq)
+		return nil
+	}
 	c.OpTo(c.Out(0), "Not", nil, c.Op("Equal", nil, c.In(0), c.In(1)))
 	return nil
 }

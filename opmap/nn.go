@@ -173,6 +173,32 @@ func nnTransposeConvPads(in, out, k, stride, dilation, padBegin, padEnd int64) (
 	return op, nil
 }
 
+// nnForwardSize is the output size of TF's forward convolution over an input
+// of size in (the size a Conv*BackpropInput gradient must have), or -1 when
+// no output fits.
+func nnForwardSize(padding string, in, k, stride, dil, padBegin, padEnd int64) int64 {
+	eff := (k-1)*dil + 1
+	var n int64
+	switch padding {
+	case "SAME":
+		n = (in + stride - 1) / stride
+	case "VALID":
+		n = (in-eff)/stride + 1
+		if in < eff {
+			n = 0
+		}
+	case "EXPLICIT":
+		n = (in+padBegin+padEnd-eff)/stride + 1
+		if in+padBegin+padEnd < eff {
+			n = 0
+		}
+	}
+	if n <= 0 {
+		return -1
+	}
+	return n
+}
+
 // nnConvBackpropInput maps Conv2DBackpropInput (input 0 is the output
 // shape, 1 the kernel, 2 the gradient/data) to ConvTranspose.
 func nnConvBackpropInput(spatial int) Handler {
@@ -238,6 +264,18 @@ func nnConvBackpropInput(spatial int) Handler {
 		wt := c.Op("Transpose", Attrs{"perm": nnKernelPerm(spatial)}, w)
 		attrs := Attrs{"strides": strides, "dilations": dil}
 
+		for i := 0; i < spatial && sizesConst; i++ {
+			if in[i] < 0 && k[i] >= 0 {
+				// The gradient's size is unknown (a tf.repeat'ed batch
+				// loses it here) but TF requires it to be the forward
+				// conv's output size for these sizes: the pads follow.
+				var pb, pe int64
+				if padding == "EXPLICIT" {
+					pb, pe = explicit[i], explicit[spatial+i]
+				}
+				in[i] = nnForwardSize(padding, out[i], k[i], strides[i], dil[i], pb, pe)
+			}
+		}
 		static := sizesConst
 		for i := 0; i < spatial; i++ {
 			if in[i] < 0 || k[i] < 0 {

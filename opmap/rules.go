@@ -41,6 +41,7 @@ func Families() []Family {
 		{"detection and image", imageRules},
 		{"array (more)", arrayExtraRules},
 		{"sparse and ragged", sparseRules},
+		{"lookup tables", tableRules},
 	}
 }
 
@@ -87,6 +88,14 @@ func binary(op string) Handler {
 	return func(c *Ctx) error {
 		if c.DType(c.In(0)) == graph.BFloat16 {
 			return viaFloat(c, op, c.In(0), c.In(1))
+		}
+		if op == "Equal" && c.DType(c.In(0)) == graph.String && c.Opset < stringEqualOpset {
+			eq, err := stringEqual(c, c.In(0), c.In(1))
+			if err != nil {
+				return err
+			}
+			c.Alias(c.Out(0), eq)
+			return nil
 		}
 		c.OpTo(c.Out(0), op, nil, c.In(0), c.In(1))
 		return nil

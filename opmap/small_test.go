@@ -200,3 +200,63 @@ func TestTileLargeConstStaysNode(t *testing.T) {
 		}
 	}
 }
+
+func TestForwardSize(t *testing.T) {
+	for _, tt := range []struct {
+		pad                 string
+		in, k, s, d, pb, pe int64
+		want                int64
+	}{
+		{"SAME", 10, 3, 2, 1, 0, 0, 5},
+		{"SAME", 9, 3, 2, 1, 0, 0, 5},
+		{"SAME", 9, 2, 3, 1, 0, 0, 3},
+		{"VALID", 11, 3, 2, 1, 0, 0, 5},
+		{"VALID", 2, 3, 1, 1, 0, 0, -1},
+		{"VALID", 10, 3, 1, 2, 0, 0, 6},
+		{"EXPLICIT", 10, 3, 2, 1, 1, 2, 6},
+		{"EXPLICIT", 1, 5, 1, 1, 1, 1, -1},
+	} {
+		if got := nnForwardSize(tt.pad, tt.in, tt.k, tt.s, tt.d, tt.pb, tt.pe); got != tt.want {
+			t.Errorf("%s in %d k %d stride %d dil %d pads %d,%d: %d, want %d", tt.pad, tt.in, tt.k, tt.s, tt.d, tt.pb, tt.pe, got, tt.want)
+		}
+	}
+}
+
+// An _OnnxIf on a constant condition becomes the branch taken, mapped; a
+// branch constant whose name the graph uses for another value is renamed.
+func TestConstantIfInlined(t *testing.T) {
+	for _, cond := range []bool{true, false} {
+		g := graph.New("t")
+		g.Inputs = []string{"x"}
+		g.SetValue("x", graph.Float, graph.ShapeOf(2))
+		g.SetConst("k", graph.ScalarOf(graph.Float, 5))
+		g.SetConst("c", graph.NewIntTensor(graph.Bool, nil, []int64{map[bool]int64{true: 1}[cond]}))
+		branch := func(op string) *graph.Graph {
+			b := graph.New(op)
+			b.SetConst("k", graph.ScalarOf(graph.Float, 2)) // same name as the outer k, another value
+			b.AddNode(&graph.Node{Name: "b/" + op, Op: op, Domain: graph.DomainTF, Inputs: []string{"x", "k"}, Outputs: []string{"b/" + op + ":0"}, Attrs: map[string]any{}})
+			b.Outputs = []string{"b/" + op + ":0"}
+			return b
+		}
+		g.AddNode(&graph.Node{Name: "a", Op: "AddV2", Domain: graph.DomainTF, Inputs: []string{"x", "k"}, Outputs: []string{"a:0"}, Attrs: map[string]any{}})
+		g.AddNode(&graph.Node{Name: "if", Op: "_OnnxIf", Domain: graph.DomainTF, Inputs: []string{"c"}, Outputs: []string{"if:0"},
+			Attrs: map[string]any{"then_branch": branch("Mul"), "else_branch": branch("Sub")}})
+		g.Outputs = []string{"a:0", "if:0"}
+		if _, err := Apply(g, Options{Opset: 17}); err != nil {
+			t.Fatal(err)
+		}
+		want, gone := "Mul", "Sub"
+		if !cond {
+			want, gone = gone, want
+		}
+		if smallNode(g, "If") != nil || smallNode(g, gone) != nil || smallNode(g, want) == nil {
+			t.Fatalf("cond %v: mapped to %s, want the %s branch inlined", cond, mathOpsOf(g), want)
+		}
+		if v := g.Consts[smallNode(g, want).Inputs[1]].Float64s()[0]; v != 2 {
+			t.Errorf("cond %v: the branch's %s reads %v, want its own constant 2", cond, want, v)
+		}
+		if v := g.Consts[smallNode(g, "Add").Inputs[1]].Float64s()[0]; v != 5 {
+			t.Errorf("cond %v: the outer Add reads %v, want 5", cond, v)
+		}
+	}
+}

@@ -14,7 +14,7 @@ import (
 // with unequal lengths) cannot be held so and are an error.
 var tensorListRules = []Rule{
 	{"TensorListFromTensor", MinOpset, passThrough},
-	{"TensorListStack", MinOpset, passThrough},
+	{"TensorListStack", MinOpset, tlStack},
 	{"TensorListReserve", MinOpset, tlReserve},
 	{"EmptyTensorList", MinOpset, tlReserve},
 	{"TensorListGetItem", MinOpset, tlGetItem},
@@ -29,16 +29,16 @@ var tensorListRules = []Rule{
 	{"TensorListScatterV2", MinOpset, tlScatter},
 	{"TensorListConcatV2", MinOpset, tlConcat},
 	{"TensorListSplit", MinOpset, tlSplit},
+	{"TensorListResize", MinOpset, tlResize},
 }
 
 // tlReserve: a list of num_elements zeros (EmptyTensorList: none) of the
-// element shape, which must be known: ONNX has no tensor of unknown rank to
-// hold elements not yet written.
+// element shape. An element shape not known here (the rewrite pass could
+// not take it from a first item: a loop sets the items) gives n
+// placeholders, shape [n], which the first SetItem/PushBack widens to
+// [n, item shape...] at run time (tlWiden); a Loop carries the list with
+// its shape relaxed.
 func tlReserve(c *Ctx) error {
-	shape, ok := c.ConstInts(c.In(0))
-	if !ok || slices.Contains(shape, -1) || len(c.Const(c.In(0)).Dims) != 1 {
-		return c.Errorf("the list's element_shape must be constant and fully known (it is %v)", shape)
-	}
 	dt := c.Node.Type("element_dtype")
 	if dt == graph.Undefined {
 		return c.Errorf("no element_dtype")
@@ -46,6 +46,10 @@ func tlReserve(c *Ctx) error {
 	n := c.Int64s(0)
 	if c.Node.Op == "TensorListReserve" {
 		n = c.Op("Reshape", nil, c.Op("Cast", Attrs{"to": int64(graph.Int64)}, c.In(1)), c.Int64s(1))
+	}
+	shape, ok := c.ConstInts(c.In(0))
+	if !ok || slices.Contains(shape, -1) || len(c.Const(c.In(0)).Dims) != 1 {
+		shape = nil
 	}
 	full := c.Op("Concat", Attrs{"axis": int64(0)}, n, c.Int64s(shape...))
 	c.OpTo(c.Out(0), "ConstantOfShape", Attrs{"value": graph.NewTensor(dt, []int64{1}, []float64{0})}, full)
@@ -59,15 +63,64 @@ func tlIndex(c *Ctx, v string) string {
 	return v
 }
 
+// tlWiden gives a list that may still be n placeholders (a reserve of
+// unknown element shape, shape [n]) its elements' shape elem (1-D int64):
+// [n] becomes zeros [n, elem...]; a list already so is unchanged. A list
+// is placeholders when its size is n (elements of size 1 reshape to
+// themselves).
+func tlWiden(c *Ctx, list, elem string) string {
+	n := c.Op("Slice", nil, c.Op("Shape", nil, list), c.Int64s(0), c.Int64s(1))
+	bare := c.Op("Equal", nil, c.Op("Reshape", nil, c.Op("Size", nil, list), c.Int64s(1)), n)
+	ones := c.Op("ConstantOfShape", Attrs{"value": graph.Int64Tensor(1)}, c.Op("Shape", nil, elem))
+	target := c.Op("Where", nil, bare, ones, elem)
+	r := c.Op("Reshape", nil, list, c.Op("Concat", Attrs{"axis": int64(0)}, n, target))
+	return c.Op("Expand", nil, r, c.Op("Concat", Attrs{"axis": int64(0)}, n, elem))
+}
+
+// tlFits reports a list whose static rank is one more than its elements'
+// (rank elemRank): no widening needed.
+func tlFits(c *Ctx, list string, elemRank int) bool {
+	r := c.Rank(list)
+	return elemRank >= 0 && r == elemRank+1
+}
+
+// tlHinted widens a list by an element_shape input that is constant and
+// fully known, when the list's rank does not show it already.
+func tlHinted(c *Ctx, list, shapeIn string) string {
+	shape, ok := c.ConstInts(shapeIn)
+	t := c.Const(shapeIn)
+	if !ok || t == nil || len(t.Dims) != 1 || slices.Contains(shape, -1) || tlFits(c, list, len(shape)) {
+		return list
+	}
+	return tlWiden(c, list, c.Int64s(shape...))
+}
+
+func tlStack(c *Ctx) error {
+	list := c.In(0)
+	if c.NumIn() > 1 {
+		list = tlHinted(c, list, c.In(1))
+	}
+	c.OpTo(c.Out(0), "Identity", nil, list)
+	return nil
+}
+
 func tlGetItem(c *Ctx) error {
-	c.OpTo(c.Out(0), "Gather", Attrs{"axis": int64(0)}, c.In(0), c.In(1))
+	list := c.In(0)
+	if c.NumIn() > 2 {
+		list = tlHinted(c, list, c.In(2))
+	}
+	c.OpTo(c.Out(0), "Gather", Attrs{"axis": int64(0)}, list, c.In(1))
 	return nil
 }
 
 func tlSetItem(c *Ctx) error {
+	list := c.In(0)
+	if !tlFits(c, list, c.Rank(c.In(2))) {
+		list = tlWiden(c, list, c.Op("Shape", nil, c.In(2)))
+	}
 	idx := c.Op("Reshape", nil, tlIndex(c, c.In(1)), c.Int64s(1, 1))
 	item := c.Op("Unsqueeze", nil, c.In(2), c.Int64s(0))
-	c.OpTo(c.Out(0), "ScatterND", nil, c.In(0), idx, item)
+	c.OpTo(c.Out(0), "ScatterND", nil, list, idx, item)
 	return nil
 }
 
@@ -89,7 +142,11 @@ func tlElementShape(c *Ctx) error {
 }
 
 func tlPushBack(c *Ctx) error {
-	c.OpTo(c.Out(0), "Concat", Attrs{"axis": int64(0)}, c.In(0), c.Op("Unsqueeze", nil, c.In(1), c.Int64s(0)))
+	list := c.In(0)
+	if !tlFits(c, list, c.Rank(c.In(1))) {
+		list = tlWiden(c, list, c.Op("Shape", nil, c.In(1)))
+	}
+	c.OpTo(c.Out(0), "Concat", Attrs{"axis": int64(0)}, list, c.Op("Unsqueeze", nil, c.In(1), c.Int64s(0)))
 	return nil
 }
 
@@ -101,7 +158,11 @@ func tlPopBack(c *Ctx) error {
 }
 
 func tlGather(c *Ctx) error {
-	c.OpTo(c.Out(0), "Gather", Attrs{"axis": int64(0)}, c.In(0), c.In(1))
+	list := c.In(0)
+	if c.NumIn() > 2 {
+		list = tlHinted(c, list, c.In(2))
+	}
+	c.OpTo(c.Out(0), "Gather", Attrs{"axis": int64(0)}, list, c.In(1))
 	return nil
 }
 
@@ -159,5 +220,19 @@ func tlSplit(c *Ctx) error {
 	}
 	rest := c.Op("Slice", nil, c.Op("Shape", nil, c.In(0)), c.Int64s(1), c.Int64s(1<<62))
 	c.OpTo(c.Out(0), "Reshape", nil, c.In(0), c.Op("Concat", Attrs{"axis": int64(0)}, c.Int64s(int64(len(lens)), lens[0]), rest))
+	return nil
+}
+
+// tlResize keeps the first size elements, or pads with zeros (elements
+// never set, which TensorFlow stacks as zeros) up to size.
+func tlResize(c *Ctx) error {
+	dt := c.DType(c.In(0))
+	shape := c.Op("Shape", nil, c.In(0))
+	size := c.Op("Reshape", nil, tlIndex(c, c.In(1)), c.Int64s(1))
+	extra := c.Op("Max", nil, c.Op("Sub", nil, size, c.Op("Slice", nil, shape, c.Int64s(0), c.Int64s(1))), c.Int64s(0))
+	zeros := c.Op("ConstantOfShape", Attrs{"value": graph.NewTensor(dt, []int64{1}, []float64{0})},
+		c.Op("Concat", Attrs{"axis": int64(0)}, extra, c.Op("Slice", nil, shape, c.Int64s(1), c.Int64s(1<<62))))
+	all := c.Op("Concat", Attrs{"axis": int64(0)}, c.In(0), zeros)
+	c.OpTo(c.Out(0), "Slice", nil, all, c.Int64s(0), size, c.Int64s(0))
 	return nil
 }

@@ -1,6 +1,11 @@
 package optimize
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+
+	"github.com/tf2onnx-go/tf2onnx/graph"
+)
 
 // The folding pass follows fold.WorthFolding, as opmap's eager folding
 // does: a Tile of a constant whose result is 32 MB stays a node, a small
@@ -30,5 +35,50 @@ func TestFoldKeepsLargeExpansion(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// An If on a constant condition becomes the branch it takes; the branch's
+// names that the graph already uses are renamed; the If's output, a graph
+// output, keeps its name; the values stay.
+func TestInlineConstantIf(t *testing.T) {
+	for _, c := range []bool{false, true} {
+		t.Run(fmt.Sprint(c), func(t *testing.T) {
+			b := newBuilder("if")
+			x := b.input("x", 2, 3)
+			b.g.SetConst("cond", graph.NewIntTensor(graph.Bool, nil, []int64{map[bool]int64{false: 0, true: 1}[c]}))
+			k := b.scalar("k", 5) // the then branch defines a "k" too
+			then := newBuilder("then")
+			then.output(then.op("m", "Mul", nil, x, then.scalar("k", 2)))
+			then.g.SetValue("m", graph.Float, graph.ShapeOf(2, 3))
+			els := newBuilder("else")
+			els.output(els.op("s", "Sigmoid", nil, x))
+			els.g.SetValue("s", graph.Float, graph.ShapeOf(2, 3))
+			b.g.AddNode(&graph.Node{Name: "if", Op: "If", Inputs: []string{"cond"}, Outputs: []string{"if"},
+				Attrs: map[string]any{"then_branch": then.g, "else_branch": els.g}})
+			g := b.output("if", b.op("other", "Add", nil, x, k))
+			g.SetValue("if", graph.Float, graph.ShapeOf(2, 3))
+			g.SetValue("other", graph.Float, graph.ShapeOf(2, 3))
+			feeds := randomFeeds(t, g, 3)
+			want, err := evalGraph(g.Clone(), feeds)
+			if err != nil {
+				t.Fatal(err)
+			}
+			changed, err := inlineConstantIf(g, 17)
+			if err != nil || !changed {
+				t.Fatalf("changed %v, err %v", changed, err)
+			}
+			if err := g.Verify(graph.VerifyOptions{NeedDTypes: true}); err != nil {
+				t.Fatalf("%v\n%s", err, g.Dump())
+			}
+			if counts(g)["If"] != 0 || g.Outputs[0] != "if" {
+				t.Fatalf("If left or output renamed:\n%s", g.Dump())
+			}
+			got, err := evalGraph(g, feeds)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, g.Dump())
+			}
+			sameValues(t, want, got)
+		})
 	}
 }

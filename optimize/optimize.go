@@ -26,6 +26,7 @@ func Passes() []Pass {
 	return []Pass{
 		{"remove-identity", "drop Identity nodes, reading their input instead (graph outputs keep their names)", removeIdentity},
 		{"fold-constants", "evaluate nodes whose inputs are all constants, and Shape/Size of values of static shape", foldConstants},
+		{"inline-constant-if", "replace an If whose condition is a constant with the branch it takes", inlineConstantIf},
 		{"merge-constants", "make constants of equal type, dims and bytes one", mergeConsts},
 		{"merge-nodes", "make nodes computing the same op and attributes on the same inputs one (common subexpressions)", mergeDuplicateNodes},
 		{"drop-neutral", "drop x·1, x/1, x+0 and x−0 by constants that do not broadcast x wider", dropNeutral},
@@ -36,7 +37,8 @@ func Passes() []Pass {
 			"(x·sigmoid(x), hard swish, squeeze-excite), kept when the graph ends with fewer Transposes or as many moving fewer elements", transposeBranches},
 		{"transpose-to-reshape", "make a Transpose that moves only dims of size 1 a Reshape (static shape, or an unknown batch kept in place)", transposeToReshape},
 		{"qdq", "move DequantizeLinear down and QuantizeLinear up through ops that only move elements (Transpose, Reshape, Split, " +
-			"Concat, Slice, Gather, ScatterND, ...), drop Q(DQ(q)) of equal parameters, store quantized constants 8-bit, " +
+			"Concat, Slice, Gather, ScatterND, ...), drop Q(DQ(q)) of equal parameters and clamps a QuantizeLinear saturates anyway, " +
+			"store quantized constants 8-bit, transpose a float input before its QuantizeLinear, " +
 			"and give a Conv/ConvTranspose weight's DequantizeLinear its output-channel axis", qdqPass},
 		{"dq-transpose", "move a Transpose above the per-tensor DequantizeLinear of a graph input it reads (onnxruntime's QDQ handling expects it there)", dqTranspose},
 		{"static-reshape", "give a Reshape whose target is computed from shapes a constant target, when inference knows the target's dims", staticReshape},

@@ -42,9 +42,9 @@ import (
 //
 // A per-axis scale moves only through Transpose (its axis follows the
 // perm). Only 8-bit types move: onnxruntime has int8/uint8 kernels for
-// every op listed in qdqDataIO. The transpose pass leaves a Transpose
-// above a DequantizeLinear that this pass can move (qdqMovable), else
-// the two passes would undo each other.
+// every op listed in qdqDataIO. A Transpose is the one op the transpose
+// pass also moves: see qdqHoldsTranspose for how the two agree, and
+// liftInputTranspose for a float graph input's quantization.
 
 // qparams is a QuantizeLinear/DequantizeLinear's constant parameters.
 type qparams struct {
@@ -123,14 +123,35 @@ func (p qparams) same(o qparams) bool {
 	return true
 }
 
-// qdqMovable reports a DequantizeLinear the QDQ pass moves down through
-// element-moving ops (the transpose pass leaves Transposes above it).
-func qdqMovable(g *graph.Graph, n *graph.Node) bool {
-	if !isOp(n, "DequantizeLinear") {
+// qdqHoldsTranspose reports a DequantizeLinear that keeps a Transpose
+// above it: one this pass moves, whose readers a Transpose could not
+// travel on through (a MatMul, a Conv, a Reshape, a graph output). The
+// transpose pass pushes a Transpose down through any other per-tensor
+// DequantizeLinear, toward its inverse (TFLite's residual Adds between
+// NCHW convs); this pass moves a DequantizeLinear below a Transpose only
+// in the complementary case (moveDown), so the two never undo each other.
+func qdqHoldsTranspose(ix *index, dq *graph.Node) bool {
+	if !isOp(dq, "DequantizeLinear") {
 		return false
 	}
-	_, ok := qdqParams(g, n)
-	return ok
+	if _, ok := qdqParams(ix.g, dq); !ok {
+		return false
+	}
+	return !transposeTravels(ix, dq.Outputs[0])
+}
+
+// transposeTravels reports that a Transpose writing v could move on
+// through every reader of v.
+func transposeTravels(ix *index, v string) bool {
+	if ix.isOutput(v) || len(ix.cons[v]) == 0 {
+		return false
+	}
+	for _, c := range ix.cons[v] {
+		if !readsDirect(c, v) || !(pushable(c) || isOp(c, "QuantizeLinear") && perTensorQDQ(ix.g, c)) {
+			return false
+		}
+	}
+	return true
 }
 
 // qdqDataIO lists the inputs and outputs of an op that carry the moved
@@ -236,6 +257,8 @@ func qdqPass(g *graph.Graph, opset int) (bool, error) {
 		switch {
 		case isOp(n, "QuantizeLinear"):
 			_ = r.foldConst(n) || r.dropPair(n) || r.dropClamp(n) || r.moveUp(n)
+		case isOp(n, "Transpose"):
+			r.liftInputTranspose(n)
 		case isOp(n, "DequantizeLinear"):
 			r.moveDown(n)
 			if !r.removed[n] {
@@ -282,7 +305,7 @@ func (r *qdqRewriter) moveDown(d *graph.Node) {
 			continue
 		}
 		axis, ok := qdqAxisThrough(r.g, c, p.axis, true)
-		if !ok {
+		if !ok || isOp(c, "Transpose") && transposeTravels(r.index, c.Outputs[0]) {
 			continue
 		}
 		dqs := make([]*graph.Node, len(ins))
@@ -340,8 +363,8 @@ func (r *qdqRewriter) moveUp(q *graph.Node) bool {
 		return false
 	}
 	axis, ok := qdqAxisThrough(r.g, n, p.axis, false)
-	if !ok {
-		return false
+	if !ok || isOp(n, "Transpose") && r.ins[n.Inputs[0]] {
+		return false // see liftInputTranspose
 	}
 	var readers []*graph.Node
 	for _, j := range outs {
@@ -398,6 +421,45 @@ func (r *qdqRewriter) moveUp(q *graph.Node) bool {
 		}
 	}
 	return true
+}
+
+// liftInputTranspose moves Transpose t above the QuantizeLinear of a
+// float graph input that it reads: x → Q → T becomes x → T → Q, the layout
+// changed before quantizing. onnxruntime fuses the first Conv of a model
+// with a float input only in that form (or with T after the
+// DequantizeLinear, which its opset-21 transpose optimizer turns into an
+// invalid QuantizeLinear); the transpose pass leaves it there.
+func (r *qdqRewriter) liftInputTranspose(t *graph.Node) {
+	if len(t.Inputs) != 1 || len(t.Outputs) != 1 || r.isOutput(t.Outputs[0]) {
+		return
+	}
+	q := r.producer(t.Inputs[0])
+	if q == nil || !isOp(q, "QuantizeLinear") || !r.ins[q.Inputs[0]] || r.uses(q.Outputs[0]) != 1 {
+		return
+	}
+	p, ok := qdqParams(r.g, q)
+	if !ok {
+		return
+	}
+	axis, ok := qdqAxisThrough(r.g, t, p.axis, true)
+	if !ok {
+		return
+	}
+	x, v, y := q.Inputs[0], q.Outputs[0], t.Outputs[0]
+	xt := r.g.UniqueName(x + "__tr")
+	r.g.SetValue(xt, graph.Float, r.g.ShapeOf(y))
+	r.g.SetValue(y, p.dt, r.g.ShapeOf(y))
+	r.setOutput(t, 0, xt)
+	r.setInput(t, 0, x)
+	r.setOutput(q, 0, y)
+	r.setInput(q, 0, xt)
+	if axis >= 0 {
+		if q.Attrs == nil {
+			q.Attrs = map[string]any{}
+		}
+		q.Attrs["axis"] = axis
+	}
+	delete(r.g.Values, v)
 }
 
 // dropPair makes Q(DQ(q)) with equal parameters q.
@@ -503,7 +565,9 @@ func (r *qdqRewriter) dropClamp(q *graph.Node) bool {
 		return false
 	}
 	xs, cs := r.g.ShapeOf(x), r.g.ShapeOf(c.Outputs[0])
-	if x == "" || r.g.DTypeOf(x) != graph.Float || !xs.Static() || !cs.Static() || xs.String() != cs.String() {
+	// The same shape in and out (symbolic dims by name): the bound does
+	// not broadcast x wider.
+	if x == "" || r.g.DTypeOf(x) != graph.Float || !xs.Known || !cs.Known || xs.String() != cs.String() {
 		return false
 	}
 	tmin, tmax := qdqRange(p.dt)
@@ -592,7 +656,7 @@ func qdqRangeMax(dt graph.DType) int64 {
 }
 
 // quantizeValues is QuantizeLinear of x with p; nil when a per-axis scale
-// does not fit x's dims.
+// does not fit x's dims or x holds a NaN.
 func quantizeValues(x *graph.Tensor, p qparams) []int64 {
 	lo, hi := qdqRange(p.dt)
 	xs, ss := x.Float32s(), p.scale.Float32s()
@@ -611,7 +675,7 @@ func quantizeValues(x *graph.Tensor, p qparams) []int64 {
 		c := (int64(i) / inner) % size
 		y := math.RoundToEven(float64(v / ss[c]))
 		if math.IsNaN(y) {
-			y = 0
+			return nil // left to the runtime's own conversion
 		}
 		out[i] = max(lo, min(hi, int64(max(-1e9, min(1e9, y)))+p.zp[c]))
 	}

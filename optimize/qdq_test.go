@@ -3,6 +3,7 @@ package optimize
 import (
 	"fmt"
 	"math"
+	"math/rand"
 	"slices"
 	"testing"
 
@@ -336,6 +337,25 @@ func TestQDQ(t *testing.T) {
 			}
 		},
 	}, {
+		// A residual block between NCHW convs (TFLite int8 models): the
+		// Transposes travel down through the DequantizeLinear into the
+		// Add and cancel, as they do without quantization.
+		name: "qdq_residual",
+		build: func(b *builder) *graph.Graph {
+			s, z := b.scalar("s", 0.02), b.zeroPoint("z", graph.Int8, -5)
+			conv1x1 := func(name, x string) string {
+				y := b.tr(name+"/in", x, toNCHW...)
+				y = b.op(name, "Conv", map[string]any{"kernel_shape": []int64{1, 1}}, y, b.weights(name+"/W", 3, 3, 1, 1))
+				return b.qdq(name+"/q", b.tr(name+"/out", y, toNHWC...), s, z, -1)
+			}
+			a := conv1x1("c1", b.qdq("q0", b.input("x", 1, 4, 4, 3), s, z, -1))
+			sum := b.qdq("qsum", b.op("add", "Add", nil, a, conv1x1("c2", a)), s, z, -1)
+			return b.output(conv1x1("c3", sum))
+		},
+		check: func(t *testing.T, g *graph.Graph) {
+			wantCounts(t, g, map[string]int{"Transpose": 2, "Conv": 3, "Add": 1})
+		},
+	}, {
 		// FakeQuant's clamp to its nudged range, a Relu before a zero
 		// point of 0, and a per-channel clamp: all saturate where the
 		// QuantizeLinear does, and go. (Inputs are scaled to ±8 so that
@@ -391,5 +411,153 @@ func TestQDQ(t *testing.T) {
 				c.check(t, h)
 			}
 		})
+	}
+}
+
+// TestQuantizeValues: the folded QuantizeLinear follows the ONNX
+// definition: x/scale rounded half to even, plus the zero point,
+// saturated; per axis, each slice with its own scale and zero point.
+func TestQuantizeValues(t *testing.T) {
+	f := func(dims []int64, v ...float64) *graph.Tensor { return graph.NewTensor(graph.Float, dims, v) }
+	cases := []struct {
+		name string
+		x    *graph.Tensor
+		p    qparams
+		want []int64
+	}{
+		{"ties to even", f([]int64{6}, 0.5, 1.5, 2.5, -0.5, -1.5, 0.26),
+			qparams{scale: f(nil, 1), zp: []int64{0}, dt: graph.Int8, axis: -1}, []int64{0, 2, 2, 0, -2, 0}},
+		{"zero point, saturation", f([]int64{4}, -1, 0, 1, 100),
+			qparams{scale: f(nil, 0.5), zp: []int64{10}, dt: graph.Uint8, axis: -1}, []int64{8, 10, 12, 210}},
+		{"int8 saturation", f([]int64{3}, -1000, 1000, -64),
+			qparams{scale: f(nil, 0.5), zp: []int64{0}, dt: graph.Int8, axis: -1}, []int64{-128, 127, -128}},
+		{"per axis 1 of [2,2]", f([]int64{2, 2}, 1, 1, 2, 2),
+			qparams{scale: f([]int64{2}, 0.5, 0.25), zp: []int64{0, 3}, dt: graph.Int8, axis: 1}, []int64{2, 7, 4, 11}},
+	}
+	for _, c := range cases {
+		got := quantizeValues(c.x, c.p)
+		if fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+	if got := quantizeValues(f([]int64{2}, 1, math.NaN()), qparams{scale: f(nil, 1), zp: []int64{0}, dt: graph.Int8, axis: -1}); got != nil {
+		t.Errorf("NaN folded to %v", got)
+	}
+}
+
+// TestQDQRandomChains builds random chains of fake quantization (three
+// parameter sets), clamps, Relu and element-moving ops (Transpose,
+// Reshape, Split/Concat, Concat of a value with itself) with branches
+// joining by Add or Concat, and checks that all passes keep every output's values
+// and reach a fixed point.
+func TestQDQRandomChains(t *testing.T) {
+	for seed := int64(0); seed < 300; seed++ {
+		r := rand.New(rand.NewSource(seed))
+		b := newBuilder(fmt.Sprintf("chain%d", seed))
+		sa, za := b.scalar("sa", 0.02), b.zeroPoint("za", graph.Uint8, 100)
+		sb, zb := b.scalar("sb", 0.03), b.zeroPoint("zb", graph.Int8, -3)
+		sc, zc := b.scalar("sc", 0.05), b.zeroPoint("zc", graph.Uint8, 90)
+		b.scalar("hiA", float64(float32(155*0.02)))
+		b.scalar("loA", float64(float32(-100*0.02)))
+		b.scalar("three", 3)
+		dims := []int64{2, 3, 4}
+		y := b.op("x3", "Mul", nil, b.input("x", dims...), "three")
+		var outs []string
+		var saved string
+		for k := range 4 + r.Intn(6) {
+			name := fmt.Sprintf("n%d", k)
+			switch r.Intn(10) {
+			case 9:
+				// One value quantized two ways.
+				y = b.op(name, "Add", nil, b.qdq(name+"/a", y, sa, za, -1), b.qdq(name+"/c", y, sc, zc, -1))
+			case 0:
+				y = b.qdq(name, y, sa, za, -1)
+			case 1:
+				y = b.qdq(name, y, sc, zc, -1)
+			case 2:
+				y = b.qdq(name, y, sb, zb, -1)
+			case 3:
+				p := []int64{0, 1, 2}
+				r.Shuffle(3, func(i, j int) { p[i], p[j] = p[j], p[i] })
+				y = b.tr(name, y, p...)
+				dims = []int64{dims[p[0]], dims[p[1]], dims[p[2]]}
+			case 4:
+				dims = []int64{dims[1], dims[0], dims[2]}
+				y = b.op(name, "Reshape", nil, y, b.ints(name+"/shape", dims...))
+			case 5:
+				if r.Intn(2) == 0 {
+					y = b.op(name, "Relu", nil, y)
+				} else {
+					y = b.op(name+"/max", "Max", nil, b.op(name+"/min", "Min", nil, y, "hiA"), "loA")
+				}
+			case 6:
+				a := int64(r.Intn(3))
+				if dims[a]%2 != 0 || dims[a] > 8 {
+					y = b.op(name, "Concat", map[string]any{"axis": a}, y, y)
+					dims[a] *= 2
+					break
+				}
+				b.g.AddNode(&graph.Node{Name: name, Op: "Split", Inputs: []string{y}, Outputs: []string{name + "/0", name + "/1"}, Attrs: map[string]any{"axis": a}})
+				y = b.op(name+"/cat", "Concat", map[string]any{"axis": a}, name+"/1", name+"/0")
+			case 7:
+				if saved == "" || b.g.ShapeOf(saved).String() != graph.ShapeOf(dims...).String() {
+					break
+				}
+				if r.Intn(2) == 0 {
+					y = b.op(name, "Add", nil, y, saved)
+				} else {
+					y = b.op(name, "Concat", map[string]any{"axis": int64(0)}, y, saved)
+					dims[0] *= 2
+				}
+			case 8:
+				outs = append(outs, y)
+			}
+			if r.Intn(3) == 0 {
+				saved = y
+				b.g.SetValue(saved, b.g.DTypeOf(saved), graph.ShapeOf(dims...))
+			}
+		}
+		g := b.output(append(outs, y)...)
+		annotate(t, g)
+		if err := g.Verify(graph.VerifyOptions{}); err != nil {
+			t.Fatalf("seed %d: test graph: %v", seed, err)
+		}
+		feeds := randomFeeds(t, g, seed)
+		want, err := evalGraph(g, feeds)
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		before := g.Dump()
+		for _, opset := range []int{13, 21} {
+			h := g.Clone()
+			err := Run(h, opset, Passes(), func(pass string, g *graph.Graph) error {
+				return g.Verify(graph.VerifyOptions{NeedDTypes: true})
+			})
+			if err != nil {
+				t.Fatalf("seed %d: %v\n%s", seed, err, before)
+			}
+			for _, p := range Passes() {
+				if c, err := p.Run(h, opset); err != nil || c {
+					t.Fatalf("seed %d: pass %s still changes the graph (err %v):\n%s\n%s", seed, p.Name, err, before, h.Dump())
+				}
+			}
+			got, err := evalGraph(h, feeds)
+			if err != nil {
+				t.Fatalf("seed %d: %v\n%s", seed, err, h.Dump())
+			}
+			if len(got) != len(want) {
+				t.Fatalf("seed %d: %d outputs, want %d", seed, len(got), len(want))
+			}
+			for i := range want {
+				if fmt.Sprint(want[i].dims) != fmt.Sprint(got[i].dims) {
+					t.Fatalf("seed %d: output %d dims %v, want %v", seed, i, got[i].dims, want[i].dims)
+				}
+				for k := range want[i].v {
+					if d := math.Abs(want[i].v[k] - got[i].v[k]); d > 1e-5*(1+math.Abs(want[i].v[k])) {
+						t.Fatalf("seed %d: output %d differs at %d: %g vs %g\n%s\n%s", seed, i, k, got[i].v[k], want[i].v[k], before, h.Dump())
+					}
+				}
+			}
+		}
 	}
 }

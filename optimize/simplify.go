@@ -291,3 +291,103 @@ func deadNodes(g *graph.Graph, opset int) (bool, error) {
 	removed := g.RemoveUnused()
 	return removed > 0 || len(g.Consts) != before, nil
 }
+
+// inlineConstantIf replaces an If whose condition is a constant with the
+// branch it always takes: that branch's constants and nodes join the graph
+// (renamed where a name is taken there), and the If's readers read the
+// branch outputs. A training flag frozen at its default
+// (keras_learning_phase, a PlaceholderWithDefault that is no input) leaves
+// such Ifs around every dropout and batch norm.
+func inlineConstantIf(g *graph.Graph, opset int) (bool, error) {
+	ix := newIndex(g)
+	for _, n := range g.Nodes {
+		if ix.removed[n] || !isOp(n, "If") || len(n.Inputs) != 1 {
+			continue
+		}
+		cond := ix.constOf(n.Inputs[0])
+		if cond == nil || cond.NumElements() != 1 || len(cond.Data) == 0 {
+			continue
+		}
+		key := "else_branch"
+		if cond.Int64s()[0] != 0 {
+			key = "then_branch"
+		}
+		br, _ := n.Attrs[key].(*graph.Graph)
+		if br == nil || len(br.Inputs) != 0 || len(br.Outputs) != len(n.Outputs) {
+			continue
+		}
+		ix.remove(n)
+		inlineBranch(ix, br, n.Outputs)
+	}
+	return ix.finish()
+}
+
+// inlineBranch moves the constants and nodes of br into ix's graph and
+// makes the readers of outs read br's outputs.
+func inlineBranch(ix *index, br *graph.Graph, outs []string) {
+	g := ix.g
+	taken := func(v string) bool {
+		return ix.prod[v] != nil || g.Consts[v] != nil || ix.ins[v] || len(ix.cons[v]) > 0 || ix.isOutput(v)
+	}
+	rename := map[string]string{}
+	fresh := func(v string) string {
+		if v == "" || !taken(v) {
+			return v
+		}
+		nv := g.UniqueName(v)
+		rename[v] = nv
+		return nv
+	}
+	name := func(v string) string {
+		if r, ok := rename[v]; ok {
+			return r
+		}
+		return v
+	}
+	nodeNames := make(map[string]bool, len(g.Nodes))
+	for _, m := range g.Nodes {
+		nodeNames[m.Name] = true
+	}
+	for _, k := range sortedKeys(br.Consts) {
+		nk := fresh(k)
+		g.SetConst(nk, br.Consts[k])
+	}
+	for _, m := range br.Nodes {
+		for i, in := range m.Inputs {
+			m.Inputs[i] = name(in)
+		}
+		for _, sg := range m.Subgraphs() {
+			for old, nv := range rename {
+				if !sg.Defines(old) {
+					sg.ReplaceUses(old, nv)
+				}
+			}
+		}
+		for i, o := range m.Outputs {
+			no := fresh(o)
+			if v := br.Values[o]; v != nil {
+				g.Values[no] = v
+			}
+			m.Outputs[i] = no
+		}
+		if nodeNames[m.Name] {
+			m.Name = g.UniqueName(m.Name)
+		}
+		nodeNames[m.Name] = true
+		ix.add(m)
+	}
+	for i, o := range outs {
+		if o != "" {
+			ix.replaceUses(o, name(br.Outputs[i]))
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -364,9 +364,11 @@ func (t *transposer) visit(n *graph.Node) {
 		return
 	}
 	switch {
-	case unaryLayoutFree[c.Op], perTensorQDQ(t.g, c) && !(isOp(c, "DequantizeLinear") && (t.ins[x] || qdqMovable(t.g, c))):
-		// (A graph input's DequantizeLinear keeps the Transpose above
-		// it: see dqTranspose; so does one the qdq pass moves down.)
+	case unaryLayoutFree[c.Op], perTensorQDQ(t.g, c) && !t.ins[x] && !(isOp(c, "DequantizeLinear") && qdqHoldsTranspose(t.index, c)):
+		// (A graph input's QuantizeLinear or DequantizeLinear keeps the
+		// Transpose above it: see dqTranspose and liftInputTranspose; so
+		// does a DequantizeLinear before an op the Transpose could not
+		// pass, see qdqHoldsTranspose.)
 		t.pushUnary(n, c, p)
 	case broadcastLayoutFree[c.Op]:
 		t.pushElementwise(n, c, p, nil)

@@ -95,8 +95,14 @@ func (m *Model) pickConcreteFunction(index int) error {
 			call.Input = append(call.Input, h.Name)
 		case obj.GetConstant() != nil:
 			call.Input = append(call.Input, obj.GetConstant().Operation)
+		case obj.GetResource() != nil:
+			table, err := m.captureTable(og, id, fresh(call.Name+"/capture_"+strconv.Itoa(i)), fresh)
+			if err != nil {
+				return notSavedModel("%s: concrete function %q captures object %d: %v", m.dir, name, id, err)
+			}
+			call.Input = append(call.Input, table)
 		default:
-			return notSavedModel("%s: concrete function %q captures object %d, which is neither a variable nor a constant (tables are not supported)", m.dir, name, id)
+			return notSavedModel("%s: concrete function %q captures object %d, which is neither a variable, a constant nor a table", m.dir, name, id)
 		}
 		tin = append(tin, args[user+i].Type)
 	}

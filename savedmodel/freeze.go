@@ -16,10 +16,11 @@ import (
 // (read by ReadVariableOp) and TF1 reference variables.
 var variableOps = map[string]bool{"VarHandleOp": true, "VariableV2": true, "Variable": true}
 
-// resourceOps make resources that are not variables: hash tables and the
-// like have no value in the checkpoint to freeze.
+// resourceOps make resources that are neither variables nor hash tables
+// filled once (frozen.TableOps, whose contents AttachTables reads): they
+// have no value in the checkpoint to freeze.
 var resourceOps = map[string]bool{
-	"HashTableV2": true, "MutableHashTableV2": true, "MutableDenseHashTableV2": true,
+	"MutableHashTableV2": true, "MutableDenseHashTableV2": true,
 	"MutableHashTableOfTensorsV2": true, "AnonymousHashTable": true,
 }
 
@@ -31,6 +32,7 @@ type varSource struct{ key, slice string }
 // a Const holding the checkpoint's value, aliasing the mapped shard.
 func (m *Model) Freeze(inputs, outputs []frozen.Spec) error {
 	gd := m.Graph
+	frozen.AttachTables(gd, m.tableSource())
 	byName := make(map[string]*tfpb.NodeDef, len(gd.Node))
 	for _, n := range gd.Node {
 		byName[n.Name] = n
@@ -132,8 +134,11 @@ func readVariables(byName map[string]*tfpb.NodeDef, inputs, outputs []frozen.Spe
 		case variableOps[n.Op]:
 			vars = append(vars, n)
 			continue
+		case frozen.TableOps[n.Op]:
+			continue
 		case resourceOps[n.Op]:
-			return nil, notSavedModel("node %q (%s): lookup tables and other non-variable resources are not supported", n.Name, n.Op)
+			return nil, notSavedModel("node %q (%s): a table filled at run time (a mutable one) has no contents to convert; "+
+				"tables initialized once (tf.lookup.StaticHashTable, Keras StringLookup/IntegerLookup) convert", n.Name, n.Op)
 		}
 		for _, ref := range n.Input {
 			node, _, control := frozen.SplitTensorName(ref)

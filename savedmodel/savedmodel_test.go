@@ -183,17 +183,17 @@ func TestLoadErrors(t *testing.T) {
 			_, err := LoadCheckpoint(filepath.Join(dir, "model.ckpt.meta"))
 			return err
 		}, "model.ckpt.index beside it is missing", ErrNotSavedModel},
-		{"a lookup table", func() error {
+		{"a mutable lookup table", func() error {
 			gd := &tfpb.GraphDef{Node: []*tfpb.NodeDef{
 				{Name: "keys", Op: "Placeholder"},
-				{Name: "table", Op: "HashTableV2"},
+				{Name: "table", Op: "MutableHashTableV2"},
 				{Name: "find", Op: "LookupTableFindV2", Input: []string{"table", "keys", "keys"}},
 			}}
 			m := &Model{Graph: gd, mg: &tfpb.MetaGraphDef{GraphDef: gd}, dir: "x"}
 			in, _ := frozen.ParseSpecs("keys:0")
 			out, _ := frozen.ParseSpecs("find:0")
 			return m.Freeze(in, out)
-		}, `node "table" (HashTableV2): lookup tables and other non-variable resources are not supported`, ErrNotSavedModel},
+		}, `node "table" (MutableHashTableV2): a table filled at run time (a mutable one) has no contents to convert`, ErrNotSavedModel},
 		{"concrete function out of range", func() error {
 			n := 3
 			_, err := Load(filepath.Join(fixtures, "module"), Options{ConcreteFunction: &n})

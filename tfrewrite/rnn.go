@@ -63,6 +63,9 @@ type cell struct {
 	// rather than the previous output.
 	mask, maskRead string
 	zeroOut        bool
+
+	// peep: LSTMBlockCell's peepholes in ONNX order i, o, f; nil without.
+	peep []float64
 }
 
 // rnnPass is the LSTM/GRU rewrite.
@@ -116,7 +119,7 @@ func rnnPass(g *graph.Graph) (bool, error) {
 
 func samePair(v *view, a, b *cell) bool {
 	return a.kind == b.kind && a.linearBeforeReset == b.linearBeforeReset && a.recAct == b.recAct && a.actG == b.actG &&
-		a.hidden == b.hidden && a.input == b.input && a.dtype == b.dtype &&
+		a.hidden == b.hidden && a.input == b.input && a.dtype == b.dtype && (a.peep == nil) == (b.peep == nil) &&
 		a.batchMajor == b.batchMajor && a.src == b.src &&
 		seqRoot(v, a.seqLen) == seqRoot(v, b.seqLen) && a.zeroInit == b.zeroInit && sameMask(v, a, b)
 }
@@ -476,15 +479,24 @@ func matchCell(v *view, l *loop) *cell {
 		if cVar == nil {
 			return nil
 		}
-		xt = matchLSTM(v, c, hNew, newOf[cVar], hVar.body(), cVar.body())
+		lstm := func() string {
+			if x := matchLSTM(v, c, hNew, newOf[cVar], hVar.body(), cVar.body()); x != "" {
+				return x
+			}
+			return matchLSTMPerGate(v, c, hNew, newOf[cVar], hVar.body(), cVar.body())
+		}
+		xt = lstm()
 		if xt == "" && write == nil {
 			hVar, cVar = cVar, hVar
 			hNew = newOf[hVar]
-			xt = matchLSTM(v, c, hNew, newOf[cVar], hVar.body(), cVar.body())
+			xt = lstm()
 		}
 	case 1:
 		if xt = matchGRU(v, c, hNew, hVar.body()); xt == "" {
 			xt = matchKerasGRU(v, c, hNew, hVar.body())
+		}
+		if xt == "" {
+			xt = matchGRUPerGate(v, c, hNew, hVar.body())
 		}
 	}
 	if xt == "" {
@@ -657,6 +669,9 @@ func isIdentityRange(v *view, val string) bool {
 //	h' = sigmoid(o)·tanh(c')
 func matchLSTM(v *view, c *cell, hNew, cNew, hPrev, cPrev string) string {
 	c.recAct, c.actSeen = "", false
+	if x := matchLSTMBlockCell(v, c, hNew, cNew, hPrev, cPrev); x != "" {
+		return x
+	}
 	var split *graph.Node
 	// gate reports the Split part val is, or -1.
 	gate := func(val string) int {
@@ -859,6 +874,9 @@ func gateWeights(k []float64, I, H, gates int64, col func(g int64) (int64, int64
 //	c = tanh(concat([x, r·h]) · Kc + bc)
 //	h' = u·h + (1 - u)·c
 func matchGRU(v *view, c *cell, hNew, hPrev string) string {
+	if x := matchGRUBlockCell(v, c, hNew, hPrev); x != "" {
+		return x
+	}
 	var split *graph.Node
 	gate := func(val string, idx int) bool {
 		s, p := splitOut(v, val, 2)
@@ -904,10 +922,23 @@ func matchGRU(v *view, c *cell, hNew, hPrev string) string {
 	if !ok || v.skip(h) != hPrev || v.skip(x) != v.skip(cx) || gk.Dims[1]%2 != 0 {
 		return ""
 	}
+	if !gruWeights(c, gk, gb, ck, cb) {
+		return ""
+	}
+	return x
+}
+
+// gruWeights fills a GRU cell's weights from TF's GRUCell layout: the gate
+// kernel gk [I+H, 2H] (r, u) and bias, the candidate kernel ck [I+H, H]
+// and bias. False when the shapes disagree.
+func gruWeights(c *cell, gk, gb, ck, cb *graph.Tensor) bool {
+	if len(gk.Dims) != 2 || len(ck.Dims) != 2 || gk.Dims[1]%2 != 0 {
+		return false
+	}
 	H := gk.Dims[1] / 2
 	I := gk.Dims[0] - H
-	if I <= 0 || ck.Dims[0] != I+H || ck.Dims[1] != H || gk.DType != ck.DType {
-		return ""
+	if I <= 0 || ck.Dims[0] != I+H || ck.Dims[1] != H || gk.DType != ck.DType || gb.NumElements() != 2*H || cb.NumElements() != H {
+		return false
 	}
 	c.kind, c.hidden, c.input, c.dtype = "GRU", H, I, gk.DType
 	gkv, ckv := gk.Float64s(), ck.Float64s()
@@ -922,7 +953,7 @@ func matchGRU(v *view, c *cell, hNew, hPrev string) string {
 	copy(c.b[0:H], gbv[H:2*H])
 	copy(c.b[H:2*H], gbv[0:H])
 	copy(c.b[2*H:3*H], cbv)
-	return x
+	return true
 }
 
 // analyzeInput finds how dynamic_rnn prepared the scattered input: a
@@ -1107,6 +1138,13 @@ func emitRNN(g *graph.Graph, renames map[string]string, dirs []*cell) {
 			inputs[6] = initialState(e, dirs, func(c *cell) string { return c.c0 })
 		}
 	}
+	if c0.peep != nil {
+		var p []float64
+		for _, c := range dirs {
+			p = append(p, c.peep...)
+		}
+		inputs = append(inputs, e.tensor(graph.NewTensor(c0.dtype, []int64{D, 3 * H}, p)))
+	}
 	for len(inputs) > 0 && inputs[len(inputs)-1] == "" {
 		inputs = inputs[:len(inputs)-1]
 	}
@@ -1128,7 +1166,11 @@ func emitRNN(g *graph.Graph, renames map[string]string, dirs []*cell) {
 		}
 		var acts []string
 		for range dirs {
-			acts = append(acts, f, c0.actG, c0.actG)
+			if c0.kind == "GRU" {
+				acts = append(acts, f, "Tanh")
+			} else {
+				acts = append(acts, f, c0.actG, c0.actG)
+			}
 		}
 		attrs["activations"] = acts
 	}

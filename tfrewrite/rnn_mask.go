@@ -66,9 +66,6 @@ func matchMaskedOutput(v *view, c *cell, states []*loopVar, written string, isTi
 	if read == "" {
 		return states, written
 	}
-	if c.seqLen != "" {
-		return nil, ""
-	}
 	ft := v.prod[v.skipEnter(v.prod[read].Inputs[0])]
 	c.mask, c.maskRead = ft.Inputs[0], read
 	c.zeroOut = v.isZero(fallback)

@@ -20,7 +20,8 @@ func Passes() []Pass {
 		// boundaries once the graph is flat.
 		{"inline-calls", "PartitionedCall/StatefulPartitionedCall → the nodes of their function (nested calls too, and inside While/If bodies)", inlineCalls},
 		{"lower-while", "TF2 While/StatelessWhile → a TF1 frame (Enter/Merge/Switch/NextIteration/Exit), so that one set of loop rewrites serves both forms", lowerWhilePass},
-		{"lists", "TensorListSplit of unequal lengths → slices of its tensor; a reserved list of unknown element shape → zeros shaped like its first item", listsPass},
+		{"lists", "TensorListSplit of unequal lengths → slices of its tensor; a reserved list of unknown element shape → zeros shaped like its first item", inSubgraphs(listsPass)},
+		{"block-lstm", "BlockLSTM/BlockLSTMV2 (TF's fused LSTM over a sequence) → ONNX LSTM", inSubgraphs(blockLSTMPass)},
 		DilatedConv,
 		// Control flow: the LSTM/GRU rewrite must see the TF1 loops before
 		// the generic loop rewrite turns them into Loop.

@@ -131,7 +131,7 @@ func convertFlags() []cli.Flag {
 		&cli.StringFlag{Name: "checkpoint", Usage: "TF1 checkpoint to convert: the .meta MetaGraphDef, with the checkpoint files beside it (needs --outputs)"},
 		&cli.StringFlag{Name: "inputs", Usage: "graph inputs, comma separated: `name:0[1,28,28,3]` (the shape is optional; -1 or ? for unknown dims)"},
 		&cli.StringFlag{Name: "outputs", Usage: "graph outputs, comma separated: name:0"},
-		&cli.IntFlag{Name: "opset", Value: convert.DefaultOpset, Usage: fmt.Sprintf("ONNX opset to target (%d to %d; 12 and older are not served: the handlers emit opset-13 forms such as axes as inputs)", opmap.MinOpset, opmap.MaxOpset)},
+		&cli.IntFlag{Name: "opset", Value: convert.DefaultOpset, Usage: fmt.Sprintf("ONNX opset to target (%d to %d; at 12, forms ONNX changed at 13 that cannot be written the old way, such as run-time axes or bfloat16, are refused)", convert.MinOpset, opmap.MaxOpset)},
 		&cli.StringFlag{Name: "inputs-as-nchw", Aliases: []string{"inputs_as_nchw"}, Usage: "NHWC inputs the ONNX model should take as NCHW, comma separated"},
 		&cli.StringFlag{Name: "outputs-as-nchw", Aliases: []string{"outputs_as_nchw"}, Usage: "NHWC outputs the ONNX model should give as NCHW, comma separated"},
 		&cli.StringFlag{Name: "rename-inputs", Aliases: []string{"rename_inputs"}, Usage: "new names for the inputs, in --inputs order"},
@@ -139,7 +139,7 @@ func convertFlags() []cli.Flag {
 		&cli.StringFlag{Name: "use-default", Aliases: []string{"use_default"}, Usage: "PlaceholderWithDefault nodes that take their default value (not model inputs), comma separated"},
 		&cli.StringFlag{Name: "ignore-default", Aliases: []string{"ignore_default"}, Usage: "PlaceholderWithDefault nodes that become model inputs (their default is dropped), comma separated"},
 		&cli.BoolFlag{Name: "continue-on-error", Aliases: []string{"continue_on_error"}, Usage: "keep unsupported ops as nodes in domain org.tensorflow and warn, instead of failing"},
-		&cli.StringFlag{Name: "extra-opset", Aliases: []string{"extra_opset"}, Usage: "extra opset imports for the model, comma separated `DOMAIN:VERSION` (e.g. ai.onnx.contrib:1)"},
+		&cli.StringFlag{Name: "extra-opset", Aliases: []string{"extra_opset"}, Usage: "extra opset imports for the model, comma separated `DOMAIN:VERSION` (e.g. ai.onnx.contrib:1); com.microsoft:1 maps MatrixInverse to onnxruntime's Inverse"},
 		&cli.BoolFlag{Name: "large-model", Aliases: []string{"large_model", "external-data"}, Usage: "write weights of 1 KiB and more to <output>.data beside the model (ONNX external data; automatic past protobuf's 2 GB cap)"},
 		&cli.BoolFlag{Name: "verbose", Usage: "print each stage and the op counts"},
 		&cli.BoolFlag{Name: "debug", Usage: "verify the graph after every stage and pass and name the one that broke it; fail on problems a normal run warns about"},
@@ -212,6 +212,7 @@ func convertAction(c *cli.Context) error {
 		return err
 	}
 	logf("read %s: %d nodes", path, len(gd.Node))
+	frozen.AttachTables(gd, frozen.TableSource{Dir: filepath.Dir(path)})
 	if opts.Inputs, err = placeholderDefaults(gd, opts.Inputs, splitList(c.String("use-default")), splitList(c.String("ignore-default"))); err != nil {
 		return err
 	}
@@ -227,7 +228,7 @@ func convertOptions(c *cli.Context, inputs, outputs []frozen.Spec) (convert.Opti
 		RenameInputs: splitList(c.String("rename-inputs")), RenameOutputs: splitList(c.String("rename-outputs")),
 		ContinueOnError: c.Bool("continue-on-error"), Debug: c.Bool("debug"),
 	}
-	if opts.Opset < opmap.MinOpset || opts.Opset > opmap.MaxOpset {
+	if opts.Opset < convert.MinOpset || opts.Opset > opmap.MaxOpset {
 		return opts, &convert.OpsetError{Opset: opts.Opset}
 	}
 	if err := checkFlagsFirst(c); err != nil {

@@ -103,6 +103,9 @@ def _layers():
         "lstm_last": (lambda: L.LSTM(5), "LSTM", None),
         "lstm_backwards": (lambda: L.LSTM(4, return_sequences=True, go_backwards=True, return_state=True),
                            "LSTM", "reverse"),
+        "lstm_last_zero_output": (lambda: L.LSTM(5, zero_output_for_mask=True), "LSTM", None),
+        "gru_backwards_last_zero_output": (lambda: L.GRU(4, go_backwards=True, zero_output_for_mask=True,
+                                                         return_state=True), "GRU", "reverse"),
         "gru": (lambda: L.GRU(5, return_sequences=True, return_state=True), "GRU", None),
         "gru_reset_before": (lambda: L.GRU(4, return_sequences=True, reset_after=False), "GRU", None),
         # Bidirectional forces zero_output_for_mask = return_sequences.
@@ -268,3 +271,294 @@ def _(x):
 
 
 needs("TensorListReserve", "EmptyTensorList", "TensorListSetItem")
+
+
+# --- TF's fused RNN kernels (tf.raw_ops, graph mode; CPU kernels) ----------
+# BlockLSTM/BlockLSTMV2 become one ONNX LSTM; the single-step cells their
+# arithmetic. Values reach past ±3 so that LSTMBlockCell's cell_clip acts.
+
+_BT, _BB, _BI, _BH = 6, 3, 4, 5
+
+
+def _block_weights(seed, peephole):
+    r = np.random.default_rng(seed)
+    w = tf.constant(r.uniform(-0.8, 0.8, (_BI + _BH, 4 * _BH)).astype(np.float32))
+    b = tf.constant(r.uniform(-0.5, 0.5, (4 * _BH,)).astype(np.float32))
+    p = [tf.constant(r.uniform(-0.5, 0.5, (_BH,)).astype(np.float32)) for _ in range(3)]
+    if not peephole:
+        p = [tf.zeros([_BH])] * 3
+    return w, b, p
+
+
+_BFEED = {"x": f32(_BT, _BB, _BI, seed=80, lo=-2, hi=2), "c0": f32(_BB, _BH, seed=81, lo=-2, hi=2),
+          "h0": f32(_BB, _BH, seed=82)}
+_BSHAPES = {"x": (None, None, _BI), "c0": (None, _BH), "h0": (None, _BH), "n": ()}
+
+for _op, _peep, _n in (("BlockLSTM", False, _BT), ("BlockLSTM", True, 4), ("BlockLSTMV2", True, _BT),
+                       ("BlockLSTMV2", False, 3)):
+    @harness.graph_case(f"block_lstm_{_op[9:].lower() or 'v1'}_{'peephole' if _peep else 'plain'}_len{_n}",
+                        dict(_BFEED, n=np.array(_n, np.int64)), shapes=_BSHAPES, check=fused("LSTM", 1))
+    def _(x, c0, h0, n, _op=_op, _peep=_peep):
+        w, b, (wci, wcf, wco) = _block_weights(83, _peep)
+        kw = dict(seq_len_max=n, x=x, cs_prev=c0, h_prev=h0, w=w, wci=wci, wcf=wcf, wco=wco, b=b, use_peephole=_peep)
+        if _op == "BlockLSTM":
+            outs = tf.raw_ops.BlockLSTM(forget_bias=0.7, cell_clip=-1.0, **kw)
+        else:
+            outs = tf.raw_ops.BlockLSTMV2(cell_clip=0.0, **kw)
+        # h at every step, and the cell state at the last (zeros past n).
+        return outs.h, outs.cs[-1], outs.h[-1] * 2.0
+
+    needs(_op)
+
+for _peep, _clip in ((True, 3.0), (False, -1.0), (True, 0.5)):
+    @harness.graph_case(f"lstm_block_cell_{'peephole' if _peep else 'plain'}_clip{_clip:g}",
+                        {"x": f32(_BB, _BI, seed=84, lo=-3, hi=3), "c0": f32(_BB, _BH, seed=85, lo=-5, hi=5),
+                         "h0": f32(_BB, _BH, seed=86)}, shapes={"x": (None, _BI), "c0": (None, _BH), "h0": (None, _BH)})
+    def _(x, c0, h0, _peep=_peep, _clip=_clip):
+        w, b, (wci, wcf, wco) = _block_weights(87, _peep)
+        o = tf.raw_ops.LSTMBlockCell(x=x, cs_prev=c0, h_prev=h0, w=w, wci=wci, wcf=wcf, wco=wco, b=b,
+                                     forget_bias=0.3, cell_clip=_clip, use_peephole=_peep)
+        return o.i, o.cs, o.f, o.o, o.ci, o.co, o.h
+
+    needs("LSTMBlockCell")
+
+
+@harness.graph_case("gru_block_cell", {"x": f32(_BB, _BI, seed=88, lo=-2, hi=2), "h0": f32(_BB, _BH, seed=89)},
+                    shapes={"x": (None, _BI), "h0": (None, _BH)})
+def _(x, h0):
+    r = np.random.default_rng(90)
+    w_ru = tf.constant(r.uniform(-0.8, 0.8, (_BI + _BH, 2 * _BH)).astype(np.float32))
+    w_c = tf.constant(r.uniform(-0.8, 0.8, (_BI + _BH, _BH)).astype(np.float32))
+    b_ru = tf.constant(r.uniform(-0.5, 0.5, (2 * _BH,)).astype(np.float32))
+    b_c = tf.constant(r.uniform(-0.5, 0.5, (_BH,)).astype(np.float32))
+    o = tf.raw_ops.GRUBlockCell(x=x, h_prev=h0, w_ru=w_ru, w_c=w_c, b_ru=b_ru, b_c=b_c)
+    return o.r, o.u, o.c, o.h
+
+
+needs("GRUBlockCell")
+
+
+# A while loop over LSTMBlockCell/GRUBlockCell (what tf.contrib's
+# LSTMBlockCell/GRUBlockCell build under dynamic_rnn): one ONNX LSTM/GRU;
+# with a clipped cell state, a correct Loop of the cell's arithmetic.
+def _block_cell_loop(x, cell, hidden=_BH, peephole=False, clip=-1.0):
+    w, b, (wci, wcf, wco) = _block_weights(91, peephole)
+    r = np.random.default_rng(92)
+    feat = x.shape[-1]
+    w_ru = tf.constant(r.uniform(-0.8, 0.8, (feat + hidden, 2 * hidden)).astype(np.float32))
+    w_c = tf.constant(r.uniform(-0.8, 0.8, (feat + hidden, hidden)).astype(np.float32))
+    b_ru = tf.constant(r.uniform(-0.5, 0.5, (2 * hidden,)).astype(np.float32))
+    b_c = tf.constant(r.uniform(-0.5, 0.5, (hidden,)).astype(np.float32))
+    xt = tf.transpose(x, [1, 0, 2])
+    n = tf.shape(xt)[0]
+    xs = tf.TensorArray(tf.float32, size=n).unstack(xt)
+    ys = tf.TensorArray(tf.float32, size=n)
+    zeros = tf.zeros(tf.stack([tf.shape(x)[0], hidden]))
+
+    def body(t, h, c, ys):
+        if cell == "lstm":
+            o = tf.raw_ops.LSTMBlockCell(x=xs.read(t), cs_prev=c, h_prev=h, w=w, wci=wci, wcf=wcf, wco=wco, b=b,
+                                         forget_bias=0.4, cell_clip=clip, use_peephole=peephole)
+            h, c = o.h, o.cs
+        else:
+            h = tf.raw_ops.GRUBlockCell(x=xs.read(t), h_prev=h, w_ru=w_ru, w_c=w_c, b_ru=b_ru, b_c=b_c).h
+        return t + 1, h, c, ys.write(t, h)
+    _, h, c, ys = tf.while_loop(lambda t, *_: t < n, body, [0, zeros, zeros, ys])
+    return tf.transpose(ys.stack(), [1, 0, 2]), h, c
+
+
+def one_loop(model, opset):
+    if op_counts(model).get("Loop", 0) != 1:
+        raise AssertionError(f"want one Loop; ops {op_counts(model)}")
+
+
+_LX = {"x": f32(3, 6, _BI, seed=93, lo=-2, hi=2)}
+_LS = {"x": (None, None, _BI)}
+for _v2 in (True, False):
+    _sfx = "cf2" if _v2 else "cf1"
+    harness.graph_case(f"lstm_block_cell_loop_{_sfx}", _LX, shapes=_LS, control_flow_v2=_v2,
+                       check=fused("LSTM", 1))(lambda x: _block_cell_loop(x, "lstm"))
+    harness.graph_case(f"lstm_block_cell_loop_peephole_{_sfx}", _LX, shapes=_LS, control_flow_v2=_v2,
+                       check=fused("LSTM", 1))(lambda x: _block_cell_loop(x, "lstm", peephole=True))
+    harness.graph_case(f"gru_block_cell_loop_{_sfx}", _LX, shapes=_LS, control_flow_v2=_v2,
+                       check=fused("GRU", 1))(lambda x: _block_cell_loop(x, "gru"))
+    harness.graph_case(f"lstm_block_cell_loop_clipped_stays_loop_{_sfx}", _LX, shapes=_LS, control_flow_v2=_v2,
+                       check=one_loop)(lambda x: _block_cell_loop(x, "lstm", peephole=True, clip=0.8))
+
+
+# --- CudnnRNN (Keras 3's GPU path) ------------------------------------------
+# TensorFlow has no CPU kernel for CudnnRNN*, so these cases build the graph
+# Keras 3 writes for a GPU (its own _cudnn_lstm/_cudnn_gru, as a CUDA build
+# lays the params out) and take the reference from the Keras layer the
+# graph stands for, with the same weights, computed by TensorFlow on the
+# CPU: Keras swaps the two for each other, so they must agree.
+
+import dataclasses  # noqa: E402
+import importlib  # noqa: E402
+from unittest import mock  # noqa: E402
+
+_CT, _CB, _CI, _CH = 5, 3, 4, 6
+
+
+def _cudnn_case(name, mode, *, fed_state, lens=None):
+    r = np.random.default_rng(94)
+    g3 = 4 if mode == "lstm" else 3
+    kernel = r.uniform(-0.6, 0.6, (_CI, g3 * _CH)).astype(np.float32)
+    rec = r.uniform(-0.6, 0.6, (_CH, g3 * _CH)).astype(np.float32)
+    bias = r.uniform(-0.5, 0.5, (g3 * _CH,) if mode == "lstm" else (2, g3 * _CH)).astype(np.float32)
+    x = f32(_CB, _CT, _CI, seed=95)
+    h0 = f32(_CB, _CH, seed=96) if fed_state else np.zeros((_CB, _CH), np.float32)
+    c0 = f32(_CB, _CH, seed=97) if fed_state else np.zeros((_CB, _CH), np.float32)
+    if lens is not None:  # right padding, as Keras's cuDNN path requires of a mask
+        for b, n in enumerate(lens):
+            x[b, n:] = 0.0
+
+    def build():
+        krnn = importlib.import_module("keras.src.backend.tensorflow.rnn")
+        info = dict(tf.sysconfig.get_build_info(), is_cuda_build=True, is_rocm_build=False)
+        g = tf.Graph()
+        with g.as_default(), mock.patch.object(tf.sysconfig, "get_build_info", return_value=info):
+            xp = tf.compat.v1.placeholder(tf.float32, (None, None, _CI), name="x")
+            feeds = {"x:0": x}
+            mask = None
+            if lens is not None:
+                mp = tf.compat.v1.placeholder(tf.bool, (None, None), name="m")
+                feeds["m:0"] = np.arange(_CT)[None, :] < np.array(lens)[:, None]
+                mask = mp
+            if fed_state:
+                hp = tf.compat.v1.placeholder(tf.float32, (None, _CH), name="h0")
+                cp = tf.compat.v1.placeholder(tf.float32, (None, _CH), name="c0")
+                feeds["h0:0"] = h0
+                if mode == "lstm":
+                    feeds["c0:0"] = c0
+            else:  # zeros as Keras makes them: Fill(Pack(batch, units))
+                hp = cp = tf.zeros(tf.stack([tf.shape(xp)[0], _CH]))
+            k, rk, b = tf.constant(kernel), tf.constant(rec), tf.constant(bias)
+            if mode == "lstm":
+                _, y, (h, c) = krnn._cudnn_lstm(xp, hp, cp, k, rk, b, mask, False, False, True)
+                outs = [y, h, c]
+            else:
+                _, y, (h,) = krnn._cudnn_gru(xp, hp, k, rk, b, mask, False, False, True)
+                outs = [y, h]
+            outs = [tf.identity(o, name=f"out{i}") for i, o in enumerate(outs)]
+        return harness.Built(g.as_graph_def(), feeds, [o.name for o in outs])
+
+    def reference(built):
+        import keras
+        L = keras.layers
+        layer = (L.LSTM if mode == "lstm" else L.GRU)(_CH, return_sequences=True, return_state=True)
+        state = [tf.constant(h0), tf.constant(c0)] if mode == "lstm" else [tf.constant(h0)]
+        mask = None if lens is None else tf.constant(built.feeds["m:0"])
+        layer(tf.constant(x), initial_state=state, mask=mask)
+        layer.set_weights([kernel, rec, bias])
+        outs = layer(tf.constant(x), initial_state=state, mask=mask)
+        outs = [np.asarray(o) for o in outs]
+        if lens is not None:
+            # cuDNN (and Keras on a GPU) zeros the padded steps; on the CPU
+            # Keras repeats the last output there.
+            valid = built.feeds["m:0"][:, :, None]
+            outs[0] = outs[0] * valid
+        return outs
+
+    def run(case, opsets, workdir):
+        orig = harness.tf_reference
+        harness.tf_reference = reference
+        try:
+            return harness.run_case(dataclasses.replace(case, runner=None), opsets, workdir)
+        finally:
+            harness.tf_reference = orig
+
+    harness._register(harness.Case(name=name, build=build, runner=run,
+                                   check=fused("LSTM" if mode == "lstm" else "GRU", 1)))
+
+
+_cudnn_case("cudnn_lstm_keras_gpu_graph", "lstm", fed_state=False)
+_cudnn_case("cudnn_lstm_keras_gpu_graph_state_mask", "lstm", fed_state=True, lens=[5, 2, 3])
+_cudnn_case("cudnn_gru_keras_gpu_graph", "gru", fed_state=False)
+_cudnn_case("cudnn_gru_keras_gpu_graph_state_mask", "gru", fed_state=True, lens=[5, 2, 3])
+
+
+# A list of unknown element shape that a loop sets and reads back (a
+# carried list, not a scan): n placeholders widened by the first set at
+# run time.
+@harness.graph_case("tensor_array_unknown_element_shape_in_loop", {"x": f32(5, 3, seed=98)}, shapes={"x": (None, 3)},
+                    check=one_loop)
+def _(x):
+    n = tf.shape(x)[0]
+    ta = tf.TensorArray(tf.float32, size=n, clear_after_read=False)
+
+    def body(i, ta):
+        prev = tf.cond(i > 0, lambda: ta.read(tf.maximum(i - 1, 0)), lambda: tf.zeros([3]))
+        return i + 1, ta.write(i, prev * 0.5 + x[i])
+    _, ta = tf.while_loop(lambda i, ta: i < n, body, [0, ta])
+    # Nothing in the graph tells the stack's rank (TF's static shape is
+    # unknown too) and an ONNX graph output needs one: the reshapes give it.
+    return tf.reshape(ta.stack(), [-1, 3]), tf.reshape(ta.read(2), [3])
+
+
+needs("TensorListReserve", "TensorListSetItem", "TensorListGetItem")
+
+
+@harness.graph_case("tensor_list_unknown_element_shape_push_in_loop", {"x": f32(4, 2, 3, seed=99)},
+                    shapes={"x": (None, 2, 3)}, check=one_loop)
+def _(x):
+    n = tf.shape(x)[0]
+    empty = list_ops.empty_tensor_list(element_shape=None, element_dtype=tf.float32)
+
+    def body(i, l):
+        prev = tf.cond(i > 0, lambda: list_ops.tensor_list_get_item(l, i - 1, element_dtype=tf.float32),
+                       lambda: tf.zeros([2, 3]))
+        return i + 1, list_ops.tensor_list_push_back(l, prev * 0.5 + x[i])
+    _, l = tf.while_loop(lambda i, l: i < n, body, [0, empty])
+    return tf.reshape(list_ops.tensor_list_stack(l, tf.float32), [-1, 2, 3]), list_ops.tensor_list_length(l)
+
+
+needs("EmptyTensorList", "TensorListPushBack")
+
+
+# The tf.keras (Keras 2) recurrent layers TensorFlow still ships, in a
+# TF1-style graph: their masked loop has the same form.
+def _tf_keras_masked(layer):
+    def fn(x):
+        from tensorflow.python.keras.layers import core, recurrent
+        tf.compat.v1.set_random_seed(3)
+        return layer(recurrent)(core.Masking(0.0)(x))
+    return fn
+
+
+_TK = {"lstm": lambda R: R.LSTM(5, return_sequences=True, implementation=2),
+       # implementation=1 (the default of this layer): one product per gate.
+       "lstm_per_gate": lambda R: R.LSTM(5, return_sequences=True),
+       "lstm_per_gate_relu_backwards": lambda R: R.LSTM(4, activation="relu", go_backwards=True, return_sequences=True),
+       "gru_per_gate": lambda R: R.GRU(4, return_sequences=True),
+       "gru_per_gate_reset_after": lambda R: R.GRU(4, return_sequences=True, reset_after=True),
+       "gru": lambda R: R.GRU(4, return_sequences=True, reset_after=True, implementation=2),
+       "lstm_backwards_last": lambda R: R.LSTM(3, go_backwards=True, implementation=2)}
+for _name, _make in _TK.items():
+    for _pad, _seed in (("right", 100), ("middle", 101)):
+        harness.graph_case(f"tf_keras_mask_{_name}_{_pad}", {"x": padded(_pad, _seed)}, shapes={"x": (None, None, F)},
+                           check=fused("GRU" if _name.startswith("gru") else "LSTM", 1))(_tf_keras_masked(_make))
+
+
+# Keras 3 GRU with hard_sigmoid gates (HardSigmoid alpha 1/6, one per
+# direction; GRU takes two activations per direction), masked.
+for _lower in (False, True):
+    _sfx = "lowered" if _lower else "functional"
+    keras_case(f"keras3_mask_gru_hard_sigmoid_middle_{_sfx}", masked(lambda: __import__("keras").layers.GRU(
+        4, recurrent_activation="hard_sigmoid", return_sequences=True)), {"x": padded("middle", 102) * 3.0},
+        lower=_lower, check=fused("GRU", 1))
+    keras_case(f"keras3_mask_bigru_hard_sigmoid_left_{_sfx}", masked(lambda: __import__("keras").layers.Bidirectional(
+        __import__("keras").layers.GRU(4, recurrent_activation="hard_sigmoid", return_sequences=True))),
+        {"x": padded("left", 103) * 3.0}, lower=_lower, check=fused("GRU", 1, "bidirectional"))
+
+
+# The same layer unmasked, in TF1 control flow (a TF1-era tf.keras model).
+for _v2 in (True, False):
+    harness.graph_case(f"tf_keras_lstm_per_gate_{'cf2' if _v2 else 'cf1'}", {"x": f32(3, 6, F, seed=104)},
+                       shapes={"x": (None, None, F)}, control_flow_v2=_v2, check=fused("LSTM", 1))(
+        lambda x: __import__("tensorflow.python.keras.layers.recurrent", fromlist=["LSTM"]).LSTM(
+            5, return_sequences=True, return_state=True)(x))
+    harness.graph_case(f"tf_keras_gru_per_gate_{'cf2' if _v2 else 'cf1'}", {"x": f32(3, 6, F, seed=105)},
+                       shapes={"x": (None, None, F)}, control_flow_v2=_v2, check=fused("GRU", 1))(
+        lambda x: __import__("tensorflow.python.keras.layers.recurrent", fromlist=["GRU"]).GRU(
+            5, return_sequences=True, return_state=True, reset_after=True)(x))

@@ -97,3 +97,89 @@ def _(x):
 @graph_case("small_asstring_f16", {"x": np.array([0.5, -2.25, 65504, 6e-8, 1e-4, 0.1, -0.0, np.inf], np.float16)}, min_opset=26)
 def _(x):
     return tf.strings.as_string(x), tf.strings.as_string(tf.cast(x, tf.bfloat16), precision=2)
+
+
+def _no_op(op):
+    def check(model, opset):
+        if any(n.op_type == op for n in model.graph.node):
+            raise Failure(f"{op} left in the graph")
+    return check
+
+
+for _default in (False, True):
+    # A training flag that is no input (keras_learning_phase) takes its
+    # default: the conds on it become the branch taken.
+    @graph_case(f"small_learning_phase_{str(_default).lower()}", {"x": f32(2, 3)}, shapes={"x": (None, 3)}, check=_no_op("If"))
+    def _(x, d=_default):
+        lp = tf.compat.v1.placeholder_with_default(d, [], name="keras_learning_phase")
+        y = tf.cond(lp, lambda: x * 2, lambda: x * 3)
+        z = tf.cond(tf.logical_not(lp), lambda: tf.nn.relu(y), lambda: y - 1.0)
+        return z
+
+
+@graph_case("small_learning_phase_dropout", {"x": f32(4, 3)}, check=_no_op("If"))
+def _(x):
+    # The branch not taken (dropout) is not even mapped: its RandomUniform has
+    # no onnxruntime kernel at opset 22 and later.
+    lp = tf.compat.v1.placeholder_with_default(False, [], name="keras_learning_phase")
+    return tf.cond(lp, lambda: tf.nn.dropout(x, rate=0.5, seed=1), lambda: tf.nn.relu(x))
+
+
+@graph_case("small_learning_phase_tf1_cond", {"x": f32(4, 3)}, control_flow_v2=False, check=_no_op("If"))
+def _(x):
+    lp = tf.compat.v1.placeholder_with_default(True, [], name="keras_learning_phase")
+    return tf.cond(lp, lambda: x * 2.0 + 1.0, lambda: tf.nn.relu(x))
+
+
+def _conv_transpose_has_pads(model, opset):
+    # Static pads: not the run-time crop of a full transposed convolution.
+    if not any(n.op_type == "ConvTranspose" and any(a.name == "pads" for a in n.attribute) for n in model.graph.node):
+        raise Failure("no ConvTranspose with pads")
+
+
+def _backprop_repeat(padding, out_hw, k, stride, cin=3, cout=5, explicit=None, dil=1):
+    # input_sizes = stack([batch, H, W, C]) with the batch read from a
+    # tf.repeat'ed gradient: its spatial size is lost to shape inference.
+    def fn(w, dy, n):
+        dy = tf.repeat(dy, n, axis=0)
+        b = tf.shape(dy)[0]
+        sizes = tf.stack([b, out_hw[0], out_hw[1], cin])
+        pad = padding if explicit is None else [[0, 0], explicit[0], explicit[1], [0, 0]]
+        return tf.compat.v1.nn.conv2d_backprop_input(input_sizes=sizes, filter=w, out_backprop=dy,
+                                                     strides=[1, stride, stride, 1], padding=pad,
+                                                     dilations=[1, dil, dil, 1])
+    return fn
+
+
+for _name, _pad, _out, _k, _s, _exp, _dil in (
+        ("same_s2", "SAME", (10, 10), 3, 2, None, 1),
+        ("same_s2_odd", "SAME", (9, 11), 3, 2, None, 1),
+        ("same_s3_k2", "SAME", (9, 8), 2, 3, None, 1),   # the full output is shorter: output_padding
+        ("valid_s2", "VALID", (11, 12), 3, 2, None, 1),
+        ("explicit", "EXPLICIT", (10, 9), 3, 2, ((1, 2), (0, 1)), 1),
+        ("same_dilated", "SAME", (10, 10), 3, 1, None, 2)):
+    _eff = (_k - 1) * _dil + 1
+    if _pad == "SAME":
+        _in = [-(-o // _s) for o in _out]
+    elif _pad == "VALID":
+        _in = [(o - _eff) // _s + 1 for o in _out]
+    else:
+        _in = [(o + sum(e) - _eff) // _s + 1 for o, e in zip(_out, _exp)]
+    graph_case(f"small_backprop_input_repeat_{_name}",
+               {"w": f32(_k, _k, 3, 5), "dy": f32(1, _in[0], _in[1], 5, seed=1), "n": np.array(2, np.int32)},
+               check=_conv_transpose_has_pads)(
+        _backprop_repeat(_pad, _out, _k, _s, explicit=_exp, dil=_dil))
+
+
+# Softmax on another axis than the last: at opset 12, where Softmax flattens
+# at the axis, it goes through a Transpose (convert/opset12.go).
+@graph_case("small_softmax_axes", {"x": f32(2, 3, 4, 5)}, shapes={"x": (None, 3, 4, 5)})
+def _(x):
+    return tf.nn.softmax(x, axis=1), tf.nn.log_softmax(x, axis=2), tf.nn.softmax(x, axis=-1), tf.nn.log_softmax(x, axis=0)
+
+
+@graph_case("small_opset12_forms", {"x": f32(2, 1, 6)}, shapes={"x": (None, 1, 6)})
+def _(x):
+    a, b = tf.split(x, [2, 4], axis=2)
+    s = tf.reduce_sum(tf.squeeze(x, 1), axis=1, keepdims=True)
+    return tf.expand_dims(a, 0), b * 2.0, s, tf.image.resize(tf.reshape(x, [-1, 2, 3, 1]), [4, 6])

@@ -40,7 +40,7 @@ class Case:
     rtol: float = 1e-5
     atol: float = 1e-5
     why_tolerance: str = ""  # required when rtol/atol are looser than 1e-5
-    min_opset: int = 13
+    min_opset: int = 12  # the lowest opset served (cases run at the opsets asked for, 13, 17, 21, 27 by default)
     max_opset: int = 99
     extra_flags: tuple = ()
     # CLI layout and naming options: the harness passes the flags and adapts

@@ -72,7 +72,7 @@ func (x SaverDef_CheckpointFormatVersion) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use SaverDef_CheckpointFormatVersion.Descriptor instead.
 func (SaverDef_CheckpointFormatVersion) EnumDescriptor() ([]byte, []int) {
-	return file_tensorflow_saved_model_proto_rawDescGZIP(), []int{4, 0}
+	return file_tensorflow_saved_model_proto_rawDescGZIP(), []int{7, 0}
 }
 
 type SavedModel struct {
@@ -132,7 +132,9 @@ type MetaGraphDef struct {
 	MetaInfoDef    *MetaGraphDef_MetaInfoDef `protobuf:"bytes,1,opt,name=meta_info_def,json=metaInfoDef,proto3" json:"meta_info_def,omitempty"`
 	GraphDef       *GraphDef                 `protobuf:"bytes,2,opt,name=graph_def,json=graphDef,proto3" json:"graph_def,omitempty"`
 	SaverDef       *SaverDef                 `protobuf:"bytes,3,opt,name=saver_def,json=saverDef,proto3" json:"saver_def,omitempty"`
+	CollectionDef  map[string]*CollectionDef `protobuf:"bytes,4,rep,name=collection_def,json=collectionDef,proto3" json:"collection_def,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	SignatureDef   map[string]*SignatureDef  `protobuf:"bytes,5,rep,name=signature_def,json=signatureDef,proto3" json:"signature_def,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	AssetFileDef   []*AssetFileDef           `protobuf:"bytes,6,rep,name=asset_file_def,json=assetFileDef,proto3" json:"asset_file_def,omitempty"`
 	ObjectGraphDef *SavedObjectGraph         `protobuf:"bytes,7,opt,name=object_graph_def,json=objectGraphDef,proto3" json:"object_graph_def,omitempty"`
 	unknownFields  protoimpl.UnknownFields
 	sizeCache      protoimpl.SizeCache
@@ -189,9 +191,23 @@ func (x *MetaGraphDef) GetSaverDef() *SaverDef {
 	return nil
 }
 
+func (x *MetaGraphDef) GetCollectionDef() map[string]*CollectionDef {
+	if x != nil {
+		return x.CollectionDef
+	}
+	return nil
+}
+
 func (x *MetaGraphDef) GetSignatureDef() map[string]*SignatureDef {
 	if x != nil {
 		return x.SignatureDef
+	}
+	return nil
+}
+
+func (x *MetaGraphDef) GetAssetFileDef() []*AssetFileDef {
+	if x != nil {
+		return x.AssetFileDef
 	}
 	return nil
 }
@@ -201,6 +217,181 @@ func (x *MetaGraphDef) GetObjectGraphDef() *SavedObjectGraph {
 		return x.ObjectGraphDef
 	}
 	return nil
+}
+
+// Only the any_list of collection_def is read: a TF1 SavedModelBuilder
+// keeps its AssetFileDefs in the "saved_model_assets" collection.
+type CollectionDef struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Types that are valid to be assigned to Kind:
+	//
+	//	*CollectionDef_AnyList_
+	Kind          isCollectionDef_Kind `protobuf_oneof:"kind"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CollectionDef) Reset() {
+	*x = CollectionDef{}
+	mi := &file_tensorflow_saved_model_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CollectionDef) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CollectionDef) ProtoMessage() {}
+
+func (x *CollectionDef) ProtoReflect() protoreflect.Message {
+	mi := &file_tensorflow_saved_model_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CollectionDef.ProtoReflect.Descriptor instead.
+func (*CollectionDef) Descriptor() ([]byte, []int) {
+	return file_tensorflow_saved_model_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *CollectionDef) GetKind() isCollectionDef_Kind {
+	if x != nil {
+		return x.Kind
+	}
+	return nil
+}
+
+func (x *CollectionDef) GetAnyList() *CollectionDef_AnyList {
+	if x != nil {
+		if x, ok := x.Kind.(*CollectionDef_AnyList_); ok {
+			return x.AnyList
+		}
+	}
+	return nil
+}
+
+type isCollectionDef_Kind interface {
+	isCollectionDef_Kind()
+}
+
+type CollectionDef_AnyList_ struct {
+	AnyList *CollectionDef_AnyList `protobuf:"bytes,5,opt,name=any_list,json=anyList,proto3,oneof"`
+}
+
+func (*CollectionDef_AnyList_) isCollectionDef_Kind() {}
+
+// google.protobuf.Any, wire-compatible.
+type Any struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	TypeUrl       string                 `protobuf:"bytes,1,opt,name=type_url,json=typeUrl,proto3" json:"type_url,omitempty"`
+	Value         []byte                 `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Any) Reset() {
+	*x = Any{}
+	mi := &file_tensorflow_saved_model_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Any) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Any) ProtoMessage() {}
+
+func (x *Any) ProtoReflect() protoreflect.Message {
+	mi := &file_tensorflow_saved_model_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Any.ProtoReflect.Descriptor instead.
+func (*Any) Descriptor() ([]byte, []int) {
+	return file_tensorflow_saved_model_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *Any) GetTypeUrl() string {
+	if x != nil {
+		return x.TypeUrl
+	}
+	return ""
+}
+
+func (x *Any) GetValue() []byte {
+	if x != nil {
+		return x.Value
+	}
+	return nil
+}
+
+// An asset file (a vocabulary) under the SavedModel's assets/, and the
+// tensor the loader feeds its path to.
+type AssetFileDef struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	TensorInfo    *TensorInfo            `protobuf:"bytes,1,opt,name=tensor_info,json=tensorInfo,proto3" json:"tensor_info,omitempty"`
+	Filename      string                 `protobuf:"bytes,2,opt,name=filename,proto3" json:"filename,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AssetFileDef) Reset() {
+	*x = AssetFileDef{}
+	mi := &file_tensorflow_saved_model_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AssetFileDef) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AssetFileDef) ProtoMessage() {}
+
+func (x *AssetFileDef) ProtoReflect() protoreflect.Message {
+	mi := &file_tensorflow_saved_model_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AssetFileDef.ProtoReflect.Descriptor instead.
+func (*AssetFileDef) Descriptor() ([]byte, []int) {
+	return file_tensorflow_saved_model_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *AssetFileDef) GetTensorInfo() *TensorInfo {
+	if x != nil {
+		return x.TensorInfo
+	}
+	return nil
+}
+
+func (x *AssetFileDef) GetFilename() string {
+	if x != nil {
+		return x.Filename
+	}
+	return ""
 }
 
 type SignatureDef struct {
@@ -214,7 +405,7 @@ type SignatureDef struct {
 
 func (x *SignatureDef) Reset() {
 	*x = SignatureDef{}
-	mi := &file_tensorflow_saved_model_proto_msgTypes[2]
+	mi := &file_tensorflow_saved_model_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -226,7 +417,7 @@ func (x *SignatureDef) String() string {
 func (*SignatureDef) ProtoMessage() {}
 
 func (x *SignatureDef) ProtoReflect() protoreflect.Message {
-	mi := &file_tensorflow_saved_model_proto_msgTypes[2]
+	mi := &file_tensorflow_saved_model_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -239,7 +430,7 @@ func (x *SignatureDef) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SignatureDef.ProtoReflect.Descriptor instead.
 func (*SignatureDef) Descriptor() ([]byte, []int) {
-	return file_tensorflow_saved_model_proto_rawDescGZIP(), []int{2}
+	return file_tensorflow_saved_model_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *SignatureDef) GetInputs() map[string]*TensorInfo {
@@ -279,7 +470,7 @@ type TensorInfo struct {
 
 func (x *TensorInfo) Reset() {
 	*x = TensorInfo{}
-	mi := &file_tensorflow_saved_model_proto_msgTypes[3]
+	mi := &file_tensorflow_saved_model_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -291,7 +482,7 @@ func (x *TensorInfo) String() string {
 func (*TensorInfo) ProtoMessage() {}
 
 func (x *TensorInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_tensorflow_saved_model_proto_msgTypes[3]
+	mi := &file_tensorflow_saved_model_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -304,7 +495,7 @@ func (x *TensorInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TensorInfo.ProtoReflect.Descriptor instead.
 func (*TensorInfo) Descriptor() ([]byte, []int) {
-	return file_tensorflow_saved_model_proto_rawDescGZIP(), []int{3}
+	return file_tensorflow_saved_model_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *TensorInfo) GetEncoding() isTensorInfo_Encoding {
@@ -360,7 +551,7 @@ type SaverDef struct {
 
 func (x *SaverDef) Reset() {
 	*x = SaverDef{}
-	mi := &file_tensorflow_saved_model_proto_msgTypes[4]
+	mi := &file_tensorflow_saved_model_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -372,7 +563,7 @@ func (x *SaverDef) String() string {
 func (*SaverDef) ProtoMessage() {}
 
 func (x *SaverDef) ProtoReflect() protoreflect.Message {
-	mi := &file_tensorflow_saved_model_proto_msgTypes[4]
+	mi := &file_tensorflow_saved_model_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -385,7 +576,7 @@ func (x *SaverDef) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SaverDef.ProtoReflect.Descriptor instead.
 func (*SaverDef) Descriptor() ([]byte, []int) {
-	return file_tensorflow_saved_model_proto_rawDescGZIP(), []int{4}
+	return file_tensorflow_saved_model_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *SaverDef) GetFilenameTensorName() string {
@@ -435,7 +626,7 @@ type MetaGraphDef_MetaInfoDef struct {
 
 func (x *MetaGraphDef_MetaInfoDef) Reset() {
 	*x = MetaGraphDef_MetaInfoDef{}
-	mi := &file_tensorflow_saved_model_proto_msgTypes[5]
+	mi := &file_tensorflow_saved_model_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -447,7 +638,7 @@ func (x *MetaGraphDef_MetaInfoDef) String() string {
 func (*MetaGraphDef_MetaInfoDef) ProtoMessage() {}
 
 func (x *MetaGraphDef_MetaInfoDef) ProtoReflect() protoreflect.Message {
-	mi := &file_tensorflow_saved_model_proto_msgTypes[5]
+	mi := &file_tensorflow_saved_model_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -491,6 +682,50 @@ func (x *MetaGraphDef_MetaInfoDef) GetTensorflowGitVersion() string {
 	return ""
 }
 
+type CollectionDef_AnyList struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Value         []*Any                 `protobuf:"bytes,1,rep,name=value,proto3" json:"value,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CollectionDef_AnyList) Reset() {
+	*x = CollectionDef_AnyList{}
+	mi := &file_tensorflow_saved_model_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CollectionDef_AnyList) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CollectionDef_AnyList) ProtoMessage() {}
+
+func (x *CollectionDef_AnyList) ProtoReflect() protoreflect.Message {
+	mi := &file_tensorflow_saved_model_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CollectionDef_AnyList.ProtoReflect.Descriptor instead.
+func (*CollectionDef_AnyList) Descriptor() ([]byte, []int) {
+	return file_tensorflow_saved_model_proto_rawDescGZIP(), []int{2, 0}
+}
+
+func (x *CollectionDef_AnyList) GetValue() []*Any {
+	if x != nil {
+		return x.Value
+	}
+	return nil
+}
+
 var File_tensorflow_saved_model_proto protoreflect.FileDescriptor
 
 const file_tensorflow_saved_model_proto_rawDesc = "" +
@@ -501,21 +736,38 @@ const file_tensorflow_saved_model_proto_rawDesc = "" +
 	"SavedModel\x12;\n" +
 	"\x1asaved_model_schema_version\x18\x01 \x01(\x03R\x17savedModelSchemaVersion\x129\n" +
 	"\vmeta_graphs\x18\x02 \x03(\v2\x18.tensorflow.MetaGraphDefR\n" +
-	"metaGraphs\"\xe9\x04\n" +
+	"metaGraphs\"\xda\x06\n" +
 	"\fMetaGraphDef\x12H\n" +
 	"\rmeta_info_def\x18\x01 \x01(\v2$.tensorflow.MetaGraphDef.MetaInfoDefR\vmetaInfoDef\x121\n" +
 	"\tgraph_def\x18\x02 \x01(\v2\x14.tensorflow.GraphDefR\bgraphDef\x121\n" +
-	"\tsaver_def\x18\x03 \x01(\v2\x14.tensorflow.SaverDefR\bsaverDef\x12O\n" +
-	"\rsignature_def\x18\x05 \x03(\v2*.tensorflow.MetaGraphDef.SignatureDefEntryR\fsignatureDef\x12F\n" +
+	"\tsaver_def\x18\x03 \x01(\v2\x14.tensorflow.SaverDefR\bsaverDef\x12R\n" +
+	"\x0ecollection_def\x18\x04 \x03(\v2+.tensorflow.MetaGraphDef.CollectionDefEntryR\rcollectionDef\x12O\n" +
+	"\rsignature_def\x18\x05 \x03(\v2*.tensorflow.MetaGraphDef.SignatureDefEntryR\fsignatureDef\x12>\n" +
+	"\x0easset_file_def\x18\x06 \x03(\v2\x18.tensorflow.AssetFileDefR\fassetFileDef\x12F\n" +
 	"\x10object_graph_def\x18\a \x01(\v2\x1c.tensorflow.SavedObjectGraphR\x0eobjectGraphDef\x1a\xb4\x01\n" +
 	"\vMetaInfoDef\x12,\n" +
 	"\x12meta_graph_version\x18\x01 \x01(\tR\x10metaGraphVersion\x12\x12\n" +
 	"\x04tags\x18\x04 \x03(\tR\x04tags\x12-\n" +
 	"\x12tensorflow_version\x18\x05 \x01(\tR\x11tensorflowVersion\x124\n" +
-	"\x16tensorflow_git_version\x18\x06 \x01(\tR\x14tensorflowGitVersion\x1aY\n" +
+	"\x16tensorflow_git_version\x18\x06 \x01(\tR\x14tensorflowGitVersion\x1a[\n" +
+	"\x12CollectionDefEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12/\n" +
+	"\x05value\x18\x02 \x01(\v2\x19.tensorflow.CollectionDefR\x05value:\x028\x01\x1aY\n" +
 	"\x11SignatureDefEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12.\n" +
-	"\x05value\x18\x02 \x01(\v2\x18.tensorflow.SignatureDefR\x05value:\x028\x01\"\xd5\x02\n" +
+	"\x05value\x18\x02 \x01(\v2\x18.tensorflow.SignatureDefR\x05value:\x028\x01\"\x89\x01\n" +
+	"\rCollectionDef\x12>\n" +
+	"\bany_list\x18\x05 \x01(\v2!.tensorflow.CollectionDef.AnyListH\x00R\aanyList\x1a0\n" +
+	"\aAnyList\x12%\n" +
+	"\x05value\x18\x01 \x03(\v2\x0f.tensorflow.AnyR\x05valueB\x06\n" +
+	"\x04kind\"6\n" +
+	"\x03Any\x12\x19\n" +
+	"\btype_url\x18\x01 \x01(\tR\atypeUrl\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\fR\x05value\"c\n" +
+	"\fAssetFileDef\x127\n" +
+	"\vtensor_info\x18\x01 \x01(\v2\x16.tensorflow.TensorInfoR\n" +
+	"tensorInfo\x12\x1a\n" +
+	"\bfilename\x18\x02 \x01(\tR\bfilename\"\xd5\x02\n" +
 	"\fSignatureDef\x12<\n" +
 	"\x06inputs\x18\x01 \x03(\v2$.tensorflow.SignatureDef.InputsEntryR\x06inputs\x12?\n" +
 	"\aoutputs\x18\x02 \x03(\v2%.tensorflow.SignatureDef.OutputsEntryR\aoutputs\x12\x1f\n" +
@@ -559,43 +811,54 @@ func file_tensorflow_saved_model_proto_rawDescGZIP() []byte {
 }
 
 var file_tensorflow_saved_model_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_tensorflow_saved_model_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
+var file_tensorflow_saved_model_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
 var file_tensorflow_saved_model_proto_goTypes = []any{
 	(SaverDef_CheckpointFormatVersion)(0), // 0: tensorflow.SaverDef.CheckpointFormatVersion
 	(*SavedModel)(nil),                    // 1: tensorflow.SavedModel
 	(*MetaGraphDef)(nil),                  // 2: tensorflow.MetaGraphDef
-	(*SignatureDef)(nil),                  // 3: tensorflow.SignatureDef
-	(*TensorInfo)(nil),                    // 4: tensorflow.TensorInfo
-	(*SaverDef)(nil),                      // 5: tensorflow.SaverDef
-	(*MetaGraphDef_MetaInfoDef)(nil),      // 6: tensorflow.MetaGraphDef.MetaInfoDef
-	nil,                                   // 7: tensorflow.MetaGraphDef.SignatureDefEntry
-	nil,                                   // 8: tensorflow.SignatureDef.InputsEntry
-	nil,                                   // 9: tensorflow.SignatureDef.OutputsEntry
-	(*GraphDef)(nil),                      // 10: tensorflow.GraphDef
-	(*SavedObjectGraph)(nil),              // 11: tensorflow.SavedObjectGraph
-	(DataType)(0),                         // 12: tensorflow.DataType
-	(*TensorShapeProto)(nil),              // 13: tensorflow.TensorShapeProto
+	(*CollectionDef)(nil),                 // 3: tensorflow.CollectionDef
+	(*Any)(nil),                           // 4: tensorflow.Any
+	(*AssetFileDef)(nil),                  // 5: tensorflow.AssetFileDef
+	(*SignatureDef)(nil),                  // 6: tensorflow.SignatureDef
+	(*TensorInfo)(nil),                    // 7: tensorflow.TensorInfo
+	(*SaverDef)(nil),                      // 8: tensorflow.SaverDef
+	(*MetaGraphDef_MetaInfoDef)(nil),      // 9: tensorflow.MetaGraphDef.MetaInfoDef
+	nil,                                   // 10: tensorflow.MetaGraphDef.CollectionDefEntry
+	nil,                                   // 11: tensorflow.MetaGraphDef.SignatureDefEntry
+	(*CollectionDef_AnyList)(nil),         // 12: tensorflow.CollectionDef.AnyList
+	nil,                                   // 13: tensorflow.SignatureDef.InputsEntry
+	nil,                                   // 14: tensorflow.SignatureDef.OutputsEntry
+	(*GraphDef)(nil),                      // 15: tensorflow.GraphDef
+	(*SavedObjectGraph)(nil),              // 16: tensorflow.SavedObjectGraph
+	(DataType)(0),                         // 17: tensorflow.DataType
+	(*TensorShapeProto)(nil),              // 18: tensorflow.TensorShapeProto
 }
 var file_tensorflow_saved_model_proto_depIdxs = []int32{
 	2,  // 0: tensorflow.SavedModel.meta_graphs:type_name -> tensorflow.MetaGraphDef
-	6,  // 1: tensorflow.MetaGraphDef.meta_info_def:type_name -> tensorflow.MetaGraphDef.MetaInfoDef
-	10, // 2: tensorflow.MetaGraphDef.graph_def:type_name -> tensorflow.GraphDef
-	5,  // 3: tensorflow.MetaGraphDef.saver_def:type_name -> tensorflow.SaverDef
-	7,  // 4: tensorflow.MetaGraphDef.signature_def:type_name -> tensorflow.MetaGraphDef.SignatureDefEntry
-	11, // 5: tensorflow.MetaGraphDef.object_graph_def:type_name -> tensorflow.SavedObjectGraph
-	8,  // 6: tensorflow.SignatureDef.inputs:type_name -> tensorflow.SignatureDef.InputsEntry
-	9,  // 7: tensorflow.SignatureDef.outputs:type_name -> tensorflow.SignatureDef.OutputsEntry
-	12, // 8: tensorflow.TensorInfo.dtype:type_name -> tensorflow.DataType
-	13, // 9: tensorflow.TensorInfo.tensor_shape:type_name -> tensorflow.TensorShapeProto
-	0,  // 10: tensorflow.SaverDef.version:type_name -> tensorflow.SaverDef.CheckpointFormatVersion
-	3,  // 11: tensorflow.MetaGraphDef.SignatureDefEntry.value:type_name -> tensorflow.SignatureDef
-	4,  // 12: tensorflow.SignatureDef.InputsEntry.value:type_name -> tensorflow.TensorInfo
-	4,  // 13: tensorflow.SignatureDef.OutputsEntry.value:type_name -> tensorflow.TensorInfo
-	14, // [14:14] is the sub-list for method output_type
-	14, // [14:14] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	9,  // 1: tensorflow.MetaGraphDef.meta_info_def:type_name -> tensorflow.MetaGraphDef.MetaInfoDef
+	15, // 2: tensorflow.MetaGraphDef.graph_def:type_name -> tensorflow.GraphDef
+	8,  // 3: tensorflow.MetaGraphDef.saver_def:type_name -> tensorflow.SaverDef
+	10, // 4: tensorflow.MetaGraphDef.collection_def:type_name -> tensorflow.MetaGraphDef.CollectionDefEntry
+	11, // 5: tensorflow.MetaGraphDef.signature_def:type_name -> tensorflow.MetaGraphDef.SignatureDefEntry
+	5,  // 6: tensorflow.MetaGraphDef.asset_file_def:type_name -> tensorflow.AssetFileDef
+	16, // 7: tensorflow.MetaGraphDef.object_graph_def:type_name -> tensorflow.SavedObjectGraph
+	12, // 8: tensorflow.CollectionDef.any_list:type_name -> tensorflow.CollectionDef.AnyList
+	7,  // 9: tensorflow.AssetFileDef.tensor_info:type_name -> tensorflow.TensorInfo
+	13, // 10: tensorflow.SignatureDef.inputs:type_name -> tensorflow.SignatureDef.InputsEntry
+	14, // 11: tensorflow.SignatureDef.outputs:type_name -> tensorflow.SignatureDef.OutputsEntry
+	17, // 12: tensorflow.TensorInfo.dtype:type_name -> tensorflow.DataType
+	18, // 13: tensorflow.TensorInfo.tensor_shape:type_name -> tensorflow.TensorShapeProto
+	0,  // 14: tensorflow.SaverDef.version:type_name -> tensorflow.SaverDef.CheckpointFormatVersion
+	3,  // 15: tensorflow.MetaGraphDef.CollectionDefEntry.value:type_name -> tensorflow.CollectionDef
+	6,  // 16: tensorflow.MetaGraphDef.SignatureDefEntry.value:type_name -> tensorflow.SignatureDef
+	4,  // 17: tensorflow.CollectionDef.AnyList.value:type_name -> tensorflow.Any
+	7,  // 18: tensorflow.SignatureDef.InputsEntry.value:type_name -> tensorflow.TensorInfo
+	7,  // 19: tensorflow.SignatureDef.OutputsEntry.value:type_name -> tensorflow.TensorInfo
+	20, // [20:20] is the sub-list for method output_type
+	20, // [20:20] is the sub-list for method input_type
+	20, // [20:20] is the sub-list for extension type_name
+	20, // [20:20] is the sub-list for extension extendee
+	0,  // [0:20] is the sub-list for field type_name
 }
 
 func init() { file_tensorflow_saved_model_proto_init() }
@@ -605,7 +868,10 @@ func file_tensorflow_saved_model_proto_init() {
 	}
 	file_tensorflow_graph_proto_init()
 	file_tensorflow_saved_object_graph_proto_init()
-	file_tensorflow_saved_model_proto_msgTypes[3].OneofWrappers = []any{
+	file_tensorflow_saved_model_proto_msgTypes[2].OneofWrappers = []any{
+		(*CollectionDef_AnyList_)(nil),
+	}
+	file_tensorflow_saved_model_proto_msgTypes[6].OneofWrappers = []any{
 		(*TensorInfo_Name)(nil),
 	}
 	type x struct{}
@@ -614,7 +880,7 @@ func file_tensorflow_saved_model_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tensorflow_saved_model_proto_rawDesc), len(file_tensorflow_saved_model_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   9,
+			NumMessages:   14,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -84,10 +84,12 @@ type SavedObject struct {
 	// Types that are valid to be assigned to Kind:
 	//
 	//	*SavedObject_UserObject
+	//	*SavedObject_Asset
 	//	*SavedObject_Function
 	//	*SavedObject_Variable
 	//	*SavedObject_BareConcreteFunction
 	//	*SavedObject_Constant
+	//	*SavedObject_Resource
 	Kind          isSavedObject_Kind `protobuf_oneof:"kind"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -146,6 +148,15 @@ func (x *SavedObject) GetUserObject() *SavedUserObject {
 	return nil
 }
 
+func (x *SavedObject) GetAsset() *SavedAsset {
+	if x != nil {
+		if x, ok := x.Kind.(*SavedObject_Asset); ok {
+			return x.Asset
+		}
+	}
+	return nil
+}
+
 func (x *SavedObject) GetFunction() *SavedFunction {
 	if x != nil {
 		if x, ok := x.Kind.(*SavedObject_Function); ok {
@@ -182,12 +193,25 @@ func (x *SavedObject) GetConstant() *SavedConstant {
 	return nil
 }
 
+func (x *SavedObject) GetResource() *SavedResource {
+	if x != nil {
+		if x, ok := x.Kind.(*SavedObject_Resource); ok {
+			return x.Resource
+		}
+	}
+	return nil
+}
+
 type isSavedObject_Kind interface {
 	isSavedObject_Kind()
 }
 
 type SavedObject_UserObject struct {
 	UserObject *SavedUserObject `protobuf:"bytes,4,opt,name=user_object,json=userObject,proto3,oneof"`
+}
+
+type SavedObject_Asset struct {
+	Asset *SavedAsset `protobuf:"bytes,5,opt,name=asset,proto3,oneof"`
 }
 
 type SavedObject_Function struct {
@@ -206,7 +230,13 @@ type SavedObject_Constant struct {
 	Constant *SavedConstant `protobuf:"bytes,9,opt,name=constant,proto3,oneof"`
 }
 
+type SavedObject_Resource struct {
+	Resource *SavedResource `protobuf:"bytes,10,opt,name=resource,proto3,oneof"`
+}
+
 func (*SavedObject_UserObject) isSavedObject_Kind() {}
+
+func (*SavedObject_Asset) isSavedObject_Kind() {}
 
 func (*SavedObject_Function) isSavedObject_Kind() {}
 
@@ -215,6 +245,99 @@ func (*SavedObject_Variable) isSavedObject_Kind() {}
 func (*SavedObject_BareConcreteFunction) isSavedObject_Kind() {}
 
 func (*SavedObject_Constant) isSavedObject_Kind() {}
+
+func (*SavedObject_Resource) isSavedObject_Kind() {}
+
+// An asset file: its index in the MetaGraphDef's asset_file_def.
+type SavedAsset struct {
+	state             protoimpl.MessageState `protogen:"open.v1"`
+	AssetFileDefIndex int32                  `protobuf:"varint,1,opt,name=asset_file_def_index,json=assetFileDefIndex,proto3" json:"asset_file_def_index,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *SavedAsset) Reset() {
+	*x = SavedAsset{}
+	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SavedAsset) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SavedAsset) ProtoMessage() {}
+
+func (x *SavedAsset) ProtoReflect() protoreflect.Message {
+	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SavedAsset.ProtoReflect.Descriptor instead.
+func (*SavedAsset) Descriptor() ([]byte, []int) {
+	return file_tensorflow_saved_object_graph_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *SavedAsset) GetAssetFileDefIndex() int32 {
+	if x != nil {
+		return x.AssetFileDefIndex
+	}
+	return 0
+}
+
+// A resource other than a variable (a hash table): its children
+// _create_resource and _initialize are the functions that make and fill it.
+type SavedResource struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Device        string                 `protobuf:"bytes,1,opt,name=device,proto3" json:"device,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SavedResource) Reset() {
+	*x = SavedResource{}
+	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SavedResource) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SavedResource) ProtoMessage() {}
+
+func (x *SavedResource) ProtoReflect() protoreflect.Message {
+	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SavedResource.ProtoReflect.Descriptor instead.
+func (*SavedResource) Descriptor() ([]byte, []int) {
+	return file_tensorflow_saved_object_graph_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *SavedResource) GetDevice() string {
+	if x != nil {
+		return x.Device
+	}
+	return ""
+}
 
 type SavedUserObject struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -225,7 +348,7 @@ type SavedUserObject struct {
 
 func (x *SavedUserObject) Reset() {
 	*x = SavedUserObject{}
-	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[2]
+	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -237,7 +360,7 @@ func (x *SavedUserObject) String() string {
 func (*SavedUserObject) ProtoMessage() {}
 
 func (x *SavedUserObject) ProtoReflect() protoreflect.Message {
-	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[2]
+	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -250,7 +373,7 @@ func (x *SavedUserObject) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SavedUserObject.ProtoReflect.Descriptor instead.
 func (*SavedUserObject) Descriptor() ([]byte, []int) {
-	return file_tensorflow_saved_object_graph_proto_rawDescGZIP(), []int{2}
+	return file_tensorflow_saved_object_graph_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *SavedUserObject) GetIdentifier() string {
@@ -271,7 +394,7 @@ type SavedVariable struct {
 
 func (x *SavedVariable) Reset() {
 	*x = SavedVariable{}
-	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[3]
+	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -283,7 +406,7 @@ func (x *SavedVariable) String() string {
 func (*SavedVariable) ProtoMessage() {}
 
 func (x *SavedVariable) ProtoReflect() protoreflect.Message {
-	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[3]
+	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -296,7 +419,7 @@ func (x *SavedVariable) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SavedVariable.ProtoReflect.Descriptor instead.
 func (*SavedVariable) Descriptor() ([]byte, []int) {
-	return file_tensorflow_saved_object_graph_proto_rawDescGZIP(), []int{3}
+	return file_tensorflow_saved_object_graph_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *SavedVariable) GetDtype() DataType {
@@ -329,7 +452,7 @@ type SavedFunction struct {
 
 func (x *SavedFunction) Reset() {
 	*x = SavedFunction{}
-	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[4]
+	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -341,7 +464,7 @@ func (x *SavedFunction) String() string {
 func (*SavedFunction) ProtoMessage() {}
 
 func (x *SavedFunction) ProtoReflect() protoreflect.Message {
-	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[4]
+	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -354,7 +477,7 @@ func (x *SavedFunction) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SavedFunction.ProtoReflect.Descriptor instead.
 func (*SavedFunction) Descriptor() ([]byte, []int) {
-	return file_tensorflow_saved_object_graph_proto_rawDescGZIP(), []int{4}
+	return file_tensorflow_saved_object_graph_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *SavedFunction) GetConcreteFunctions() []string {
@@ -374,7 +497,7 @@ type SavedBareConcreteFunction struct {
 
 func (x *SavedBareConcreteFunction) Reset() {
 	*x = SavedBareConcreteFunction{}
-	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[5]
+	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -386,7 +509,7 @@ func (x *SavedBareConcreteFunction) String() string {
 func (*SavedBareConcreteFunction) ProtoMessage() {}
 
 func (x *SavedBareConcreteFunction) ProtoReflect() protoreflect.Message {
-	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[5]
+	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -399,7 +522,7 @@ func (x *SavedBareConcreteFunction) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SavedBareConcreteFunction.ProtoReflect.Descriptor instead.
 func (*SavedBareConcreteFunction) Descriptor() ([]byte, []int) {
-	return file_tensorflow_saved_object_graph_proto_rawDescGZIP(), []int{5}
+	return file_tensorflow_saved_object_graph_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *SavedBareConcreteFunction) GetConcreteFunctionName() string {
@@ -426,7 +549,7 @@ type SavedConstant struct {
 
 func (x *SavedConstant) Reset() {
 	*x = SavedConstant{}
-	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[6]
+	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -438,7 +561,7 @@ func (x *SavedConstant) String() string {
 func (*SavedConstant) ProtoMessage() {}
 
 func (x *SavedConstant) ProtoReflect() protoreflect.Message {
-	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[6]
+	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -451,7 +574,7 @@ func (x *SavedConstant) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SavedConstant.ProtoReflect.Descriptor instead.
 func (*SavedConstant) Descriptor() ([]byte, []int) {
-	return file_tensorflow_saved_object_graph_proto_rawDescGZIP(), []int{6}
+	return file_tensorflow_saved_object_graph_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *SavedConstant) GetOperation() string {
@@ -473,7 +596,7 @@ type SavedConcreteFunction struct {
 
 func (x *SavedConcreteFunction) Reset() {
 	*x = SavedConcreteFunction{}
-	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[7]
+	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -485,7 +608,7 @@ func (x *SavedConcreteFunction) String() string {
 func (*SavedConcreteFunction) ProtoMessage() {}
 
 func (x *SavedConcreteFunction) ProtoReflect() protoreflect.Message {
-	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[7]
+	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -498,7 +621,7 @@ func (x *SavedConcreteFunction) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SavedConcreteFunction.ProtoReflect.Descriptor instead.
 func (*SavedConcreteFunction) Descriptor() ([]byte, []int) {
-	return file_tensorflow_saved_object_graph_proto_rawDescGZIP(), []int{7}
+	return file_tensorflow_saved_object_graph_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *SavedConcreteFunction) GetBoundInputs() []int32 {
@@ -529,7 +652,7 @@ type StructuredValue struct {
 
 func (x *StructuredValue) Reset() {
 	*x = StructuredValue{}
-	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[8]
+	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -541,7 +664,7 @@ func (x *StructuredValue) String() string {
 func (*StructuredValue) ProtoMessage() {}
 
 func (x *StructuredValue) ProtoReflect() protoreflect.Message {
-	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[8]
+	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -554,7 +677,7 @@ func (x *StructuredValue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StructuredValue.ProtoReflect.Descriptor instead.
 func (*StructuredValue) Descriptor() ([]byte, []int) {
-	return file_tensorflow_saved_object_graph_proto_rawDescGZIP(), []int{8}
+	return file_tensorflow_saved_object_graph_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *StructuredValue) GetKind() isStructuredValue_Kind {
@@ -592,7 +715,7 @@ type DictValue struct {
 
 func (x *DictValue) Reset() {
 	*x = DictValue{}
-	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[9]
+	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -604,7 +727,7 @@ func (x *DictValue) String() string {
 func (*DictValue) ProtoMessage() {}
 
 func (x *DictValue) ProtoReflect() protoreflect.Message {
-	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[9]
+	mi := &file_tensorflow_saved_object_graph_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -617,7 +740,7 @@ func (x *DictValue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DictValue.ProtoReflect.Descriptor instead.
 func (*DictValue) Descriptor() ([]byte, []int) {
-	return file_tensorflow_saved_object_graph_proto_rawDescGZIP(), []int{9}
+	return file_tensorflow_saved_object_graph_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *DictValue) GetFields() map[string]*StructuredValue {
@@ -638,16 +761,24 @@ const file_tensorflow_saved_object_graph_proto_rawDesc = "" +
 	"\x12concrete_functions\x18\x02 \x03(\v23.tensorflow.SavedObjectGraph.ConcreteFunctionsEntryR\x11concreteFunctions\x1ag\n" +
 	"\x16ConcreteFunctionsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x127\n" +
-	"\x05value\x18\x02 \x01(\v2!.tensorflow.SavedConcreteFunctionR\x05value:\x028\x01\"\xbd\x03\n" +
+	"\x05value\x18\x02 \x01(\v2!.tensorflow.SavedConcreteFunctionR\x05value:\x028\x01\"\xa6\x04\n" +
 	"\vSavedObject\x12\\\n" +
 	"\bchildren\x18\x01 \x03(\v2@.tensorflow.TrackableObjectGraph.TrackableObject.ObjectReferenceR\bchildren\x12>\n" +
 	"\vuser_object\x18\x04 \x01(\v2\x1b.tensorflow.SavedUserObjectH\x00R\n" +
-	"userObject\x127\n" +
+	"userObject\x12.\n" +
+	"\x05asset\x18\x05 \x01(\v2\x16.tensorflow.SavedAssetH\x00R\x05asset\x127\n" +
 	"\bfunction\x18\x06 \x01(\v2\x19.tensorflow.SavedFunctionH\x00R\bfunction\x127\n" +
 	"\bvariable\x18\a \x01(\v2\x19.tensorflow.SavedVariableH\x00R\bvariable\x12]\n" +
 	"\x16bare_concrete_function\x18\b \x01(\v2%.tensorflow.SavedBareConcreteFunctionH\x00R\x14bareConcreteFunction\x127\n" +
-	"\bconstant\x18\t \x01(\v2\x19.tensorflow.SavedConstantH\x00R\bconstantB\x06\n" +
-	"\x04kind\"1\n" +
+	"\bconstant\x18\t \x01(\v2\x19.tensorflow.SavedConstantH\x00R\bconstant\x127\n" +
+	"\bresource\x18\n" +
+	" \x01(\v2\x19.tensorflow.SavedResourceH\x00R\bresourceB\x06\n" +
+	"\x04kind\"=\n" +
+	"\n" +
+	"SavedAsset\x12/\n" +
+	"\x14asset_file_def_index\x18\x01 \x01(\x05R\x11assetFileDefIndex\"'\n" +
+	"\rSavedResource\x12\x16\n" +
+	"\x06device\x18\x01 \x01(\tR\x06device\"1\n" +
 	"\x0fSavedUserObject\x12\x1e\n" +
 	"\n" +
 	"identifier\x18\x01 \x01(\tR\n" +
@@ -688,45 +819,49 @@ func file_tensorflow_saved_object_graph_proto_rawDescGZIP() []byte {
 	return file_tensorflow_saved_object_graph_proto_rawDescData
 }
 
-var file_tensorflow_saved_object_graph_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
+var file_tensorflow_saved_object_graph_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
 var file_tensorflow_saved_object_graph_proto_goTypes = []any{
 	(*SavedObjectGraph)(nil),          // 0: tensorflow.SavedObjectGraph
 	(*SavedObject)(nil),               // 1: tensorflow.SavedObject
-	(*SavedUserObject)(nil),           // 2: tensorflow.SavedUserObject
-	(*SavedVariable)(nil),             // 3: tensorflow.SavedVariable
-	(*SavedFunction)(nil),             // 4: tensorflow.SavedFunction
-	(*SavedBareConcreteFunction)(nil), // 5: tensorflow.SavedBareConcreteFunction
-	(*SavedConstant)(nil),             // 6: tensorflow.SavedConstant
-	(*SavedConcreteFunction)(nil),     // 7: tensorflow.SavedConcreteFunction
-	(*StructuredValue)(nil),           // 8: tensorflow.StructuredValue
-	(*DictValue)(nil),                 // 9: tensorflow.DictValue
-	nil,                               // 10: tensorflow.SavedObjectGraph.ConcreteFunctionsEntry
-	nil,                               // 11: tensorflow.DictValue.FieldsEntry
-	(*TrackableObjectGraph_TrackableObject_ObjectReference)(nil), // 12: tensorflow.TrackableObjectGraph.TrackableObject.ObjectReference
-	(DataType)(0),            // 13: tensorflow.DataType
-	(*TensorShapeProto)(nil), // 14: tensorflow.TensorShapeProto
+	(*SavedAsset)(nil),                // 2: tensorflow.SavedAsset
+	(*SavedResource)(nil),             // 3: tensorflow.SavedResource
+	(*SavedUserObject)(nil),           // 4: tensorflow.SavedUserObject
+	(*SavedVariable)(nil),             // 5: tensorflow.SavedVariable
+	(*SavedFunction)(nil),             // 6: tensorflow.SavedFunction
+	(*SavedBareConcreteFunction)(nil), // 7: tensorflow.SavedBareConcreteFunction
+	(*SavedConstant)(nil),             // 8: tensorflow.SavedConstant
+	(*SavedConcreteFunction)(nil),     // 9: tensorflow.SavedConcreteFunction
+	(*StructuredValue)(nil),           // 10: tensorflow.StructuredValue
+	(*DictValue)(nil),                 // 11: tensorflow.DictValue
+	nil,                               // 12: tensorflow.SavedObjectGraph.ConcreteFunctionsEntry
+	nil,                               // 13: tensorflow.DictValue.FieldsEntry
+	(*TrackableObjectGraph_TrackableObject_ObjectReference)(nil), // 14: tensorflow.TrackableObjectGraph.TrackableObject.ObjectReference
+	(DataType)(0),            // 15: tensorflow.DataType
+	(*TensorShapeProto)(nil), // 16: tensorflow.TensorShapeProto
 }
 var file_tensorflow_saved_object_graph_proto_depIdxs = []int32{
 	1,  // 0: tensorflow.SavedObjectGraph.nodes:type_name -> tensorflow.SavedObject
-	10, // 1: tensorflow.SavedObjectGraph.concrete_functions:type_name -> tensorflow.SavedObjectGraph.ConcreteFunctionsEntry
-	12, // 2: tensorflow.SavedObject.children:type_name -> tensorflow.TrackableObjectGraph.TrackableObject.ObjectReference
-	2,  // 3: tensorflow.SavedObject.user_object:type_name -> tensorflow.SavedUserObject
-	4,  // 4: tensorflow.SavedObject.function:type_name -> tensorflow.SavedFunction
-	3,  // 5: tensorflow.SavedObject.variable:type_name -> tensorflow.SavedVariable
-	5,  // 6: tensorflow.SavedObject.bare_concrete_function:type_name -> tensorflow.SavedBareConcreteFunction
-	6,  // 7: tensorflow.SavedObject.constant:type_name -> tensorflow.SavedConstant
-	13, // 8: tensorflow.SavedVariable.dtype:type_name -> tensorflow.DataType
-	14, // 9: tensorflow.SavedVariable.shape:type_name -> tensorflow.TensorShapeProto
-	8,  // 10: tensorflow.SavedConcreteFunction.output_signature:type_name -> tensorflow.StructuredValue
-	9,  // 11: tensorflow.StructuredValue.dict_value:type_name -> tensorflow.DictValue
-	11, // 12: tensorflow.DictValue.fields:type_name -> tensorflow.DictValue.FieldsEntry
-	7,  // 13: tensorflow.SavedObjectGraph.ConcreteFunctionsEntry.value:type_name -> tensorflow.SavedConcreteFunction
-	8,  // 14: tensorflow.DictValue.FieldsEntry.value:type_name -> tensorflow.StructuredValue
-	15, // [15:15] is the sub-list for method output_type
-	15, // [15:15] is the sub-list for method input_type
-	15, // [15:15] is the sub-list for extension type_name
-	15, // [15:15] is the sub-list for extension extendee
-	0,  // [0:15] is the sub-list for field type_name
+	12, // 1: tensorflow.SavedObjectGraph.concrete_functions:type_name -> tensorflow.SavedObjectGraph.ConcreteFunctionsEntry
+	14, // 2: tensorflow.SavedObject.children:type_name -> tensorflow.TrackableObjectGraph.TrackableObject.ObjectReference
+	4,  // 3: tensorflow.SavedObject.user_object:type_name -> tensorflow.SavedUserObject
+	2,  // 4: tensorflow.SavedObject.asset:type_name -> tensorflow.SavedAsset
+	6,  // 5: tensorflow.SavedObject.function:type_name -> tensorflow.SavedFunction
+	5,  // 6: tensorflow.SavedObject.variable:type_name -> tensorflow.SavedVariable
+	7,  // 7: tensorflow.SavedObject.bare_concrete_function:type_name -> tensorflow.SavedBareConcreteFunction
+	8,  // 8: tensorflow.SavedObject.constant:type_name -> tensorflow.SavedConstant
+	3,  // 9: tensorflow.SavedObject.resource:type_name -> tensorflow.SavedResource
+	15, // 10: tensorflow.SavedVariable.dtype:type_name -> tensorflow.DataType
+	16, // 11: tensorflow.SavedVariable.shape:type_name -> tensorflow.TensorShapeProto
+	10, // 12: tensorflow.SavedConcreteFunction.output_signature:type_name -> tensorflow.StructuredValue
+	11, // 13: tensorflow.StructuredValue.dict_value:type_name -> tensorflow.DictValue
+	13, // 14: tensorflow.DictValue.fields:type_name -> tensorflow.DictValue.FieldsEntry
+	9,  // 15: tensorflow.SavedObjectGraph.ConcreteFunctionsEntry.value:type_name -> tensorflow.SavedConcreteFunction
+	10, // 16: tensorflow.DictValue.FieldsEntry.value:type_name -> tensorflow.StructuredValue
+	17, // [17:17] is the sub-list for method output_type
+	17, // [17:17] is the sub-list for method input_type
+	17, // [17:17] is the sub-list for extension type_name
+	17, // [17:17] is the sub-list for extension extendee
+	0,  // [0:17] is the sub-list for field type_name
 }
 
 func init() { file_tensorflow_saved_object_graph_proto_init() }
@@ -738,12 +873,14 @@ func file_tensorflow_saved_object_graph_proto_init() {
 	file_tensorflow_trackable_object_graph_proto_init()
 	file_tensorflow_saved_object_graph_proto_msgTypes[1].OneofWrappers = []any{
 		(*SavedObject_UserObject)(nil),
+		(*SavedObject_Asset)(nil),
 		(*SavedObject_Function)(nil),
 		(*SavedObject_Variable)(nil),
 		(*SavedObject_BareConcreteFunction)(nil),
 		(*SavedObject_Constant)(nil),
+		(*SavedObject_Resource)(nil),
 	}
-	file_tensorflow_saved_object_graph_proto_msgTypes[8].OneofWrappers = []any{
+	file_tensorflow_saved_object_graph_proto_msgTypes[10].OneofWrappers = []any{
 		(*StructuredValue_DictValue)(nil),
 	}
 	type x struct{}
@@ -752,7 +889,7 @@ func file_tensorflow_saved_object_graph_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tensorflow_saved_object_graph_proto_rawDesc), len(file_tensorflow_saved_object_graph_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   12,
+			NumMessages:   14,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
