@@ -57,6 +57,8 @@ var complexOps = map[string]cxOp{
 	"ZerosLike":   {},
 	"Shape":       {h: cxShape, out: "out_type"},
 	"Size":        {h: cxSize, out: "out_type"},
+	"ShapeN":      {h: cxShapeN, out: "out_type"},
+	"Rank":        {h: cxRank, out: "out_type"},
 	"Reshape":     {adjust: cxAppend(1, 2)},
 	"BroadcastTo": {adjust: cxAppend(1, 2)},
 	"Tile":        {adjust: cxAppend(1, 1)},
@@ -342,13 +344,37 @@ func cxAdjustStridedSlice(c *Ctx, n *graph.Node) error {
 
 // cxShape is the complex shape: the packed shape without the pair.
 func cxShape(c *Ctx) error {
+	cxShapeTo(c, c.Out(0), cxIn(c, 0))
+	return nil
+}
+
+func cxShapeN(c *Ctx) error {
+	for i := range c.Node.Inputs {
+		cxShapeTo(c, c.Out(i), cxIn(c, i))
+	}
+	return nil
+}
+
+func cxShapeTo(c *Ctx, out, x string) {
 	dt := c.Node.Type("out_type")
 	if dt == graph.Undefined {
 		dt = graph.Int32
 	}
-	s := c.Op("Shape", nil, cxIn(c, 0))
+	s := c.Op("Shape", nil, x)
 	s = c.Op("Slice", nil, s, c.Int64s(0), c.Int64s(-1), c.Int64s(0))
-	arrCastTo(c, c.Out(0), s, dt)
+	arrCastTo(c, out, s, dt)
+}
+
+// cxRank is the packed rank less the pair's axis.
+func cxRank(c *Ctx) error {
+	x := cxIn(c, 0)
+	if r := c.Rank(x); r >= 1 {
+		c.Alias(c.Out(0), c.AddConst(graph.NewIntTensor(graph.Int32, nil, []int64{int64(r - 1)})))
+		return nil
+	}
+	r := c.Op("Size", nil, c.Op("Shape", nil, x))
+	r = c.Op("Sub", nil, r, c.AddConst(graph.ScalarInt64(1)))
+	c.OpTo(c.Out(0), "Cast", Attrs{"to": int64(graph.Int32)}, r)
 	return nil
 }
 

@@ -230,7 +230,8 @@ def _(x):
 @graph_case("signal_shape_size", {"re": f32(2, 3, 4), "im": f32(2, 3, 4, seed=1)}, shapes={"re": (None, 3, 4), "im": (None, 3, 4)})
 def _(re, im):
     z = _z(re, im)
-    return tf.shape(z), tf.size(z), tf.shape(z, out_type=tf.int64), tf.size(z, out_type=tf.int64)
+    return (tf.shape(z), tf.size(z), tf.shape(z, out_type=tf.int64), tf.size(z, out_type=tf.int64), tf.raw_ops.Rank(input=z),
+            tf.raw_ops.Rank(input=tf.reshape(z, tf.shape(re)[1:] * [2, 1]))) + tuple(tf.raw_ops.ShapeN(input=[z, z[0]]))
 
 
 # --- a speech front end and back --------------------------------------------------
