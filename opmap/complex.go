@@ -51,6 +51,8 @@ var complexOps = map[string]cxOp{
 	"Mean": {adjust: cxAdjustAxisInput(1)},
 	"Mul":  {h: cxMul}, "RealDiv": {h: cxDiv}, "Div": {h: cxDiv},
 	"Square": {h: cxSquare}, "Conj": {}, "Exp": {h: cxExp},
+	"MatMul": {h: cxMatMul}, "BatchMatMul": {h: cxMatMul}, "BatchMatMulV2": {h: cxMatMul},
+	"BatchMatMulV3": {h: cxMatMul, out: "Tout"},
 
 	// Shapes: the pair stays last.
 	"Identity": {}, "StopGradient": {}, "Snapshot": {}, "PreventGradient": {}, "EnsureShape": {},
@@ -450,6 +452,40 @@ func cxSquare(c *Ctx) error {
 	r := c.Op("Sub", nil, c.Op("Mul", nil, re, re), c.Op("Mul", nil, im, im))
 	i := c.Op("Mul", nil, c.Op("Mul", nil, re, im), c.Scalar(c.DType(re), 2))
 	cxJoin(c, c.Out(0), r, i)
+	return nil
+}
+
+// cxMatMul is (Ar + iAi)(Br + iBi) in four real products. MatMul's
+// transpose_a/b transpose; BatchMatMul's adj_x/y also conjugate.
+func cxMatMul(c *Ctx) error {
+	operand := func(i int, transpose, adjoint string) (string, string, error) {
+		re, im := cxSplit(c, cxIn(c, i))
+		if c.Node.Bool(transpose, false) || c.Node.Bool(adjoint, false) {
+			var err error
+			if re, err = mathSwapLast(c, re); err != nil {
+				return "", "", err
+			}
+			if im, err = mathSwapLast(c, im); err != nil {
+				return "", "", err
+			}
+		}
+		if c.Node.Bool(adjoint, false) {
+			im = c.Op("Neg", nil, im)
+		}
+		return re, im, nil
+	}
+	ar, ai, err := operand(0, "transpose_a", "adj_x")
+	if err != nil {
+		return err
+	}
+	br, bi, err := operand(1, "transpose_b", "adj_y")
+	if err != nil {
+		return err
+	}
+	mm := func(x, y string) string { return c.Op("MatMul", nil, x, y) }
+	re := c.Op("Sub", nil, mm(ar, br), mm(ai, bi))
+	im := c.Op("Add", nil, mm(ar, bi), mm(ai, br))
+	cxJoin(c, c.Out(0), re, im)
 	return nil
 }
 

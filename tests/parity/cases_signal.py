@@ -350,3 +350,15 @@ def _(a, b):
 @graph_case("signal_linspace_arrays", {"x": f32(3)})
 def _(x):
     return tf.linspace(x, x + 2, 5, axis=-1), tf.linspace(tf.reshape(x, [3, 1]), 4.0, 3)
+
+
+@graph_case("signal_complex_matmul", {"ar": f32(3, 4), "ai": f32(3, 4, seed=1), "br": f32(2, 3, 5, seed=2), "bi": f32(2, 3, 5, seed=3)},
+            shapes={"br": (None, 3, 5), "bi": (None, 3, 5)}, **_tol(4))
+def _(ar, ai, br, bi):
+    a, b = tf.complex(ar, ai), tf.complex(br, bi)
+    outs = []
+    for z in (tf.matmul(a, a, transpose_b=True), tf.matmul(a, a, transpose_a=True), tf.matmul(a, a, adjoint_b=True),
+              tf.matmul(b, b, adjoint_a=True), tf.matmul(a, b, adjoint_a=True), tf.matmul(b, a[:, :3], adjoint_a=True, adjoint_b=True),
+              tf.linalg.matmul(b, b, transpose_b=True)):
+        outs += _ri(z)
+    return tuple(outs)
