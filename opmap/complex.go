@@ -50,7 +50,7 @@ var complexOps = map[string]cxOp{
 	"Sum":  {adjust: cxAdjustAxisInput(1)},
 	"Mean": {adjust: cxAdjustAxisInput(1)},
 	"Mul":  {h: cxMul}, "RealDiv": {h: cxDiv}, "Div": {h: cxDiv},
-	"Square": {h: cxSquare}, "Conj": {}, "Exp": {h: cxExp},
+	"Square": {h: cxSquare}, "Conj": {}, "Exp": {h: cxExp}, "Log": {h: cxLog},
 	"MatMul": {h: cxMatMul}, "BatchMatMul": {h: cxMatMul}, "BatchMatMulV2": {h: cxMatMul},
 	"BatchMatMulV3": {h: cxMatMul, out: "Tout"},
 
@@ -75,6 +75,7 @@ var complexOps = map[string]cxOp{
 	"Split":       {adjust: cxAdjustAxisInput(0)},
 	"SplitV":      {adjust: cxAdjustAxisInput(2)},
 	"ReverseV2":   {adjust: cxAdjustAxisInput(1)},
+	"Roll":        {adjust: cxAdjustAxisInput(2)},
 	"GatherV2":    {adjust: cxAdjustAxisInput(2), out: "Tparams"},
 	"SelectV2":    {adjust: cxAdjustSelect},
 	// Slice and StridedSlice without an ellipsis name the leading axes
@@ -486,6 +487,16 @@ func cxMatMul(c *Ctx) error {
 	re := c.Op("Sub", nil, mm(ar, br), mm(ai, bi))
 	im := c.Op("Add", nil, mm(ar, bi), mm(ai, br))
 	cxJoin(c, c.Out(0), re, im)
+	return nil
+}
+
+// cxLog is log|z| + i·angle(z), log|z| = ½·log(re² + im²).
+func cxLog(c *Ctx) error {
+	re, im := cxSplit(c, cxIn(c, 0))
+	dt := c.DType(re)
+	sq := c.Op("Add", nil, c.Op("Mul", nil, re, re), c.Op("Mul", nil, im, im))
+	mag := c.Op("Mul", nil, c.Op("Log", nil, sq), c.Scalar(dt, 0.5))
+	cxJoin(c, c.Out(0), mag, atan2To(c, "", im, re, dt))
 	return nil
 }
 

@@ -212,6 +212,9 @@ _SHAPES = {
     "mean": lambda z: tf.reduce_mean(z, 1),
     "add_n": lambda z: tf.add_n([z, z * z, -z]),
     "exp": lambda z: tf.exp(z),
+    "log": lambda z: tf.math.log(z),
+    "fftshift": lambda z: tf.signal.fftshift(tf.signal.fftshift(z, axes=-1), axes=[0, 1]),
+    "ifftshift": lambda z: tf.signal.ifftshift(z),
 }
 
 for _name, _f in _SHAPES.items():
