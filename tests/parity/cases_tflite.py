@@ -353,7 +353,7 @@ for _tm in (False, True):
 
 @tflite_case("tflite_cnn_int8_float_io", rtol=0, atol=0.0040,
              why_tolerance="int8 activations: the float outputs within one quantization step (the softmax's scale, 1/256)",
-             max_opset=20, check=has_ops("QuantizeLinear", "DequantizeLinear"))
+             check=has_ops("QuantizeLinear", "DequantizeLinear"))
 def _cnn_int8_float_io():
     conv = tf.lite.TFLiteConverter.from_keras_model(keras_cnn())
     conv.optimizations = [tf.lite.Optimize.DEFAULT]
