@@ -172,18 +172,39 @@ func cxPacked(c *Ctx, v string) string {
 	return c.AddConst(p)
 }
 
-// cxSplit is the real and imaginary parts of a packed value.
+// cxSplit is the real and imaginary parts of a packed value: the parts it
+// was joined from when a complex form made it, so that chained complex
+// ops do not unpack what the one before packed.
 func cxSplit(c *Ctx, x string) (re, im string) {
+	if p, ok := cxJoined(c, x); ok {
+		return p[0], p[1]
+	}
 	pick := func(i int64) string {
 		return c.Op("Gather", Attrs{"axis": int64(-1)}, x, c.AddConst(graph.ScalarInt64(i)))
 	}
 	return pick(0), pick(1)
 }
 
+// cxJoined is the parts a packed value was joined from, if a complex form
+// made it. A constant part that the pruner dropped since (the join folded,
+// so no emitted node pinned it) is not there to read any more.
+func cxJoined(c *Ctx, x string) ([2]string, bool) {
+	p, ok := c.cxParts[x]
+	return p, ok && c.G.Value(p[0]) != nil && c.G.Value(p[1]) != nil
+}
+
+// cxJoins maps each value cxJoin made to its parts.
+type cxJoins map[string][2]string
+
 // cxJoin packs parts (of one shape) into out, or a fresh value when out is "".
 func cxJoin(c *Ctx, out, re, im string) string {
 	last := c.Int64s(-1)
-	return arrEmit(c, out, "Concat", Attrs{"axis": int64(-1)}, c.Op("Unsqueeze", nil, re, last), c.Op("Unsqueeze", nil, im, last))
+	out = arrEmit(c, out, "Concat", Attrs{"axis": int64(-1)}, c.Op("Unsqueeze", nil, re, last), c.Op("Unsqueeze", nil, im, last))
+	if c.cxParts == nil {
+		c.cxParts = cxJoins{}
+	}
+	c.cxParts[out] = [2]string{re, im}
+	return out
 }
 
 // cxVia runs the op's own rule h on a copy of the node whose complex

@@ -25,6 +25,7 @@ type Ctx struct {
 	report  func(error)       // Options.Report
 	domains map[string]int    // Options.Domains
 	tables  map[string]*table // hash table outputs → their contents (tables.go)
+	cxParts cxJoins           // packed complex values → their parts (complex.go)
 }
 
 // DomainMS is onnxruntime's contrib domain.

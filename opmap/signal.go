@@ -313,7 +313,12 @@ func signalAbs(c *Ctx) error {
 // signalPart picks the real (0) or imaginary (1) half of a packed value.
 func signalPart(i int64) Handler {
 	return func(c *Ctx) error {
-		c.OpTo(c.Out(0), "Gather", Attrs{"axis": int64(-1)}, cxIn(c, 0), c.AddConst(graph.ScalarInt64(i)))
+		x := cxIn(c, 0)
+		if p, ok := cxJoined(c, x); ok {
+			c.Alias(c.Out(0), p[i])
+			return nil
+		}
+		c.OpTo(c.Out(0), "Gather", Attrs{"axis": int64(-1)}, x, c.AddConst(graph.ScalarInt64(i)))
 		return nil
 	}
 }
