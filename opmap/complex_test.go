@@ -87,3 +87,17 @@ func TestComplexFromOutside(t *testing.T) {
 		t.Errorf("complex constant output: %v", err)
 	}
 }
+
+// TestComplexJoinShortcut: a complex form reading a value that another
+// made reads its parts, instead of unpacking the pair again.
+func TestComplexJoinShortcut(t *testing.T) {
+	re, im, sq := cx("r", "Real", "s:0"), cx("i", "Imag", "s:0"), cx("s", "Square", "f:0")
+	re.Attrs["Tout"], im.Attrs["Tout"] = graph.Float, graph.Float
+	g := complexGraph([]*graph.Node{sq, re, im}, "r:0", "i:0")
+	if _, err := Apply(g, Options{Opset: 17}); err != nil {
+		t.Fatal(err)
+	}
+	if n := g.OpCounts()["Gather"]; n != 0 {
+		t.Errorf("%d Gather nodes, want none: %v", n, g.OpCounts())
+	}
+}
