@@ -72,6 +72,7 @@ demo: build
 generate:
 	cd internal/pb && PATH="$$PATH:$$($(GO) env GOPATH)/bin" $(GO) generate .
 	$(GO) generate ./tflite
+	$(GO) generate ./frozen  # needs .venv (make venv): TF's op registry
 
 # Benchmark vs the Python tf2onnx (bench/README.md). It runs in its own venv,
 # .venv-tf2onnx, made from requirements-bench.txt; models go to build/bench/.

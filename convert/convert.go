@@ -47,6 +47,10 @@ type Options struct {
 	// model may use: handlers then emit ops of those domains where ONNX
 	// has no form (com.microsoft's Inverse for MatrixInverse).
 	ExtraOpsets map[string]int
+	// Tables says where vocabulary files of lookup tables are (the model
+	// file's folder); the extract stage reads every table initializer of
+	// the GraphDef (frozen.AttachTables) and annotates the table nodes.
+	Tables frozen.TableSource
 }
 
 // Model is a converted graph and the opset it targets.
@@ -264,6 +268,7 @@ func (c *conversion) after(name string) error {
 }
 
 func (c *conversion) extract() error {
+	frozen.AttachTables(c.gd, c.opts.Tables)
 	g, err := frozen.Extract(c.gd, c.opts.Inputs, c.opts.Outputs)
 	if err != nil {
 		return err

@@ -29,6 +29,9 @@ node { name: "size" op: "LookupTableSizeV2" input: "t" }
 `
 	for _, tc := range []struct{ name, graph, err string }{
 		{"known", head + table + init, ""},
+		{"known, InitializeTableV2", head + table + strings.Replace(init, "LookupTableImportV2", "InitializeTableV2", 1), ""},
+		{"known, TF1 ref-typed ops", strings.NewReplacer("HashTableV2", "HashTable", "LookupTableFindV2", "LookupTableFind",
+			"LookupTableSizeV2", "LookupTableSize", "LookupTableImportV2", "InitializeTable").Replace(head + table + init), ""},
 		{"no initializer", head + table, `node "find" (LookupTableFindV2): table "t": no op in the graph fills it with known contents`},
 		{"run-time values", head + table + `node { name: "init" op: "LookupTableImportV2" input: "t" input: "k" input: "x" }`,
 			`node "find" (LookupTableFindV2): table "t": its contents cannot be read at conversion: LookupTableImportV2 "init": "x" comes from node "x" (Placeholder), not a constant`},
@@ -44,7 +47,6 @@ node { name: "init" op: "InitializeTableFromTextFileV2" input: "t" input: "f" at
 			if err != nil {
 				t.Fatal(err)
 			}
-			frozen.AttachTables(gd, frozen.TableSource{})
 			ins, _ := frozen.ParseSpecs("x:0")
 			outs, _ := frozen.ParseSpecs("find:0,size:0")
 			m, _, err := GraphDef(context.Background(), gd, Options{Inputs: ins, Outputs: outs, Debug: true})
@@ -93,5 +95,32 @@ node { name: "eq" op: "Equal" input: "x" input: "y" attr { key: "T" value { type
 		if got := err != nil && strings.Contains(err.Error(), "comparing strings needs opset 19"); got != want {
 			t.Errorf("opset %d: error %v", opset, err)
 		}
+	}
+}
+
+// Under --continue-on-error a lookup of an unknown table stays a TF node
+// reading a defined value (the table's handle constant), with a warning.
+func TestTableLookupKept(t *testing.T) {
+	const txt = `
+node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_STRING } } attr { key: "shape" value { shape { dim { size: -1 } } } } }
+node { name: "d" op: "Const" attr { key: "dtype" value { type: DT_INT64 } } attr { key: "value" value { tensor { dtype: DT_INT64 tensor_shape { } int64_val: -1 } } } }
+node { name: "t" op: "HashTableV2" attr { key: "key_dtype" value { type: DT_STRING } } attr { key: "value_dtype" value { type: DT_INT64 } } }
+node { name: "find" op: "LookupTableFindV2" input: "t" input: "x" input: "d" attr { key: "Tin" value { type: DT_STRING } } attr { key: "Tout" value { type: DT_INT64 } } }
+`
+	gd, err := frozen.Parse("t.pbtxt", []byte(txt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ins, _ := frozen.ParseSpecs("x:0")
+	outs, _ := frozen.ParseSpecs("find:0")
+	m, diag, err := GraphDef(context.Background(), gd, Options{Inputs: ins, Outputs: outs, ContinueOnError: true, Debug: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(diag.Warnings) == 0 || !strings.Contains(strings.Join(diag.Warnings, "\n"), `table "t"`) {
+		t.Errorf("warnings %q", diag.Warnings)
+	}
+	if m.Graph.OpCounts()["LookupTableFindV2"] != 1 {
+		t.Errorf("ops %v", m.Graph.OpCounts())
 	}
 }

@@ -27,9 +27,19 @@ func (e *UnknownNameError) Error() string {
 
 // MissingInputError is a Placeholder that the outputs need but that is not
 // among --inputs.
-type MissingInputError struct{ Placeholder string }
+type MissingInputError struct {
+	Placeholder string
+	// Resource: the placeholder stands for a resource (a table or variable
+	// a TF2 function captured, left so by convert_variables_to_constants_v2),
+	// which no model input can give.
+	Resource bool
+}
 
 func (e *MissingInputError) Error() string {
+	if e.Resource {
+		return fmt.Sprintf("the outputs read the resource handle Placeholder %q (a lookup table or variable a TF2 function captured): "+
+			"its contents are not in the GraphDef; convert the SavedModel (--saved-model) instead", e.Placeholder)
+	}
 	return fmt.Sprintf("--inputs: the outputs depend on Placeholder %q, which is not listed; add %s:0 to --inputs", e.Placeholder, e.Placeholder)
 }
 
@@ -137,7 +147,7 @@ func Extract(gd *tfpb.GraphDef, inputs, outputs []Spec) (*graph.Graph, error) {
 			continue
 		}
 		if n.Op == "Placeholder" || n.Op == "PlaceholderV2" {
-			return nil, &MissingInputError{Placeholder: name}
+			return nil, &MissingInputError{Placeholder: name, Resource: n.Attr["dtype"].GetType() == tfpb.DataType_DT_RESOURCE}
 		}
 		for _, ref := range n.Input {
 			node, port, control := SplitTensorName(ref)

@@ -124,9 +124,9 @@ func functionGraph(fd *tfpb.FunctionDef, prefix string) (*graph.Graph, error) {
 		}
 		sg.Reserve(name)
 	}
-	ops := map[string]string{}
+	ops := map[string]*tfpb.NodeDef{}
 	for _, nd := range fd.GetNodeDef() {
-		ops[nd.Name] = nd.Op
+		ops[nd.Name] = nd
 	}
 	// Output ports each node needs, from the references to it.
 	maxPort := map[string]int{}
@@ -143,16 +143,20 @@ func functionGraph(fd *tfpb.FunctionDef, prefix string) (*graph.Graph, error) {
 		case 2:
 			if _, ok := ops[parts[0]]; ok {
 				p, err := strconv.Atoi(parts[1])
-				if k, known := fixedOutputs[ops[parts[0]]]; err == nil && p >= 0 && p <= MaxOutputPort && (!known || p < k) {
+				if k, known := fixedOutputs[ops[parts[0]].GetOp()]; err == nil && p >= 0 && p <= MaxOutputPort && (!known || p < k) {
 					maxPort[parts[0]] = max(maxPort[parts[0]], p)
 					return prefix + parts[0] + ":" + parts[1], nil
 				}
 			}
 		case 3:
-			op, ok := ops[parts[0]]
+			nd, ok := ops[parts[0]]
 			idx, err := strconv.Atoi(parts[2])
-			if ok && err == nil {
-				p := outputPort(op, parts[1], idx)
+			if ok && err == nil && idx >= 0 {
+				op := nd.Op
+				p, err := outputPort(nd, parts[1], idx)
+				if err != nil {
+					return "", fmt.Errorf("%q: %v: %w", ref, err, ErrBadFile)
+				}
 				if p < 0 || p > MaxOutputPort {
 					return "", fmt.Errorf("%q names output %d; no TensorFlow op has that many outputs: %w", ref, p, ErrBadFile)
 				}
@@ -223,52 +227,50 @@ func functionGraph(fd *tfpb.FunctionDef, prefix string) (*graph.Graph, error) {
 	return sg, nil
 }
 
-// outputArgs lists the output arguments of ops that have more than one
-// (each a single tensor); other ops have one argument, possibly a list,
-// whose elements are the node's outputs in order.
-var outputArgs = map[string][]string{
-	"Switch":                          {"output_false", "output_true"},
-	"Merge":                           {"output", "value_index"},
-	"Unique":                          {"y", "idx"},
-	"UniqueV2":                        {"y", "idx"},
-	"UniqueWithCounts":                {"y", "idx", "count"},
-	"TopK":                            {"values", "indices"},
-	"TopKV2":                          {"values", "indices"},
-	"FusedBatchNorm":                  {"y", "batch_mean", "batch_variance", "reserve_space_1", "reserve_space_2"},
-	"FusedBatchNormV2":                {"y", "batch_mean", "batch_variance", "reserve_space_1", "reserve_space_2"},
-	"FusedBatchNormV3":                {"y", "batch_mean", "batch_variance", "reserve_space_1", "reserve_space_2", "reserve_space_3"},
-	"TensorArrayV3":                   {"handle", "flow"},
-	"TensorListPopBack":               {"output_handle", "tensor"},
-	"NonMaxSuppressionV4":             {"selected_indices", "valid_outputs"},
-	"NonMaxSuppressionV5":             {"selected_indices", "selected_scores", "valid_outputs"},
-	"BroadcastGradientArgs":           {"r0", "r1"},
-	"Qr":                              {"q", "r"},
-	"Svd":                             {"s", "u", "v"},
-	"SelfAdjointEigV2":                {"e", "v"},
-	"ListDiff":                        {"out", "idx"},
-	"SparseToDense":                   {"dense"},
-	"MaxPoolWithArgmax":               {"output", "argmax"},
-	"QuantizeV2":                      {"output", "output_min", "output_max"},
-	"CTCGreedyDecoder":                {"decoded_indices", "decoded_values", "decoded_shape", "log_probability"},
-	"FakeQuantWithMinMaxVarsGradient": {"backprops_wrt_input", "backprop_wrt_min", "backprop_wrt_max"},
-	// RNN kernels and lists (issue 7): a body reading GRUBlockCell:h:0 wants output 3, not 0.
-	"LSTMBlockCell":       {"i", "cs", "f", "o", "ci", "co", "h"},
-	"BlockLSTM":           {"i", "cs", "f", "o", "ci", "co", "h"},
-	"BlockLSTMV2":         {"i", "cs", "f", "o", "ci", "co", "h"},
-	"GRUBlockCell":        {"r", "u", "c", "h"},
-	"TensorListConcat":    {"tensor", "lengths"},
-	"TensorListConcatV2":  {"tensor", "lengths"},
-	"TensorArrayConcatV3": {"value", "lengths"},
-	"LookupTableExportV2": {"keys", "values"},
+//go:generate ../.venv/bin/python gen_op_outputs.py op_outputs.go
+//go:generate gofmt -w op_outputs.go
+
+// outputArg is one output argument of a TensorFlow op: a single tensor, or
+// a list whose length is the node's int attribute (listN) or the length
+// of its list(type) attribute (listTypes).
+type outputArg struct {
+	name    string
+	lenAttr string
+	kind    argKind
 }
 
+type argKind int
+
+const (
+	single argKind = iota
+	listN
+	listTypes
+)
+
 // outputPort is the flat output index of element idx of output argument
-// arg of an op.
-func outputPort(op, arg string, idx int) int {
-	for i, a := range outputArgs[op] {
-		if a == arg {
-			return i + idx
-		}
+// arg of node nd: the lengths of the arguments before it, from the node's
+// attributes. An op with one output argument has its elements as outputs.
+func outputPort(nd *tfpb.NodeDef, arg string, idx int) (int, error) {
+	args, ok := opOutputArgs[nd.Op]
+	if !ok {
+		return idx, nil
 	}
-	return idx
+	port := 0
+	for _, a := range args {
+		n := 1
+		switch a.kind {
+		case listN:
+			n = int(min(max(nd.Attr[a.lenAttr].GetI(), 0), MaxOutputPort+1))
+		case listTypes:
+			n = len(nd.Attr[a.lenAttr].GetList().GetType())
+		}
+		if a.name == arg {
+			if idx >= n {
+				return 0, fmt.Errorf("%s of %s has %d element(s), not %d", arg, nd.Op, n, idx+1)
+			}
+			return port + idx, nil
+		}
+		port += n
+	}
+	return 0, fmt.Errorf("%s has no output %q", nd.Op, arg)
 }

@@ -1,6 +1,7 @@
 package frozen
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -56,5 +57,26 @@ node { name: "out" op: "IdentityN" input: "next:0" input: "next:1" input: "many"
 	ins, _ = ParseSpecs("next:0,next:1,many:0,upto:0,one:0")
 	if _, err := Extract(gd, ins, outs); err == nil {
 		t.Error("no error for the unlisted PlaceholderV2")
+	}
+}
+
+// A resource Placeholder (a TF2 capture convert_variables_to_constants_v2
+// left) cannot be a model input: the error says what it is.
+func TestResourcePlaceholder(t *testing.T) {
+	const txt = `
+node { name: "h" op: "Placeholder" attr { key: "dtype" value { type: DT_RESOURCE } } }
+node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_STRING } } }
+node { name: "d" op: "Const" attr { key: "dtype" value { type: DT_INT64 } } attr { key: "value" value { tensor { dtype: DT_INT64 tensor_shape { } int64_val: -1 } } } }
+node { name: "find" op: "LookupTableFindV2" input: "h" input: "x" input: "d" }
+`
+	gd, err := Parse("r.pbtxt", []byte(txt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ins, _ := ParseSpecs("x:0")
+	outs, _ := ParseSpecs("find:0")
+	_, err = Extract(gd, ins, outs)
+	if err == nil || !strings.Contains(err.Error(), `resource handle Placeholder "h"`) {
+		t.Errorf("error %v", err)
 	}
 }

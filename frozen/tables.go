@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/tf2onnx-go/tf2onnx/graph"
 	"github.com/tf2onnx-go/tf2onnx/internal/pb/tfpb"
@@ -49,8 +50,16 @@ var TableOps = map[string]bool{"HashTableV2": true, "HashTable": true}
 
 // maxCallDepth bounds how deep AttachTables follows function calls to an
 // initializer (a SavedModel's init op calls the table's _initializer
-// function; nothing deeper is expected).
-const maxCallDepth = 8
+// function; nothing deeper is expected), and maxScanNodes how many nodes it
+// reads in all: a hostile file's functions calling each other many times
+// per level would otherwise multiply.
+const (
+	maxCallDepth = 8
+	maxScanNodes = 1 << 22
+)
+
+// maxVocabBytes bounds a vocabulary file read into the model.
+const maxVocabBytes = 1 << 31
 
 // AttachTables reads the whole GraphDef, whether or not the init ops are
 // upstream of the outputs, for the ops that fill hash tables with known
@@ -59,17 +68,46 @@ const maxCallDepth = 8
 // SavedModel's init op calls each table's initializer function), and
 // records on each table node what it holds (TableKeysAttr,
 // TableValuesAttr) or why that is not known (TableErrorAttr).
+//
+// A table already annotated is left as it is, so calling it again (the
+// SavedModel reader, then the conversion) changes nothing; calls are
+// serialized, so that conversions of one GraphDef may run at once.
 func AttachTables(gd *tfpb.GraphDef, src TableSource) {
+	if !hasTables(gd) {
+		return
+	}
+	attachMu.Lock()
+	defer attachMu.Unlock()
 	funcs := map[string]*tfpb.FunctionDef{}
 	for _, f := range gd.GetLibrary().GetFunction() {
 		funcs[f.GetSignature().GetName()] = f
 	}
-	top := &tableScope{nodes: map[string]*tfpb.NodeDef{}, funcs: funcs, src: src}
+	top := &tableScope{nodes: map[string]*tfpb.NodeDef{}, funcs: funcs, src: src, budget: new(int)}
 	for _, n := range gd.Node {
 		top.nodes[n.Name] = n
 	}
 	top.top = top
 	top.scan(gd.Node, 0)
+}
+
+var attachMu sync.Mutex
+
+// hasTables reports a table op anywhere in the GraphDef: most graphs have
+// none, and need no index of their nodes.
+func hasTables(gd *tfpb.GraphDef) bool {
+	for _, n := range gd.Node {
+		if TableOps[n.Op] {
+			return true
+		}
+	}
+	for _, f := range gd.GetLibrary().GetFunction() {
+		for _, n := range f.NodeDef {
+			if TableOps[n.Op] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // tableScope is the graph or a function body being read, with the values
@@ -81,6 +119,7 @@ type tableScope struct {
 	src    TableSource
 	top    *tableScope
 	inFunc bool
+	budget *int // nodes scanned, shared by all scopes
 }
 
 type tableRef struct {
@@ -90,6 +129,9 @@ type tableRef struct {
 
 func (s *tableScope) scan(nodes []*tfpb.NodeDef, depth int) {
 	for _, n := range nodes {
+		if *s.budget++; *s.budget > maxScanNodes {
+			return
+		}
 		if tableInitOps[n.Op] {
 			s.initTable(n)
 			continue
@@ -106,7 +148,7 @@ func (s *tableScope) scan(nodes []*tfpb.NodeDef, depth int) {
 			continue
 		}
 		// Only calls that pass a table matter.
-		inner := &tableScope{nodes: map[string]*tfpb.NodeDef{}, args: map[string]tableRef{}, funcs: s.funcs, src: s.src, top: s.top, inFunc: true}
+		inner := &tableScope{nodes: map[string]*tfpb.NodeDef{}, args: map[string]tableRef{}, funcs: s.funcs, src: s.src, top: s.top, inFunc: true, budget: s.budget}
 		var data []string
 		for _, ref := range n.Input {
 			if !strings.HasPrefix(ref, "^") {
@@ -163,8 +205,12 @@ func (s *tableScope) resolve(ref string) resolved {
 		if n == nil {
 			return resolved{}
 		}
-		if (n.Op == "Identity" || n.Op == "IdentityN" && port == 0) && len(n.Input) > 0 {
+		if n.Op == "Identity" && len(n.Input) > 0 {
 			ref = n.Input[0]
+			continue
+		}
+		if n.Op == "IdentityN" && port < len(n.Input) {
+			ref = n.Input[port]
 			continue
 		}
 		return resolved{s, n, port}
@@ -303,7 +349,8 @@ func (s *tableScope) constantDepth(ref string, depth int) (*graph.Tensor, error)
 			break
 		}
 		start, limit, delta := a.Int64s()[0], b.Int64s()[0], d.Int64s()[0]
-		if delta == 0 || (limit-start)/delta > 1<<26 {
+		const bound = 1 << 40 // keeps limit-start from wrapping
+		if delta == 0 || max(start, limit, delta) > bound || min(start, limit, delta) < -bound || (limit-start)/delta > 1<<24 {
 			break
 		}
 		var vals []int64
@@ -400,6 +447,9 @@ func (s *tableScope) findFile(p string) (string, error) {
 	}
 	for _, t := range tries {
 		if st, err := os.Stat(t); err == nil && st.Mode().IsRegular() {
+			if st.Size() > maxVocabBytes {
+				return "", fmt.Errorf("vocabulary file %s has %d bytes, more than the %d read", t, st.Size(), int64(maxVocabBytes))
+			}
 			return t, nil
 		} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return "", fmt.Errorf("vocabulary file %s: %v", t, err)

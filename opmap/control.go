@@ -30,16 +30,16 @@ func controlRules() []Rule {
 // Constants of outer that sg reads are copied into sg, so that handlers see
 // them as constants.
 func MapSubgraph(sg, outer *graph.Graph, opset int) error {
-	return mapSubgraph(sg, outer, opset, nil, outer.Nodes, nil, nil)
+	return mapSubgraph(sg, outer, opset, nil, outer.Nodes, nil, nil, nil)
 }
 
 // mapSubgraph is MapSubgraph from inside a handler: aliases are the
 // enclosing mapping's, outerNodes its nodes mapped so far.
 func (c *Ctx) mapSubgraph(sg *graph.Graph) error {
-	return mapSubgraph(sg, c.G, c.Opset, c.aliases, c.out, c.report, c.domains)
+	return mapSubgraph(sg, c.G, c.Opset, c.aliases, c.out, c.report, c.domains, c.tables)
 }
 
-func mapSubgraph(sg, outer *graph.Graph, opset int, aliases map[string]string, outerNodes []*graph.Node, report func(error), domains map[string]int) error {
+func mapSubgraph(sg, outer *graph.Graph, opset int, aliases map[string]string, outerNodes []*graph.Node, report func(error), domains map[string]int, tables map[*graph.Tensor]*table) error {
 	if sg.Values == nil {
 		sg.Values = map[string]*graph.Value{}
 	}
@@ -96,7 +96,7 @@ func mapSubgraph(sg, outer *graph.Graph, opset int, aliases map[string]string, o
 		return err
 	}
 	sg.ShareSyms(outer) // symbols minted in the body cannot clash with the outer graph's
-	if _, err := Apply(sg, Options{Opset: opset, Report: report, Domains: domains}); err != nil {
+	if _, err := Apply(sg, Options{Opset: opset, Report: report, Domains: domains, tables: tables}); err != nil {
 		return err
 	}
 	sg.OwnOutputs(sg)

@@ -24,8 +24,10 @@ type Ctx struct {
 	pruner  *pruner           // frees constants nobody will read (nil in subgraphs)
 	report  func(error)       // Options.Report
 	domains map[string]int    // Options.Domains
-	tables  map[string]*table // hash table outputs → their contents (tables.go)
 	cxParts cxJoins           // packed complex values → their parts (complex.go)
+
+	// tables: each hash table's handle constant → its contents (tables.go).
+	tables map[*graph.Tensor]*table
 }
 
 // DomainMS is onnxruntime's contrib domain.

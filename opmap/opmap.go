@@ -93,6 +93,9 @@ type Options struct {
 	// --extra_opset), domain → version: handlers may emit ops of those
 	// domains (com.microsoft's Inverse, Range) where ONNX has no form.
 	Domains map[string]int
+	// tables are the hash tables of the enclosing graph, which a loop or
+	// branch body's lookups read (tables.go).
+	tables map[*graph.Tensor]*table
 }
 
 // UnsupportedError lists every TF op without a rule, with counts and one
@@ -188,7 +191,7 @@ func Apply(g *graph.Graph, opts Options) (warnings []string, err error) {
 			warnings = append(warnings, fmt.Sprintf("kept %d %s node(s) in domain %s (e.g. %q); onnxruntime cannot run them", u.Count, u.Op, graph.DomainTF, u.Example))
 		}
 	}
-	c := &Ctx{G: g, Opset: opts.Opset, aliases: map[string]string{}, report: opts.Report, domains: opts.Domains}
+	c := &Ctx{G: g, Opset: opts.Opset, aliases: map[string]string{}, report: opts.Report, domains: opts.Domains, tables: opts.tables}
 	resolve := func(v string) string {
 		for {
 			a, ok := c.aliases[v]

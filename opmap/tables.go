@@ -46,10 +46,17 @@ type table struct {
 func hashTable(c *Ctx) error {
 	n := c.Node
 	if c.tables == nil {
-		c.tables = map[string]*table{}
+		c.tables = map[*graph.Tensor]*table{}
 	}
 	t := &table{name: n.Name}
-	c.tables[c.Out(0)] = t
+	// The handle becomes a string constant naming the table: what reads it
+	// (through Identity nodes, into loop bodies, which copy constants but
+	// share their tensors) finds the table by that tensor, and a lookup
+	// kept as a TF node (--continue-on-error) still reads a defined value.
+	// Mapped lookups do not read it, so it goes.
+	handle := &graph.Tensor{DType: graph.String, Strings: [][]byte{[]byte(n.Name)}}
+	c.Alias(c.Out(0), c.AddConst(handle))
+	c.tables[handle] = t
 	if msg := n.Str(frozen.TableErrorAttr, ""); msg != "" {
 		t.err = fmt.Errorf("its contents cannot be read at conversion: %s", msg)
 		return nil
@@ -130,7 +137,7 @@ func pick(t *graph.Tensor, idx []int) *graph.Tensor {
 
 // tableOf finds the contents of the table input 0 reads.
 func tableOf(c *Ctx) (*table, error) {
-	t := c.tables[c.In(0)]
+	t := c.tables[c.Const(c.In(0))]
 	if t == nil {
 		return nil, fmt.Errorf("input 0 (%s) is not a hash table whose contents are known at conversion", c.In(0))
 	}
@@ -268,6 +275,9 @@ func stringEqual(c *Ctx, a, b string) (string, error) {
 	}
 	if k == nil || len(k.Strings) != 1 || (c.Rank(x) >= 0 && len(k.Dims) > c.Rank(x)) || c.Rank(x) < 0 && len(k.Dims) > 0 {
 		return "", fmt.Errorf("comparing strings needs opset %d or one side a constant string", stringEqualOpset)
+	}
+	if v := c.DomainVersion(DomainML); v != 0 && v < 2 {
+		return "", fmt.Errorf("comparing strings below opset %d uses LabelEncoder, which needs %s opset 2 or newer, --extra_opset gives %d", stringEqualOpset, DomainML, v)
 	}
 	eq := c.G.UniqueName(c.Node.Name + "/equal")
 	c.OpDomainTo(eq, DomainML, "LabelEncoder", Attrs{"keys_strings": []string{string(k.Strings[0])},

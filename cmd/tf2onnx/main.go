@@ -212,7 +212,7 @@ func convertAction(c *cli.Context) error {
 		return err
 	}
 	logf("read %s: %d nodes", path, len(gd.Node))
-	frozen.AttachTables(gd, frozen.TableSource{Dir: filepath.Dir(path)})
+	opts.Tables = frozen.TableSource{Dir: filepath.Dir(path)}
 	if opts.Inputs, err = placeholderDefaults(gd, opts.Inputs, splitList(c.String("use-default")), splitList(c.String("ignore-default"))); err != nil {
 		return err
 	}

@@ -562,3 +562,21 @@ for _v2 in (True, False):
                        shapes={"x": (None, None, F)}, control_flow_v2=_v2, check=fused("GRU", 1))(
         lambda x: __import__("tensorflow.python.keras.layers.recurrent", fromlist=["GRU"]).GRU(
             5, return_sequences=True, return_state=True, reset_after=True)(x))
+
+
+# A static batch of 1 (grappler rewrites more of the cell), masked.
+def _masked_static(layer_fn, shape):
+    def make():
+        import keras
+        inp = keras.Input(shape[1:], batch_size=shape[0])
+        out = layer_fn()(keras.layers.Masking(0.0)(inp))
+        return keras.Model(inp, out), [tf.TensorSpec(shape, tf.float32, name="x")]
+    return make
+
+
+_X1 = padded("middle", 106)[1:2]
+for _lower in (False, True):
+    keras_case(f"keras3_mask_bilstm_static_batch1_{'lowered' if _lower else 'functional'}",
+               _masked_static(lambda: __import__("keras").layers.Bidirectional(
+                   __import__("keras").layers.LSTM(4, return_sequences=True)), _X1.shape),
+               {"x": _X1}, lower=_lower, check=fused("LSTM", 1, "bidirectional"))

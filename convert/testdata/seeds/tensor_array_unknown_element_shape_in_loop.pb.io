@@ -1,0 +1,2 @@
+x:0
+Reshape:0,Reshape_1:0
