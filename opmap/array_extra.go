@@ -251,8 +251,16 @@ func arrAsString(c *Ctx) error {
 	if !dt.IsInt() && dt != graph.Bool {
 		return c.Errorf("AsString of %v is not supported", dt)
 	}
-	if c.Node.Int("width", -1) > 0 || c.Node.Str("fill", "") != "" {
-		return c.Errorf("AsString with width or fill is not supported")
+	if fill, width, err := asStringFlags(c); err != nil {
+		return err
+	} else if width > 0 || fill == "+" || fill == " " {
+		if dt == graph.Bool || dt == graph.Uint64 {
+			return c.Errorf("AsString of %v with width or fill is not supported", dt)
+		}
+		if c.Opset < 20 {
+			return c.Errorf("AsString with width or fill needs --opset 20 or higher (StringConcat)")
+		}
+		return asStringIntPadded(c, fill, width)
 	}
 	c.OpTo(c.Out(0), "Cast", Attrs{"to": int64(graph.String)}, c.In(0))
 	return nil

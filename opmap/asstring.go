@@ -3,6 +3,7 @@ package opmap
 import (
 	"fmt"
 	"math/big"
+	"strings"
 
 	"github.com/tf2onnx-go/tf2onnx/graph"
 )
@@ -28,8 +29,9 @@ import (
 //   - The pieces are joined with StringConcat (opset 20).
 //
 // float16 and bfloat16 widen to float32 exactly. float64 would need 128-bit
-// products (M < 2^53) and is refused, as are the attributes that change the
-// format (scientific, shortest, width, fill) and precisions above 11.
+// products (M < 2^53) and is refused, as are scientific and shortest (other
+// formats), precisions above 11 and widths above asStringMaxWidth. The fill
+// flags and width are printf's (layout).
 
 // asStringMinOpset is the opset float AsString needs (BitCast).
 const asStringMinOpset = 26
@@ -51,8 +53,9 @@ func asStringFloat(c *Ctx) error {
 			return c.Errorf("AsString of floats with %s=true is not supported (only TF's fixed \"%%f\" format is reproduced exactly)", a)
 		}
 	}
-	if c.Node.Int("width", -1) > 0 || c.Node.Str("fill", "") != "" {
-		return c.Errorf("AsString of floats with width or fill is not supported")
+	fill, width, err := asStringFlags(c)
+	if err != nil {
+		return err
 	}
 	p := c.Node.Int("precision", -1)
 	if p < 0 {
@@ -92,17 +95,116 @@ func asStringFloat(c *Ctx) error {
 	ie := f.op("Min", f.op("Max", e, f.i64(0)), f.i64(104))
 	limbs := c.Op("Gather", Attrs{"axis": int64(0)}, c.AddConst(pow2Limbs(104)), ie)
 	prod := f.op("Mul", c.Op("Unsqueeze", nil, im, c.Int64s(-1)), limbs)
-	body := f.integer(prod)
+	body, ndigits := f.integer(prod)
+	fracLen := p
 	if p > 0 {
 		frac := c.Op("Where", nil, whole, f.i64(0), f.op("Mod", n, pow10))
 		body = f.cat(body, f.str("."), f.padded(frac, int(p)))
+		fracLen++
+	} else if fill == "#" {
+		body = f.cat(body, f.str(".")) // "%#.0f": the point stays
+		fracLen++
 	}
 
 	special := c.Op("Equal", nil, ef, f.i64(255))
 	nan := c.Op("Where", nil, c.Op("Equal", nil, mf, f.i64(0)), f.str("inf"), f.str("nan"))
 	body = c.Op("Where", nil, special, nan, body)
-	sign := c.Op("Where", nil, neg, f.str("-"), f.str(""))
-	c.OpTo(c.Out(0), "StringConcat", nil, sign, body)
+	bodyLen := ""
+	if width > 0 {
+		bodyLen = c.Op("Where", nil, special, f.i64(3), f.op("Add", ndigits, f.i64(fracLen)))
+	}
+	f.layout(c.Out(0), neg, special, body, bodyLen, fill, width)
+	return nil
+}
+
+// asStringMaxWidth bounds the width attribute: padding comes from a table
+// of that many strings.
+const asStringMaxWidth = 128
+
+// asStringFlags reads fill (TF passes it to printf as a flag: "", " ",
+// "+", "-", "0" or "#") and width (-1 or 0: none).
+func asStringFlags(c *Ctx) (fill string, width int64, err error) {
+	fill, width = c.Node.Str("fill", ""), c.Node.Int("width", -1)
+	switch fill {
+	case "", " ", "+", "-", "0", "#":
+	default:
+		return "", 0, c.Errorf("AsString fill %q is not one TF accepts (\"\", \" \", \"+\", \"-\", \"0\" or \"#\")", fill)
+	}
+	if width > asStringMaxWidth {
+		return "", 0, c.Errorf("AsString with width %d is not supported (at most %d)", width, asStringMaxWidth)
+	}
+	return fill, width, nil
+}
+
+// layout writes to out what printf prints for a sign (neg) and body under
+// the fill flag and width: '+' or ' ' before non-negative values, padding
+// to width with spaces on the left, on the right ('-'), or with zeros
+// after the sign ('0', but spaces for inf and nan: special, "" when there
+// are none). bodyLen is the body's length, needed when width > 0.
+func (f asFmt) layout(out, neg, special, body, bodyLen, fill string, width int64) {
+	c := f.c
+	plus := ""
+	if fill == "+" || fill == " " {
+		plus = fill
+	}
+	sign := c.Op("Where", nil, neg, f.str("-"), f.str(plus))
+	if width <= 0 {
+		c.OpTo(out, "StringConcat", nil, sign, body)
+		return
+	}
+	signLen := c.Op("Where", nil, neg, f.i64(1), f.i64(int64(len(plus))))
+	pad := f.op("Max", f.op("Sub", f.i64(width), f.op("Add", signLen, bodyLen)), f.i64(0))
+	spaces := c.Op("Gather", Attrs{"axis": int64(0)}, c.AddConst(padTable(" ", width)), pad)
+	switch fill {
+	case "-":
+		c.OpTo(out, "StringConcat", nil, f.cat(sign, body), spaces)
+	case "0":
+		zeros := c.Op("Gather", Attrs{"axis": int64(0)}, c.AddConst(padTable("0", width)), pad)
+		zeroed := f.cat(sign, zeros, body)
+		if special == "" {
+			c.Alias(out, zeroed)
+			return
+		}
+		c.OpTo(out, "Where", nil, special, f.cat(spaces, sign, body), zeroed)
+	default:
+		c.OpTo(out, "StringConcat", nil, spaces, f.cat(sign, body))
+	}
+}
+
+// padTable is the strings of 0 … width copies of s.
+func padTable(s string, width int64) *graph.Tensor {
+	strs := make([][]byte, width+1)
+	for i := range strs {
+		strs[i] = []byte(strings.Repeat(s, i))
+	}
+	return &graph.Tensor{DType: graph.String, Dims: []int64{width + 1}, Strings: strs}
+}
+
+// asStringIntPadded prints integers under width and fill (without them
+// Cast to string gives TF's digits): the magnitude, split into base-10^9
+// limbs without overflow (from the non-positive side: −2^63 has no
+// positive int64), printed as a float's integer part is.
+func asStringIntPadded(c *Ctx, fill string, width int64) error {
+	f := asFmt{c: c, tables: map[int]string{}}
+	x := mathCastTo(c, c.In(0), graph.Int64)
+	neg := c.Op("Less", nil, x, f.i64(0))
+	nx := c.Op("Where", nil, neg, x, f.op("Neg", x)) // −|x|, never overflows
+	base := f.i64(1e9)
+	q1 := f.op("Div", nx, base) // integer Div truncates toward zero
+	l0 := f.op("Neg", f.op("Sub", nx, f.op("Mul", q1, base)))
+	q2 := f.op("Div", q1, base)
+	l1 := f.op("Neg", f.op("Sub", q1, f.op("Mul", q2, base)))
+	l2 := f.op("Neg", q2)
+	zero := f.op("Mul", l2, f.i64(0))
+	var cols []string
+	for _, l := range []string{l0, l1, l2, zero, zero} {
+		cols = append(cols, c.Op("Unsqueeze", nil, l, c.Int64s(-1)))
+	}
+	body, ndigits := f.integer(c.Op("Concat", Attrs{"axis": int64(-1)}, cols...))
+	if fill == "#" {
+		fill = "" // no alternate form for %d
+	}
+	f.layout(c.Out(0), neg, "", body, ndigits, fill, width)
 	return nil
 }
 
@@ -152,7 +254,7 @@ func (f asFmt) padded(v string, w int) string {
 // each below 2^54, on a last axis of asStringLimbs) are prod: carries, then
 // the highest non-zero limb unpadded and those below it padded to nine
 // digits, all limbs at once on the last axis.
-func (f asFmt) integer(prod string) string {
+func (f asFmt) integer(prod string) (digits, ndigits string) {
 	c := f.c
 	base := f.i64(1e9)
 	var limbs []string
@@ -180,7 +282,14 @@ func (f asFmt) integer(prod string) string {
 	for i := range parts {
 		parts[i] = c.Op("Gather", Attrs{"axis": int64(-1)}, pieces, f.i64(int64(asStringLimbs-1-i)))
 	}
-	return f.cat(parts...)
+	// The digit count: nine per limb below the top one, and the top
+	// limb's own (one more than the powers of ten it reaches).
+	isTopI := c.Op("Cast", Attrs{"to": int64(graph.Int64)}, c.Op("Equal", nil, top, pos))
+	topLimb := c.Op("ReduceSum", Attrs{"keepdims": int64(1)}, f.op("Mul", l, isTopI), c.Int64s(-1))
+	reach := c.Op("Cast", Attrs{"to": int64(graph.Int64)}, c.Op("GreaterOrEqual", nil, topLimb, c.Int64s(10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000)))
+	n := f.op("Add", c.Op("ReduceSum", Attrs{"keepdims": int64(0)}, f.op("Mul", top, f.i64(9)), c.Int64s(-1)),
+		f.op("Add", c.Op("ReduceSum", Attrs{"keepdims": int64(0)}, reach, c.Int64s(-1)), f.i64(1)))
+	return f.cat(parts...), n
 }
 
 func pow10i(p int64) int64 {

@@ -269,22 +269,25 @@ func mapIf(c *Ctx) error {
 }
 
 // inlineBranch maps an If branch and puts its constants and nodes into the
-// graph being mapped, the node's outputs standing for the branch's. Branch
-// names carry the cond's prefix; one that the graph uses already for
-// something else (a body's own namespace) is renamed first.
+// graph being mapped, the node's outputs standing for the branch's. Every
+// name the branch defines is renamed to one no scope in reach uses: the
+// graph's own and its enclosing scopes' (reserved by the mapping), and
+// those defined inside any body of the graph's nodes, mapped or not — a
+// TF1 loop evaluates its cond function both before the loop and in the
+// body, so the same names come back in a nested body, which may not
+// redefine a name of its enclosing scope.
 func (c *Ctx) inlineBranch(br *graph.Graph) error {
 	if err := c.mapSubgraph(br); err != nil {
 		return fmt.Errorf("the branch taken: %w", err)
 	}
-	clash := func(k string) bool {
-		if t, ok := c.G.Consts[k]; ok {
-			return t != br.Consts[k] // an outer constant the branch copied is the same tensor
-		}
-		return c.G.Values[k] != nil || slices.Contains(c.G.Inputs, k)
+	for _, n := range c.pending {
+		reserveNested(c.G, n)
+	}
+	for _, n := range c.out {
+		reserveNested(c.G, n)
 	}
 	for _, k := range sortedNames(br) {
-		if clash(k) {
-			nk := c.G.UniqueName(k)
+		if nk := c.G.UniqueName(k); nk != k {
 			renameDefined(br, k, nk)
 		}
 	}
@@ -347,6 +350,22 @@ func renameDefined(g *graph.Graph, old, nv string) {
 	for i, o := range g.Outputs {
 		if o == old {
 			g.Outputs[i] = nv
+		}
+	}
+}
+
+// reserveNested reserves in g every name defined inside the bodies of n,
+// at any depth.
+func reserveNested(g *graph.Graph, n *graph.Node) {
+	for _, sg := range n.Subgraphs() {
+		g.Reserve(sg.Inputs...)
+		for k := range sg.Consts {
+			g.Reserve(k)
+		}
+		for _, m := range sg.Nodes {
+			g.Reserve(m.Name)
+			g.Reserve(m.Outputs...)
+			reserveNested(g, m)
 		}
 	}
 }

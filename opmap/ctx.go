@@ -24,6 +24,7 @@ type Ctx struct {
 	pruner  *pruner           // frees constants nobody will read (nil in subgraphs)
 	report  func(error)       // Options.Report
 	domains map[string]int    // Options.Domains
+	pending []*graph.Node     // every node of this mapping, in order (mapped or not)
 	cxParts cxJoins           // packed complex values → their parts (complex.go)
 
 	// tables: each hash table's handle constant → its contents (tables.go).

@@ -205,6 +205,7 @@ func Apply(g *graph.Graph, opts Options) (warnings []string, err error) {
 	nodes := g.Nodes
 	g.Nodes = nil
 	c.pruner = newPruner(g, nodes, opts.Release)
+	c.pending = nodes
 	for _, n := range nodes {
 		for i, in := range n.Inputs {
 			n.Inputs[i] = resolve(in)

@@ -132,8 +132,11 @@ func TestAsStringFloatRefusals(t *testing.T) {
 		{"float64", 26, graph.Double, nil, "AsString of float64 is not supported"},
 		{"scientific", 26, graph.Float, map[string]any{"scientific": true}, "scientific=true"},
 		{"shortest", 26, graph.Float, map[string]any{"shortest": true}, "shortest=true"},
-		{"width", 26, graph.Float, map[string]any{"width": int64(12)}, "width or fill"},
-		{"fill", 26, graph.Float, map[string]any{"fill": "0"}, "width or fill"},
+		{"width and fill 0", 26, graph.Float, map[string]any{"width": int64(12), "fill": "0"}, ""},
+		{"fill -", 26, graph.Float, map[string]any{"width": int64(12), "fill": "-"}, ""},
+		{"fill #", 26, graph.Float, map[string]any{"fill": "#", "precision": int64(0)}, ""},
+		{"fill x", 26, graph.Float, map[string]any{"fill": "x"}, `fill "x"`},
+		{"width 200", 26, graph.Float, map[string]any{"width": int64(200)}, "width 200"},
 		{"precision 12", 26, graph.Float, map[string]any{"precision": int64(12)}, "precision 12"},
 	} {
 		g, err := smallMap(t, Options{Opset: tt.opset}, "AsString", tt.attrs, in(tt.dt))
@@ -148,7 +151,7 @@ func TestAsStringFloatRefusals(t *testing.T) {
 			continue
 		}
 		last := g.Nodes[len(g.Nodes)-1]
-		if last.Op != "StringConcat" || smallNode(g, "BitCast") == nil {
+		if last.Op != "StringConcat" && last.Op != "Where" || smallNode(g, "BitCast") == nil {
 			t.Errorf("%s: mapped to %s, want BitCast … StringConcat", tt.name, mathOpsOf(g))
 		}
 		if v := g.Value("n:0"); v == nil || v.DType != graph.String || v.Shape.Rank() != 2 {
@@ -257,6 +260,43 @@ func TestConstantIfInlined(t *testing.T) {
 		}
 		if v := g.Consts[smallNode(g, "Add").Inputs[1]].Float64s()[0]; v != 5 {
 			t.Errorf("cond %v: the outer Add reads %v, want 5", cond, v)
+		}
+	}
+}
+
+func TestAsStringIntFlags(t *testing.T) {
+	in := func(dt graph.DType) smallIn {
+		return smallIn{name: "x", v: graph.Value{DType: dt, Shape: graph.ShapeOf(3)}}
+	}
+	for _, tt := range []struct {
+		name  string
+		opset int
+		dt    graph.DType
+		attrs map[string]any
+		want  string // error, or "" when it maps
+		cast  bool   // a plain Cast (no flag changes TF's digits)
+	}{
+		{"plain", 13, graph.Int32, nil, "", true},
+		{"fill - without width", 13, graph.Int32, map[string]any{"fill": "-"}, "", true},
+		{"width", 21, graph.Int64, map[string]any{"width": int64(6)}, "", false},
+		{"plus", 21, graph.Int8, map[string]any{"fill": "+"}, "", false},
+		{"zeros below opset 20", 19, graph.Int32, map[string]any{"width": int64(6), "fill": "0"}, "--opset 20", false},
+		{"uint64 width", 21, graph.Uint64, map[string]any{"width": int64(6)}, "uint64 with width or fill", false},
+		{"bad fill", 21, graph.Int32, map[string]any{"fill": "*"}, `fill "*"`, false},
+	} {
+		g, err := smallMap(t, Options{Opset: tt.opset}, "AsString", tt.attrs, in(tt.dt))
+		if tt.want != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("%s: error %v, want one containing %q", tt.name, err, tt.want)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		if got := mathOpsOf(g) == "Cast"; got != tt.cast {
+			t.Errorf("%s: mapped to %s", tt.name, mathOpsOf(g))
 		}
 	}
 }

@@ -82,3 +82,55 @@ func TestInlineConstantIf(t *testing.T) {
 		})
 	}
 }
+
+// The inlined branch's names may come back inside another body of the
+// graph (a TF1 loop's condition evaluated before the loop and in it): the
+// inlined ones are renamed, so that the body does not redefine them.
+func TestInlineConstantIfNestedNames(t *testing.T) {
+	b := newBuilder("if")
+	x := b.input("x", 2, 3)
+	b.g.Inputs = append(b.g.Inputs, "c2")
+	b.g.SetValue("c2", graph.Bool, graph.ShapeOf())
+	b.g.SetConst("cond", graph.NewIntTensor(graph.Bool, nil, []int64{1}))
+	branch := func(in string) *graph.Graph {
+		br := newBuilder("then")
+		br.output(br.op("v", "Sigmoid", nil, in))
+		br.g.SetValue("v", graph.Float, graph.ShapeOf(2, 3))
+		return br.g
+	}
+	other := func() *graph.Graph {
+		br := newBuilder("else")
+		br.output(br.op("w", "Relu", nil, x))
+		br.g.SetValue("w", graph.Float, graph.ShapeOf(2, 3))
+		return br.g
+	}
+	b.g.AddNode(&graph.Node{Name: "if1", Op: "If", Inputs: []string{"cond"}, Outputs: []string{"if1"},
+		Attrs: map[string]any{"then_branch": branch(x), "else_branch": other()}})
+	// if2 reads if1 in its then branch: it comes after the inlined nodes.
+	b.g.AddNode(&graph.Node{Name: "if2", Op: "If", Inputs: []string{"c2"}, Outputs: []string{"if2"},
+		Attrs: map[string]any{"then_branch": branch("if1"), "else_branch": other()}})
+	g := b.output(b.op("y", "Add", nil, "if1", "if2"))
+	for _, v := range []string{"if1", "if2", "y"} {
+		g.SetValue(v, graph.Float, graph.ShapeOf(2, 3))
+	}
+	feeds := randomFeeds(t, g, 3)
+	feeds["c2"] = arr{v: []float64{1}}
+	want, err := evalGraph(g.Clone(), feeds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := inlineConstantIf(g, 17); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.Verify(graph.VerifyOptions{NeedDTypes: true}); err != nil {
+		t.Fatalf("%v\n%s", err, g.Dump())
+	}
+	if counts(g)["If"] != 1 {
+		t.Fatalf("want only the run-time If left:\n%s", g.Dump())
+	}
+	got, err := evalGraph(g, feeds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameValues(t, want, got)
+}

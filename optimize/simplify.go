@@ -323,19 +323,24 @@ func inlineConstantIf(g *graph.Graph, opset int) (bool, error) {
 }
 
 // inlineBranch moves the constants and nodes of br into ix's graph and
-// makes the readers of outs read br's outputs.
+// makes the readers of outs read br's outputs. A name br defines is renamed
+// when any scope in reach uses it: the graph's and its enclosing scopes'
+// (reserved in it) or one inside a body of its nodes, which may not
+// redefine a name of its enclosing scope.
 func inlineBranch(ix *index, br *graph.Graph, outs []string) {
 	g := ix.g
-	taken := func(v string) bool {
-		return ix.prod[v] != nil || g.Consts[v] != nil || ix.ins[v] || len(ix.cons[v]) > 0 || ix.isOutput(v)
+	for _, m := range g.Nodes {
+		reserveNested(g, m)
 	}
 	rename := map[string]string{}
 	fresh := func(v string) string {
-		if v == "" || !taken(v) {
+		if v == "" {
 			return v
 		}
 		nv := g.UniqueName(v)
-		rename[v] = nv
+		if nv != v {
+			rename[v] = nv
+		}
 		return nv
 	}
 	name := func(v string) string {
@@ -390,4 +395,20 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// reserveNested reserves in g every name defined inside the bodies of n,
+// at any depth.
+func reserveNested(g *graph.Graph, n *graph.Node) {
+	for _, sg := range n.Subgraphs() {
+		g.Reserve(sg.Inputs...)
+		for k := range sg.Consts {
+			g.Reserve(k)
+		}
+		for _, m := range sg.Nodes {
+			g.Reserve(m.Name)
+			g.Reserve(m.Outputs...)
+			reserveNested(g, m)
+		}
+	}
 }

@@ -183,3 +183,44 @@ def _(x):
     a, b = tf.split(x, [2, 4], axis=2)
     s = tf.reduce_sum(tf.squeeze(x, 1), axis=1, keepdims=True)
     return tf.expand_dims(a, 0), b * 2.0, s, tf.image.resize(tf.reshape(x, [-1, 2, 3, 1]), [4, 6])
+
+
+# printf's flags and width: fill is passed to printf as a flag by TF.
+_FLAG_FORMATS = [(fill, w, p) for fill in ("", " ", "+", "-", "0", "#") for w, p in ((-1, -1), (12, -1), (3, 4), (10, 0), (-1, 0), (48, 2))]
+
+
+@graph_case("small_asstring_flags", {"x": _asstring_values()[:60]}, min_opset=26)
+def _(x):
+    nan = tf.zeros([1]) / tf.zeros([1])
+    x = tf.concat([x, nan], 0)
+    return tuple(tf.strings.as_string(x, fill=fill, width=w, precision=p) for fill, w, p in _FLAG_FORMATS)
+
+
+@graph_case("small_asstring_int_flags", {"a": np.array([0, 5, -7, 123456789, -2 ** 31, 2 ** 31 - 1], np.int32),
+                                         "b": np.array([0, -1, 10 ** 18, -2 ** 63, 2 ** 63 - 1, 999999999, 1000000000], np.int64),
+                                         "c": np.array([-128, 127, 0], np.int8)}, min_opset=20)
+def _(a, b, c):
+    outs = []
+    for fill in ("", " ", "+", "-", "0"):
+        for w in (-1, 4, 12, 25):
+            outs += [tf.strings.as_string(v, fill=fill, width=w) for v in (a, b, c)]
+    return tuple(outs)
+
+
+# A loop whose condition holds a cond on a loop flag that starts constant:
+# the condition function is evaluated before the loop (the cond's predicate
+# constant, its branch inlined) and again in the body, with the same names.
+for _n in (15, 4):
+    @graph_case(f"small_while_cond_flag_{_n}", {"x": np.arange(0, _n, dtype=np.int32)}, shapes={"x": (None,)})
+    def _(x):
+        n = tf.shape(x)[0]
+
+        def cond(i, r, stop):
+            return tf.cond(stop, lambda: tf.constant(False), lambda: tf.logical_not(tf.equal(i, n)))
+
+        def body(i, r, stop):
+            r = r + x[i]
+            return i + 1, r, tf.greater_equal(i + 1, 10)
+
+        _, r, _ = tf.while_loop(cond, body, [tf.constant(0), tf.constant(0), tf.constant(False)])
+        return r
