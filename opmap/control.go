@@ -2,7 +2,6 @@ package opmap
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/tf2onnx-go/tf2onnx/graph"
 )
@@ -281,16 +280,12 @@ func (c *Ctx) inlineBranch(br *graph.Graph) error {
 		return fmt.Errorf("the branch taken: %w", err)
 	}
 	for _, n := range c.pending {
-		reserveNested(c.G, n)
+		c.G.ReserveNested(n)
 	}
 	for _, n := range c.out {
-		reserveNested(c.G, n)
+		c.G.ReserveNested(n)
 	}
-	for _, k := range sortedNames(br) {
-		if nk := c.G.UniqueName(k); nk != k {
-			renameDefined(br, k, nk)
-		}
-	}
+	c.G.RenameApart(br)
 	for k, t := range br.Consts {
 		c.G.SetConst(k, t)
 	}
@@ -308,64 +303,4 @@ func (c *Ctx) inlineBranch(br *graph.Graph) error {
 		}
 	}
 	return nil
-}
-
-// sortedNames lists the values a graph defines (constants and node
-// outputs), sorted.
-func sortedNames(g *graph.Graph) []string {
-	var out []string
-	for k := range g.Consts {
-		out = append(out, k)
-	}
-	for _, n := range g.Nodes {
-		for _, o := range n.Outputs {
-			if o != "" {
-				out = append(out, o)
-			}
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
-// renameDefined renames a value g defines (a constant or a node output)
-// everywhere in g: definition, readers (nested bodies too) and outputs.
-func renameDefined(g *graph.Graph, old, nv string) {
-	if t, ok := g.Consts[old]; ok {
-		delete(g.Consts, old)
-		g.Consts[nv] = t
-	}
-	if v, ok := g.Values[old]; ok {
-		delete(g.Values, old)
-		g.Values[nv] = v
-	}
-	for _, n := range g.Nodes {
-		for i, o := range n.Outputs {
-			if o == old {
-				n.Outputs[i] = nv
-			}
-		}
-	}
-	g.ReplaceUses(old, nv)
-	for i, o := range g.Outputs {
-		if o == old {
-			g.Outputs[i] = nv
-		}
-	}
-}
-
-// reserveNested reserves in g every name defined inside the bodies of n,
-// at any depth.
-func reserveNested(g *graph.Graph, n *graph.Node) {
-	for _, sg := range n.Subgraphs() {
-		g.Reserve(sg.Inputs...)
-		for k := range sg.Consts {
-			g.Reserve(k)
-		}
-		for _, m := range sg.Nodes {
-			g.Reserve(m.Name)
-			g.Reserve(m.Outputs...)
-			reserveNested(g, m)
-		}
-	}
 }

@@ -1,6 +1,7 @@
 package optimize
 
 import (
+	"maps"
 	"slices"
 	"sort"
 
@@ -330,85 +331,23 @@ func inlineConstantIf(g *graph.Graph, opset int) (bool, error) {
 func inlineBranch(ix *index, br *graph.Graph, outs []string) {
 	g := ix.g
 	for _, m := range g.Nodes {
-		reserveNested(g, m)
+		g.ReserveNested(m)
 	}
-	rename := map[string]string{}
-	fresh := func(v string) string {
-		if v == "" {
-			return v
-		}
-		nv := g.UniqueName(v)
-		if nv != v {
-			rename[v] = nv
-		}
-		return nv
-	}
-	name := func(v string) string {
-		if r, ok := rename[v]; ok {
-			return r
-		}
-		return v
-	}
-	nodeNames := make(map[string]bool, len(g.Nodes))
-	for _, m := range g.Nodes {
-		nodeNames[m.Name] = true
-	}
-	for _, k := range sortedKeys(br.Consts) {
-		nk := fresh(k)
-		g.SetConst(nk, br.Consts[k])
+	g.RenameApart(br)
+	for _, k := range slices.Sorted(maps.Keys(br.Consts)) {
+		g.SetConst(k, br.Consts[k])
 	}
 	for _, m := range br.Nodes {
-		for i, in := range m.Inputs {
-			m.Inputs[i] = name(in)
-		}
-		for _, sg := range m.Subgraphs() {
-			for old, nv := range rename {
-				if !sg.Defines(old) {
-					sg.ReplaceUses(old, nv)
-				}
+		for _, o := range m.Outputs {
+			if v := br.Values[o]; v != nil && o != "" {
+				g.Values[o] = v
 			}
 		}
-		for i, o := range m.Outputs {
-			no := fresh(o)
-			if v := br.Values[o]; v != nil {
-				g.Values[no] = v
-			}
-			m.Outputs[i] = no
-		}
-		if nodeNames[m.Name] {
-			m.Name = g.UniqueName(m.Name)
-		}
-		nodeNames[m.Name] = true
 		ix.add(m)
 	}
 	for i, o := range outs {
 		if o != "" {
-			ix.replaceUses(o, name(br.Outputs[i]))
-		}
-	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-// reserveNested reserves in g every name defined inside the bodies of n,
-// at any depth.
-func reserveNested(g *graph.Graph, n *graph.Node) {
-	for _, sg := range n.Subgraphs() {
-		g.Reserve(sg.Inputs...)
-		for k := range sg.Consts {
-			g.Reserve(k)
-		}
-		for _, m := range sg.Nodes {
-			g.Reserve(m.Name)
-			g.Reserve(m.Outputs...)
-			reserveNested(g, m)
+			ix.replaceUses(o, br.Outputs[i])
 		}
 	}
 }
