@@ -25,7 +25,7 @@ import (
 
 // cxOp is the complex form of one TF op.
 type cxOp struct {
-	h Handler // nil: the op's rule serves the packed tensor, after adjust
+	h Handler // nil: the op's rule serves the packed tensor (cxVia)
 	// adjust rewrites a copy of the node (its arguments, its attributes)
 	// for the trailing pair before the op's own rule runs on it.
 	adjust func(c *Ctx, n *graph.Node) error
@@ -43,41 +43,45 @@ var complexOps = map[string]cxOp{
 	"Real": {out: "Tout"}, "Imag": {out: "Tout"}, "Angle": {out: "Tout"},
 	"Cast": {h: cxCast, out: "DstT"},
 
-	// Arithmetic. Add and Sub act on the pairs as they are: both operands
-	// are packed, so numpy broadcasting aligns pair with pair.
-	"Add": {}, "AddV2": {}, "Sub": {}, "Neg": {},
-	"Mul": {h: cxMul}, "RealDiv": {h: cxDiv}, "Div": {h: cxDiv},
-	"Square": {h: cxSquare}, "Conj": {}, "Exp": {h: cxExp},
+	// Arithmetic. Add, Sub, sums and means are linear: they act on the
+	// pairs as they are (both operands are packed, so numpy broadcasting
+	// aligns pair with pair).
+	"Add": {}, "AddV2": {}, "Sub": {}, "Neg": {}, "AddN": {},
+	"Sum":  {adjust: cxAdjustAxisInput(1)},
+	"Mean": {adjust: cxAdjustAxisInput(1)},
+	"Mul":  {h: cxMul}, "RealDiv": {h: cxDiv}, "Div": {h: cxDiv},
+	"Square": {h: cxSquare}, "Conj": {}, "Exp": {h: cxExp}, "Log": {h: cxLog},
+	"MatMul": {h: cxMatMul}, "BatchMatMul": {h: cxMatMul}, "BatchMatMulV2": {h: cxMatMul},
+	"BatchMatMulV3": {h: cxMatMul, out: "Tout"},
 
 	// Shapes: the pair stays last.
 	"Identity": {}, "StopGradient": {}, "Snapshot": {}, "PreventGradient": {}, "EnsureShape": {},
 	"ZerosLike":   {},
+	"Shape":       {h: cxShape, out: "out_type"},
+	"Size":        {h: cxSize, out: "out_type"},
+	"ShapeN":      {h: cxShapeN, out: "out_type"},
+	"Rank":        {h: cxRank, out: "out_type"},
 	"Reshape":     {adjust: cxAppend(1, 2)},
 	"BroadcastTo": {adjust: cxAppend(1, 2)},
 	"Tile":        {adjust: cxAppend(1, 1)},
-	"ReverseV2":   {adjust: cxAdjustAxisInput(1)},
+	"Pad":         {adjust: cxAdjustPad},
+	"MirrorPad":   {adjust: cxAdjustPad},
+	"Transpose":   {adjust: cxAdjustTranspose},
+	"ExpandDims":  {adjust: cxAdjustAxisInput(1)},
+	"Squeeze":     {adjust: cxAdjustAxisAttr("squeeze_dims")},
+	"ConcatV2":    {adjust: cxAdjustAxisInput(-1)},
+	"Pack":        {adjust: cxAdjustAxisAttr("axis")},
 	"Unpack":      {adjust: cxAdjustAxisAttr("axis")},
 	"Split":       {adjust: cxAdjustAxisInput(0)},
 	"SplitV":      {adjust: cxAdjustAxisInput(2)},
+	"ReverseV2":   {adjust: cxAdjustAxisInput(1)},
+	"Roll":        {adjust: cxAdjustAxisInput(2)},
+	"GatherV2":    {adjust: cxAdjustAxisInput(2), out: "Tparams"},
 	"SelectV2":    {adjust: cxAdjustSelect},
-	// Sums and means are linear: they act on the pairs as they are.
-	"Sum":        {adjust: cxAdjustAxisInput(1)},
-	"Mean":       {adjust: cxAdjustAxisInput(1)},
-	"AddN":       {},
-	"Transpose":  {adjust: cxAdjustTranspose},
-	"ExpandDims": {adjust: cxAdjustAxisInput(1)},
-	"ConcatV2":   {adjust: cxAdjustAxisInput(-1)},
-	"GatherV2":   {adjust: cxAdjustAxisInput(2), out: "Tparams"},
-	"Pack":       {adjust: cxAdjustAxisAttr("axis")},
-	"Squeeze":    {adjust: cxAdjustAxisAttr("squeeze_dims")},
 	// Slice and StridedSlice without an ellipsis name the leading axes
 	// only, which leaves the pair whole.
 	"Slice":        {},
 	"StridedSlice": {adjust: cxAdjustStridedSlice},
-	"Pad":          {adjust: cxAdjustPad},
-	"MirrorPad":    {adjust: cxAdjustPad},
-	"Shape":        {h: cxShape, out: "out_type"},
-	"Size":         {h: cxSize, out: "out_type"},
 }
 
 // cxTypeAttrs are the TF attributes that may carry a complex dtype.
@@ -117,6 +121,11 @@ func complexForm(c *Ctx, h Handler) (Handler, error) {
 	if !ok {
 		return nil, errComplexOp
 	}
+	for _, v := range n.Inputs {
+		if isComplex(c.DType(v)) && slices.Contains(c.G.Inputs, v) {
+			return nil, fmt.Errorf("input %q is a complex graph input; onnxruntime cannot take one: feed its real and imaginary parts and join them with tf.complex", v)
+		}
+	}
 	key := op.out
 	if key == "" {
 		key = "T"
@@ -128,20 +137,10 @@ func complexForm(c *Ctx, h Handler) (Handler, error) {
 			}
 		}
 	}
-	switch {
-	case op.h != nil:
+	if op.h != nil {
 		return op.h, nil
-	case op.adjust != nil || !signalOwn[n.Op]:
-		return cxVia(h, op.adjust), nil
 	}
-	return h, nil
-}
-
-// signalOwn are the complexOps whose rule is written for packed values.
-var signalOwn = map[string]bool{
-	"RFFT": true, "RFFT2D": true, "FFT": true, "FFT2D": true, "IFFT": true, "IFFT2D": true,
-	"IRFFT": true, "IRFFT2D": true, "Complex": true, "ComplexAbs": true, "Real": true,
-	"Imag": true, "Angle": true, "Conj": true,
+	return cxVia(h, op.adjust), nil
 }
 
 type complexError struct{ out bool }
@@ -173,18 +172,39 @@ func cxPacked(c *Ctx, v string) string {
 	return c.AddConst(p)
 }
 
-// cxSplit is the real and imaginary parts of a packed value.
+// cxSplit is the real and imaginary parts of a packed value: the parts it
+// was joined from when a complex form made it, so that chained complex
+// ops do not unpack what the one before packed.
 func cxSplit(c *Ctx, x string) (re, im string) {
+	if p, ok := cxJoined(c, x); ok {
+		return p[0], p[1]
+	}
 	pick := func(i int64) string {
 		return c.Op("Gather", Attrs{"axis": int64(-1)}, x, c.AddConst(graph.ScalarInt64(i)))
 	}
 	return pick(0), pick(1)
 }
 
+// cxJoined is the parts a packed value was joined from, if a complex form
+// made it. A constant part that the pruner dropped since (the join folded,
+// so no emitted node pinned it) is not there to read any more.
+func cxJoined(c *Ctx, x string) ([2]string, bool) {
+	p, ok := c.cxParts[x]
+	return p, ok && c.G.Value(p[0]) != nil && c.G.Value(p[1]) != nil
+}
+
+// cxJoins maps each value cxJoin made to its parts.
+type cxJoins map[string][2]string
+
 // cxJoin packs parts (of one shape) into out, or a fresh value when out is "".
 func cxJoin(c *Ctx, out, re, im string) string {
 	last := c.Int64s(-1)
-	return arrEmit(c, out, "Concat", Attrs{"axis": int64(-1)}, c.Op("Unsqueeze", nil, re, last), c.Op("Unsqueeze", nil, im, last))
+	out = arrEmit(c, out, "Concat", Attrs{"axis": int64(-1)}, c.Op("Unsqueeze", nil, re, last), c.Op("Unsqueeze", nil, im, last))
+	if c.cxParts == nil {
+		c.cxParts = cxJoins{}
+	}
+	c.cxParts[out] = [2]string{re, im}
+	return out
 }
 
 // cxVia runs the op's own rule h on a copy of the node whose complex
@@ -348,13 +368,37 @@ func cxAdjustStridedSlice(c *Ctx, n *graph.Node) error {
 
 // cxShape is the complex shape: the packed shape without the pair.
 func cxShape(c *Ctx) error {
+	cxShapeTo(c, c.Out(0), cxIn(c, 0))
+	return nil
+}
+
+func cxShapeN(c *Ctx) error {
+	for i := range c.Node.Inputs {
+		cxShapeTo(c, c.Out(i), cxIn(c, i))
+	}
+	return nil
+}
+
+func cxShapeTo(c *Ctx, out, x string) {
 	dt := c.Node.Type("out_type")
 	if dt == graph.Undefined {
 		dt = graph.Int32
 	}
-	s := c.Op("Shape", nil, cxIn(c, 0))
+	s := c.Op("Shape", nil, x)
 	s = c.Op("Slice", nil, s, c.Int64s(0), c.Int64s(-1), c.Int64s(0))
-	arrCastTo(c, c.Out(0), s, dt)
+	arrCastTo(c, out, s, dt)
+}
+
+// cxRank is the packed rank less the pair's axis.
+func cxRank(c *Ctx) error {
+	x := cxIn(c, 0)
+	if r := c.Rank(x); r >= 1 {
+		c.Alias(c.Out(0), c.AddConst(graph.NewIntTensor(graph.Int32, nil, []int64{int64(r - 1)})))
+		return nil
+	}
+	r := c.Op("Size", nil, c.Op("Shape", nil, x))
+	r = c.Op("Sub", nil, r, c.AddConst(graph.ScalarInt64(1)))
+	c.OpTo(c.Out(0), "Cast", Attrs{"to": int64(graph.Int32)}, r)
 	return nil
 }
 
@@ -430,6 +474,50 @@ func cxSquare(c *Ctx) error {
 	r := c.Op("Sub", nil, c.Op("Mul", nil, re, re), c.Op("Mul", nil, im, im))
 	i := c.Op("Mul", nil, c.Op("Mul", nil, re, im), c.Scalar(c.DType(re), 2))
 	cxJoin(c, c.Out(0), r, i)
+	return nil
+}
+
+// cxMatMul is (Ar + iAi)(Br + iBi) in four real products. MatMul's
+// transpose_a/b transpose; BatchMatMul's adj_x/y also conjugate.
+func cxMatMul(c *Ctx) error {
+	operand := func(i int, transpose, adjoint string) (string, string, error) {
+		re, im := cxSplit(c, cxIn(c, i))
+		if c.Node.Bool(transpose, false) || c.Node.Bool(adjoint, false) {
+			var err error
+			if re, err = mathSwapLast(c, re); err != nil {
+				return "", "", err
+			}
+			if im, err = mathSwapLast(c, im); err != nil {
+				return "", "", err
+			}
+		}
+		if c.Node.Bool(adjoint, false) {
+			im = c.Op("Neg", nil, im)
+		}
+		return re, im, nil
+	}
+	ar, ai, err := operand(0, "transpose_a", "adj_x")
+	if err != nil {
+		return err
+	}
+	br, bi, err := operand(1, "transpose_b", "adj_y")
+	if err != nil {
+		return err
+	}
+	mm := func(x, y string) string { return c.Op("MatMul", nil, x, y) }
+	re := c.Op("Sub", nil, mm(ar, br), mm(ai, bi))
+	im := c.Op("Add", nil, mm(ar, bi), mm(ai, br))
+	cxJoin(c, c.Out(0), re, im)
+	return nil
+}
+
+// cxLog is log|z| + i·angle(z), log|z| = ½·log(re² + im²).
+func cxLog(c *Ctx) error {
+	re, im := cxSplit(c, cxIn(c, 0))
+	dt := c.DType(re)
+	sq := c.Op("Add", nil, c.Op("Mul", nil, re, re), c.Op("Mul", nil, im, im))
+	mag := c.Op("Mul", nil, c.Op("Log", nil, sq), c.Scalar(dt, 0.5))
+	cxJoin(c, c.Out(0), mag, atan2To(c, "", im, re, dt))
 	return nil
 }
 

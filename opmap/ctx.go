@@ -25,6 +25,7 @@ type Ctx struct {
 	report  func(error)       // Options.Report
 	domains map[string]int    // Options.Domains
 	pending []*graph.Node     // every node of this mapping, in order (mapped or not)
+	cxParts cxJoins           // packed complex values → their parts (complex.go)
 
 	// tables: each hash table's handle constant → its contents (tables.go).
 	tables map[*graph.Tensor]*table

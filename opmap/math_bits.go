@@ -35,8 +35,9 @@ func mathAtan2(c *Ctx) error {
 	return nil
 }
 
-// atan2To writes atan2(y, x) of float type dt into out (Angle uses it too).
-func atan2To(c *Ctx, out, y, x string, dt graph.DType) {
+// atan2To writes atan2(y, x) of float type dt into out, or a fresh value
+// when out is "", and returns it (Angle and complex Log use it too).
+func atan2To(c *Ctx, out, y, x string, dt graph.DType) string {
 	zero := c.Scalar(dt, 0)
 	ratio := c.Op("Div", nil, y, x)
 	var q string
@@ -51,7 +52,7 @@ func atan2To(c *Ctx, out, y, x string, dt graph.DType) {
 	adj := c.Op("Where", nil, c.Op("Less", nil, x, zero), pi, zero)
 	r := c.Op("Add", nil, q, adj)
 	onAxis := c.Op("Mul", nil, c.Op("Sign", nil, y), c.Scalar(dt, math.Pi/2))
-	c.OpTo(out, "Where", nil, c.Op("Equal", nil, x, zero), onAxis, r)
+	return arrEmit(c, out, "Where", nil, c.Op("Equal", nil, x, zero), onAxis, r)
 }
 
 func mathIsFinite(c *Ctx) error {

@@ -246,6 +246,9 @@ func Apply(g *graph.Graph, opts Options) (warnings []string, err error) {
 	}
 	for i, o := range g.Outputs {
 		r := resolve(o)
+		if isComplex(g.DTypeOf(r)) {
+			return warnings, fmt.Errorf("graph output %q: %w", o, errComplexOut)
+		}
 		if t, ok := g.Consts[r]; ok {
 			// A constant graph output (a TF Const fetched directly, or a
 			// value folded whole) is computed by a Constant node: runtimes

@@ -26,6 +26,36 @@ var signalRules = []Rule{
 	{"Imag", MinOpset, signalPart(1)},
 	{"Angle", MinOpset, signalAngle},
 	{"Conj", MinOpset, signalConj},
+	// tf.linspace with array bounds (in linear_to_mel_weight_matrix, so in
+	// every mel front end) broadcasts its bounds' shapes.
+	{"BroadcastArgs", MinOpset, arrNeeds(2, signalBroadcastArgs)},
+}
+
+// signalBroadcastArgs is the numpy broadcast of two shape vectors: both
+// padded in front with 1s to one length, then b where a is 1, else a.
+func signalBroadcastArgs(c *Ctx) error {
+	s0, s1 := c.In(0), c.In(1)
+	a, okA := c.KnownInts(s0)
+	b, okB := c.KnownInts(s1)
+	if !okA || !okB {
+		return c.Errorf("BroadcastArgs needs shape vectors of known length")
+	}
+	n := max(len(a), len(b))
+	dt := c.DType(s0)
+	pad := func(v string, l int) string {
+		if l == n {
+			return v
+		}
+		ones := make([]int64, n-l)
+		for i := range ones {
+			ones[i] = 1
+		}
+		return c.Op("Concat", Attrs{"axis": int64(0)}, c.AddConst(graph.NewIntTensor(dt, []int64{int64(n - l)}, ones)), v)
+	}
+	pa, pb := pad(s0, len(a)), pad(mathCastTo(c, s1, dt), len(b))
+	one := c.AddConst(graph.NewIntTensor(dt, nil, []int64{1}))
+	c.OpTo(c.Out(0), "Where", nil, c.Op("Equal", nil, pa, one), pb, pa)
+	return nil
 }
 
 // dftKind is one kind of one-axis discrete Fourier transform.
@@ -39,40 +69,37 @@ const (
 )
 
 // dftMatrices are the real matrices of one transform of length n along an
-// axis, [rows in, cols out]: out_re = re·A + im·B, out_im = re·C + im·D.
-// C2R reads only bins 0..n/2 and weighs the ones whose mirror image it
-// stands for twice; the sines at bin 0 and n/2 are 0 there, so that the
-// imaginary parts of DC and Nyquist are ignored, as TF's C2R kernel does.
-func dftMatrices(kind dftKind, n int64, dt graph.DType) (rows, cols int64, a, b, cm, d *graph.Tensor) {
-	rows, cols = n, n
+// axis, [rows in, cols out]: out_re = re·A + im·B and out_im = im·A − re·B
+// (for C2R, out_re only). C2R reads only bins 0..n/2 and weighs the ones
+// whose mirror image it stands for twice; the sines at bin 0 and n/2 are
+// 0 there, so that the imaginary parts of DC and Nyquist are ignored, as
+// TF's C2R kernel does.
+func dftMatrices(kind dftKind, n int64, dt graph.DType) (rows int64, a, b *graph.Tensor) {
+	rows, cols := n, n
 	switch kind {
 	case dftR2C:
 		cols = n/2 + 1
 	case dftC2R:
 		rows = n/2 + 1
 	}
-	av, bv, cv, dv := make([]float64, rows*cols), make([]float64, rows*cols), make([]float64, rows*cols), make([]float64, rows*cols)
+	av, bv := make([]float64, rows*cols), make([]float64, rows*cols)
 	for j := range rows {
 		for k := range cols {
 			cs, sn := dftSinCos(j*k, n)
-			i := j*cols + k
+			w := 1.0 // forward: e^{−iθ}, so A = cos, B = sin
 			switch kind {
-			case dftForward, dftR2C:
-				av[i], bv[i], cv[i], dv[i] = cs, sn, 0-sn, cs
-			case dftInverse:
-				f := 1 / float64(n)
-				av[i], bv[i], cv[i], dv[i] = cs*f, (0-sn)*f, sn*f, cs*f
+			case dftInverse: // e^{+iθ}/n
+				w, sn = 1/float64(n), 0-sn
 			case dftC2R:
-				w := 2 / float64(n)
+				w, sn = 2/float64(n), 0-sn
 				if j == 0 || 2*j == n {
 					w = 1 / float64(n)
 				}
-				av[i], bv[i] = cs*w, (0-sn)*w
 			}
+			av[j*cols+k], bv[j*cols+k] = cs*w, sn*w
 		}
 	}
-	mk := func(v []float64) *graph.Tensor { return graph.NewTensor(dt, []int64{rows, cols}, v) }
-	return rows, cols, mk(av), mk(bv), mk(cv), mk(dv)
+	return rows, graph.NewTensor(dt, []int64{rows, cols}, av), graph.NewTensor(dt, []int64{rows, cols}, bv)
 }
 
 // dftSinCos is cos and sin of 2π·m/n. m mod n keeps the angle small, so
@@ -104,8 +131,11 @@ func dftSinCos(m, n int64) (float64, float64) {
 // rows that the run-time slice of the matrices leaves out. The result's
 // im is "" for C2R.
 func signalDFT(c *Ctx, kind dftKind, re, im string, axis, n int64) (string, string) {
+	if c.Opset >= 17 && n >= dftOnnxMin && n&(n-1) == 0 {
+		return signalDFTOnnx(c, kind, re, im, axis, n)
+	}
 	dt := c.DType(re)
-	rows, _, a, b, cm, d := dftMatrices(kind, n, dt)
+	rows, a, b := dftMatrices(kind, n, dt)
 	cut := func(x string) string {
 		if x == "" {
 			return ""
@@ -119,33 +149,86 @@ func signalDFT(c *Ctx, kind dftKind, re, im string, axis, n int64) (string, stri
 	}
 	re, im = cut(re), cut(im)
 	have := arrDim(c, re, axis)
-	// Along -1: x·M[:have]; along -2: M[:have]ᵀ·x (MatMul broadcasts the
-	// 2-D matrix over the batch dims).
-	mat := func(x string, m *graph.Tensor) string {
-		if x == "" {
-			return ""
-		}
-		if axis == -1 {
-			mm := c.Op("Slice", nil, c.AddConst(m), c.Int64s(0), have, c.Int64s(0))
-			return c.Op("MatMul", nil, x, mm)
-		}
+	// The rows the input has: M[:have] (a constant when the length is).
+	// Along -1: x·M; along -2: Mᵀ·x (MatMul broadcasts the 2-D matrix over
+	// the batch dims).
+	rowsOf := func(m *graph.Tensor) string {
 		mm := c.Op("Slice", nil, c.AddConst(m), c.Int64s(0), have, c.Int64s(0))
-		return c.Op("MatMul", nil, c.Op("Transpose", Attrs{"perm": []int64{1, 0}}, mm), x)
-	}
-	sum := func(p, q string) string {
-		switch {
-		case p == "":
-			return q
-		case q == "":
-			return p
+		if axis == -2 {
+			mm = c.Op("Transpose", Attrs{"perm": []int64{1, 0}}, mm)
 		}
-		return c.Op("Add", nil, p, q)
+		return mm
 	}
-	outRe := sum(mat(re, a), mat(im, b))
+	am, bm := rowsOf(a), rowsOf(b)
+	mat := func(x, m string) string {
+		if axis == -1 {
+			return c.Op("MatMul", nil, x, m)
+		}
+		return c.Op("MatMul", nil, m, x)
+	}
+	if im == "" { // real input
+		return mat(re, am), c.Op("Neg", nil, mat(re, bm))
+	}
+	outRe := c.Op("Add", nil, mat(re, am), mat(im, bm))
 	if kind == dftC2R {
 		return outRe, ""
 	}
-	return outRe, sum(mat(re, cm), mat(im, d))
+	return outRe, c.Op("Sub", nil, mat(im, am), mat(re, bm))
+}
+
+// dftOnnxMin is the shortest transform done by ONNX DFT (opset 17 on)
+// rather than MatMuls, whose matrices grow as n² (a complex FFT of 4096
+// would carry 128 MB). Only powers of two: onnxruntime's DFT of other
+// lengths is off by ~1e-3 relative in float32 (n=1000), its radix-2 FFT is
+// as exact as TF's.
+const dftOnnxMin = 1024
+
+// signalDFTOnnx is signalDFT by ONNX DFT, whose [..., n, 1 or 2] input and
+// output are the packed form, and whose dft_length cuts or zero-pads the
+// axis as TF's fft_length does. C2R is the real part of the inverse DFT of
+// the bins 0..n/2 weighted as in dftMatrices (the zero padding stands for
+// the mirrored bins): the imaginary parts of DC and Nyquist drop out of it.
+func signalDFTOnnx(c *Ctx, kind dftKind, re, im string, axis, n int64) (string, string) {
+	var x string
+	if im == "" {
+		x = c.Op("Unsqueeze", nil, re, c.Int64s(-1))
+	} else {
+		if kind == dftC2R {
+			h := n/2 + 1
+			cut := func(v string) string { return c.Op("Slice", nil, v, c.Int64s(0), c.Int64s(h), c.Int64s(axis)) }
+			re, im = cut(re), cut(im)
+			w := make([]float64, h)
+			for k := range w {
+				w[k] = 2
+			}
+			w[0], w[h-1] = 1, 1 // n is even
+			dims := []int64{h}
+			if axis == -2 {
+				dims = []int64{h, 1}
+			}
+			wt := c.Op("Slice", nil, c.AddConst(graph.NewTensor(c.DType(re), dims, w)), c.Int64s(0), arrDim(c, re, axis), c.Int64s(0))
+			re, im = c.Op("Mul", nil, re, wt), c.Op("Mul", nil, im, wt)
+		}
+		x = cxJoin(c, "", re, im)
+	}
+	attrs := Attrs{}
+	if kind == dftInverse || kind == dftC2R {
+		attrs["inverse"] = int64(1)
+	}
+	if kind == dftR2C {
+		attrs["onesided"] = int64(1)
+	}
+	ins := []string{x, c.AddConst(graph.ScalarInt64(n))}
+	if c.Opset >= 20 {
+		ins = append(ins, c.AddConst(graph.ScalarInt64(axis-1)))
+	} else {
+		attrs["axis"] = axis - 1
+	}
+	y := c.Op("DFT", attrs, ins...)
+	if kind == dftC2R {
+		return c.Op("Gather", Attrs{"axis": int64(-1)}, y, c.AddConst(graph.ScalarInt64(0))), ""
+	}
+	return cxSplit(c, y)
 }
 
 // signalFFT maps the 1-D and 2-D transforms. RFFT/IRFFT take fft_length
@@ -230,7 +313,12 @@ func signalAbs(c *Ctx) error {
 // signalPart picks the real (0) or imaginary (1) half of a packed value.
 func signalPart(i int64) Handler {
 	return func(c *Ctx) error {
-		c.OpTo(c.Out(0), "Gather", Attrs{"axis": int64(-1)}, cxIn(c, 0), c.AddConst(graph.ScalarInt64(i)))
+		x := cxIn(c, 0)
+		if p, ok := cxJoined(c, x); ok {
+			c.Alias(c.Out(0), p[i])
+			return nil
+		}
+		c.OpTo(c.Out(0), "Gather", Attrs{"axis": int64(-1)}, x, c.AddConst(graph.ScalarInt64(i)))
 		return nil
 	}
 }

@@ -8,7 +8,7 @@ to reals (RFFT/RFFT2D alone are in cases_ops_signal.py)."""
 import numpy as np
 import tensorflow as tf
 
-from harness import graph_case, f32
+from harness import Failure, graph_case, f32
 
 
 def f64(*shape, seed=0):
@@ -21,7 +21,7 @@ def _tol(n, dt=np.float32):
     order than the MatMul)."""
     if dt == np.float64:
         return dict(rtol=1e-9, atol=1e-12 * n, why_tolerance=f"float64 sums of {n} terms in another order than TF's FFT")
-    return dict(rtol=1e-4, atol=max(1e-5, 3e-6 * n), why_tolerance=f"float32 sums of {n} terms in another order than TF's FFT")
+    return dict(rtol=1e-4, atol=max(1e-5, 1e-6 * n), why_tolerance=f"float32 sums of {n} terms in another order than TF's FFT")
 
 
 def _ri(z):
@@ -212,6 +212,9 @@ _SHAPES = {
     "mean": lambda z: tf.reduce_mean(z, 1),
     "add_n": lambda z: tf.add_n([z, z * z, -z]),
     "exp": lambda z: tf.exp(z),
+    "log": lambda z: tf.math.log(z),
+    "fftshift": lambda z: tf.signal.fftshift(tf.signal.fftshift(z, axes=-1), axes=[0, 1]),
+    "ifftshift": lambda z: tf.signal.ifftshift(z),
 }
 
 for _name, _f in _SHAPES.items():
@@ -230,7 +233,8 @@ def _(x):
 @graph_case("signal_shape_size", {"re": f32(2, 3, 4), "im": f32(2, 3, 4, seed=1)}, shapes={"re": (None, 3, 4), "im": (None, 3, 4)})
 def _(re, im):
     z = _z(re, im)
-    return tf.shape(z), tf.size(z), tf.shape(z, out_type=tf.int64), tf.size(z, out_type=tf.int64)
+    return (tf.shape(z), tf.size(z), tf.shape(z, out_type=tf.int64), tf.size(z, out_type=tf.int64), tf.raw_ops.Rank(input=z),
+            tf.raw_ops.Rank(input=tf.reshape(z, tf.shape(re)[1:] * [2, 1]))) + tuple(tf.raw_ops.ShapeN(input=[z, z[0]]))
 
 
 # --- a speech front end and back --------------------------------------------------
@@ -274,3 +278,90 @@ def _(x):
             rtol=1e-4, atol=1e-3, why_tolerance="float32 sums of 8 terms of size 1e3")
 def _(re, im):
     return tf.signal.irfft(_cx(re, im), [8])
+
+
+# --- long transforms: ONNX DFT from opset 17 (powers of two from 1024), MatMuls before ---
+
+def _dft_from_17(model, opset):
+    has = any(n.op_type == "DFT" for n in model.graph.node)
+    if has != (opset >= 17):
+        raise Failure(f"opset {opset}: DFT nodes {'present' if has else 'absent'}")
+
+
+def _long(n, dt=np.float32):
+    return dict(check=_dft_from_17, **_tol(n, dt))
+
+
+@graph_case("signal_long_fft_ifft", {"re": f32(2, 1024), "im": f32(2, 1024, seed=1)}, shapes={"re": (None, 1024), "im": (None, 1024)},
+            **_long(1024))
+def _(re, im):
+    z = _cx(re, im)
+    return _ri(tf.signal.fft(z)) + _ri(tf.signal.ifft(z))
+
+
+for _frame in (1024, 1500, 800):
+    graph_case(f"signal_long_rfft_frame{_frame}", {"x": f32(2, _frame)}, shapes={"x": (None, None)}, **_long(1024))(
+        lambda x: _ri(tf.signal.rfft(x, [1024])))
+
+for _bins in (1025, 600, 1100):
+    graph_case(f"signal_long_irfft_bins{_bins}", {"re": f32(2, _bins), "im": f32(2, _bins, seed=1)},
+               shapes={"re": (None, None), "im": (None, None)}, **_long(2048))(
+        lambda re, im: tf.signal.irfft(_cx(re, im), [2048]))
+
+
+@graph_case("signal_long_rfft2d_irfft2d", {"x": f32(1000, 6)}, **_long(1024 * 6))
+def _(x):
+    f = tf.signal.rfft2d(x, [1024, 6])
+    return _ri(f) + (tf.signal.irfft2d(f, [1024, 6]),)
+
+
+@graph_case("signal_long_fft2d_f64", {"re": f64(1024, 2), "im": f64(1024, 2, seed=1)}, **_long(2048, np.float64))
+def _(re, im):
+    z = _cx(re, im)
+    return _ri(tf.signal.fft2d(z)) + _ri(tf.signal.ifft2d(z))
+
+
+@graph_case("signal_long_stft_istft", {"x": f32(1, 8000)}, **_long(1024))
+def _(x):
+    f = tf.signal.stft(x, frame_length=1024, frame_step=256, fft_length=1024)
+    return tf.signal.inverse_stft(f, frame_length=1024, frame_step=256, fft_length=1024,
+                                  window_fn=tf.signal.inverse_stft_window_fn(256)), tf.abs(f)
+
+
+# --- DCTs and MFCCs (tf.signal builds them from RFFT/IRFFT and complex scales) ---
+
+for _t in (1, 2, 3):
+    graph_case(f"signal_dct_type{_t}", {"x": f32(3, 12)}, shapes={"x": (None, 12)}, **_tol(24))(
+        lambda x, t=_t: tf.signal.dct(x, type=t))
+    graph_case(f"signal_idct_type{_t}_ortho", {"x": f32(3, 10)}, **_tol(20))(
+        lambda x, t=_t: tf.signal.idct(x, type=t, norm="ortho" if t != 1 else None))
+
+
+@graph_case("signal_mfccs", {"x": f32(2, 1600)}, shapes={"x": (None, 1600)}, rtol=1e-4, atol=1e-4,
+            why_tolerance="log of float32 mel energies summed in another order, then a DCT")
+def _(x):
+    s = tf.abs(tf.signal.stft(x, frame_length=400, frame_step=160, fft_length=512))
+    mel = tf.tensordot(s, tf.signal.linear_to_mel_weight_matrix(40, 257, 16000, 20.0, 4000.0), 1)
+    return tf.signal.mfccs_from_log_mel_spectrograms(tf.math.log(mel + 1e-6))[..., :13]
+
+
+@graph_case("signal_broadcast_args", {"a": np.array([2, 1, 3], np.int32), "b": np.array([4, 1, 1, 3], np.int32)})
+def _(a, b):
+    return tf.raw_ops.BroadcastArgs(s0=a, s1=b), tf.raw_ops.BroadcastArgs(s0=b[1:2], s1=a), tf.raw_ops.BroadcastArgs(s0=a[:0], s1=a)
+
+
+@graph_case("signal_linspace_arrays", {"x": f32(3)})
+def _(x):
+    return tf.linspace(x, x + 2, 5, axis=-1), tf.linspace(tf.reshape(x, [3, 1]), 4.0, 3)
+
+
+@graph_case("signal_complex_matmul", {"ar": f32(3, 4), "ai": f32(3, 4, seed=1), "br": f32(2, 3, 5, seed=2), "bi": f32(2, 3, 5, seed=3)},
+            shapes={"br": (None, 3, 5), "bi": (None, 3, 5)}, **_tol(4))
+def _(ar, ai, br, bi):
+    a, b = tf.complex(ar, ai), tf.complex(br, bi)
+    outs = []
+    for z in (tf.matmul(a, a, transpose_b=True), tf.matmul(a, a, transpose_a=True), tf.matmul(a, a, adjoint_b=True),
+              tf.matmul(b, b, adjoint_a=True), tf.matmul(a, b, adjoint_a=True), tf.matmul(b, a[:, :3], adjoint_a=True, adjoint_b=True),
+              tf.linalg.matmul(b, b, transpose_b=True)):
+        outs += _ri(z)
+    return tuple(outs)
