@@ -20,6 +20,7 @@ func TestOpsDoc(t *testing.T) {
 	b.WriteString(fmt.Sprintf("this page is stale. Every op serves opsets %d to %d unless a higher \"from\" is given. Ops\n", MinOpset, MaxOpset))
 	b.WriteString("inside `_Onnx*` are the placeholders the control-flow rewrite leaves for TF1/TF2 loops and\n")
 	b.WriteString("conds; LSTM/GRU cell loops become ONNX LSTM/GRU in that rewrite, before op mapping.\n")
+	b.WriteString("`--opset 12` converts at 13 and writes the forms ONNX changed at 13 the old way (convert/opset12.go).\n")
 	total := 0
 	for _, f := range Families() {
 		since := map[string]int{}
@@ -72,6 +73,14 @@ var notRules = map[string]string{
 	"StatelessWhile": "control-flow rewrite (tfrewrite)",
 	"StatelessIf":    "control-flow rewrite (tfrewrite)",
 	"If":             "control-flow rewrite (tfrewrite)",
+	// An input pipeline's outputs named by --inputs become graph inputs.
+	"PlaceholderV2":      "graph inputs",
+	"IteratorGetNext":    "graph inputs when --inputs names its outputs (frozen)",
+	"QueueDequeueV2":     "graph inputs when --inputs names its outputs (frozen)",
+	"QueueDequeueManyV2": "graph inputs when --inputs names its outputs (frozen)",
+	"QueueDequeueUpToV2": "graph inputs when --inputs names its outputs (frozen)",
+	"IteratorV2":         "upstream of IteratorGetNext, not converted",
+	"FIFOQueueV2":        "upstream of QueueDequeue*, not converted",
 	// tf.map_fn over a ragged tensor wraps its rows in these around a loop.
 	"RaggedTensorToVariant":   "ragged-variant rewrite (tfrewrite), around map_fn loops",
 	"RaggedTensorFromVariant": "ragged-variant rewrite (tfrewrite), around map_fn loops",
@@ -125,7 +134,11 @@ func pythonOpsSection(t *testing.T) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n## The Python tf2onnx 1.17 ops\n\n")
 	fmt.Fprintf(&b, "Every TF op type the Python converter 1.17.0 maps (%d, the names in its `@tf_op` handlers), and ours;\n", n)
-	fmt.Fprintf(&b, "%d are missing: %s.\n\n", len(missing), strings.Join(missing, ", "))
+	if len(missing) == 0 {
+		b.WriteString("none is missing.\n\n")
+	} else {
+		fmt.Fprintf(&b, "%d are missing: %s.\n\n", len(missing), strings.Join(missing, ", "))
+	}
 	b.WriteString("| op | here |\n|---|---|\n")
 	b.WriteString(strings.Join(rows, "\n"))
 	b.WriteString("\n")
