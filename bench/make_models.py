@@ -44,7 +44,7 @@ SEED = 20261127
 # Benchmark order: small first, so a partial run is still informative.
 ORDER = ["mlp", "lenet", "cnn_bn", "cnn_sm", "resnet50", "resnet50_sm", "mobilenetv2", "mobilenetv3large",
          "efficientnetb0", "efficientnetv2b0", "densenet121", "nasnetmobile", "inceptionv3",
-         "bert", "bilstm", "bilstm_functional", "ctpn",
+         "bert", "bilstm", "bilstm_functional", "bilstm_masked", "ctpn",
          "mobilenetv2_tflite", "mobilenetv2_int8_tflite", "resnet50_tflite"]
 
 # Keras applications (random weights): bench name -> (class name, input size).
@@ -267,15 +267,17 @@ def build_bert():
     return gd, ins, outs, {ins[0]: shape}, "Keras 3 BERT-style encoder, 2 blocks, tanh GELU, %d parameters" % model.count_params()
 
 
-def build_bilstm(lower=True):
-    """A Keras bidirectional LSTM tagger: 2 stacked BiLSTM(128) over 64 steps of 64 features."""
+def build_bilstm(lower=True, masked=False):
+    """A Keras bidirectional LSTM tagger: 2 stacked BiLSTM(128) over 64 steps of 64 features
+    (masked: after a Masking layer, as taggers of padded batches have it)."""
     tf = _tf()
     import keras
     from keras import layers
     keras.utils.set_random_seed(SEED)
     steps, feat = 64, 64
     x_in = keras.Input((steps, feat))
-    x = layers.Bidirectional(layers.LSTM(128, return_sequences=True))(x_in)
+    x = layers.Masking(0.0)(x_in) if masked else x_in
+    x = layers.Bidirectional(layers.LSTM(128, return_sequences=True))(x)
     x = layers.Bidirectional(layers.LSTM(128, return_sequences=True))(x)
     x = layers.Dense(10, activation="softmax")(x)
     model = keras.Model(x_in, x)
@@ -285,8 +287,8 @@ def build_bilstm(lower=True):
 
     shape = [1, steps, feat]
     gd, ins, outs = freeze(fn, tf.TensorSpec(shape, tf.float32, name="input"), lower=lower)
-    return gd, ins, outs, {ins[0]: shape}, "Keras 2x Bidirectional(LSTM 128), %d parameters%s" % (
-        model.count_params(), "" if lower else ", functional While")
+    return gd, ins, outs, {ins[0]: shape}, "Keras 2x Bidirectional(LSTM 128), %d parameters%s%s" % (
+        model.count_params(), "" if lower else ", functional While", ", masked" if masked else "")
 
 
 def build_scale(nodes):
@@ -352,7 +354,8 @@ def build_scale(nodes):
 
 BUILDERS = {"mlp": build_mlp, "cnn_bn": build_cnn_bn, "resnet50": build_resnet50,
             "bert": build_bert, "bilstm": build_bilstm,
-            "bilstm_functional": lambda: build_bilstm(lower=False)}
+            "bilstm_functional": lambda: build_bilstm(lower=False),
+            "bilstm_masked": lambda: build_bilstm(lower=False, masked=True)}
 BUILDERS.update({k: (lambda k=k: build_keras_app(k)) for k in KERAS_APPS})
 # The scaling row's graphs: not in ORDER (no Python side, no latency); run.py
 # asks for them by name.
