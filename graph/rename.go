@@ -61,11 +61,17 @@ func (g *Graph) RenameApart(sub *Graph) {
 		consts[renamed(rename, k)] = t
 	}
 	sub.Consts = consts
+	// All records are taken out before any is put back: a new name can be
+	// another renamed one's old name (x → x__1 while x__1 → x__1__1).
+	moved := map[string]*Value{}
 	for k, nk := range rename {
 		if v, ok := sub.Values[k]; ok {
 			delete(sub.Values, k)
-			sub.Values[nk] = v
+			moved[nk] = v
 		}
+	}
+	for nk, v := range moved {
+		sub.Values[nk] = v
 	}
 	for _, n := range sub.Nodes {
 		for i, o := range n.Outputs {

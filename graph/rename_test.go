@@ -44,3 +44,28 @@ func TestRenameApart(t *testing.T) {
 		t.Errorf("a body defining c reads %q, want its own c", s.Inputs[0])
 	}
 }
+
+// TestRenameApartChain: the branch defines both x and x__1 while g uses
+// x, so x becomes x__1 and x__1 becomes x__1__1. The value records (dtype,
+// shape) must follow each value, whatever order the renames are applied in.
+func TestRenameApartChain(t *testing.T) {
+	for range 30 { // map order varies from run to run
+		g := New("g")
+		g.SetConst("x", ScalarInt64(1))
+		br := New("then")
+		br.AddNode(&Node{Name: "a", Op: "Neg", Inputs: []string{"in"}, Outputs: []string{"x"}})
+		br.AddNode(&Node{Name: "b", Op: "Cast", Inputs: []string{"x"}, Outputs: []string{"x__1"}})
+		br.SetValue("x", Float, Shape{})
+		br.SetValue("x__1", Int64, Shape{})
+		br.Outputs = []string{"x__1"}
+		g.RenameApart(br)
+		a, b := br.Nodes[0].Outputs[0], br.Nodes[1].Outputs[0]
+		if a == b || a == "x" {
+			t.Fatalf("outputs %q and %q; want two fresh, distinct names", a, b)
+		}
+		va, vb := br.Values[a], br.Values[b]
+		if va == nil || vb == nil || va.DType != Float || vb.DType != Int64 {
+			t.Fatalf("after renaming x→%s and x__1→%s the records are %v and %v; want float and int64", a, b, va, vb)
+		}
+	}
+}
