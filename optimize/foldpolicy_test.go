@@ -2,6 +2,7 @@ package optimize
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/tf2onnx-go/tf2onnx/graph"
@@ -131,6 +132,47 @@ func TestInlineConstantIfNestedNames(t *testing.T) {
 	got, err := evalGraph(g, feeds)
 	if err != nil {
 		t.Fatal(err)
+	}
+	sameValues(t, want, got)
+}
+
+// A branch that returns one value twice, both If outputs graph outputs
+// (a model returning the same dropout output under two names): each
+// output keeps its name and reads the one value.
+func TestInlineConstantIfRepeatedOutput(t *testing.T) {
+	b := newBuilder("if")
+	x := b.input("x", 2, 3)
+	b.g.SetConst("cond", graph.NewIntTensor(graph.Bool, nil, []int64{1}))
+	then := newBuilder("then")
+	v := then.op("v", "Sigmoid", nil, x)
+	then.g.Outputs = []string{v, v}
+	then.g.SetValue("v", graph.Float, graph.ShapeOf(2, 3))
+	els := newBuilder("else")
+	w := els.op("w", "Relu", nil, x)
+	els.g.Outputs = []string{w, w}
+	els.g.SetValue("w", graph.Float, graph.ShapeOf(2, 3))
+	b.g.AddNode(&graph.Node{Name: "if", Op: "If", Inputs: []string{"cond"}, Outputs: []string{"a", "b"},
+		Attrs: map[string]any{"then_branch": then.g, "else_branch": els.g}})
+	g := b.output("a", "b")
+	g.SetValue("a", graph.Float, graph.ShapeOf(2, 3))
+	g.SetValue("b", graph.Float, graph.ShapeOf(2, 3))
+	feeds := randomFeeds(t, g, 3)
+	want, err := evalGraph(g.Clone(), feeds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := inlineConstantIf(g, 17); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.Verify(graph.VerifyOptions{NeedDTypes: true}); err != nil {
+		t.Fatalf("%v\n%s", err, g.Dump())
+	}
+	if counts(g)["If"] != 0 || !slices.Equal(g.Outputs, []string{"a", "b"}) {
+		t.Fatalf("If left or outputs renamed:\n%s", g.Dump())
+	}
+	got, err := evalGraph(g, feeds)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, g.Dump())
 	}
 	sameValues(t, want, got)
 }

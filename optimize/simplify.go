@@ -345,9 +345,22 @@ func inlineBranch(ix *index, br *graph.Graph, outs []string) {
 		}
 		ix.add(m)
 	}
+	// replaceUses may rename a branch value to the If output it stands
+	// for (a graph output keeps its name); a later output reading the same
+	// value then reads it under that name.
+	renamedTo := map[string]string{}
 	for i, o := range outs {
-		if o != "" {
-			ix.replaceUses(o, br.Outputs[i])
+		if o == "" {
+			continue
+		}
+		src := br.Outputs[i]
+		if r, ok := renamedTo[src]; ok {
+			src = r
+		}
+		p := ix.producer(src)
+		ix.replaceUses(o, src)
+		if p != nil && ix.producer(src) == nil {
+			renamedTo[br.Outputs[i]] = o
 		}
 	}
 }
