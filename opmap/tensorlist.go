@@ -119,9 +119,28 @@ func tlSetItem(c *Ctx) error {
 		list = tlWiden(c, list, c.Op("Shape", nil, c.In(2)))
 	}
 	idx := c.Op("Reshape", nil, tlIndex(c, c.In(1)), c.Int64s(1, 1))
+	if c.Node.Bool("resize_if_index_out_of_bounds", false) {
+		// A TensorArray with dynamic_size: setting past the end grows the
+		// list to index+1, the new elements unset (zeros when stacked).
+		list = tlGrow(c, list, c.Op("Add", nil, c.Op("Reshape", nil, idx, c.Int64s(1)), c.Int64s(1)), c.DType(c.In(2)))
+	}
 	item := c.Op("Unsqueeze", nil, c.In(2), c.Int64s(0))
 	c.OpTo(c.Out(0), "ScatterND", nil, list, idx, item)
 	return nil
+}
+
+// tlGrow appends zero elements to list [n, elem...] so that it holds at
+// least size ([1] int64) elements.
+func tlGrow(c *Ctx, list, size string, dt graph.DType) string {
+	shape := c.Op("Shape", nil, list)
+	more := c.Op("Max", nil, c.Op("Sub", nil, size, c.Op("Slice", nil, shape, c.Int64s(0), c.Int64s(1))), c.Int64s(0))
+	zero := &graph.Tensor{DType: graph.String, Strings: [][]byte{{}}}
+	if dt != graph.String {
+		zero = graph.NewTensor(dt, nil, []float64{0})
+	}
+	pad := c.Op("Expand", nil, c.AddConst(zero),
+		c.Op("Concat", Attrs{"axis": int64(0)}, more, c.Op("Slice", nil, shape, c.Int64s(1), c.Int64s(arrInt64Max))))
+	return c.Op("Concat", Attrs{"axis": int64(0)}, list, pad)
 }
 
 // tlLength: the number of elements, int32 as TensorFlow gives it.
