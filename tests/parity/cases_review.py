@@ -19,3 +19,15 @@ def _(n, x):
 
     _, ta = tf.while_loop(lambda i, ta: i < n, body, (tf.constant(1), ta))
     return ta.stack()
+
+
+@graph_case("review_tensor_list_set_item_resize", {"x": np.array([1.5, -2.0], np.float32), "i": np.array(3, np.int32)})
+def _(x, i):
+    """SetItem past the end with resize_if_index_out_of_bounds, skipping
+    indices (they stack as zeros), then an in-range set."""
+    from tensorflow.python.ops import list_ops
+
+    lst = list_ops.tensor_list_reserve([2], 1, tf.float32)
+    lst = list_ops.tensor_list_set_item(lst, i, x, resize_if_index_out_of_bounds=True)
+    lst = list_ops.tensor_list_set_item(lst, 1, x * 2.0, resize_if_index_out_of_bounds=True)
+    return list_ops.tensor_list_stack(lst, tf.float32, element_shape=[2])
