@@ -240,8 +240,8 @@ func arrStringToNumber(c *Ctx) error {
 	return nil
 }
 
-// arrAsString prints integers and bools (ONNX Cast to string gives TF's
-// digits for them). Floats print TF's "%f" digits (asstring.go): Cast
+// arrAsString prints integers (ONNX Cast to string gives TF's digits for
+// them) and bools ("true"/"false"). Floats print TF's "%f" digits (asstring.go): Cast
 // gives the shortest form instead.
 func arrAsString(c *Ctx) error {
 	dt := c.DType(c.In(0))
@@ -261,6 +261,14 @@ func arrAsString(c *Ctx) error {
 			return c.Errorf("AsString with width or fill needs --opset 20 or higher (StringConcat)")
 		}
 		return asStringIntPadded(c, fill, width)
+	}
+	if dt == graph.Bool {
+		// TF prints "true"/"false"; Cast to string gives "1"/"0".
+		str := func(s string) string {
+			return c.AddConst(&graph.Tensor{DType: graph.String, Strings: [][]byte{[]byte(s)}})
+		}
+		c.OpTo(c.Out(0), "Where", nil, c.In(0), str("true"), str("false"))
+		return nil
 	}
 	c.OpTo(c.Out(0), "Cast", Attrs{"to": int64(graph.String)}, c.In(0))
 	return nil

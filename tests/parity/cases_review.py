@@ -31,3 +31,10 @@ def _(x, i):
     lst = list_ops.tensor_list_set_item(lst, i, x, resize_if_index_out_of_bounds=True)
     lst = list_ops.tensor_list_set_item(lst, 1, x * 2.0, resize_if_index_out_of_bounds=True)
     return list_ops.tensor_list_stack(lst, tf.float32, element_shape=[2])
+
+
+@graph_case("review_as_string_bool", {"b": np.array([[True, False], [False, False]])})
+def _(b):
+    """AsString of bools: TensorFlow prints "true"/"false" (ONNX Cast to
+    string gives "1"/"0")."""
+    return tf.strings.as_string(b)
