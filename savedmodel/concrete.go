@@ -30,7 +30,7 @@ func (m *Model) pickConcreteFunction(index int) error {
 	}
 	var fns []string
 	for _, ref := range og.Nodes[0].Children {
-		if ref.LocalName == "__call__" && int(ref.NodeId) < len(og.Nodes) {
+		if ref.LocalName == "__call__" && ref.NodeId >= 0 && int(ref.NodeId) < len(og.Nodes) {
 			fns = og.Nodes[ref.NodeId].GetFunction().GetConcreteFunctions()
 		}
 	}
@@ -80,7 +80,7 @@ func (m *Model) pickConcreteFunction(index int) error {
 		m.InputNames = append(m.InputNames, argName(fd, i, a.Name))
 	}
 	for i, id := range bound {
-		if int(id) >= len(og.Nodes) {
+		if id < 0 || int(id) >= len(og.Nodes) {
 			return notSavedModel("%s: concrete function %q captures object %d, which the object graph lacks", m.dir, name, id)
 		}
 		obj := og.Nodes[id]

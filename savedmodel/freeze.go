@@ -264,7 +264,7 @@ func (m *Model) objectKeys(og *tfpb.SavedObjectGraph) (map[int32]string, error) 
 		s := work[0]
 		work = work[1:]
 		c := match[s]
-		if int(s) >= len(og.Nodes) || int(c) >= len(ck.Nodes) {
+		if s < 0 || c < 0 || int(s) >= len(og.Nodes) || int(c) >= len(ck.Nodes) {
 			continue
 		}
 		if og.Nodes[s].GetVariable() != nil {

@@ -51,7 +51,7 @@ func (m *Model) tableSource() frozen.TableSource {
 func (m *Model) captureTable(og *tfpb.SavedObjectGraph, id int32, name string, fresh func(string) string) (string, error) {
 	fn := map[string]string{}
 	for _, ref := range og.Nodes[id].GetChildren() {
-		if int(ref.NodeId) < len(og.Nodes) {
+		if ref.NodeId >= 0 && int(ref.NodeId) < len(og.Nodes) {
 			if f := og.Nodes[ref.NodeId].GetFunction(); f != nil && len(f.ConcreteFunctions) > 0 {
 				fn[ref.LocalName] = f.ConcreteFunctions[0]
 			}
@@ -82,7 +82,7 @@ func (m *Model) captureTable(og *tfpb.SavedObjectGraph, id int32, name string, f
 		"f": {Value: &tfpb.AttrValue_Func{Func: &tfpb.NameAttrList{Name: init}}},
 	}}
 	for _, b := range og.ConcreteFunctions[init].GetBoundInputs() {
-		if int(b) >= len(og.Nodes) {
+		if b < 0 || int(b) >= len(og.Nodes) {
 			return "", fmt.Errorf("its initializer captures object %d, which the object graph lacks", b)
 		}
 		obj := og.Nodes[b]
@@ -94,7 +94,7 @@ func (m *Model) captureTable(og *tfpb.SavedObjectGraph, id int32, name string, f
 		case obj.GetAsset() != nil:
 			files := m.mg.GetAssetFileDef()
 			k := int(obj.GetAsset().AssetFileDefIndex)
-			if k >= len(files) {
+			if k < 0 || k >= len(files) {
 				return "", fmt.Errorf("its initializer reads asset %d, which asset_file_def lacks", k)
 			}
 			path := filepath.Join(m.dir, "assets", files[k].GetFilename())
