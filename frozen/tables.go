@@ -304,6 +304,9 @@ func (s *tableScope) constantDepth(ref string, depth int) (*graph.Tensor, error)
 	case "ReadVariableOp":
 		// A TF2 SavedModel keeps an asset's path in a variable assigned
 		// from the asset placeholder.
+		if len(n.Input) == 0 {
+			break
+		}
 		v := r.scope.resolve(n.Input[0])
 		if v.node != nil && v.node.Op == "VarHandleOp" {
 			for _, m := range v.scope.nodes {

@@ -149,3 +149,19 @@ library {
 	checkTable(t, gd.Node[0], "[p q]", "[0 1]", "")
 	checkTable(t, gd.Node[4], "[a b]", "[4 5]", "")
 }
+
+// A hostile graph: the keys come from a ReadVariableOp without inputs.
+// The table gets an error, not an index panic.
+func TestTableKeysFromBareReadVariable(t *testing.T) {
+	gd := &tfpb.GraphDef{Node: []*tfpb.NodeDef{
+		{Name: "t", Op: "HashTableV2", Attr: map[string]*tfpb.AttrValue{
+			"key_dtype":   {Value: &tfpb.AttrValue_Type{Type: tfpb.DataType_DT_INT64}},
+			"value_dtype": {Value: &tfpb.AttrValue_Type{Type: tfpb.DataType_DT_INT64}}}},
+		{Name: "r", Op: "ReadVariableOp"},
+		{Name: "init", Op: "InitializeTableV2", Input: []string{"t", "r", "r"}},
+	}}
+	AttachTables(gd, TableSource{})
+	if gd.Node[0].Attr[TableErrorAttr] == nil {
+		t.Fatalf("no error on the table: %v", gd.Node[0].Attr)
+	}
+}
