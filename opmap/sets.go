@@ -25,8 +25,11 @@ func setOperation(c *Ctx) error {
 	}
 	op := c.Node.Str("set_operation", "")
 	batch := c.Op("Slice", nil, c.Op("Shape", nil, a), c.Int64s(0), c.Int64s(-1))
+	// The row count is spelled out: Reshape cannot infer a -1 next to an
+	// empty set dim (a set side of size 0).
+	nrows := c.Op("ReduceProd", Attrs{"keepdims": int64(1)}, batch)
 	rows := func(x string) string {
-		return c.Op("Reshape", nil, x, c.Op("Concat", Attrs{"axis": int64(0)}, c.Int64s(-1), arrDim(c, x, -1)))
+		return c.Op("Reshape", nil, x, c.Op("Concat", Attrs{"axis": int64(0)}, nrows, arrDim(c, x, -1)))
 	}
 	a, b = rows(a), rows(b) // [B, n]
 	key := func(x string) string { return mathCastTo(c, x, graph.Int64) }

@@ -38,3 +38,16 @@ def _(b):
     """AsString of bools: TensorFlow prints "true"/"false" (ONNX Cast to
     string gives "1"/"0")."""
     return tf.strings.as_string(b)
+
+
+@graph_case("review_sets_empty_side", {"a": np.zeros((2, 0), np.int32), "b": np.array([[1, 2], [3, 3]], np.int32)},
+            shapes={"a": (None, None)})
+def _(a, b):
+    """A set operation with one side an empty set per row (last dim 0):
+    the rows' reshape cannot infer a -1 next to the 0."""
+    outs = []
+    for op in (tf.sets.union, tf.sets.intersection, tf.sets.difference):
+        d = op(a, b)
+        outs += [d.indices, d.values, d.dense_shape]
+    d = tf.sets.difference(b, a)
+    return outs + [d.indices, d.values, d.dense_shape]
