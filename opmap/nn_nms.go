@@ -46,9 +46,12 @@ func imgCombinedNMS(c *Ctx) error {
 		nmsBoxes, nmsScores = c.Op("Squeeze", nil, boxes, c.Int64s(2)), sT
 	} else {
 		// One NMS batch per (batch, class): batch' = b·C + class.
+		// The batch count is spelled out: Reshape cannot infer a -1 next
+		// to N = 0 (no candidate boxes).
 		bT := c.Op("Transpose", Attrs{"perm": []int64{0, 2, 1, 3}}, boxes) // [B, q, N, 4]
-		nmsBoxes = c.Op("Reshape", nil, bT, cat(c.Int64s(-1), n, c.Int64s(4)))
-		nmsScores = c.Op("Reshape", nil, sT, cat(c.Int64s(-1, 1), n))
+		bc := c.Op("Mul", nil, b, cl)
+		nmsBoxes = c.Op("Reshape", nil, bT, cat(bc, n, c.Int64s(4)))
+		nmsScores = c.Op("Reshape", nil, sT, cat(bc, c.Int64s(1), n))
 	}
 	sel := c.Op("NonMaxSuppression", nil, nmsBoxes, nmsScores, perClass, f1(c.In(4)), f1(c.In(5))) // [K, 3]
 	kept := c.Op("GatherND", nil, nmsScores, sel)
@@ -69,8 +72,11 @@ func imgCombinedNMS(c *Ctx) error {
 	live := c.Op("Less", nil, c.Op("Unsqueeze", nil, pos, c.Int64s(0)), c.Op("Unsqueeze", nil, valid, c.Int64s(1))) // [B, k]
 	zero := c.Scalar(f, 0)
 
-	class := c.Op("Div", nil, tk[1], n)
-	box := c.Op("Mod", nil, tk[1], n)
+	// With N = 0 there is nothing to pick (k = 0), but an integer
+	// division by 0 fails even on no elements.
+	nSafe := c.Op("Max", nil, n, c.Int64s(1))
+	class := c.Op("Div", nil, tk[1], nSafe)
+	box := c.Op("Mod", nil, tk[1], nSafe)
 	if q > 1 {
 		box = c.Op("Add", nil, c.Op("Mul", nil, box, c.AddConst(graph.ScalarInt64(q))), class)
 	}

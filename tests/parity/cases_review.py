@@ -51,3 +51,15 @@ def _(a, b):
         outs += [d.indices, d.values, d.dense_shape]
     d = tf.sets.difference(b, a)
     return outs + [d.indices, d.values, d.dense_shape]
+
+
+@graph_case("review_combined_nms_no_boxes_q2", {"b": np.zeros((2, 0, 2, 4), np.float32), "s": np.zeros((2, 0, 2), np.float32)},
+            shapes={"b": (2, None, 2, 4), "s": (2, None, 2)})
+def _(b, s):
+    """No candidate boxes (N = 0 at run time): zeros, valid_detections 0."""
+    return tf.image.combined_non_max_suppression(b, s, 3, 4, iou_threshold=0.5, score_threshold=0.1)
+
+@graph_case("review_combined_nms_no_boxes_q1", {"b": np.zeros((2, 0, 1, 4), np.float32), "s": np.zeros((2, 0, 2), np.float32)},
+            shapes={"b": (2, None, 1, 4), "s": (2, None, 2)})
+def _(b, s):
+    return tf.image.combined_non_max_suppression(b, s, 3, 4, iou_threshold=0.5, score_threshold=0.1)
