@@ -93,6 +93,11 @@ func nnSpatialAttr(n *graph.Node, name string, rank int, channelsFirst bool) ([]
 }
 
 func nnSpatialList(v []int64, name string, rank int, channelsFirst bool) ([]int64, error) {
+	for _, x := range v { // strides, dilations, window sizes: TF requires ≥ 1
+		if x < 1 {
+			return nil, fmt.Errorf("%s %v: every entry must be at least 1", name, v)
+		}
+	}
 	if len(v) == 0 {
 		ones := make([]int64, rank-2)
 		for i := range ones {
