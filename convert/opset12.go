@@ -43,6 +43,11 @@ func noBFloat16(g *graph.Graph) error {
 			return fmt.Errorf("%s is bfloat16, which ONNX ops take from opset 13 on", name)
 		}
 	}
+	for name, t := range g.Consts { // initializers may have no value record
+		if t.DType == graph.BFloat16 {
+			return fmt.Errorf("%s is bfloat16, which ONNX ops take from opset 13 on", name)
+		}
+	}
 	for _, n := range g.Nodes {
 		for _, sg := range n.Subgraphs() {
 			if err := noBFloat16(sg); err != nil {

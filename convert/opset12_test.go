@@ -119,6 +119,12 @@ func TestLowerTo12RefusesBFloat16(t *testing.T) {
 	if err := noBFloat16(g); err == nil || !strings.Contains(err.Error(), "bfloat16") {
 		t.Errorf("error %v, want one about bfloat16", err)
 	}
+	// An initializer with no value record of its own.
+	c := graph.New("c")
+	c.Consts["w"] = &graph.Tensor{DType: graph.BFloat16, Dims: []int64{1}, Data: make([]byte, 2)}
+	if err := noBFloat16(c); err == nil || !strings.Contains(err.Error(), "w is bfloat16") {
+		t.Errorf("constant: error %v, want one about w being bfloat16", err)
+	}
 }
 
 // LeNet at opset 12: the model and its graph say 12, and no node keeps an
