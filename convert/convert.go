@@ -398,7 +398,68 @@ func (c *conversion) inference() error {
 	if err := infer.Graph(c.g, c.opts.Opset); err != nil {
 		return fmt.Errorf("shape inference on the converted graph: %w", err)
 	}
+	if err := c.shapeOutputs(); err != nil {
+		return err
+	}
 	nameOutputDims(c.g)
+	return nil
+}
+
+// shapeOutputs gives each graph output the shape its --outputs spec states
+// (`y:0[?,?]`), after checking it against what inference found; an output
+// whose rank stays unknown gets a warning, as onnx.checker rejects a graph
+// output without a shape (onnxruntime runs the model all the same).
+func (c *conversion) shapeOutputs() error {
+	specs := c.opts.Outputs
+	if len(specs) != len(c.g.Outputs) {
+		specs = nil // outputs from a SavedModel signature: no specs
+	}
+	for i, o := range c.g.Outputs {
+		v := c.g.Values[o]
+		if v == nil {
+			continue
+		}
+		if i < len(specs) && specs[i].Shape != nil {
+			want := *specs[i].Shape
+			if err := agreeShapes(v.Shape, want); err != nil {
+				return &OptionError{Flag: "--outputs", Msg: fmt.Sprintf("%s: %v", specs[i].Tensor(), err)}
+			}
+			merged := want.Clone()
+			for d := range merged.Dims {
+				if !merged.Dims[d].Known() && v.Shape.Known {
+					merged.Dims[d] = v.Shape.Dims[d]
+				}
+			}
+			c.g.Values[o] = &graph.Value{DType: v.DType, Shape: merged}
+			continue
+		}
+		if !v.Shape.Known {
+			name := o
+			if i < len(specs) {
+				name = specs[i].Tensor()
+			}
+			c.diag.Warnings = append(c.diag.Warnings, fmt.Sprintf("output %s has a rank no conversion-time shape tells: "+
+				"onnx.checker rejects a graph output without a shape (onnxruntime runs it); state it in --outputs, "+
+				"e.g. %s[?,?] for rank 2", name, name))
+		}
+	}
+	return nil
+}
+
+// agreeShapes checks a stated output shape against the inferred one: the
+// same rank, and the same size wherever both know it.
+func agreeShapes(inferred, stated graph.Shape) error {
+	if !inferred.Known {
+		return nil
+	}
+	if len(inferred.Dims) != len(stated.Dims) {
+		return fmt.Errorf("the converted model gives rank %d (%v), the spec says %v", len(inferred.Dims), inferred, stated)
+	}
+	for d := range stated.Dims {
+		if stated.Dims[d].Known() && inferred.Dims[d].Known() && stated.Dims[d].Size != inferred.Dims[d].Size {
+			return fmt.Errorf("the converted model gives %v, the spec says %v", inferred, stated)
+		}
+	}
 	return nil
 }
 

@@ -130,7 +130,7 @@ func convertFlags() []cli.Flag {
 		&cli.IntFlag{Name: "concrete_function", Aliases: []string{"concrete-function"}, Usage: "convert the SavedModel root's __call__ traced for its N-th input signature instead of a signature"},
 		&cli.StringFlag{Name: "checkpoint", Usage: "TF1 checkpoint to convert: the .meta MetaGraphDef, with the checkpoint files beside it (needs --outputs)"},
 		&cli.StringFlag{Name: "inputs", Usage: "graph inputs, comma separated: `name:0[1,28,28,3]` (the shape is optional; -1 or ? for unknown dims)"},
-		&cli.StringFlag{Name: "outputs", Usage: "graph outputs, comma separated: name:0"},
+		&cli.StringFlag{Name: "outputs", Usage: "graph outputs, comma separated: name:0 or name:0[?,3] (a shape the ONNX output declares, checked against inference)"},
 		&cli.IntFlag{Name: "opset", Value: convert.DefaultOpset, Usage: fmt.Sprintf("ONNX opset to target (%d to %d; at 12, forms ONNX changed at 13 that cannot be written the old way, such as run-time axes or bfloat16, are refused)", convert.MinOpset, opmap.MaxOpset)},
 		&cli.StringFlag{Name: "inputs-as-nchw", Aliases: []string{"inputs_as_nchw"}, Usage: "NHWC inputs the ONNX model should take as NCHW, comma separated"},
 		&cli.StringFlag{Name: "outputs-as-nchw", Aliases: []string{"outputs_as_nchw"}, Usage: "NHWC outputs the ONNX model should give as NCHW, comma separated"},
