@@ -217,7 +217,20 @@ func tlScatter(c *Ctx) error {
 func tlConcat(c *Ctx) error {
 	shape := c.Op("Shape", nil, c.In(0))
 	rest := c.Op("Slice", nil, shape, c.Int64s(2), c.Int64s(1<<62))
-	c.OpTo(c.Out(0), "Reshape", nil, c.In(0), c.Op("Concat", Attrs{"axis": int64(0)}, c.Int64s(-1), rest))
+	switch {
+	case c.Rank(c.In(0)) == 3:
+		// Elements of rank 2 (the common case): Flatten joins the first two
+		// axes with no target shape to get wrong for an inner dim of 0.
+		c.OpTo(c.Out(0), "Flatten", Attrs{"axis": int64(2)}, c.In(0))
+	case c.Opset >= 14:
+		// The joined length spelled out, and allowzero: with an inner dim
+		// of 0, -1 has no single value and a 0 would mean "copy".
+		joined := c.Op("Mul", nil, c.Op("Slice", nil, shape, c.Int64s(0), c.Int64s(1)),
+			c.Op("Slice", nil, shape, c.Int64s(1), c.Int64s(2)))
+		c.OpTo(c.Out(0), "Reshape", Attrs{"allowzero": int64(1)}, c.In(0), c.Op("Concat", Attrs{"axis": int64(0)}, joined, rest))
+	default: // opset 13, elements of rank 3 and more: an inner dim of 0 fails in Reshape
+		c.OpTo(c.Out(0), "Reshape", nil, c.In(0), c.Op("Concat", Attrs{"axis": int64(0)}, c.Int64s(-1), rest))
+	}
 	if len(c.Node.Outputs) > 1 {
 		d := c.Op("Slice", nil, shape, c.Int64s(1), c.Int64s(2))
 		c.OpTo(c.Out(1), "Expand", nil, d, c.Op("Slice", nil, shape, c.Int64s(0), c.Int64s(1)))

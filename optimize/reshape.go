@@ -56,6 +56,10 @@ func constTarget(contents []graph.Dim, in graph.Shape, allowZero bool) ([]int64,
 	inferred := false
 	for i, d := range contents {
 		switch {
+		case allowZero && !d.Known():
+			// ONNX forbids -1 beside a kept 0, and a symbol cannot be 0
+			// ("copy") either: the computed target stays.
+			return nil, false
 		case d.Known():
 			if d.Size == 0 && !allowZero {
 				return nil, false // would read as "copy"; leave the computed target

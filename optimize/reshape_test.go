@@ -23,6 +23,7 @@ func TestConstTarget(t *testing.T) {
 		{"unknown beside a literal -1", []graph.Dim{N, W, lit}, false, nil},
 		{"allowzero forbids copy", []graph.Dim{N, H, graph.D(4)}, true, nil},
 		{"known zero with allowzero", []graph.Dim{graph.D(0), graph.D(5)}, true, []int64{0, 5}},
+		{"no -1 beside a kept zero", []graph.Dim{W, graph.D(0)}, true, nil}, // ONNX: invalid with allowzero
 		{"known zero without allowzero", []graph.Dim{graph.D(0), graph.D(5)}, false, nil},
 	}
 	for _, tc := range tests {

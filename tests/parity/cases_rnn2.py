@@ -241,6 +241,26 @@ def _(x, k):
 needs("TensorListSplit", "TensorListConcatV2", "TensorListLength", "TensorListGetItem")
 
 
+@harness.graph_case("tensor_list_concat_empty_inner", {"x": f32(3, 2, 0, seed=74)}, shapes={"x": (None, 2, 0)})
+def _(x):
+    # Elements [2, 0]: the joined [6, 0] must not come from Reshape's -1 (no
+    # single value next to a 0) nor from its 0 ("copy the input dim").
+    l = list_ops.tensor_list_from_tensor(x, element_shape=[2, 0])
+    cat, lens = gen_list_ops.tensor_list_concat_v2(l, element_dtype=tf.float32, element_shape=[2, 0],
+                                                   leading_dims=tf.zeros([0], tf.int64))
+    return cat + 1.0, lens
+
+
+@harness.graph_case("tensor_list_concat_empty_inner_rank3", {"x": f32(3, 2, 0, 4, seed=75)},
+                    shapes={"x": (None, 2, 0, 4)}, min_opset=14)
+def _(x):
+    # Elements [2, 0, 4] (opset 14 on: Reshape with allowzero).
+    l = list_ops.tensor_list_from_tensor(x, element_shape=[2, 0, 4])
+    cat, _ = gen_list_ops.tensor_list_concat_v2(l, element_dtype=tf.float32, element_shape=[2, 0, 4],
+                                                leading_dims=tf.zeros([0], tf.int64))
+    return cat * 2.0
+
+
 for _v2 in (True, False):
     @harness.graph_case(f"tensor_array_split_unequal_read_in_loop_{'cf2' if _v2 else 'cf1'}",
                         {"x": f32(6, 3, seed=72)}, shapes={"x": (None, 3)}, control_flow_v2=_v2)
