@@ -81,6 +81,14 @@ func (n *Node) Type(name string) DType {
 	return Undefined
 }
 
+// TypeOr returns a dtype attribute, def when absent (TF's attr default).
+func (n *Node) TypeOr(name string, def DType) DType {
+	if t := n.Type(name); t != Undefined {
+		return t
+	}
+	return def
+}
+
 // Types returns a dtype-list attribute.
 func (n *Node) Types(name string) []DType {
 	v, _ := n.Attrs[name].([]DType)

@@ -24,10 +24,7 @@ func inferNMS(c *ctx) error {
 
 // inferRandom: dtype attribute (float by default) and shape attribute.
 func inferRandom(c *ctx) error {
-	dt := c.n.Type("dtype")
-	if dt == graph.Undefined {
-		dt = graph.Float
-	}
+	dt := c.n.TypeOr("dtype", graph.Float)
 	c.set(0, dt, graph.ShapeOf(c.n.Ints("shape")...))
 	return nil
 }
@@ -44,10 +41,7 @@ func inferRandomLike(c *ctx) error {
 
 // inferMultinomial: [batch, sample_size], int32 unless dtype says.
 func inferMultinomial(c *ctx) error {
-	dt := c.n.Type("dtype")
-	if dt == graph.Undefined {
-		dt = graph.Int32
-	}
+	dt := c.n.TypeOr("dtype", graph.Int32)
 	x := c.shape(0)
 	b := graph.Unk()
 	if x.Known && len(x.Dims) == 2 {

@@ -36,10 +36,7 @@ func inferBatchNorm(c *ctx) error {
 func inferLayerNorm(c *ctx) error {
 	x := c.shape(0)
 	c.set(0, c.dtype(0), x)
-	stash := c.n.Type("stash_type")
-	if stash == graph.Undefined {
-		stash = graph.Float
-	}
+	stash := c.n.TypeOr("stash_type", graph.Float)
 	if !x.Known {
 		c.set(1, stash, x)
 		c.set(2, stash, x)

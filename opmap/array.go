@@ -129,9 +129,20 @@ func arrReshape(c *Ctx) error {
 }
 
 func arrTranspose(c *Ctx) error {
-	perm, ok := c.ConstInts(c.In(1))
+	perm, err := arrConstPerm(c, c.In(1))
+	if err != nil {
+		return err
+	}
+	c.OpTo(c.Out(0), "Transpose", Attrs{"perm": perm}, c.In(0))
+	return nil
+}
+
+// arrConstPerm reads a Transpose's constant perm, negative entries
+// counted from the end.
+func arrConstPerm(c *Ctx, v string) ([]int64, error) {
+	perm, ok := c.ConstInts(v)
 	if !ok {
-		return c.Errorf("perm must be a constant")
+		return nil, c.Errorf("perm must be a constant")
 	}
 	r := int64(len(perm))
 	for i, p := range perm {
@@ -139,8 +150,7 @@ func arrTranspose(c *Ctx) error {
 			perm[i] = p + r
 		}
 	}
-	c.OpTo(c.Out(0), "Transpose", Attrs{"perm": perm}, c.In(0))
-	return nil
+	return perm, nil
 }
 
 func arrConcat(c *Ctx, values []string, axisIn string) error {
@@ -380,20 +390,14 @@ func arrExpandDims(c *Ctx) error {
 }
 
 func arrShape(c *Ctx) error {
-	dt := c.Node.Type("out_type")
-	if dt == graph.Undefined {
-		dt = graph.Int32
-	}
+	dt := c.Node.TypeOr("out_type", graph.Int32)
 	s := c.Op("Shape", nil, c.In(0))
 	arrCastTo(c, c.Out(0), s, dt)
 	return nil
 }
 
 func arrShapeN(c *Ctx) error {
-	dt := c.Node.Type("out_type")
-	if dt == graph.Undefined {
-		dt = graph.Int32
-	}
+	dt := c.Node.TypeOr("out_type", graph.Int32)
 	for i, in := range c.Node.Inputs[:c.NumIn()] {
 		arrCastTo(c, c.Out(i), c.Op("Shape", nil, in), dt)
 	}
@@ -401,10 +405,7 @@ func arrShapeN(c *Ctx) error {
 }
 
 func arrSize(c *Ctx) error {
-	dt := c.Node.Type("out_type")
-	if dt == graph.Undefined {
-		dt = graph.Int32
-	}
+	dt := c.Node.TypeOr("out_type", graph.Int32)
 	x := c.In(0)
 	if n := c.Shape(x).NumElements(); n >= 0 {
 		c.Alias(c.Out(0), c.AddConst(graph.NewIntTensor(dt, nil, []int64{n})))

@@ -49,10 +49,7 @@ func arrUnique(counts bool) Handler {
 		}
 		outs := c.OpN("Unique", 4, Attrs{"sorted": int64(0)}, mathCastTo(c, x, work))
 		mathCastOut(c, 0, outs[0], dt)
-		it := c.Node.Type("out_idx")
-		if it == graph.Undefined {
-			it = graph.Int32
-		}
+		it := c.Node.TypeOr("out_idx", graph.Int32)
 		mathCastOut(c, 1, outs[2], it)
 		if counts {
 			mathCastOut(c, 2, outs[3], it)
@@ -232,10 +229,7 @@ func arrAdjustContrast(c *Ctx) error {
 
 // arrStringToNumber parses decimal strings (ONNX Cast from string).
 func arrStringToNumber(c *Ctx) error {
-	dt := c.Node.Type("out_type")
-	if dt == graph.Undefined {
-		dt = graph.Float
-	}
+	dt := c.Node.TypeOr("out_type", graph.Float)
 	c.OpTo(c.Out(0), "Cast", Attrs{"to": int64(dt)}, c.In(0))
 	return nil
 }

@@ -330,17 +330,11 @@ func cxAdjustPad(c *Ctx, n *graph.Node) error {
 
 // cxAdjustTranspose keeps the pair last: perm + [rank].
 func cxAdjustTranspose(c *Ctx, n *graph.Node) error {
-	perm, ok := c.ConstInts(n.Inputs[1])
-	if !ok {
-		return c.Errorf("perm must be a constant")
+	perm, err := arrConstPerm(c, n.Inputs[1])
+	if err != nil {
+		return err
 	}
-	r := int64(len(perm))
-	for i, p := range perm {
-		if p < 0 {
-			perm[i] = p + r
-		}
-	}
-	n.Inputs[1] = c.Int64s(append(perm, r)...)
+	n.Inputs[1] = c.Int64s(append(perm, int64(len(perm)))...)
 	return nil
 }
 
@@ -380,10 +374,7 @@ func cxShapeN(c *Ctx) error {
 }
 
 func cxShapeTo(c *Ctx, out, x string) {
-	dt := c.Node.Type("out_type")
-	if dt == graph.Undefined {
-		dt = graph.Int32
-	}
+	dt := c.Node.TypeOr("out_type", graph.Int32)
 	s := c.Op("Shape", nil, x)
 	s = c.Op("Slice", nil, s, c.Int64s(0), c.Int64s(-1), c.Int64s(0))
 	arrCastTo(c, out, s, dt)
@@ -404,10 +395,7 @@ func cxRank(c *Ctx) error {
 
 // cxSize counts complex elements: half the packed ones.
 func cxSize(c *Ctx) error {
-	dt := c.Node.Type("out_type")
-	if dt == graph.Undefined {
-		dt = graph.Int32
-	}
+	dt := c.Node.TypeOr("out_type", graph.Int32)
 	x := cxIn(c, 0)
 	if n := c.Shape(x).NumElements(); n >= 0 {
 		c.Alias(c.Out(0), c.AddConst(graph.NewIntTensor(dt, nil, []int64{n / 2})))

@@ -96,10 +96,7 @@ func mathArg(op string) Handler {
 			return c.Errorf("%s needs a constant scalar axis", c.Node.Op)
 		}
 		r := c.Op(op, Attrs{"axis": axis[0], "keepdims": int64(0)}, c.In(0))
-		dt := c.Node.Type("output_type")
-		if dt == graph.Undefined {
-			dt = graph.Int64
-		}
+		dt := c.Node.TypeOr("output_type", graph.Int64)
 		mathCastOut(c, 0, r, dt)
 		return nil
 	}
@@ -112,10 +109,7 @@ func mathArg(op string) Handler {
 func mathTopK(c *Ctx) error {
 	k := mathVec1D(c, c.In(1))
 	attrs := Attrs{"axis": int64(-1), "largest": int64(1), "sorted": int64(1)}
-	it := c.Node.Type("index_type")
-	if it == graph.Undefined {
-		it = graph.Int32
-	}
+	it := c.Node.TypeOr("index_type", graph.Int32)
 	if it == graph.Int64 {
 		c.OpOuts("TopK", attrs, []string{c.Out(0), c.Out(1)}, c.In(0), k)
 		return nil

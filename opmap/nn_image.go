@@ -69,10 +69,7 @@ func imgMaxPoolArgmax(c *Ctx) error {
 		idx = c.Op("Add", nil, idx, c.Op("Mul", nil, b, c.Op("Mul", nil, hw, ch)))
 	}
 	idx = c.Op("Transpose", Attrs{"perm": nnPermFromCF(4)}, idx)
-	dtArg := c.Node.Type("Targmax")
-	if dtArg == graph.Undefined {
-		dtArg = graph.Int64
-	}
+	dtArg := c.Node.TypeOr("Targmax", graph.Int64)
 	mathCastOut(c, 1, idx, dtArg)
 	return nil
 }

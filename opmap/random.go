@@ -39,10 +39,7 @@ func randomValues(c *Ctx, op string, dt graph.DType, shape string, attrs Attrs) 
 
 func randomFill(op string, attrs Attrs) Handler {
 	return func(c *Ctx) error {
-		dt := c.Node.Type("dtype")
-		if dt == graph.Undefined {
-			dt = graph.Float
-		}
+		dt := c.Node.TypeOr("dtype", graph.Float)
 		v, err := randomValues(c, op, dt, c.In(0), attrs)
 		if err != nil {
 			return err
@@ -80,10 +77,7 @@ func randomMultinomial(c *Ctx) error {
 	if !ok || len(n) != 1 {
 		return c.Errorf("num_samples must be a constant")
 	}
-	dt := c.Node.Type("output_dtype")
-	if dt == graph.Undefined {
-		dt = graph.Int64
-	}
+	dt := c.Node.TypeOr("output_dtype", graph.Int64)
 	logits := c.In(0)
 	if ldt := c.DType(logits); ldt != graph.Float && ldt != graph.Double {
 		logits = c.Op("Cast", Attrs{"to": int64(graph.Float)}, logits)

@@ -67,10 +67,7 @@ func raggedRange(c *Ctx) error {
 	off := c.Op("Sub", nil, pos, c.Op("Gather", Attrs{"axis": int64(0)}, splits, row))
 	g := func(v string) string { return c.Op("Gather", Attrs{"axis": int64(0)}, v, row) }
 	c.OpTo(c.Out(1), "Add", nil, g(st), c.Op("Mul", nil, mathCastTo(c, off, dt), g(del)))
-	sdt := c.Node.Type("Tsplits")
-	if sdt == graph.Undefined {
-		sdt = graph.Int64
-	}
+	sdt := c.Node.TypeOr("Tsplits", graph.Int64)
 	mathCastOut(c, 0, splits, sdt)
 	return nil
 }

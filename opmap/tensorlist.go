@@ -23,7 +23,7 @@ var tensorListRules = []Rule{
 	{"TensorListElementShape", MinOpset, tlElementShape},
 	{"TensorListPushBack", MinOpset, tlPushBack},
 	{"TensorListPopBack", MinOpset, tlPopBack},
-	{"TensorListGather", MinOpset, tlGather},
+	{"TensorListGather", MinOpset, tlGetItem},
 	{"TensorListScatterIntoExistingList", MinOpset, tlScatterInto},
 	{"TensorListScatter", MinOpset, tlScatter},
 	{"TensorListScatterV2", MinOpset, tlScatter},
@@ -104,6 +104,8 @@ func tlStack(c *Ctx) error {
 	return nil
 }
 
+// tlGetItem reads one element (a scalar index) or, for TensorListGather,
+// several (a vector of indices): both a Gather on axis 0.
 func tlGetItem(c *Ctx) error {
 	list := c.In(0)
 	if c.NumIn() > 2 {
@@ -152,10 +154,7 @@ func tlLength(c *Ctx) error {
 
 func tlElementShape(c *Ctx) error {
 	s := c.Op("Slice", nil, c.Op("Shape", nil, c.In(0)), c.Int64s(1), c.Int64s(1<<62))
-	to := c.Node.Type("shape_type")
-	if to == graph.Undefined {
-		to = graph.Int32
-	}
+	to := c.Node.TypeOr("shape_type", graph.Int32)
 	c.OpTo(c.Out(0), "Cast", Attrs{"to": int64(to)}, s)
 	return nil
 }
@@ -173,15 +172,6 @@ func tlPushBack(c *Ctx) error {
 func tlPopBack(c *Ctx) error {
 	c.OpTo(c.Out(0), "Slice", nil, c.In(0), c.Int64s(0), c.Int64s(-1), c.Int64s(0))
 	c.OpTo(c.Out(1), "Gather", Attrs{"axis": int64(0)}, c.In(0), c.AddConst(graph.ScalarInt64(-1)))
-	return nil
-}
-
-func tlGather(c *Ctx) error {
-	list := c.In(0)
-	if c.NumIn() > 2 {
-		list = tlHinted(c, list, c.In(2))
-	}
-	c.OpTo(c.Out(0), "Gather", Attrs{"axis": int64(0)}, list, c.In(1))
 	return nil
 }
 

@@ -860,6 +860,20 @@ func gateWeights(k []float64, I, H, gates int64, col func(g int64) (int64, int64
 	return w, r
 }
 
+// oneMinusTimes matches val = (1 - g)·cand, the candidate's share of a GRU
+// update, with isG recognising g; it returns cand.
+func oneMinusTimes(v *view, val string, isG func(string) bool) (string, bool) {
+	_, cand, ok := binary(v, val, []string{"Mul"}, func(x string) bool {
+		p := v.prod[v.skip(x)]
+		if !isOp(p, "Sub") || len(p.Inputs) != 2 || !isG(p.Inputs[1]) {
+			return false
+		}
+		t := v.constOf(p.Inputs[0])
+		return t != nil && t.NumElements() == 1 && t.Float64s()[0] == 1
+	})
+	return cand, ok
+}
+
 // lstmBias is ONNX LSTM's B [8·H] (input biases; the recurrent ones zero)
 // from a TF bias in TF's gate order: order[g] is the TF gate of ONNX gate g
 // (i, o, f, c), and the forget gate also gets forget_bias.
@@ -906,15 +920,7 @@ func matchGRU(v *view, c *cell, hNew, hPrev string) string {
 	if !ok || uh == "" {
 		return ""
 	}
-	oneMinus := func(val string) bool {
-		p := v.prod[v.skip(val)]
-		if !isOp(p, "Sub") || len(p.Inputs) != 2 || !gate(p.Inputs[1], 1) {
-			return false
-		}
-		t := v.constOf(p.Inputs[0])
-		return t != nil && t.NumElements() == 1 && t.Float64s()[0] == 1
-	}
-	_, cand, ok := binary(v, rest, []string{"Mul"}, oneMinus)
+	cand, ok := oneMinusTimes(v, rest, func(x string) bool { return gate(x, 1) })
 	if !ok {
 		return ""
 	}

@@ -246,15 +246,7 @@ func matchKerasGRU(v *view, c *cell, hNew, hPrev string) string {
 	if !ok {
 		return ""
 	}
-	oneMinusZ := func(val string) bool {
-		p := v.prod[v.skip(val)]
-		if !isOp(p, "Sub") || len(p.Inputs) != 2 || v.skip(p.Inputs[1]) != z {
-			return false
-		}
-		t := v.constOf(p.Inputs[0])
-		return t != nil && t.NumElements() == 1 && t.Float64s()[0] == 1
-	}
-	_, cand, ok := binary(v, rest, []string{"Mul"}, oneMinusZ)
+	cand, ok := oneMinusTimes(v, rest, func(x string) bool { return v.skip(x) == z })
 	if !ok {
 		return ""
 	}
@@ -505,15 +497,7 @@ func matchGRUPerGate(v *view, c *cell, hNew, hPrev string) string {
 	if !ok {
 		return ""
 	}
-	oneMinusZ := func(val string) bool {
-		p := v.prod[v.skip(val)]
-		if !isOp(p, "Sub") || len(p.Inputs) != 2 || v.skip(p.Inputs[1]) != z {
-			return false
-		}
-		t := v.constOf(p.Inputs[0])
-		return t != nil && t.NumElements() == 1 && t.Float64s()[0] == 1
-	}
-	_, cand, ok := binary(v, rest, []string{"Mul"}, oneMinusZ)
+	cand, ok := oneMinusTimes(v, rest, func(x string) bool { return v.skip(x) == z })
 	zPre := recurrentAct(v, c, z)
 	hPre := unaryIn(v, cand, "Tanh")
 	if !ok || zPre == "" || hPre == "" {
