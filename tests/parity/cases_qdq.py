@@ -15,13 +15,11 @@ on 2026-11-30). The cases run to opset 27 (checked at 13, 17, 21, 23, 27):
 at 28 the converter writes fake quantization as float arithmetic, since
 onnxruntime 1.32 has no QuantizeLinear-28 kernel for these types."""
 
-import os
-import tempfile
 
 import numpy as np
 import tensorflow as tf
 
-from harness import graph_case, f32, op_counts
+from harness import graph_case, f32, op_counts, ort_optimized_op_counts
 
 MAX_QDQ_OPSET = 27
 
@@ -47,20 +45,10 @@ def ort_quantized(*fused):
     each): the model runs quantized, not merely dequantized."""
 
     def check(model, opset):
-        import onnx
-        import onnxruntime as ort
         counts = op_counts(model)
         if "QuantizeLinear" not in counts or "DequantizeLinear" not in counts:
             raise AssertionError(f"no QuantizeLinear/DequantizeLinear in {counts}")
-        with tempfile.TemporaryDirectory() as d:
-            src, opt = os.path.join(d, "m.onnx"), os.path.join(d, "opt.onnx")
-            with open(src, "wb") as f:
-                f.write(model.SerializeToString())
-            so = ort.SessionOptions()
-            so.optimized_model_filepath = opt
-            so.log_severity_level = 3
-            ort.InferenceSession(src, so, providers=["CPUExecutionProvider"])
-            got = op_counts(onnx.load(opt))
+        got = ort_optimized_op_counts(model)
         missing = [op for op in fused if not got.get(op)]
         if missing:
             raise AssertionError(f"onnxruntime fused no {missing}: {got}")

@@ -12,26 +12,7 @@ import numpy as np
 import tensorflow as tf
 
 import harness
-from harness import f32, op_counts
-
-
-def fused(op, n, direction=None):
-    """A check: n op nodes (LSTM/GRU), no Loop or Scan left."""
-
-    def check(model, opset):
-        counts = op_counts(model)
-        if counts.get(op, 0) != n:
-            raise AssertionError(f"{counts.get(op, 0)} {op} node(s), want {n}; ops {counts}")
-        for bad in ("Loop", "Scan"):
-            if counts.get(bad, 0):
-                raise AssertionError(f"{counts[bad]} {bad} node(s) left; ops {counts}")
-        if direction:
-            for node in model.graph.node:
-                if node.op_type == op:
-                    d = next((a.s.decode() for a in node.attribute if a.name == "direction"), "forward")
-                    if d != direction:
-                        raise AssertionError(f"{op} direction {d}, want {direction}")
-    return check
+from harness import f32, fused_rnn, op_counts
 
 
 def keras_case(name, make, feeds, *, lower, check, **kw):
@@ -124,7 +105,7 @@ for _lower in (False, True):
         _n = 2 if _name == "bilstm_stacked" else 1
         for _pad, _seed in (("right", 60), ("left", 61), ("middle", 62)):
             keras_case(f"keras3_mask_{_name}_{_pad}_{_sfx}", masked(_make), {"x": padded(_pad, _seed)},
-                       lower=_lower, check=fused(_op, _n, _dir))
+                       lower=_lower, check=fused_rnn(_op, _n, _dir))
 
 
 def _embedding_mask_zero():
@@ -160,12 +141,12 @@ _M = np.array([[1, 1, 1, 1, 1, 1, 1], [1, 1, 1, 0, 0, 0, 0], [0, 1, 0, 1, 1, 0, 
 for _lower in (False, True):
     _sfx = "lowered" if _lower else "functional"
     keras_case(f"keras3_mask_embedding_mask_zero_{_sfx}", _embedding_mask_zero, {"ids": _IDS}, lower=_lower,
-               check=fused("LSTM", 1))
+               check=fused_rnn("LSTM", 1))
     keras_case(f"keras3_mask_explicit_initial_state_{_sfx}", _explicit_mask_initial_state,
                {"x": f32(5, T, F, seed=63), "m": _M, "h0": f32(5, 5, seed=64), "c0": f32(5, 5, seed=65)},
-               lower=_lower, check=fused("LSTM", 1))
+               lower=_lower, check=fused_rnn("LSTM", 1))
     keras_case(f"keras3_mask_explicit_bigru_state_{_sfx}", _explicit_mask_bigru,
-               {"x": f32(5, T, F, seed=66), "m": _M}, lower=_lower, check=fused("GRU", 1, "bidirectional"))
+               {"x": f32(5, T, F, seed=66), "m": _M}, lower=_lower, check=fused_rnn("GRU", 1, "bidirectional"))
 
 
 # A dynamic_rnn LSTM with an initial state and a length-0 sequence: TF keeps
@@ -176,7 +157,7 @@ from tensorflow.python.keras.layers.legacy_rnn import rnn_cell_impl  # noqa: E40
 @harness.graph_case("rnn2_lstm_seqlen_zero_initial_state", {"x": f32(3, 5, 4, seed=67), "len": np.array([5, 0, 2], np.int32),
                                                             "c0": f32(3, 6, seed=68), "h0": f32(3, 6, seed=69)},
                     shapes={"x": (None, None, 4), "len": (None,), "c0": (None, 6), "h0": (None, 6)},
-                    check=fused("LSTM", 1))
+                    check=fused_rnn("LSTM", 1))
 def _(x, n, c0, h0):
     tf.compat.v1.set_random_seed(1234)
     st0 = rnn_cell_impl.LSTMStateTuple(c0, h0)
@@ -317,7 +298,7 @@ _BSHAPES = {"x": (None, None, _BI), "c0": (None, _BH), "h0": (None, _BH), "n": (
 for _op, _peep, _n in (("BlockLSTM", False, _BT), ("BlockLSTM", True, 4), ("BlockLSTMV2", True, _BT),
                        ("BlockLSTMV2", False, 3)):
     @harness.graph_case(f"block_lstm_{_op[9:].lower() or 'v1'}_{'peephole' if _peep else 'plain'}_len{_n}",
-                        dict(_BFEED, n=np.array(_n, np.int64)), shapes=_BSHAPES, check=fused("LSTM", 1))
+                        dict(_BFEED, n=np.array(_n, np.int64)), shapes=_BSHAPES, check=fused_rnn("LSTM", 1))
     def _(x, c0, h0, n, _op=_op, _peep=_peep):
         w, b, (wci, wcf, wco) = _block_weights(83, _peep)
         kw = dict(seq_len_max=n, x=x, cs_prev=c0, h_prev=h0, w=w, wci=wci, wcf=wcf, wco=wco, b=b, use_peephole=_peep)
@@ -397,11 +378,11 @@ _LS = {"x": (None, None, _BI)}
 for _v2 in (True, False):
     _sfx = "cf2" if _v2 else "cf1"
     harness.graph_case(f"lstm_block_cell_loop_{_sfx}", _LX, shapes=_LS, control_flow_v2=_v2,
-                       check=fused("LSTM", 1))(lambda x: _block_cell_loop(x, "lstm"))
+                       check=fused_rnn("LSTM", 1))(lambda x: _block_cell_loop(x, "lstm"))
     harness.graph_case(f"lstm_block_cell_loop_peephole_{_sfx}", _LX, shapes=_LS, control_flow_v2=_v2,
-                       check=fused("LSTM", 1))(lambda x: _block_cell_loop(x, "lstm", peephole=True))
+                       check=fused_rnn("LSTM", 1))(lambda x: _block_cell_loop(x, "lstm", peephole=True))
     harness.graph_case(f"gru_block_cell_loop_{_sfx}", _LX, shapes=_LS, control_flow_v2=_v2,
-                       check=fused("GRU", 1))(lambda x: _block_cell_loop(x, "gru"))
+                       check=fused_rnn("GRU", 1))(lambda x: _block_cell_loop(x, "gru"))
     harness.graph_case(f"lstm_block_cell_loop_clipped_stays_loop_{_sfx}", _LX, shapes=_LS, control_flow_v2=_v2,
                        check=one_loop)(lambda x: _block_cell_loop(x, "lstm", peephole=True, clip=0.8))
 
@@ -489,7 +470,7 @@ def _cudnn_case(name, mode, *, fed_state, lens=None):
             harness.tf_reference = orig
 
     harness._register(harness.Case(name=name, build=build, runner=run,
-                                   check=fused("LSTM" if mode == "lstm" else "GRU", 1)))
+                                   check=fused_rnn("LSTM" if mode == "lstm" else "GRU", 1)))
 
 
 _cudnn_case("cudnn_lstm_keras_gpu_graph", "lstm", fed_state=False)
@@ -557,7 +538,7 @@ _TK = {"lstm": lambda R: R.LSTM(5, return_sequences=True, implementation=2),
 for _name, _make in _TK.items():
     for _pad, _seed in (("right", 100), ("middle", 101)):
         harness.graph_case(f"tf_keras_mask_{_name}_{_pad}", {"x": padded(_pad, _seed)}, shapes={"x": (None, None, F)},
-                           check=fused("GRU" if _name.startswith("gru") else "LSTM", 1))(_tf_keras_masked(_make))
+                           check=fused_rnn("GRU" if _name.startswith("gru") else "LSTM", 1))(_tf_keras_masked(_make))
 
 
 # Keras 3 GRU with hard_sigmoid gates (HardSigmoid alpha 1/6, one per
@@ -566,20 +547,20 @@ for _lower in (False, True):
     _sfx = "lowered" if _lower else "functional"
     keras_case(f"keras3_mask_gru_hard_sigmoid_middle_{_sfx}", masked(lambda: __import__("keras").layers.GRU(
         4, recurrent_activation="hard_sigmoid", return_sequences=True)), {"x": padded("middle", 102) * 3.0},
-        lower=_lower, check=fused("GRU", 1))
+        lower=_lower, check=fused_rnn("GRU", 1))
     keras_case(f"keras3_mask_bigru_hard_sigmoid_left_{_sfx}", masked(lambda: __import__("keras").layers.Bidirectional(
         __import__("keras").layers.GRU(4, recurrent_activation="hard_sigmoid", return_sequences=True))),
-        {"x": padded("left", 103) * 3.0}, lower=_lower, check=fused("GRU", 1, "bidirectional"))
+        {"x": padded("left", 103) * 3.0}, lower=_lower, check=fused_rnn("GRU", 1, "bidirectional"))
 
 
 # The same layer unmasked, in TF1 control flow (a TF1-era tf.keras model).
 for _v2 in (True, False):
     harness.graph_case(f"tf_keras_lstm_per_gate_{'cf2' if _v2 else 'cf1'}", {"x": f32(3, 6, F, seed=104)},
-                       shapes={"x": (None, None, F)}, control_flow_v2=_v2, check=fused("LSTM", 1))(
+                       shapes={"x": (None, None, F)}, control_flow_v2=_v2, check=fused_rnn("LSTM", 1))(
         lambda x: __import__("tensorflow.python.keras.layers.recurrent", fromlist=["LSTM"]).LSTM(
             5, return_sequences=True, return_state=True)(x))
     harness.graph_case(f"tf_keras_gru_per_gate_{'cf2' if _v2 else 'cf1'}", {"x": f32(3, 6, F, seed=105)},
-                       shapes={"x": (None, None, F)}, control_flow_v2=_v2, check=fused("GRU", 1))(
+                       shapes={"x": (None, None, F)}, control_flow_v2=_v2, check=fused_rnn("GRU", 1))(
         lambda x: __import__("tensorflow.python.keras.layers.recurrent", fromlist=["GRU"]).GRU(
             5, return_sequences=True, return_state=True, reset_after=True)(x))
 
@@ -599,4 +580,4 @@ for _lower in (False, True):
     keras_case(f"keras3_mask_bilstm_static_batch1_{'lowered' if _lower else 'functional'}",
                _masked_static(lambda: __import__("keras").layers.Bidirectional(
                    __import__("keras").layers.LSTM(4, return_sequences=True)), _X1.shape),
-               {"x": _X1}, lower=_lower, check=fused("LSTM", 1, "bidirectional"))
+               {"x": _X1}, lower=_lower, check=fused_rnn("LSTM", 1, "bidirectional"))

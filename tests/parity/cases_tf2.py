@@ -10,7 +10,7 @@ import numpy as np
 import tensorflow as tf
 
 import harness
-from harness import f32, function_case, graph_case, op_counts
+from harness import f32, function_case, fused_rnn, graph_case, op_counts
 
 
 def graph_ops(gd):
@@ -195,22 +195,10 @@ def seeded(fn):
     return wrapper
 
 
-def rnn_check(op, n, direction=None):
-    def check(model, opset):
-        expect_ops({op: n}, absent=("Loop", "Scan"))(model, opset)
-        if direction:
-            for node in model.graph.node:
-                if node.op_type == op:
-                    d = next((a.s.decode() for a in node.attribute if a.name == "direction"), "forward")
-                    if d != direction:
-                        raise AssertionError(f"{op} direction {d}, want {direction}")
-    return check
-
-
 for _v2 in (True, False):
     _sfx = "" if _v2 else "_cf1"
 
-    @graph_case(f"rnn2_lstm{_sfx}", {"x": RX}, shapes=RXS, control_flow_v2=_v2, check=rnn_check("LSTM", 1, "forward"))
+    @graph_case(f"rnn2_lstm{_sfx}", {"x": RX}, shapes=RXS, control_flow_v2=_v2, check=fused_rnn("LSTM", 1, "forward"))
     @seeded
     def _(x):
         out, st = tf.compat.v1.nn.dynamic_rnn(rnn_cell_impl.LSTMCell(6), x, dtype=tf.float32)
@@ -219,7 +207,7 @@ for _v2 in (True, False):
     needs("StatelessWhile" if _v2 else "Enter", "TensorListReserve" if _v2 else "TensorArrayV3")
 
     @graph_case(f"rnn2_bilstm_seqlen{_sfx}", {"x": RX, "len": RLENS}, shapes=RXL, control_flow_v2=_v2,
-                check=rnn_check("LSTM", 1, "bidirectional"))
+                check=fused_rnn("LSTM", 1, "bidirectional"))
     @seeded
     def _(x, n):
         (fw, bw), (sf, sb) = tf.compat.v1.nn.bidirectional_dynamic_rnn(
@@ -227,7 +215,7 @@ for _v2 in (True, False):
         return tf.concat([fw, bw], -1), sf.h, sb.c
 
     @graph_case(f"rnn2_bigru{_sfx}", {"x": RX}, shapes=RXS, control_flow_v2=_v2,
-                check=rnn_check("GRU", 1, "bidirectional"))
+                check=fused_rnn("GRU", 1, "bidirectional"))
     @seeded
     def _(x):
         (fw, bw), (sf, sb) = tf.compat.v1.nn.bidirectional_dynamic_rnn(
@@ -237,7 +225,7 @@ for _v2 in (True, False):
 
 @graph_case("rnn2_lstm_time_major_initial_state", {"x": RX.transpose(1, 0, 2), "c0": f32(3, 6, seed=32),
                                                    "h0": f32(3, 6, seed=33)},
-            shapes={"x": (None, None, 4), "c0": (None, 6), "h0": (None, 6)}, check=rnn_check("LSTM", 1))
+            shapes={"x": (None, None, 4), "c0": (None, 6), "h0": (None, 6)}, check=fused_rnn("LSTM", 1))
 @seeded
 def _(x, c0, h0):
     st0 = rnn_cell_impl.LSTMStateTuple(c0, h0)
@@ -248,7 +236,7 @@ def _(x, c0, h0):
 needs("StatelessWhile", "TensorListFromTensor")
 
 
-@graph_case("rnn2_gru_stacked_seqlen", {"x": RX, "len": RLENS}, shapes=RXL, check=rnn_check("GRU", 2))
+@graph_case("rnn2_gru_stacked_seqlen", {"x": RX, "len": RLENS}, shapes=RXL, check=fused_rnn("GRU", 2))
 @seeded
 def _(x, n):
     with tf.compat.v1.variable_scope("l1"):
@@ -343,7 +331,7 @@ KX = f32(3, 7, 4, seed=41)
 for _lower in (False, True):
     for _name, (_make, (_op, _n)) in _keras_layers().items():
         keras_case(f"keras3_{_name}_{'lowered' if _lower else 'functional'}", _make, KX, lower=_lower,
-                   check=rnn_check(_op, _n))
+                   check=fused_rnn(_op, _n))
         needs("Enter" if _lower else "While")
 
 
@@ -392,7 +380,7 @@ def _ctpn_v2(image, vgg=((4, 4), (8, 8), (16, 16, 16), (32, 32, 32), (32, 32, 32
 
 
 def _check_ctpn_v2(model, opset):
-    rnn_check("LSTM", 1, "bidirectional")(model, opset)
+    fused_rnn("LSTM", 1, "bidirectional")(model, opset)
     dims = model.graph.input[0].type.tensor_type.shape.dim
     if not all(d.dim_param for d in dims[:3]):
         raise AssertionError(f"input dims {dims}: N, H, W must stay symbolic")
@@ -409,7 +397,7 @@ for _v2 in (True, False):
 
 
 # Only the final state read: the loop keeps no output list.
-@graph_case("rnn2_lstm_state_only_seqlen", {"x": RX, "len": RLENS}, shapes=RXL, check=rnn_check("LSTM", 1))
+@graph_case("rnn2_lstm_state_only_seqlen", {"x": RX, "len": RLENS}, shapes=RXL, check=fused_rnn("LSTM", 1))
 @seeded
 def _(x, n):
     _, st = tf.compat.v1.nn.dynamic_rnn(rnn_cell_impl.LSTMCell(6), x, sequence_length=n, dtype=tf.float32)
@@ -419,7 +407,7 @@ def _(x, n):
 needs("StatelessWhile", absent=("TensorListStack",))
 
 
-@graph_case("rnn2_bigru_state_only", {"x": RX}, shapes=RXS, check=rnn_check("GRU", 1, "bidirectional"))
+@graph_case("rnn2_bigru_state_only", {"x": RX}, shapes=RXS, check=fused_rnn("GRU", 1, "bidirectional"))
 @seeded
 def _(x):
     _, (sf, sb) = tf.compat.v1.nn.bidirectional_dynamic_rnn(
@@ -545,7 +533,7 @@ needs("EmptyTensorList", "TensorListPushBack", "TensorListGetItem", "TensorListL
 # An LSTM state kept as one tensor concat([c, h], 1) (state_is_tuple=False).
 for _v2 in (True, False):
     @graph_case(f"rnn2_bilstm_state_not_tuple_seqlen_{'cf2' if _v2 else 'cf1'}", {"x": RX, "len": RLENS}, shapes=RXL,
-                control_flow_v2=_v2, check=rnn_check("LSTM", 1, "bidirectional"))
+                control_flow_v2=_v2, check=fused_rnn("LSTM", 1, "bidirectional"))
     @seeded
     def _(x, n):
         (fw, bw), (sf, sb) = tf.compat.v1.nn.bidirectional_dynamic_rnn(
@@ -586,7 +574,7 @@ def _hand_lstm(x, hidden=5, hard=True, reverse=False):
 
 
 @graph_case("rnn2_lstm_hard_sigmoid", {"x": f32(3, 6, 4, seed=46, lo=-3, hi=3)}, shapes=RXS,
-            check=rnn_check("LSTM", 1))
+            check=fused_rnn("LSTM", 1))
 def _(x):
     return _hand_lstm(x)
 
@@ -595,7 +583,7 @@ needs("StatelessWhile")
 
 
 @graph_case("rnn2_lstm_hand_written_sigmoid_cf1", {"x": f32(3, 6, 4, seed=46)}, shapes=RXS,
-            control_flow_v2=False, check=rnn_check("LSTM", 1))
+            control_flow_v2=False, check=fused_rnn("LSTM", 1))
 def _(x):
     return _hand_lstm(x, hard=False)
 
@@ -609,10 +597,10 @@ for _lower in (True, False):
     _sfx = "lowered" if _lower else "functional"
     keras_case(f"keras3_lstm_hard_sigmoid_{_sfx}", lambda: __import__("keras").layers.LSTM(
         4, recurrent_activation="hard_sigmoid", return_sequences=True), f32(2, 5, 4, seed=47, lo=-4, hi=4),
-        lower=_lower, check=rnn_check("LSTM", 1))
+        lower=_lower, check=fused_rnn("LSTM", 1))
     keras_case(f"keras3_bilstm_hard_sigmoid_{_sfx}", lambda: __import__("keras").layers.Bidirectional(
         __import__("keras").layers.LSTM(4, recurrent_activation="hard_sigmoid", return_sequences=True)),
-        f32(2, 5, 4, seed=48, lo=-4, hi=4), lower=_lower, check=rnn_check("LSTM", 1, "bidirectional"))
+        f32(2, 5, 4, seed=48, lo=-4, hi=4), lower=_lower, check=fused_rnn("LSTM", 1, "bidirectional"))
 
 
 # A static batch of 1: grappler writes x·Kx + h·Kh as BiasAdd(x·Kx, Squeeze(h·Kh)).
@@ -621,7 +609,7 @@ for _lower in (True, False):
                lambda: (lambda t: __import__("keras").layers.Bidirectional(__import__("keras").layers.LSTM(
                    5, return_sequences=True))(__import__("keras").layers.Bidirectional(
                        __import__("keras").layers.LSTM(6, return_sequences=True))(t))),
-               f32(1, 9, 4, seed=48), lower=_lower, check=rnn_check("LSTM", 2), static=True)
+               f32(1, 9, 4, seed=48), lower=_lower, check=fused_rnn("LSTM", 2), static=True)
 
 
 # Keras LSTM with an initial state fed by the caller.
@@ -642,7 +630,7 @@ def _keras_initial_state_case(lower):
         return harness.Built(frozen.graph.as_graph_def(), feeds, [t.name for t in frozen.outputs])
 
     harness._register(harness.Case(name=f"keras3_lstm_initial_state_{'lowered' if lower else 'functional'}",
-                                   build=build, check=rnn_check("LSTM", 1)))
+                                   build=build, check=fused_rnn("LSTM", 1)))
 
 
 for _lower in (True, False):

@@ -10,7 +10,7 @@ import numpy as np
 import tensorflow as tf
 
 import keras
-from harness import tflite_case, f32, op_counts
+from harness import tflite_case, f32, op_counts, ort_optimized_op_counts
 
 
 def interp_inputs(content):
@@ -103,20 +103,8 @@ def _cnn_dynamic():
 def runs_quantized(model, opset):
     """onnxruntime fuses the QDQ model's convolutions into QLinearConv: the
     model runs quantized, not merely dequantized."""
-    import os
-    import tempfile
-    import onnxruntime as ort
     has_ops("QuantizeLinear", "DequantizeLinear", "Conv")(model, opset)
-    with tempfile.TemporaryDirectory() as d:
-        src, opt = os.path.join(d, "m.onnx"), os.path.join(d, "opt.onnx")
-        with open(src, "wb") as f:
-            f.write(model.SerializeToString())
-        so = ort.SessionOptions()
-        so.optimized_model_filepath = opt
-        so.log_severity_level = 3
-        ort.InferenceSession(src, so, providers=["CPUExecutionProvider"])
-        import onnx
-        fused = op_counts(onnx.load(opt)).get("QLinearConv", 0)
+    fused = ort_optimized_op_counts(model).get("QLinearConv", 0)
     if fused < 2:
         raise AssertionError(f"onnxruntime made {fused} QLinearConv of the 3 convolutions")
 

@@ -306,6 +306,40 @@ def op_counts(model):
     return counts
 
 
+def ort_optimized_op_counts(model):
+    """Op counts of the model onnxruntime's CPU optimizer makes of it (what
+    it fused, e.g. QLinearConv from a QDQ Conv)."""
+    with tempfile.TemporaryDirectory() as d:
+        src, opt = os.path.join(d, "m.onnx"), os.path.join(d, "opt.onnx")
+        with open(src, "wb") as f:
+            f.write(model.SerializeToString())
+        so = ort.SessionOptions()
+        so.optimized_model_filepath = opt
+        so.log_severity_level = 3
+        ort.InferenceSession(src, so, providers=["CPUExecutionProvider"])
+        return op_counts(onnx.load(opt))
+
+
+def fused_rnn(op, n, direction=None):
+    """A check: n op nodes (LSTM/GRU), each of the direction given, and no
+    Loop or Scan left."""
+
+    def check(model, opset):
+        counts = op_counts(model)
+        if counts.get(op, 0) != n:
+            raise AssertionError(f"{counts.get(op, 0)} {op} node(s), want {n}; ops {counts}")
+        for bad in ("Loop", "Scan"):
+            if counts.get(bad, 0):
+                raise AssertionError(f"{counts[bad]} {bad} node(s) left; ops {counts}")
+        if direction:
+            for node in model.graph.node:
+                if node.op_type == op:
+                    d = next((a.s.decode() for a in node.attribute if a.name == "direction"), "forward")
+                    if d != direction:
+                        raise AssertionError(f"{op} direction {d}, want {direction}")
+    return check
+
+
 def rng(seed=0):
     return np.random.RandomState(seed)
 
